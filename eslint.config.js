@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layers may import only from layers below them (docs/architecture.md). */
+const LAYERS = {
+  domain: [],
+  catalog: ['domain'],
+  store: ['domain', 'catalog'],
+  ingest: ['domain', 'catalog', 'store'],
+  analytics: ['domain', 'catalog', 'store'],
+  api: ['domain', 'catalog', 'store', 'analytics', 'ingest'],
+  cli: ['domain', 'catalog', 'store', 'analytics', 'ingest', 'api'],
+};
+const ALL = Object.keys(LAYERS);
+
+const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...ALL.filter((l) => l !== layer && !allowed.includes(l)).map((l) => ({
+            group: [`**/${l}/**`, `**/${l}/index.js`, `../${l}`, `../../${l}`],
+            message: `the ${layer} layer may not import ${l} (see docs/architecture.md)`,
+          })),
+          {
+            regex: String.raw`^\.\./(\.\./)*(${ALL.join('|')})/(?!index\.js$).+`,
+            message: 'import another layer through its index.js',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  ...layerRules,
+);

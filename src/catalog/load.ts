@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { Dimension, Framework, Indicator, Source, Text } from '../domain/index.js';
+
+const DATA_DIR = new URL('./data/', import.meta.url);
+
+const StateEntry = z.strictObject({
+  code: z.string().regex(/^(0[1-9]|[12]\d|3[0-2])$/),
+  iso: z.string().regex(/^MX-[A-Z]{3}$/),
+  official: z.string().min(1),
+  es: z.string().min(1),
+  en: z.string().min(1),
+  abbr: z.string().min(1),
+});
+const CountryEntry = z.strictObject({ code: z.enum(['00', 'US']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
+const GeographyFile = z.strictObject({ countries: z.array(CountryEntry).length(2), states: z.array(StateEntry).length(32) });
+const IndicatorsFile = z.object({ indicators: z.array(Indicator).min(1) });
+const Vocabulary = z.partialRecord(Dimension, z.record(z.string(), Text));
+
+export type StateEntry = z.infer<typeof StateEntry>;
+export type CountryEntry = z.infer<typeof CountryEntry>;
+
+export interface Catalog {
+  readonly framework: Framework;
+  readonly indicators: readonly Indicator[];
+  readonly sources: readonly Source[];
+  readonly geography: z.infer<typeof GeographyFile>;
+  readonly vocabulary: z.infer<typeof Vocabulary>;
+}
+
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+}
+
+function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
+  const text = readFileSync(new URL(file, DATA_DIR), 'utf8');
+  const result = schema.safeParse(parse(text));
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 10).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new CatalogError(`catalog file src/catalog/data/${file} is invalid:\n${issues.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Cross-references a schema cannot see: indicator → source, indicator → framework node. */
+function checkReferences(c: Catalog): void {
+  const problems: string[] = [];
+  const sourceIds = new Set(c.sources.map((s) => s.id));
+  const nodeIds = new Set(c.framework.nodes.map((n) => n.id));
+  const codes = new Set<string>();
+  for (const ind of c.indicators) {
+    if (codes.has(ind.code)) problems.push(`indicator ${ind.code} is defined twice`);
+    codes.add(ind.code);
+    for (const s of ind.sources) if (!sourceIds.has(s)) problems.push(`indicator ${ind.code} names unknown source ${s}`);
+    for (const n of ind.framework) if (!nodeIds.has(n)) problems.push(`indicator ${ind.code} names unknown framework node ${n}`);
+    if (ind.kind === 'ratio' && !ind.denominator) problems.push(`indicator ${ind.code} is a ratio without a denominator`);
+    if (ind.kind === 'count' && ind.denominator) problems.push(`indicator ${ind.code} is a count with a denominator`);
+    if (ind.targets.length === 0 && !ind.targetNote) problems.push(`indicator ${ind.code} has no target and does not say why`);
+  }
+  if (problems.length > 0) throw new CatalogError(`catalog cross-references are broken:\n  ${problems.join('\n  ')}`);
+}
+
+let cached: Catalog | undefined;
+
+/** The catalog is data shipped with the code: loaded once, validated whole, or the program stops. */
+export function loadCatalog(): Catalog {
+  if (cached) return cached;
+  const catalog: Catalog = {
+    framework: loadYaml('framework.yaml', Framework),
+    indicators: loadYaml('indicators.yaml', IndicatorsFile).indicators,
+    sources: loadYaml('sources.yaml', z.array(Source)),
+    geography: loadYaml('geography.yaml', GeographyFile),
+    vocabulary: loadYaml('vocabulary.yaml', Vocabulary),
+  };
+  checkReferences(catalog);
+  cached = catalog;
+  return catalog;
+}
+
+export function findIndicator(code: string): Indicator | undefined {
+  return loadCatalog().indicators.find((i) => i.code === code);
+}
+
+export function stateByCode(code: string): StateEntry | undefined {
+  return loadCatalog().geography.states.find((s) => s.code === code);
+}
+
+export function dimensionLabel(dim: Dimension, value: string, lang: 'es' | 'en'): string {
+  return loadCatalog().vocabulary[dim]?.[value]?.[lang] ?? value;
+}

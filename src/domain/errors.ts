@@ -1,0 +1,41 @@
+/** Where in an input file a problem was found; line is 1-based and counts the header as line 1. */
+export interface FileLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: string;
+}
+
+export interface InputProblem extends FileLocation {
+  readonly value?: string;
+  readonly expected: string;
+}
+
+export function describeProblem(p: InputProblem): string {
+  const where = [p.file, p.line === undefined ? null : `line ${p.line}`, p.column === undefined ? null : `column "${p.column}"`]
+    .filter((x) => x !== null)
+    .join(', ');
+  const got = p.value === undefined ? '' : `: found ${JSON.stringify(p.value.length > 80 ? `${p.value.slice(0, 80)}…` : p.value)}`;
+  return `${where}${got}; expected ${p.expected}`;
+}
+
+/** A file the caller gave us is not what its adapter expects. Nothing was written. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(readonly problems: readonly InputProblem[]) {
+    const shown = problems.slice(0, 10).map(describeProblem);
+    const more = problems.length > 10 ? [`… and ${problems.length - 10} more problems`] : [];
+    super([...shown, ...more].join('\n'));
+  }
+}
+
+/** A request names something that does not exist or asks for something unsupported (maps to HTTP 4xx). */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+  constructor(
+    readonly code: 'not_found' | 'bad_request' | 'store_busy',
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

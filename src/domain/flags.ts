@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import type { Text } from './text.js';
+
+/** Quality flags travel with every value in every output. */
+export const QualityFlag = z.enum(['partial-period', 'provisional', 'revised', 'method-break', 'suppressed', 'estimated']);
+export type QualityFlag = z.infer<typeof QualityFlag>;
+
+export const FLAG_LABELS: Record<QualityFlag, Text> = {
+  'partial-period': { es: 'periodo parcial (faltan meses)', en: 'partial period (months missing)' },
+  provisional: { es: 'cifra preliminar', en: 'provisional figure' },
+  revised: { es: 'revisada respecto de una versión anterior', en: 'revised since an earlier release' },
+  'method-break': { es: 'cambio de metodología', en: 'break in methodology' },
+  suppressed: { es: 'suprimida por confidencialidad', en: 'suppressed for confidentiality' },
+  estimated: { es: 'estimada', en: 'estimated' },
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+export const GeoLevel = z.enum(['country', 'state', 'municipality']);
+export type GeoLevel = z.infer<typeof GeoLevel>;
+
+/** INEGI codes for Mexico (00 nation, 01–32 states, 5-digit municipalities) and `US` for the United States. */
+export const GeoCode = z
+  .string()
+  .regex(/^(00|0[1-9]|[12]\d|3[0-2]|99|(0[1-9]|[12]\d|3[0-2]|99)\d{3}|US)$/, 'expected an INEGI code (00, 01–32, 5-digit municipality) or US')
+  .brand<'GeoCode'>();
+export type GeoCode = z.infer<typeof GeoCode>;
+
+export const MEXICO = '00' as GeoCode;
+export const UNITED_STATES = 'US' as GeoCode;
+/** Registries' code for "state not known" (RNPDNO); counted in national totals, never drawn on a map. */
+export const UNSPECIFIED_STATE = '99' as GeoCode;
+
+export const Geo = z.strictObject({
+  code: GeoCode,
+  level: GeoLevel,
+  country: z.enum(['MX', 'US']),
+  parent: GeoCode.nullable(),
+  nameEs: z.string().min(1),
+  nameEn: z.string().min(1),
+  /** ISO 3166-2 subdivision code (MX-CMX); ISO 3166-1 alpha-2 for countries. */
+  iso: z.string().nullable(),
+});
+export type Geo = z.infer<typeof Geo>;
+
+export function levelOf(code: GeoCode): GeoLevel {
+  if (code === MEXICO || code === UNITED_STATES) return 'country';
+  return code.length === 2 ? 'state' : 'municipality';
+}
+
+export function parentOf(code: GeoCode): GeoCode | null {
+  const level = levelOf(code);
+  if (level === 'country') return null;
+  if (level === 'state') return MEXICO;
+  return code.slice(0, 2) as GeoCode;
+}
+
+/** `7` → `07`; INEGI codes are written without their leading zero in several published files. */
+export function padStateCode(raw: string | number): string {
+  return String(raw).trim().padStart(2, '0');
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { GeoLevel } from './geo.js';
+import { QueryFreq } from './period.js';
+import { NodeId } from './framework.js';
+import { Text } from './text.js';
+
+export const IndicatorCode = z.string().regex(/^(mx|us)\.[a-z_]+(\.[a-z_]+)*$/, 'expected a code like mx.homicide.rate').brand<'IndicatorCode'>();
+export type IndicatorCode = z.infer<typeof IndicatorCode>;
+
+/** Dimensions an observation may carry besides series, geo and period. */
+export const Dimension = z.enum(['crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate']);
+export type Dimension = z.infer<typeof Dimension>;
+
+/** A term of a formula: one series, optionally filtered on dimension values, used at the listed geo levels. */
+export const SeriesTerm = z.strictObject({
+  series: z.string().min(1),
+  where: z.partialRecord(Dimension, z.array(z.string().min(1)).min(1)).default({}),
+  levels: z.array(GeoLevel).min(1).optional(),
+});
+export type SeriesTerm = z.infer<typeof SeriesTerm>;
+
+export const Indicator = z.strictObject({
+  code: IndicatorCode,
+  name: Text,
+  definition: Text,
+  unit: Text,
+  /** count: additive; ratio: numerator ÷ denominator × factor, always from summed parts. */
+  kind: z.enum(['count', 'ratio']),
+  numerator: z.array(SeriesTerm).min(1),
+  denominator: z.array(SeriesTerm).min(1).optional(),
+  /** Filters applied unless the query breaks the indicator down by that dimension (e.g. CDC's predicted vs reported). */
+  defaults: z.partialRecord(Dimension, z.string().min(1)).default({}),
+  factor: z.number().positive().default(1),
+  decimals: z.number().int().min(0).max(4).default(0),
+  direction: z.enum(['lower-is-better', 'higher-is-better', 'neutral']),
+  levels: z.array(GeoLevel).min(1),
+  frequencies: z.array(QueryFreq).min(1),
+  dimensions: z.array(Dimension).default([]),
+  /** Catalog ids of the sources behind it. */
+  sources: z.array(z.string()).min(1),
+  framework: z.array(NodeId).default([]),
+  baseline: z.strictObject({ period: z.string(), geo: z.string(), note: Text }),
+  targets: z.array(z.strictObject({ period: z.string(), value: z.number(), source: z.url(), note: Text })).default([]),
+  /** Why there is no target, when there is none (the scorecard counts it as a gap). */
+  targetNote: Text.optional(),
+  caveats: z.array(Text).default([]),
+});
+export type Indicator = z.infer<typeof Indicator>;
+export type IndicatorInput = z.input<typeof Indicator>;
+
+export const Source = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  publisher: Text,
+  dataset: Text,
+  url: z.url(),
+  licence: Text,
+  /** How often the publisher releases it; the scorecard's freshness test uses it. */
+  publicationFrequency: z.enum(['monthly', 'yearly', 'decennial', 'irregular']),
+  notes: Text,
+});
+export type Source = z.infer<typeof Source>;

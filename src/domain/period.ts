@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * month `2020-03`, year `2020`, and CDC's rolling `12m-ending-2021-04` (deaths in the twelve months ending that month).
+ */
+export type Period =
+  | { readonly freq: 'month'; readonly year: number; readonly month: number }
+  | { readonly freq: 'year'; readonly year: number }
+  | { readonly freq: 'r12'; readonly year: number; readonly month: number };
+export type Freq = Period['freq'];
+
+export const QueryFreq = z.enum(['month', 'year']);
+export type QueryFreq = z.infer<typeof QueryFreq>;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const YEAR = /^(\d{4})$/;
+const ROLLING = /^12m-ending-(\d{4})-(0[1-9]|1[0-2])$/;
+
+export class PeriodError extends Error {
+  override readonly name = 'PeriodError';
+}
+
+export function parsePeriod(text: string): Period {
+  const t = text.trim();
+  let m = MONTH.exec(t);
+  if (m) return { freq: 'month', year: Number(m[1]), month: Number(m[2]) };
+  m = YEAR.exec(t);
+  if (m) return { freq: 'year', year: Number(m[1]) };
+  m = ROLLING.exec(t);
+  if (m) return { freq: 'r12', year: Number(m[1]), month: Number(m[2]) };
+  throw new PeriodError(`"${text}" is not a period: expected YYYY, YYYY-MM or 12m-ending-YYYY-MM`);
+}
+
+export function formatPeriod(p: Period): string {
+  const mm = 'month' in p ? String(p.month).padStart(2, '0') : '';
+  switch (p.freq) {
+    case 'year':
+      return String(p.year);
+    case 'month':
+      return `${p.year}-${mm}`;
+    case 'r12':
+      return `12m-ending-${p.year}-${mm}`;
+  }
+}
+
+/** First day of the period as an ISO date (for rolling periods, the first day of the month it ends in). */
+export function periodDate(p: Period): string {
+  const month = p.freq === 'year' ? 1 : p.month;
+  return `${p.year}-${String(month).padStart(2, '0')}-01`;
+}
+
+export interface PeriodRange {
+  readonly from: Period;
+  readonly to: Period;
+}
+
+/** `2015..2024`, `2019-01..2020-12`, `2020` (a single period), `..2024` or `2015..` (open ends). */
+export function parsePeriodRange(text: string): { from: Period | null; to: Period | null } {
+  const parts = text.split('..');
+  if (parts.length === 1) {
+    const p = parsePeriod(text);
+    return { from: p, to: p };
+  }
+  if (parts.length !== 2) throw new PeriodError(`"${text}" is not a period range: expected FROM..TO`);
+  const [a = '', b = ''] = parts;
+  const from = a.trim() === '' ? null : parsePeriod(a);
+  const to = b.trim() === '' ? null : parsePeriod(b);
+  if (from && to && periodDate(from) > periodEndDate(to)) {
+    throw new PeriodError(`period range "${text}" ends before it starts`);
+  }
+  return { from, to };
+}
+
+/** Last day (exclusive upper bound as a month start) — used to compare ranges of mixed frequency. */
+export function periodEndDate(p: Period): string {
+  if (p.freq === 'year') return `${p.year}-12-01`;
+  return periodDate(p);
+}
+
+export const MONTHS_ES = [
+  'Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto', 'Septiembre', 'Octubre', 'Noviembre', 'Diciembre',
+] as const;
+export const MONTHS_EN = [
+  'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
+] as const;

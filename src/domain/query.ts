@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Dimension } from './indicator.js';
+import { QualityFlag } from './flags.js';
+import { QueryFreq } from './period.js';
+
+/** The rows an indicator query returns: one boundary, shared by the CLI (`--format json`) and the API. */
+export const ResultRow = z.object({
+  geo: z.string(),
+  geo_name: z.string(),
+  period: z.string(),
+  value: z.number().nullable(),
+  numerator: z.number().nullable(),
+  denominator: z.number().nullable(),
+  flags: z.array(QualityFlag),
+  release_ids: z.array(z.number().int()),
+  /** The breakdown value when the query asked for `by`. */
+  dimension: z.string().optional(),
+  /** Months summed into a year, when built from monthly data. */
+  months: z.number().int().optional(),
+});
+export type ResultRow = z.infer<typeof ResultRow>;
+
+export const ResultSource = z.object({
+  id: z.string(),
+  publisher: z.string(),
+  dataset: z.string(),
+  url: z.string(),
+  releases: z.array(z.object({ id: z.number().int(), file_name: z.string(), sha256: z.string(), imported_at: z.string() })),
+});
+
+export const QueryResult = z.object({
+  indicator: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  freq: QueryFreq,
+  by: Dimension.nullable(),
+  rows: z.array(ResultRow),
+  sources: z.array(ResultSource),
+  notes: z.array(z.string()),
+});
+export type QueryResult = z.infer<typeof QueryResult>;
+
+export const QueryParams = z.strictObject({
+  indicator: z.string().min(1),
+  geo: z.array(z.string().min(1)).min(1),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  freq: QueryFreq,
+  by: Dimension.nullable(),
+  lang: z.enum(['es', 'en']),
+  asOf: z.string().nullable(),
+});
+export type QueryParams = z.infer<typeof QueryParams>;

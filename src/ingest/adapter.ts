@@ -1,0 +1,67 @@
+import type { InputProblem } from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+
+export type Encoding = 'utf-8' | 'latin-1';
+
+/** A rule on one column of the staged file, written as SQL over the text value `v` (NULL never reaches it). */
+export interface ColumnCheck {
+  readonly column: string;
+  /** SQL boolean over `v`, true when the value is wrong. */
+  readonly invalidWhen: string;
+  readonly expected: string;
+}
+
+/**
+ * One adapter per official data set. The pipeline stages the file with DuckDB's CSV reader into `raw`
+ * (one VARCHAR column per expected header name, plus `line`), applies `checks`, then runs `observations`.
+ */
+export interface CsvAdapter {
+  readonly id: string;
+  readonly version: string;
+  readonly title: string;
+  readonly encodings: readonly Encoding[];
+  readonly columns: readonly string[];
+  readonly checks: readonly ColumnCheck[];
+  /** SELECT over `raw` producing the observation columns (see `observationColumns`) plus `line` and `geo_column`. */
+  readonly observations: string;
+  /** Totals the publisher gives inside the same file, checked against the parts. */
+  readonly reconcile?: (tx: ReadTx, file: string) => Promise<{ checks: ReconciliationCheck[]; problems: InputProblem[] }>;
+}
+
+export interface ReconciliationCheck {
+  readonly name: string;
+  readonly compared: number;
+  readonly mismatches: number;
+}
+
+/** The columns every adapter's `observations` SELECT yields, in order. */
+export const OBSERVATION_COLUMNS = [
+  'line', 'series', 'geo', 'period', 'freq', 'year', 'month',
+  'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate', 'value', 'flags',
+] as const;
+
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Non-negative whole number written with digits only: the rule for every published count. */
+export const COUNT_RULE = {
+  invalidWhen: `NOT regexp_full_match(trim(v), '[0-9]{1,15}')`,
+  expected: 'a non-negative whole number written with digits only (no sign, decimals or thousands separators)',
+};
+
+export function countChecks(columns: readonly string[]): ColumnCheck[] {
+  return columns.map((column) => ({ column, ...COUNT_RULE }));
+}
+
+export function oneOf(column: string, values: readonly string[]): ColumnCheck {
+  return {
+    column,
+    invalidWhen: `trim(v) NOT IN (${values.map(sqlString).join(', ')})`,
+    expected: `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`,
+  };
+}
+
+export function yearCheck(column: string): ColumnCheck {
+  return { column, invalidWhen: `NOT regexp_full_match(trim(v), '(19|20)[0-9]{2}')`, expected: 'a four-digit year between 1900 and 2099' };
+}

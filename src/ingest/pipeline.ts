@@ -1,0 +1,285 @@
+import { basename } from 'node:path';
+import { InputError, type InputProblem } from '../domain/index.js';
+import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
+import { DIMENSION_COLUMNS } from '../store/index.js';
+import { OBSERVATION_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
+import { inspectFile } from './file-inspection.js';
+
+/** Extra columns read beyond the expected ones, so a line with too many fields is reported rather than cut. */
+const EXTRA_COLUMNS = 4;
+const MAX_LINE_BYTES = 1 << 20;
+const NULL_MARK = '\u0001OBSERVA_NULL\u0001';
+const KEY = ['series', 'geo', 'period', ...DIMENSION_COLUMNS] as const;
+const keyJoin = (a: string, b: string) => KEY.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
+
+export interface RevisionSummary {
+  readonly added: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  /** Current observations of the same series and periods that the new file no longer has. */
+  readonly removed: number;
+  readonly netChange: number;
+  readonly absoluteChange: number;
+  readonly largestChanges: readonly { series: string; geo: string; year: number; before: number; after: number }[];
+}
+
+export interface ImportSummary {
+  readonly source: string;
+  readonly file: string;
+  readonly sha256: string;
+  readonly encoding: string;
+  readonly byteSize: number;
+  readonly rows: number;
+  readonly observations: number;
+  readonly periodFrom: string | null;
+  readonly periodTo: string | null;
+  readonly series: readonly { series: string; observations: number; total: number }[];
+  readonly reconciliation: readonly ReconciliationCheck[];
+  readonly revision: RevisionSummary;
+  /** new: committed as a release; unchanged: this exact file was already imported; dry-run: nothing written. */
+  readonly status: 'new' | 'unchanged' | 'dry-run';
+  readonly releaseId: number | null;
+}
+
+export interface ImportOptions {
+  readonly dryRun?: boolean;
+  readonly now?: () => Date;
+  readonly onStage?: (stage: 'read' | 'validate' | 'reconcile' | 'compare' | 'commit') => void;
+}
+
+const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encoding: string): Promise<InputProblem[]> {
+  const file = basename(path);
+  const width = adapter.columns.length + EXTRA_COLUMNS;
+  const columns = Array.from({ length: width }, (_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
+  await tx.run(`DROP TABLE IF EXISTS raw_file`);
+  await tx.run(`DROP TABLE IF EXISTS observa_rejects`);
+  await tx.run(`DROP TABLE IF EXISTS observa_rejects_scan`);
+  await tx.run(`CREATE TEMP TABLE raw_file AS SELECT * FROM read_csv(${sqlString(path)},
+      header=false, auto_detect=false, delim=',', quote='"', escape='"', null_padding=true,
+      nullstr=${sqlString(NULL_MARK)}, encoding=${sqlString(encoding)}, max_line_size=${MAX_LINE_BYTES},
+      store_rejects=true, rejects_table='observa_rejects', rejects_scan='observa_rejects_scan',
+      columns={${columns}})`);
+  const rejects = await tx.all<{ line: number; column_idx: number | null; error_type: string; csv_line: string | null; error_message: string }>(
+    `SELECT line, column_idx, error_type, csv_line, error_message FROM observa_rejects ORDER BY line LIMIT 50`,
+  );
+  if (rejects.length > 0) {
+    return rejects.map((r) => {
+      const expected: Record<string, string> = {
+        'INVALID ENCODING': `text in ${encoding}; this line has bytes of another encoding`,
+        'UNQUOTED VALUE': 'a properly quoted field (the file may be truncated or a quote is unbalanced)',
+        'TOO MANY COLUMNS': `${adapter.columns.length} comma-separated fields`,
+        'LINE SIZE OVER MAXIMUM': `a line shorter than ${MAX_LINE_BYTES} bytes`,
+      };
+      const column = r.column_idx !== null && r.column_idx >= 1 ? adapter.columns[r.column_idx - 1] : undefined;
+      return {
+        file,
+        line: r.line,
+        ...(column === undefined ? {} : { column }),
+        ...(r.csv_line ? { value: r.csv_line.trim() } : {}),
+        expected: expected[r.error_type] ?? r.error_message,
+      };
+    });
+  }
+  const [count] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM raw_file`);
+  if (!count || count.n === 0) {
+    return [{ file, line: 1, expected: `a header line (${adapter.columns.join(',')}); the file has no lines` }];
+  }
+  // Header: exact names, in order.
+  const [header] = await tx.all<Record<string, string | null>>(`SELECT * FROM raw_file WHERE rowid = 0`);
+  const problems: InputProblem[] = [];
+  const found = Array.from({ length: width }, (_, i) => header?.[`c${i + 1}`] ?? null).map((v) => v?.replace(/^\uFEFF/, '').trim() ?? null);
+  const expectedNames = adapter.columns;
+  const missing = expectedNames.filter((n) => !found.includes(n));
+  expectedNames.forEach((name, i) => {
+    const got = found[i];
+    if (got === name) return;
+    problems.push({
+      file,
+      line: 1,
+      column: name,
+      ...(got === null || got === undefined ? {} : { value: got }),
+      expected:
+        got === null || got === undefined
+          ? `header column ${i + 1} to be "${name}" (it is missing)`
+          : `header column ${i + 1} to be "${name}"${missing.includes(name) ? ' (renamed or missing?)' : ' (columns out of order?)'}`,
+    });
+  });
+  found.slice(expectedNames.length).forEach((got) => {
+    if (got !== null) problems.push({ file, line: 1, value: got, expected: `only the columns ${expectedNames.join(',')}` });
+  });
+  if (problems.length > 0) return problems;
+
+  const named = expectedNames.map((n, i) => `c${i + 1} AS ${q(n)}`).join(', ');
+  await tx.run(`DROP TABLE IF EXISTS raw`);
+  await tx.run(`CREATE TEMP TABLE raw AS SELECT rowid + 1 AS line, ${named}, c${expectedNames.length + 1} AS _extra FROM raw_file WHERE rowid > 0`);
+  await tx.run(`DROP TABLE raw_file`);
+  const [rows] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM raw`);
+  if (!rows || rows.n === 0) return [{ file, line: 2, expected: 'at least one data row after the header' }];
+
+  // Field counts: padded fields come back NULL, extra fields non-NULL.
+  const last = q(expectedNames[expectedNames.length - 1] as string);
+  const shape = await tx.all<{ line: number; fields: number; extra: string | null }>(
+    `SELECT line, ${expectedNames.map((n) => `(${q(n)} IS NOT NULL)::INT`).join(' + ')} AS fields, _extra AS extra
+     FROM raw WHERE ${last} IS NULL OR _extra IS NOT NULL ORDER BY line LIMIT 20`,
+  );
+  return shape.map((s) => ({
+    file,
+    line: s.line,
+    ...(s.extra === null ? {} : { value: s.extra }),
+    expected: `${expectedNames.length} fields on every line; this line has ${s.extra === null ? s.fields : 'more'} (truncated or malformed line?)`,
+  }));
+}
+
+async function checkColumns(tx: ReadTx, adapter: CsvAdapter, file: string): Promise<InputProblem[]> {
+  const problems: InputProblem[] = [];
+  for (const check of adapter.checks) {
+    const bad = await tx.all<{ line: number; v: string }>(
+      `SELECT line, v FROM (SELECT line, ${q(check.column)} AS v FROM raw) WHERE v IS NOT NULL AND (${check.invalidWhen}) ORDER BY line LIMIT 5`,
+    );
+    for (const b of bad) problems.push({ file, line: b.line, column: check.column, value: b.v, expected: check.expected });
+    if (problems.length >= 30) break;
+  }
+  return problems;
+}
+
+async function stageObservations(tx: SessionTx, adapter: CsvAdapter, file: string): Promise<InputProblem[]> {
+  await tx.run(`DROP TABLE IF EXISTS stage_obs`);
+  await tx.run(`CREATE TEMP TABLE stage_obs AS SELECT ${OBSERVATION_COLUMNS.join(', ')}, geo_column FROM (${adapter.observations})`);
+  const unknownGeo = await tx.all<{ line: number; geo: string; geo_column: string }>(
+    `SELECT min(line) AS line, s.geo, any_value(geo_column) AS geo_column FROM stage_obs s
+     WHERE NOT EXISTS (SELECT 1 FROM geo AS known WHERE known.code = s.geo) GROUP BY s.geo ORDER BY line LIMIT 10`,
+  );
+  if (unknownGeo.length > 0) {
+    return unknownGeo.map((u) => ({
+      file, line: u.line, column: u.geo_column, value: u.geo,
+      expected: 'a geographic code in the INEGI catalogue (states 01–32, 5-digit municipalities) or US',
+    }));
+  }
+  const duplicates = await tx.all<{ lines: number[]; series: string; geo: string; period: string }>(
+    `SELECT list(line ORDER BY line) AS lines, series, geo, period FROM stage_obs
+     GROUP BY ${KEY.join(', ')} HAVING count(*) > 1 ORDER BY min(line) LIMIT 10`,
+  );
+  return duplicates.map((d) => ({
+    file,
+    line: d.lines[1] as number,
+    expected: `one row per key; this row repeats line ${d.lines[0]} (${d.series}, geo ${d.geo}, ${d.period})`,
+  }));
+}
+
+async function compareWithCurrent(tx: ReadTx, source: string): Promise<RevisionSummary> {
+  const currentOf = `(SELECT o.* FROM observation o JOIN release r ON r.id = o.release_id
+                      WHERE r.source_id = ${sqlString(source)} AND o.superseded_by IS NULL)`;
+  const [totals] = await tx.all<{ added: number; changed: number; unchanged: number; net: number | null; abs: number | null }>(
+    `SELECT count(*) FILTER (WHERE c.value IS NULL) AS added,
+            count(*) FILTER (WHERE c.value IS NOT NULL AND c.value <> s.value) AS changed,
+            count(*) FILTER (WHERE c.value = s.value) AS unchanged,
+            sum(s.value - coalesce(c.value, 0)) AS net,
+            sum(abs(s.value - c.value)) FILTER (WHERE c.value <> s.value) AS abs
+     FROM stage_obs s LEFT JOIN ${currentOf} c ON ${keyJoin('s', 'c')}`,
+  );
+  const [removed] = await tx.all<{ n: number }>(
+    `SELECT count(*) AS n FROM ${currentOf} c
+     WHERE (c.series, c.period) IN (SELECT DISTINCT series, period FROM stage_obs)
+       AND NOT EXISTS (SELECT 1 FROM stage_obs s WHERE ${keyJoin('s', 'c')})`,
+  );
+  const largest = await tx.all<{ series: string; geo: string; year: number; before: number; after: number }>(
+    `SELECT s.series, s.geo, s.year, sum(c.value) AS before, sum(s.value) AS after
+     FROM stage_obs s JOIN ${currentOf} c ON ${keyJoin('s', 'c')}
+     GROUP BY s.series, s.geo, s.year HAVING sum(c.value) <> sum(s.value)
+     ORDER BY abs(sum(s.value) - sum(c.value)) DESC, s.series, s.geo, s.year LIMIT 10`,
+  );
+  return {
+    added: totals?.added ?? 0,
+    changed: totals?.changed ?? 0,
+    unchanged: totals?.unchanged ?? 0,
+    removed: removed?.n ?? 0,
+    netChange: totals?.net ?? 0,
+    absoluteChange: totals?.abs ?? 0,
+    largestChanges: largest,
+  };
+}
+
+async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'releaseId'>, adapter: CsvAdapter, now: Date): Promise<number> {
+  const [next] = await tx.all<{ id: number }>(`SELECT nextval('release_id_seq') AS id`);
+  const id = next?.id as number;
+  await tx.run(
+    `INSERT INTO release VALUES (?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?)`,
+    [id, summary.source, summary.file, summary.sha256, summary.byteSize, summary.rows, summary.observations, now.toISOString(),
+      adapter.version, summary.encoding, summary.periodFrom, summary.periodTo, JSON.stringify(summary)],
+  );
+  const currentOf = `(SELECT o.rowid AS rid, o.* FROM observation o JOIN release r ON r.id = o.release_id
+                      WHERE r.source_id = ${sqlString(summary.source)} AND o.superseded_by IS NULL)`;
+  // A value that differs from the one it replaces is flagged `revised`.
+  await tx.run(`UPDATE stage_obs s SET flags = list_append(s.flags, 'revised')
+                FROM ${currentOf} c WHERE ${keyJoin('s', 'c')} AND c.value <> s.value`);
+  await tx.run(`UPDATE observation SET superseded_by = ${id}
+                WHERE rowid IN (SELECT c.rid FROM ${currentOf} c JOIN stage_obs s ON ${keyJoin('s', 'c')})`);
+  await tx.run(`INSERT INTO observation (release_id, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')})
+                SELECT ${id}, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')} FROM stage_obs`);
+  return id;
+}
+
+/**
+ * Reads one published file through its adapter: stage → validate → reconcile → compare → commit whole.
+ * Throws InputError (with file, line, column, value, expectation) and writes nothing when the file is wrong.
+ */
+export async function importFile(store: Store, adapter: CsvAdapter, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  const file = basename(path);
+  const inspection = await inspectFile(path, adapter.encodings);
+  const [already] = await store.all<{ id: number; summary: string }>(
+    `SELECT id, summary::VARCHAR AS summary FROM release WHERE source_id = ? AND sha256 = ? ORDER BY id LIMIT 1`,
+    [adapter.id, inspection.sha256],
+  );
+  if (already) {
+    const previous = JSON.parse(already.summary) as ImportSummary;
+    return { ...previous, file, status: 'unchanged', releaseId: already.id };
+  }
+  return store.session(async (tx) => {
+    try {
+      options.onStage?.('read');
+      const shapeProblems = await stageRaw(tx, adapter, path, inspection.encoding);
+      if (shapeProblems.length > 0) throw new InputError(shapeProblems);
+      options.onStage?.('validate');
+      const valueProblems = await checkColumns(tx, adapter, file);
+      if (valueProblems.length > 0) throw new InputError(valueProblems);
+      const keyProblems = await stageObservations(tx, adapter, file);
+      if (keyProblems.length > 0) throw new InputError(keyProblems);
+      options.onStage?.('reconcile');
+      const reconciliation = adapter.reconcile ? await adapter.reconcile(tx, file) : { checks: [], problems: [] };
+      if (reconciliation.problems.length > 0) throw new InputError(reconciliation.problems);
+      options.onStage?.('compare');
+      const [counts] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
+      const [range] = await tx.all<{ n: number; from: string | null; to: string | null }>(
+        `SELECT count(*) AS n, min(period) AS "from", max(period) AS "to" FROM stage_obs`,
+      );
+      const series = await tx.all<{ series: string; observations: number; total: number }>(
+        `SELECT series, count(*) AS observations, sum(value) AS total FROM stage_obs GROUP BY series ORDER BY series`,
+      );
+      const revision = await compareWithCurrent(tx, adapter.id);
+      const base = {
+        source: adapter.id,
+        file,
+        sha256: inspection.sha256,
+        encoding: inspection.encoding,
+        byteSize: inspection.byteSize,
+        rows: counts?.rows ?? 0,
+        observations: range?.n ?? 0,
+        periodFrom: range?.from ?? null,
+        periodTo: range?.to ?? null,
+        series,
+        reconciliation: reconciliation.checks,
+        revision,
+      };
+      if (options.dryRun) return { ...base, status: 'dry-run' as const, releaseId: null };
+      options.onStage?.('commit');
+      const releaseId = await tx.transaction((w) => commit(w, base, adapter, (options.now ?? (() => new Date()))()));
+      return { ...base, status: 'new' as const, releaseId };
+    } finally {
+      for (const t of ['raw_file', 'raw', 'stage_obs', 'observa_rejects', 'observa_rejects_scan']) {
+        await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+      }
+    }
+  });
+}

@@ -1,0 +1,20 @@
+import type { CsvAdapter } from '../adapter.js';
+import { cdcVsrrOverdose } from './cdc-vsrr-overdose.js';
+import { conapoPopulationState } from './conapo-population-state.js';
+import { inegiPopulationMunicipal } from './inegi-population-municipal.js';
+import { rnpdnoMunicipal } from './rnpdno-municipal.js';
+import { sesnspVictimsState } from './sesnsp-victims-state.js';
+
+export const ADAPTERS: Readonly<Record<string, CsvAdapter>> = Object.fromEntries(
+  [sesnspVictimsState, conapoPopulationState, inegiPopulationMunicipal, rnpdnoMunicipal, cdcVsrrOverdose].map((a) => [a.id, a]),
+);
+
+/** The official files shipped in data/, in load order (see data/SOURCES.md). */
+export const BUNDLED_FILES: readonly { readonly source: string; readonly path: string }[] = [
+  { source: 'conapo-population-state', path: 'conapo/conapo_pob_estatal_sexo_anual_1950_2070.csv' },
+  { source: 'inegi-population-municipal', path: 'inegi/inegi_censo2020_pob_municipal.csv' },
+  { source: 'sesnsp-victims-state', path: 'sesnsp/IDVFC_NM_2015-2025.csv.gz' },
+  { source: 'rnpdno-municipal', path: 'rnpdno/rnpdno_municipal_mensual_disappeared_not_located.csv.gz' },
+  { source: 'rnpdno-municipal', path: 'rnpdno/rnpdno_municipal_mensual_located_dead.csv.gz' },
+  { source: 'cdc-vsrr-overdose', path: 'cdc/cdc_vsrr_us_national_12mo_ending_2015_2025.csv' },
+];

@@ -1,0 +1,123 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { RequestError } from '../domain/index.js';
+import { migrate } from './schema.js';
+import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
+
+function narrow(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(narrow);
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, narrow(v)]));
+  }
+  return value;
+}
+
+function toValues(params: readonly Param[]): DuckDBValue[] {
+  return params.map((p) => {
+    if (Array.isArray(p)) throw new Error('list parameters are not supported; pass a comma-joined string and split in SQL');
+    return p as DuckDBValue;
+  });
+}
+
+async function all<T extends Row>(conn: DuckDBConnection, sql: string, params: readonly Param[] = []): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params.length > 0 ? toValues(params) : undefined);
+  return reader.getRowObjectsJS().map((r) => narrow(r) as T);
+}
+
+function txOn(conn: DuckDBConnection): WriteTx {
+  return {
+    all: (sql, params) => all(conn, sql, params),
+    run: async (sql, params = []) => {
+      await conn.run(sql, params.length > 0 ? toValues(params) : undefined);
+    },
+  };
+}
+
+/** Serialises work on the one writer connection (DuckDB allows one writer per file). */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  lock<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(work, work);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export interface OpenOptions {
+  readonly readOnly?: boolean;
+  /** Seed/refresh the catalog tables (default true for read-write opens). */
+  readonly seedCatalog?: boolean;
+}
+
+export class DuckDbStore implements Store {
+  private readonly mutex = new Mutex();
+  private readerIndex = 0;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly readers: DuckDBConnection[],
+  ) {}
+
+  static async open(location: string, options: OpenOptions = {}): Promise<DuckDbStore> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(location, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const pid = /PID (\d+)/.exec(message)?.[1];
+      if (/lock/i.test(message)) {
+        throw new RequestError(
+          'store_busy',
+          `The store ${location} is in use by another process${pid ? ` (PID ${pid}, probably \`observa serve\`)` : ''}. ` +
+            'Stop that process, or send your request to its API, or pass --store to use another file.',
+          { store: location, pid: pid ? Number(pid) : null },
+        );
+      }
+      throw error;
+    }
+    const writer = await instance.connect();
+    const readers = [await instance.connect(), await instance.connect()];
+    const store = new DuckDbStore(location, instance, writer, readers);
+    if (!options.readOnly) await migrate(store, { seedCatalog: options.seedCatalog ?? true });
+    return store;
+  }
+
+  all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
+    return all<T>(conn, sql, params);
+  }
+
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.mutex.lock(() => this.inTransaction(work));
+  }
+
+  session<T>(work: (tx: SessionTx) => Promise<T>): Promise<T> {
+    return this.mutex.lock(async () => {
+      const tx = txOn(this.writer);
+      return work({ ...tx, transaction: (inner) => this.inTransaction(inner) });
+    });
+  }
+
+  private async inTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const tx = txOn(this.writer);
+    await tx.run('BEGIN TRANSACTION');
+    try {
+      const result = await work(tx);
+      await tx.run('COMMIT');
+      return result;
+    } catch (error) {
+      await tx.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.lock(async () => {
+      for (const c of [this.writer, ...this.readers]) c.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { bundledDataPath, loadCatalog } from '../catalog/index.js';
+import type { Store, WriteTx } from './store.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
+export const DIMENSION_COLUMNS = ['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'] as const;
+
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS geo (
+     code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, country VARCHAR NOT NULL, parent VARCHAR,
+     name_es VARCHAR NOT NULL, name_en VARCHAR NOT NULL, official_name VARCHAR NOT NULL, iso VARCHAR, abbr VARCHAR,
+     unspecified BOOLEAN NOT NULL DEFAULT false)`,
+  // Each geo with itself and every ancestor: aggregation to any level is one join.
+  `CREATE TABLE IF NOT EXISTS geo_ancestor (geo VARCHAR NOT NULL, ancestor VARCHAR NOT NULL, PRIMARY KEY (geo, ancestor))`,
+  `CREATE TABLE IF NOT EXISTS catalog_source (id VARCHAR PRIMARY KEY, doc JSON NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS catalog_indicator (code VARCHAR PRIMARY KEY, doc JSON NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS framework_node (id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, parent VARCHAR, doc JSON NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS framework_event (id VARCHAR PRIMARY KEY, date DATE NOT NULL, doc JSON NOT NULL)`,
+  `CREATE SEQUENCE IF NOT EXISTS release_id_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS release (
+     id INTEGER PRIMARY KEY, source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+     byte_size BIGINT NOT NULL, row_count BIGINT NOT NULL, observation_count BIGINT NOT NULL,
+     imported_at TIMESTAMPTZ NOT NULL, adapter_version VARCHAR NOT NULL, encoding VARCHAR NOT NULL,
+     period_from VARCHAR, period_to VARCHAR, summary JSON NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS observation (
+     release_id INTEGER NOT NULL, series VARCHAR NOT NULL, geo VARCHAR NOT NULL,
+     period VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
+     ${['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'].map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
+     value DOUBLE NOT NULL, flags VARCHAR[] NOT NULL DEFAULT [], superseded_by INTEGER)`,
+  `CREATE TABLE IF NOT EXISTS boundary (
+     layer VARCHAR NOT NULL, geo VARCHAR, release_id INTEGER NOT NULL, geometry JSON NOT NULL, superseded_by INTEGER)`,
+];
+
+async function seedGeography(tx: WriteTx): Promise<void> {
+  const { geography } = loadCatalog();
+  await tx.run('DELETE FROM geo_ancestor');
+  await tx.run('DELETE FROM geo');
+  for (const c of geography.countries) {
+    await tx.run(`INSERT INTO geo VALUES (?, 'country', ?, NULL, ?, ?, ?, ?, NULL, false)`, [
+      c.code, c.code === 'US' ? 'US' : 'MX', c.es, c.en, c.official, c.iso,
+    ]);
+  }
+  for (const s of geography.states) {
+    await tx.run(`INSERT INTO geo VALUES (?, 'state', 'MX', '00', ?, ?, ?, ?, ?, false)`, [s.code, s.es, s.en, s.official, s.iso, s.abbr]);
+  }
+  await tx.run(`INSERT INTO geo VALUES ('99', 'state', 'MX', '00', 'Entidad no especificada', 'State not specified', 'Entidad no especificada', NULL, NULL, true)`);
+  // INEGI's catalogue of municipalities (official names), plus the codes registries use for "no municipality" / "unknown".
+  const municipalities = bundledDataPath('geo/cve_nom_municipios.csv');
+  await tx.run(`INSERT INTO geo
+    SELECT cve_geo, 'municipality', 'MX', cve_ent, nombre_municipio, nombre_municipio, nombre_municipio, NULL, NULL, false
+    FROM read_csv('${municipalities.replaceAll("'", "''")}', header=true, all_varchar=true, delim=',', quote='"')`);
+  await tx.run(`INSERT INTO geo
+    SELECT s.code || u.suffix, 'municipality', 'MX', s.code, u.es, u.en, u.es, NULL, NULL, true
+    FROM geo s, (VALUES ('998', 'Sin municipio de referencia', 'No municipality of reference'),
+                        ('999', 'Municipio no especificado', 'Municipality not specified')) u(suffix, es, en)
+    WHERE s.level = 'state'`);
+  await tx.run(`INSERT INTO geo_ancestor
+    SELECT code, code FROM geo
+    UNION ALL SELECT code, parent FROM geo WHERE parent IS NOT NULL
+    UNION ALL SELECT g.code, p.parent FROM geo g JOIN geo p ON g.parent = p.code WHERE p.parent IS NOT NULL`);
+}
+
+async function seedCatalog(tx: WriteTx): Promise<void> {
+  const catalog = loadCatalog();
+  await seedGeography(tx);
+  for (const table of ['catalog_source', 'catalog_indicator', 'framework_node', 'framework_event']) await tx.run(`DELETE FROM ${table}`);
+  for (const s of catalog.sources) await tx.run('INSERT INTO catalog_source VALUES (?, ?)', [s.id, JSON.stringify(s)]);
+  for (const i of catalog.indicators) await tx.run('INSERT INTO catalog_indicator VALUES (?, ?)', [i.code, JSON.stringify(i)]);
+  for (const n of catalog.framework.nodes) {
+    await tx.run('INSERT INTO framework_node VALUES (?, ?, ?, ?)', [n.id, n.kind, n.parent, JSON.stringify(n)]);
+  }
+  for (const e of catalog.framework.events) await tx.run('INSERT INTO framework_event VALUES (?, ?, ?)', [e.id, e.date, JSON.stringify(e)]);
+}
+
+export function catalogFingerprint(): string {
+  const c = loadCatalog();
+  return createHash('sha256').update(JSON.stringify([c.framework, c.indicators, c.sources, c.geography])).digest('hex').slice(0, 16);
+}
+
+/** Creates the schema and (re)seeds the catalog when the code ships a different one. */
+export async function migrate(store: Store, options: { seedCatalog: boolean }): Promise<void> {
+  await store.write(async (tx) => {
+    for (const statement of DDL) await tx.run(statement);
+    const rows = await tx.all<{ key: string; value: string }>(`SELECT key, value FROM meta`);
+    const meta = new Map(rows.map((r) => [r.key, r.value]));
+    const stored = Number(meta.get('schema_version') ?? SCHEMA_VERSION);
+    if (stored > SCHEMA_VERSION) {
+      throw new Error(`the store was written by a newer Observa (schema ${stored}; this one knows ${SCHEMA_VERSION})`);
+    }
+    await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+    const fingerprint = catalogFingerprint();
+    if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {
+      await seedCatalog(tx);
+      await tx.run(`INSERT OR REPLACE INTO meta VALUES ('catalog_fingerprint', ?)`, [fingerprint]);
+      await tx.run(`INSERT OR REPLACE INTO meta VALUES ('framework_version', ?)`, [loadCatalog().framework.version]);
+    }
+  });
+}

@@ -1,0 +1,25 @@
+/** A row as read from the store: numbers as numbers (BIGINT narrowed), lists as arrays, NULL as null. */
+export type Row = Record<string, unknown>;
+export type Param = string | number | boolean | null | readonly string[];
+
+/** What every read needs; read-only work is typed so it cannot write. */
+export interface ReadTx {
+  all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
+}
+
+export interface WriteTx extends ReadTx {
+  run(sql: string, params?: readonly Param[]): Promise<void>;
+}
+
+export interface SessionTx extends WriteTx {
+  transaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
+}
+
+export interface Store extends ReadTx {
+  readonly location: string;
+  /** Runs `work` in one transaction: it commits whole, or (on any throw) changes nothing. */
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Runs `work` on a connection of its own, for staging tables that must not be seen by other work. */
+  session<T>(work: (tx: SessionTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -35,7 +35,7 @@ const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**', '.observa-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,0 +1,4 @@
+export { queryIndicator, resolveIndicator } from './query.js';
+export { selectGeos, type SelectedGeo } from './geo-selection.js';
+export { toCsv } from './csv.js';
+export { indicatorDetail, listReleases, releaseSummary, dataVersion, type IndicatorDetail, type ReleaseRow } from './views.js';

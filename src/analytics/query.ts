@@ -1,0 +1,194 @@
+import { findIndicator, loadCatalog } from '../catalog/index.js';
+import {
+  RequestError, parsePeriodRange, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
+  type QualityFlag, type ResultRow, type SeriesTerm,
+} from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+import { selectGeos, type SelectedGeo } from './geo-selection.js';
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const inList = (values: readonly string[]) => `(${values.map(lit).join(', ')})`;
+
+/** Observations visible now, or as of a past instant (the releases imported by then, minus those superseded by then). */
+function visibleObservations(asOf: string | null): string {
+  if (asOf === null) return `(SELECT * FROM observation WHERE superseded_by IS NULL)`;
+  const known = `(SELECT id FROM release WHERE imported_at <= ${lit(asOf)}::TIMESTAMPTZ)`;
+  return `(SELECT * FROM observation WHERE release_id IN ${known} AND (superseded_by IS NULL OR superseded_by NOT IN ${known}))`;
+}
+
+function termCondition(term: SeriesTerm, indicator: Indicator, by: Dimension | null, geos: readonly SelectedGeo[]): string | null {
+  const targets = geos.filter((g) => !term.levels || term.levels.includes(g.level)).map((g) => g.code);
+  if (targets.length === 0) return null;
+  const parts = [`o.series = ${lit(term.series)}`, `a.ancestor IN ${inList(targets)}`];
+  for (const [dim, values] of Object.entries(term.where)) parts.push(`o.${dim} IN ${inList(values)}`);
+  for (const [dim, value] of Object.entries(indicator.defaults)) {
+    if (dim !== by && !(dim in term.where)) parts.push(`o.${dim} = ${lit(value)}`);
+  }
+  return `(${parts.join(' AND ')})`;
+}
+
+function bounds(from: Period | null, to: Period | null): { lo: number; hi: number } {
+  const key = (p: Period, end: boolean) => p.year * 100 + (p.freq === 'year' ? (end ? 12 : 1) : p.month);
+  return { lo: from ? key(from, false) : 0, hi: to ? key(to, true) : 999_912 };
+}
+
+interface Part {
+  geo: string;
+  period: string;
+  year: number;
+  dimension: string | null;
+  value: number;
+  releases: number[];
+  flags: string[];
+  native_freq: string;
+}
+
+async function aggregate(
+  tx: ReadTx, terms: readonly SeriesTerm[], indicator: Indicator, params: QueryParams, geos: readonly SelectedGeo[],
+  periodKey: 'output' | 'year',
+): Promise<Part[]> {
+  const conditions = terms.map((t) => termCondition(t, indicator, params.by, geos)).filter((c): c is string => c !== null);
+  if (conditions.length === 0) return [];
+  const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
+  const { lo, hi } = bounds(from, to);
+  const period =
+    periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  // A yearly denominator is matched on the year, whatever the numerator's frequency.
+  const periodFilter =
+    periodKey === 'year'
+      ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)}`
+      : params.freq === 'year'
+        ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)} AND (o.freq <> 'r12' OR o.month = 12)`
+        : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
+  const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
+  return tx.all<Part & Record<string, unknown>>(`
+    SELECT a.ancestor AS geo, ${period} AS period, min(o.year)::INT AS year, ${dimension} AS dimension,
+           sum(o.value) AS value, list(DISTINCT o.release_id ORDER BY o.release_id) AS releases,
+           list_distinct(flatten(list(o.flags))) AS flags, min(o.freq) AS native_freq
+    FROM ${visibleObservations(params.asOf)} o JOIN geo_ancestor a ON a.geo = o.geo
+    WHERE (${conditions.join(' OR ')}) AND ${periodFilter}
+    GROUP BY ALL`);
+}
+
+/** Months each monthly series has, per year, over the whole country: fewer than 12 makes a year partial. */
+async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null): Promise<Map<number, number>> {
+  const rows = await tx.all<{ year: number; months: number }>(`
+    SELECT year, min(months)::INT AS months FROM (
+      SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
+      WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year)
+    GROUP BY year`);
+  return new Map(rows.map((r) => [r.year, r.months]));
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}
+
+const keyOf = (geo: string, period: string, dimension: string | null) => `${geo}|${period}|${dimension ?? ''}`;
+
+export function resolveIndicator(code: string): Indicator {
+  const indicator = findIndicator(code);
+  if (!indicator) {
+    throw new RequestError('not_found', `unknown indicator "${code}"; list them with \`observa indicators\` or GET /api/v1/indicators`, { indicator: code });
+  }
+  return indicator;
+}
+
+/** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */
+export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<QueryResult> {
+  const indicator = resolveIndicator(params.indicator);
+  if (!indicator.frequencies.includes(params.freq)) {
+    throw new RequestError('bad_request', `${indicator.code} is published ${indicator.frequencies.join('/')}ly; freq=${params.freq} is not available`, {
+      freq: params.freq, frequencies: indicator.frequencies,
+    });
+  }
+  if (params.by && !indicator.dimensions.includes(params.by)) {
+    throw new RequestError('bad_request', `${indicator.code} cannot be broken down by ${params.by}; it can by: ${indicator.dimensions.join(', ') || 'nothing'}`, {
+      by: params.by, dimensions: indicator.dimensions,
+    });
+  }
+  try {
+    parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
+  } catch (error) {
+    throw new RequestError('bad_request', (error as Error).message, { period: `${params.from ?? ''}..${params.to ?? ''}` });
+  }
+  const geos = await selectGeos(tx, indicator, params.geo);
+  const numerator = await aggregate(tx, indicator.numerator, indicator, params, geos, 'output');
+  let denominator = new Map<string, Part>();
+  let denominatorByYear = false;
+  if (indicator.denominator) {
+    const nativeFreqs = await tx.all<{ freq: string }>(
+      `SELECT DISTINCT freq FROM observation WHERE series IN ${inList(indicator.denominator.map((t) => t.series))}`,
+    );
+    denominatorByYear = nativeFreqs.every((f) => f.freq === 'year');
+    const parts = await aggregate(tx, indicator.denominator, indicator, params, geos, denominatorByYear ? 'year' : 'output');
+    denominator = new Map(parts.map((p) => [keyOf(p.geo, p.period, null), p]));
+  }
+  const monthlySeries = [...new Set([...indicator.numerator, ...(indicator.denominator ?? [])].map((t) => t.series))];
+  const coverage = params.freq === 'year' ? await monthsPerYear(tx, monthlySeries, params.asOf) : new Map<number, number>();
+  const names = new Map(geos.map((g) => [g.code, params.lang === 'es' ? g.name_es : g.name_en]));
+
+  const rows: ResultRow[] = numerator.map((n) => {
+    const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
+    const releases = new Set(n.releases);
+    const months = n.native_freq === 'month' && params.freq === 'year' ? coverage.get(n.year) : undefined;
+    if (months !== undefined && months < 12) flags.add('partial-period');
+    let value: number | null = n.value;
+    let den: number | null = null;
+    if (indicator.denominator) {
+      const d = denominator.get(keyOf(n.geo, denominatorByYear ? String(n.year) : n.period, null));
+      den = d?.value ?? null;
+      d?.flags.forEach((f) => flags.add(f as QualityFlag));
+      d?.releases.forEach((r) => releases.add(r));
+      value = den === null || den === 0 ? null : round((n.value / den) * indicator.factor, indicator.decimals + 2);
+    }
+    return {
+      geo: n.geo,
+      geo_name: names.get(n.geo) ?? n.geo,
+      period: n.period,
+      value,
+      numerator: n.value,
+      denominator: den,
+      flags: [...flags].sort(),
+      release_ids: [...releases].sort((a, b) => a - b),
+      ...(params.by ? { dimension: n.dimension ?? '' } : {}),
+      ...(months === undefined ? {} : { months }),
+    };
+  });
+  const order = new Map(geos.map((g, i) => [g.code, i]));
+  rows.sort((a, b) => (order.get(a.geo) ?? 0) - (order.get(b.geo) ?? 0) || a.period.localeCompare(b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
+
+  const usedReleases = [...new Set(rows.flatMap((r) => r.release_ids))];
+  const releaseRows = usedReleases.length === 0 ? [] : await tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
+    `SELECT id, source_id, file_name, sha256, strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ') AS imported_at FROM release WHERE id IN (${usedReleases.join(', ')}) ORDER BY id`,
+  );
+  const catalog = loadCatalog();
+  const sources = indicator.sources.map((id) => {
+    const source = catalog.sources.find((s) => s.id === id);
+    return {
+      id,
+      publisher: source?.publisher[params.lang] ?? id,
+      dataset: source?.dataset[params.lang] ?? id,
+      url: source?.url ?? '',
+      releases: releaseRows.filter((r) => r.source_id === id).map(({ id: rid, file_name, sha256, imported_at }) => ({ id: rid, file_name, sha256, imported_at })),
+    };
+  });
+  const notes: string[] = [];
+  if (rows.some((r) => r.flags.includes('partial-period'))) {
+    notes.push(params.lang === 'es'
+      ? 'Los años marcados partial-period no tienen los 12 meses publicados: no los compare con años completos.'
+      : 'Years flagged partial-period lack some of their 12 months: do not compare them with full years.');
+  }
+  if (rows.length === 0) notes.push(params.lang === 'es' ? 'No hay datos cargados para esta consulta.' : 'No data is loaded for this query.');
+  return {
+    indicator: indicator.code,
+    name: indicator.name[params.lang],
+    unit: indicator.unit[params.lang],
+    freq: params.freq,
+    by: params.by,
+    rows,
+    sources,
+    notes,
+  };
+}

@@ -1,0 +1,68 @@
+import { loadCatalog } from '../catalog/index.js';
+import type { Indicator, Lang, ResultRow } from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+import { queryIndicator, resolveIndicator } from './query.js';
+
+export interface IndicatorDetail {
+  readonly indicator: Indicator;
+  readonly baseline: Indicator['baseline'] & { readonly row: ResultRow | null };
+  /** The most recent value at the baseline's geography, and the most recent full (unflagged-partial) one. */
+  readonly latest: ResultRow | null;
+  readonly latestComplete: ResultRow | null;
+  readonly framework: readonly { id: string; kind: string; title: string }[];
+}
+
+export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang): Promise<IndicatorDetail> {
+  const indicator = resolveIndicator(code);
+  const freq = indicator.frequencies.includes('year') ? 'year' : 'month';
+  const series = await queryIndicator(tx, { indicator: code, geo: [indicator.baseline.geo], from: null, to: null, freq, by: null, lang, asOf: null });
+  const rows = series.rows;
+  const nodes = loadCatalog().framework.nodes;
+  return {
+    indicator,
+    baseline: { ...indicator.baseline, row: rows.find((r) => r.period === indicator.baseline.period) ?? null },
+    latest: rows.at(-1) ?? null,
+    latestComplete: rows.filter((r) => !r.flags.includes('partial-period')).at(-1) ?? null,
+    framework: indicator.framework.map((id) => {
+      const node = nodes.find((n) => n.id === id);
+      return { id, kind: node?.kind ?? 'unknown', title: node?.title[lang] ?? id };
+    }),
+  };
+}
+
+export interface ReleaseRow {
+  readonly id: number;
+  readonly source_id: string;
+  readonly file_name: string;
+  readonly sha256: string;
+  readonly byte_size: number;
+  readonly row_count: number;
+  readonly observation_count: number;
+  readonly imported_at: string;
+  readonly adapter_version: string;
+  readonly encoding: string;
+  readonly period_from: string | null;
+  readonly period_to: string | null;
+  readonly current_observations: number;
+}
+
+export async function listReleases(tx: ReadTx, id?: number): Promise<ReleaseRow[]> {
+  return tx.all<ReleaseRow & Record<string, unknown>>(`
+    SELECT r.id, r.source_id, r.file_name, r.sha256, r.byte_size, r.row_count, r.observation_count,
+           strftime(r.imported_at, '%Y-%m-%dT%H:%M:%SZ') AS imported_at, r.adapter_version, r.encoding, r.period_from, r.period_to,
+           (SELECT count(*) FROM observation o WHERE o.release_id = r.id AND o.superseded_by IS NULL) AS current_observations
+    FROM release r ${id === undefined ? '' : `WHERE r.id = ${Math.trunc(id)}`} ORDER BY r.id`);
+}
+
+export async function releaseSummary(tx: ReadTx, id: number): Promise<unknown> {
+  const [row] = await tx.all<{ summary: string }>(`SELECT summary::VARCHAR AS summary FROM release WHERE id = ?`, [id]);
+  return row ? (JSON.parse(row.summary) as unknown) : null;
+}
+
+/** A fingerprint of everything a response can depend on: changes when a release lands or the catalog changes. */
+export async function dataVersion(tx: ReadTx): Promise<string> {
+  const [row] = await tx.all<{ releases: number; max_id: number | null; fingerprint: string | null }>(
+    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT value FROM meta WHERE key = 'catalog_fingerprint') AS fingerprint FROM release`,
+  );
+  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.fingerprint ?? ''}`;
+}

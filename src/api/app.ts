@@ -1,0 +1,145 @@
+import { stringify } from 'csv-stringify/sync';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
+import { loadCatalog } from '../catalog/index.js';
+import { Lang, RequestError } from '../domain/index.js';
+import type { Store } from '../store/index.js';
+import { ResponseCache } from './cache.js';
+import { errorResponse } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { DataQuery, toQueryParams } from './params.js';
+import { landingPage } from './landing.js';
+
+type Format = 'json' | 'csv';
+
+function formatOf(c: Context, suffix: string | undefined): Format {
+  if (suffix === 'csv') return 'csv';
+  if (suffix === 'json') return 'json';
+  return (c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json';
+}
+
+function splitSuffix(value: string): { name: string; suffix: 'csv' | 'json' | undefined } {
+  const m = /^(.*)\.(csv|json)$/.exec(value);
+  return m ? { name: m[1] as string, suffix: m[2] as 'csv' | 'json' } : { name: value, suffix: undefined };
+}
+
+const LangQuery = z.object({ lang: Lang.default('es') });
+
+export interface ApiOptions {
+  readonly cache?: ResponseCache;
+}
+
+export function createApp(store: Store, options: ApiOptions = {}): Hono {
+  const app = new Hono();
+  const cache = options.cache ?? new ResponseCache();
+
+  /** Serves from the cache by (data version, URL, format), with ETag revalidation. */
+  async function respond(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string): Promise<Response> {
+    const version = await dataVersion(store);
+    const key = `${version}|${format}|${c.req.url}`;
+    const entry = await cache.get(key, async () => {
+      const data = await produce();
+      if (format === 'csv') {
+        if (!toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
+        return { body: toCsvBody(data), contentType: 'text/csv; charset=utf-8' };
+      }
+      return { body: JSON.stringify(data), contentType: 'application/json; charset=utf-8' };
+    });
+    const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
+    if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
+    return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
+  }
+
+  app.onError((error, c) => {
+    const { status, body } = errorResponse(error);
+    if (status === 500) console.error(error);
+    return c.json(body, status);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
+
+  app.get('/', (c) => c.html(landingPage(c.req.header('accept-language') ?? '', c.req.query('lang'))));
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/api/v1', (c) =>
+    c.json({
+      name: 'Observa API',
+      openapi: '/api/v1/openapi.json',
+      endpoints: ['/api/v1/indicators', '/api/v1/indicators/{code}', '/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/framework/{id}',
+        '/api/v1/geo', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}'],
+    }),
+  );
+  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
+
+  const indicatorList = (lang: Lang) =>
+    loadCatalog().indicators.map((i) => ({
+      code: i.code, name: i.name[lang], unit: i.unit[lang], kind: i.kind, levels: i.levels, frequencies: i.frequencies,
+      dimensions: i.dimensions, sources: i.sources, framework: i.framework, direction: i.direction,
+    }));
+  const listCsv = (rows: unknown) =>
+    stringify((rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v]))), {
+      header: true,
+      cast: { boolean: (v) => (v ? 'true' : 'false') },
+    });
+  app.get('/api/v1/indicators', (c) => {
+    const { lang } = LangQuery.parse(c.req.query());
+    return respond(c, formatOf(c, undefined), async () => indicatorList(lang), listCsv);
+  });
+  app.get('/api/v1/indicators.csv', (c) => {
+    const { lang } = LangQuery.parse(c.req.query());
+    return respond(c, 'csv', async () => indicatorList(lang), listCsv);
+  });
+
+  const dataRoute = (suffix: Format | undefined) => async (c: Context) => {
+    const query = DataQuery.parse(c.req.query());
+    const params = toQueryParams(c.req.param('code') as string, query);
+    return respond(c, formatOf(c, suffix), () => queryIndicator(store, params), (d) => toCsv(d as Awaited<ReturnType<typeof queryIndicator>>));
+  };
+  app.get('/api/v1/indicators/:code/data', dataRoute(undefined));
+  app.get('/api/v1/indicators/:code/data.csv', dataRoute('csv'));
+  app.get('/api/v1/indicators/:code/data.json', dataRoute('json'));
+  app.get('/api/v1/indicators/:code', (c) => {
+    const { lang } = LangQuery.parse(c.req.query());
+    const { name, suffix } = splitSuffix(c.req.param('code'));
+    return respond(c, suffix === 'json' ? 'json' : formatOf(c, suffix), () => indicatorDetail(store, name, lang));
+  });
+
+  app.get('/api/v1/framework', (c) => respond(c, 'json', async () => loadCatalog().framework));
+  app.get('/api/v1/framework/:id', (c) =>
+    respond(c, 'json', async () => {
+      const { framework, indicators } = loadCatalog();
+      const id = c.req.param('id');
+      const node = framework.nodes.find((n) => n.id === id);
+      if (!node) throw new RequestError('not_found', `no Framework node "${id}"`, { id });
+      return {
+        node,
+        children: framework.nodes.filter((n) => n.parent === id).map((n) => ({ id: n.id, kind: n.kind, title: n.title })),
+        indicators: indicators.filter((i) => i.framework.includes(id)).map((i) => i.code),
+      };
+    }),
+  );
+
+  app.get('/api/v1/geo', (c) => {
+    const level = z.object({ level: z.enum(['country', 'state', 'municipality']).optional() }).parse(c.req.query()).level;
+    return respond(c, formatOf(c, undefined), () =>
+      store.all(`SELECT code, level, country, parent, name_es, name_en, official_name, iso, abbr, unspecified FROM geo
+                 ${level ? `WHERE level = '${level}'` : ''} ORDER BY code`), listCsv);
+  });
+  app.get('/api/v1/sources', (c) =>
+    respond(c, 'json', async () => {
+      const releases = await listReleases(store);
+      return loadCatalog().sources.map((s) => ({ ...s, releases: releases.filter((r) => r.source_id === s.id) }));
+    }),
+  );
+  app.get('/api/v1/releases', (c) => respond(c, formatOf(c, undefined), () => listReleases(store), listCsv));
+  app.get('/api/v1/releases.csv', (c) => respond(c, 'csv', () => listReleases(store), listCsv));
+  app.get('/api/v1/releases/:id', (c) =>
+    respond(c, 'json', async () => {
+      const id = Number(c.req.param('id'));
+      if (!Number.isInteger(id)) throw new RequestError('bad_request', 'a release id is a whole number');
+      const [release] = await listReleases(store, id);
+      if (!release) throw new RequestError('not_found', `no release ${id}`, { id });
+      return { ...release, summary: await releaseSummary(store, id) };
+    }),
+  );
+  return app;
+}

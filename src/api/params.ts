@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { Dimension, Lang, QueryFreq, type QueryParams } from '../domain/index.js';
+
+/** Query-string schema of /indicators/{code}/data: the one definition the route and the OpenAPI document share. */
+export const DataQuery = z.strictObject({
+  geo: z.string().default('00').describe('Comma-separated geo codes (00, 09, 14039, US), or level:state, level:municipality, children:<state>'),
+  period: z.string().optional().describe('FROM..TO, e.g. 2015..2024 or 2019-01..2020-12; open ends allowed (2019..)'),
+  freq: QueryFreq.default('year'),
+  by: Dimension.optional(),
+  lang: Lang.default('es'),
+  as_of: z.iso.datetime({ offset: true }).optional().describe('Values as they were known at this instant (ISO 8601)'),
+});
+export type DataQuery = z.infer<typeof DataQuery>;
+
+export function toQueryParams(indicator: string, q: DataQuery): QueryParams {
+  const [from, to] = q.period === undefined ? [null, null] : q.period.includes('..') ? q.period.split('..') : [q.period, q.period];
+  return {
+    indicator,
+    geo: q.geo.split(',').map((g) => g.trim()).filter((g) => g !== ''),
+    from: from === undefined || from === '' ? null : from,
+    to: to === undefined || to === '' ? null : to,
+    freq: q.freq,
+    by: q.by ?? null,
+    lang: q.lang,
+    asOf: q.as_of ?? null,
+  };
+}

@@ -1,0 +1,219 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { indicatorDetail, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
+import { startServer } from '../api/index.js';
+import { loadCatalog } from '../catalog/index.js';
+import { Dimension, InputError, Lang, QueryFreq, RequestError, type FrameworkNode } from '../domain/index.js';
+import { ADAPTERS, BUNDLED_FILES, importFile, loadBundled, type ImportSummary } from '../ingest/index.js';
+import { DuckDbStore, type Store } from '../store/index.js';
+import { resultTable, textTable } from './format.js';
+import { fileProgress } from './progress.js';
+
+const DEFAULT_STORE = './observa.duckdb';
+
+interface GlobalOptions {
+  store: string;
+}
+
+function choice<T extends string>(values: readonly T[]) {
+  return (value: string): T => {
+    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
+    return value as T;
+  };
+}
+
+async function withStore<T>(program: Command, work: (store: Store) => Promise<T>): Promise<T> {
+  const { store: location } = program.opts<GlobalOptions>();
+  const store = await DuckDbStore.open(location);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function printSummary(s: ImportSummary): void {
+  const status = { new: `committed as release ${s.releaseId}`, unchanged: `already imported as release ${s.releaseId}: nothing changed`, 'dry-run': 'dry run: nothing written' }[s.status];
+  const r = s.revision;
+  console.log(`${s.file} (${s.source}): ${status}`);
+  console.log(`  sha256 ${s.sha256}  ${s.encoding}  ${s.rows} rows → ${s.observations} observations  ${s.periodFrom ?? '—'} … ${s.periodTo ?? '—'}`);
+  for (const c of s.reconciliation) console.log(`  reconciled: ${c.name}: ${c.compared} compared, ${c.mismatches} mismatches`);
+  if (s.status !== 'unchanged') {
+    console.log(`  against the current data: ${r.added} new, ${r.changed} changed, ${r.unchanged} unchanged, ${r.removed} no longer present; net ${r.netChange >= 0 ? '+' : ''}${r.netChange}`);
+    for (const c of r.largestChanges) console.log(`    ${c.series} ${c.geo} ${c.year}: ${c.before} → ${c.after} (${c.after - c.before >= 0 ? '+' : ''}${c.after - c.before})`);
+  }
+}
+
+function frameworkTree(nodes: readonly FrameworkNode[], lang: Lang): string {
+  const lines: string[] = [];
+  const walk = (parent: string | null, depth: number) => {
+    for (const n of nodes.filter((x) => x.parent === parent)) {
+      lines.push(`${'  '.repeat(depth)}${n.id.padEnd(8 - Math.min(depth * 2, 6))} ${n.title[lang]}  [${n.kind}, ${n.confidence}; Mérida ${n.merida.pillars.join('+') || '—'} ${n.merida.relation}]`);
+      walk(n.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return lines.join('\n');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('observa')
+    .description('Observa: official statistics on the U.S.–Mexico Bicentennial Framework, in an embedded store')
+    .addOption(new Option('--store <path>', 'DuckDB store file').env('OBSERVA_STORE').default(DEFAULT_STORE))
+    .showHelpAfterError();
+
+  program
+    .command('load-bundled')
+    .description('import every official file bundled in data/ (files already imported are skipped)')
+    .action(() =>
+      withStore(program, async (store) => {
+        const files = BUNDLED_FILES;
+        const progress = fileProgress(files.length);
+        let current = '';
+        const summaries = await loadBundled(store, {
+          onFile: (i, _n, f) => { current = f; progress.update(i, f); },
+          onStage: (stage) => progress.update(files.findIndex((f) => f.path === current), `${current} · ${stage}`),
+        });
+        progress.stop();
+        summaries.forEach(printSummary);
+      }),
+    );
+
+  program
+    .command('ingest')
+    .description('import official files through the adapter of their source')
+    .argument('<source>', `one of: ${Object.keys(ADAPTERS).join(', ')}`)
+    .argument('<files...>', 'files as published (CSV, optionally .gz)')
+    .option('--dry-run', 'validate, reconcile and compare, print the summary, write nothing')
+    .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
+    .action((source: string, files: string[], opts: { dryRun?: boolean; format: string }) =>
+      withStore(program, async (store) => {
+        const adapter = ADAPTERS[source];
+        if (!adapter) throw new RequestError('bad_request', `unknown source "${source}"; known sources: ${Object.keys(ADAPTERS).join(', ')}`);
+        const summaries: ImportSummary[] = [];
+        for (const file of files) summaries.push(await importFile(store, adapter, resolve(file), { dryRun: opts.dryRun ?? false }));
+        if (opts.format === 'json') console.log(JSON.stringify(summaries, null, 2));
+        else summaries.forEach(printSummary);
+      }),
+    );
+
+  program
+    .command('query')
+    .description('values of an indicator by geography and period')
+    .argument('<indicator>', 'indicator code, e.g. mx.homicide.rate')
+    .requiredOption('--geo <codes>', 'comma-separated codes (00, 09, 14039, US) or level:state, children:14')
+    .option('--period <from..to>', 'e.g. 2015..2024, 2019-01..2020-12, 2020')
+    .addOption(new Option('--freq <freq>', 'month or year').argParser(choice(QueryFreq.options)).default('year'))
+    .addOption(new Option('--by <dimension>', 'break down by a dimension').argParser(choice(Dimension.options)))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--lang <lang>', 'language of names').argParser(choice(Lang.options)).default('en'))
+    .option('--as-of <timestamp>', 'values as known at this instant (ISO 8601)')
+    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string }) =>
+      withStore(program, async (store) => {
+        const [from, to] = opts.period === undefined ? [null, null] : opts.period.includes('..') ? opts.period.split('..') : [opts.period, opts.period];
+        const result = await queryIndicator(store, {
+          indicator, geo: opts.geo.split(','), from: from || null, to: to || null, freq: opts.freq, by: opts.by ?? null, lang: opts.lang, asOf: opts.asOf ?? null,
+        });
+        if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
+        else if (opts.format === 'csv') process.stdout.write(toCsv(result));
+        else console.log(resultTable(result, opts.lang === 'es' ? 'es-MX' : 'en-US'));
+      }),
+    );
+
+  program
+    .command('indicators')
+    .description('the indicator catalog')
+    .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
+    .option('--code <code>', 'one indicator in full, with its baseline and latest value')
+    .action((opts: { format: string; lang: Lang; code?: string }) =>
+      withStore(program, async (store) => {
+        if (opts.code) {
+          console.log(JSON.stringify(await indicatorDetail(store, opts.code, opts.lang), null, 2));
+          return;
+        }
+        const list = loadCatalog().indicators;
+        if (opts.format === 'json') console.log(JSON.stringify(list, null, 2));
+        else console.log(textTable(['code', 'name', 'unit', 'levels', 'freq'], list.map((i) => [i.code, i.name[opts.lang], i.unit[opts.lang], i.levels.join(','), i.frequencies.join(',')]), 'en-US'));
+      }),
+    );
+
+  program
+    .command('framework')
+    .description('the Bicentennial Framework as data: goals, areas, objectives, actions')
+    .addOption(new Option('--format <format>').choices(['tree', 'json']).default('tree'))
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
+    .action((opts: { format: string; lang: Lang }) => {
+      const fw = loadCatalog().framework;
+      if (opts.format === 'json') {
+        console.log(JSON.stringify(fw, null, 2));
+        return;
+      }
+      console.log(`${fw.name[opts.lang]} (catalog ${fw.version})`);
+      console.log(fw.coverageNote[opts.lang]);
+      console.log('');
+      console.log(frameworkTree(fw.nodes, opts.lang));
+    });
+
+  program
+    .command('releases')
+    .description('every imported release: file, checksum, rows, time')
+    .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
+    .action((opts: { format: string }) =>
+      withStore(program, async (store) => {
+        const rows = await listReleases(store);
+        if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
+        else console.log(textTable(['id', 'source', 'file', 'sha256', 'rows', 'observations', 'current', 'imported'],
+          rows.map((r) => [r.id, r.source_id, r.file_name, `${r.sha256.slice(0, 12)}…`, r.row_count, r.observation_count, r.current_observations, r.imported_at]), 'en-US'));
+      }),
+    );
+
+  const serveAction = (loadFirst: boolean) => async (opts: { port: string; host: string }) => {
+    const { store: location } = program.opts<GlobalOptions>();
+    const isNew = !existsSync(location);
+    const store = await DuckDbStore.open(location);
+    if (loadFirst && isNew) {
+      console.error(`No store at ${location}: loading the bundled official data…`);
+      const progress = fileProgress(BUNDLED_FILES.length);
+      await loadBundled(store, { onFile: (i, _n, f) => progress.update(i, f) });
+      progress.stop();
+    }
+    const server = await startServer(store, Number(opts.port), opts.host);
+    console.log(`Observa is serving ${location} on ${server.url}  (API: ${server.url}/api/v1)`);
+    const stop = async () => {
+      await server.close();
+      await store.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  };
+  const portOption = () => new Option('--port <port>', 'TCP port').env('PORT').default('8080');
+  const hostOption = () => new Option('--host <host>', 'address to listen on').default('127.0.0.1');
+  program.command('serve').description('serve the HTTP API over the store').addOption(portOption()).addOption(hostOption()).action(serveAction(false));
+  program
+    .command('start')
+    .description('load the bundled data if the store does not exist yet, then serve (what `npm start` runs)')
+    .addOption(portOption())
+    .addOption(hostOption())
+    .action(serveAction(true));
+  return program;
+}
+
+/** Caller mistakes and bad files end with a message and a non-zero status; bugs keep their stack trace. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof InputError) {
+      console.error(`observa: the file was not imported and the store is unchanged:\n${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof RequestError) {
+      console.error(`observa: ${error.message}`);
+      process.exitCode = error.code === 'store_busy' ? 3 : 2;
+    } else {
+      throw error;
+    }
+  }
+}

@@ -26,10 +26,14 @@ await db.run(`COPY (
 ) TO '${out}sesnsp/IDVFC_NM_2015-2025.csv.gz' (HEADER, DELIMITER ',', COMPRESSION gzip)`);
 
 // SESNSP national totals per year (national rows of the annual file), used to reconcile the sum of states.
+// The annual file has a "Total" sex row where a crime has several sexes; femicide has only "Mujer" rows.
 await db.run(`COPY (
-  SELECT n_year AS year, subtipo_de_delito AS subtipo, modalidad, n_victimas AS victimas
+  SELECT n_year AS year, subtipo_de_delito AS subtipo, modalidad,
+    coalesce(max(n_victimas::BIGINT) FILTER (WHERE genero = 'Total'), sum(n_victimas::BIGINT) FILTER (WHERE genero <> 'Total')) AS victimas,
+    CASE WHEN count(*) FILTER (WHERE genero = 'Total') > 0 THEN 'Total row' ELSE 'sum of sex rows (no Total row published)' END AS basis
   FROM read_csv('${shared}crime-state/sesnsp_victimas_estatal_anual_genero_x100k.csv', header=true, all_varchar=true)
-  WHERE cve_ent = '00' AND genero = 'Total'
+  WHERE cve_ent = '00'
+  GROUP BY ALL
   ORDER BY year, subtipo, modalidad
 ) TO '${out}reference/sesnsp_victimas_nacional_anual.csv' (HEADER)`);
 console.log('done');

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbStore, type ReadTx } from '../store/index.js';
+
+export interface TempStore {
+  readonly store: DuckDbStore;
+  readonly dir: string;
+  readonly path: string;
+  cleanup(): Promise<void>;
+}
+
+/** A real DuckDB store in a fresh temporary folder. */
+export async function tempStore(): Promise<TempStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'observa-test-'));
+  const path = join(dir, 'store.duckdb');
+  const store = await DuckDbStore.open(path);
+  return {
+    store,
+    dir,
+    path,
+    cleanup: async () => {
+      await store.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Everything an import can change, reduced to one string: equal fingerprints mean an unchanged store. */
+export async function storeFingerprint(tx: ReadTx): Promise<string> {
+  const [obs] = await tx.all<{ n: number; h: string }>(
+    `SELECT count(*) AS n, coalesce(sum(hash(release_id, series, geo, period, legal_good, crime_type, crime_subtype, modality, sex, age,
+            estimate, value, flags, superseded_by))::VARCHAR, '0') AS h FROM observation`,
+  );
+  const [rel] = await tx.all<{ n: number; h: string }>(
+    `SELECT count(*) AS n, coalesce(sum(hash(id, source_id, sha256, row_count))::VARCHAR, '0') AS h FROM release`,
+  );
+  return `${obs?.n}:${obs?.h}|${rel?.n}:${rel?.h}`;
+}
+
+/** Observations without their release ids: two stores holding the same data compare equal. */
+export async function observationContent(tx: ReadTx): Promise<string> {
+  const [row] = await tx.all<{ n: number; h: string }>(
+    `SELECT count(*) AS n, sum(hash(series, geo, period, legal_good, crime_type, crime_subtype, modality, sex, age, estimate, value, flags))::VARCHAR AS h
+     FROM observation WHERE superseded_by IS NULL`,
+  );
+  return `${row?.n}:${row?.h}`;
+}

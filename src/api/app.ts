@@ -65,7 +65,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       name: 'Observa API',
       openapi: '/api/v1/openapi.json',
       endpoints: ['/api/v1/indicators', '/api/v1/indicators/{code}', '/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/framework/{id}',
-        '/api/v1/geo', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}'],
+        '/api/v1/geo', '/api/v1/boundaries/{layer}', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}'],
     }),
   );
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
@@ -124,6 +124,17 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       store.all(`SELECT code, level, country, parent, name_es, name_en, official_name, iso, abbr, unspecified FROM geo
                  ${level ? `WHERE level = '${level}'` : ''} ORDER BY code`), listCsv);
   });
+  app.get('/api/v1/boundaries/:layer', (c) =>
+    respond(c, 'json', async () => {
+      const layer = c.req.param('layer').replace(/\.(geo|topo)?json$/, '');
+      const rows = await store.all<{ geo: string | null; geometry: string }>(
+        `SELECT geo, geometry::VARCHAR AS geometry FROM boundary WHERE layer = ? AND superseded_by IS NULL ORDER BY geo`, [layer],
+      );
+      if (rows.length === 0) throw new RequestError('not_found', `no map layer "${layer}" is loaded; layers: states, municipalities, states-hex`, { layer });
+      if (rows.length === 1 && rows[0]?.geo === null) return JSON.parse(rows[0].geometry) as unknown;
+      return { type: 'FeatureCollection', features: rows.map((r) => JSON.parse(r.geometry) as unknown) };
+    }),
+  );
   app.get('/api/v1/sources', (c) =>
     respond(c, 'json', async () => {
       const releases = await listReleases(store);

@@ -51,6 +51,9 @@ export function openApiDocument(): unknown {
       '/api/v1/framework/{id}': {
         get: { summary: 'One Framework node, its children and linked indicators', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Node' }, ...errors } },
       },
+      '/api/v1/boundaries/{layer}': {
+        get: { summary: 'Map layer: states or municipalities (GeoJSON), states-hex (TopoJSON)', parameters: [{ name: 'layer', in: 'path', required: true, schema: { type: 'string', enum: ['states', 'municipalities', 'states-hex'] } }], responses: { '200': { description: 'GeoJSON or TopoJSON' }, ...errors } },
+      },
       '/api/v1/geo': { get: { summary: 'Geographies (nation, states, municipalities)', responses: { '200': { description: 'Geographies' } } } },
       '/api/v1/sources': { get: { summary: 'Sources and their releases', responses: { '200': { description: 'Sources' } } } },
       '/api/v1/releases': { get: { summary: 'Every imported release (file, sha256, rows, time)', responses: { '200': { description: 'Releases' } } } },

@@ -4,8 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { indicatorDetail, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
 import { startServer } from '../api/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { Dimension, InputError, Lang, QueryFreq, RequestError, type FrameworkNode } from '../domain/index.js';
-import { ADAPTERS, BUNDLED_FILES, importFile, loadBundled, type ImportSummary } from '../ingest/index.js';
+import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
+import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
 import { DuckDbStore, type Store } from '../store/index.js';
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
@@ -45,11 +45,23 @@ function printSummary(s: ImportSummary): void {
   }
 }
 
+function printBoundary(b: BoundarySummary): void {
+  const status = { new: `committed as release ${b.releaseId}`, unchanged: `already imported as release ${b.releaseId}`, 'dry-run': 'dry run: nothing written' }[b.status];
+  console.log(`${b.file} (map layer ${b.layer}): ${status}`);
+  console.log(`  sha256 ${b.sha256}  ${b.features} features${b.missing.length > 0 ? `; no shape for ${b.missing.length} places (${b.missing.slice(0, 8).join(', ')}${b.missing.length > 8 ? ', …' : ''})` : ''}`);
+}
+
+function printBundled(s: BundledSummary): void {
+  s.tables.forEach(printSummary);
+  s.boundaries.forEach(printBoundary);
+}
+
 function frameworkTree(nodes: readonly FrameworkNode[], lang: Lang): string {
   const lines: string[] = [];
   const walk = (parent: string | null, depth: number) => {
     for (const n of nodes.filter((x) => x.parent === parent)) {
-      lines.push(`${'  '.repeat(depth)}${n.id.padEnd(8 - Math.min(depth * 2, 6))} ${n.title[lang]}  [${n.kind}, ${n.confidence}; Mérida ${n.merida.pillars.join('+') || '—'} ${n.merida.relation}]`);
+      const merida = `Mérida ${n.merida.pillars.join('+') || '—'}: ${RELATION_LABELS[n.merida.relation][lang]}`;
+      lines.push(`${'  '.repeat(depth)}${n.id.padEnd(8 - Math.min(depth * 2, 6))} ${n.title[lang]}  [${KIND_LABELS[n.kind][lang]}; ${CONFIDENCE_LABELS[n.confidence][lang]}; ${merida}]`);
       walk(n.id, depth + 1);
     }
   };
@@ -68,7 +80,7 @@ export function buildProgram(): Command {
     .description('import every official file bundled in data/ (files already imported are skipped)')
     .action(() =>
       withStore(program, async (store) => {
-        const files = BUNDLED_FILES;
+        const files = [...BUNDLED_FILES, ...BUNDLED_BOUNDARIES];
         const progress = fileProgress(files.length);
         let current = '';
         const summaries = await loadBundled(store, {
@@ -76,19 +88,25 @@ export function buildProgram(): Command {
           onStage: (stage) => progress.update(files.findIndex((f) => f.path === current), `${current} · ${stage}`),
         });
         progress.stop();
-        summaries.forEach(printSummary);
+        printBundled(summaries);
       }),
     );
 
   program
     .command('ingest')
     .description('import official files through the adapter of their source')
-    .argument('<source>', `one of: ${Object.keys(ADAPTERS).join(', ')}`)
+    .argument('<source>', `one of: ${[...Object.keys(ADAPTERS), ...Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`)].join(', ')}`)
     .argument('<files...>', 'files as published (CSV, optionally .gz)')
     .option('--dry-run', 'validate, reconcile and compare, print the summary, write nothing')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action((source: string, files: string[], opts: { dryRun?: boolean; format: string }) =>
       withStore(program, async (store) => {
+        if (source.startsWith('boundaries:')) {
+          const layer = BOUNDARY_LAYERS[source.slice('boundaries:'.length) as keyof typeof BOUNDARY_LAYERS];
+          if (!layer) throw new RequestError('bad_request', `unknown map layer "${source}"; known: ${Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`).join(', ')}`);
+          for (const file of files) printBoundary(await importBoundaries(store, layer, resolve(file), { dryRun: opts.dryRun ?? false }));
+          return;
+        }
         const adapter = ADAPTERS[source];
         if (!adapter) throw new RequestError('bad_request', `unknown source "${source}"; known sources: ${Object.keys(ADAPTERS).join(', ')}`);
         const summaries: ImportSummary[] = [];
@@ -150,7 +168,7 @@ export function buildProgram(): Command {
         console.log(JSON.stringify(fw, null, 2));
         return;
       }
-      console.log(`${fw.name[opts.lang]} (catalog ${fw.version})`);
+      console.log(`${fw.name[opts.lang]} (${opts.lang === 'es' ? 'versión del catálogo' : 'catalog version'} ${fw.version})`);
       console.log(fw.coverageNote[opts.lang]);
       console.log('');
       console.log(frameworkTree(fw.nodes, opts.lang));
@@ -175,9 +193,10 @@ export function buildProgram(): Command {
     const store = await DuckDbStore.open(location);
     if (loadFirst && isNew) {
       console.error(`No store at ${location}: loading the bundled official data…`);
-      const progress = fileProgress(BUNDLED_FILES.length);
-      await loadBundled(store, { onFile: (i, _n, f) => progress.update(i, f) });
+      const progress = fileProgress(BUNDLED_FILES.length + BUNDLED_BOUNDARIES.length);
+      const summary = await loadBundled(store, { onFile: (i, _n, f) => progress.update(i, f) });
       progress.stop();
+      printBundled(summary);
     }
     const server = await startServer(store, Number(opts.port), opts.host);
     console.log(`Observa is serving ${location} on ${server.url}  (API: ${server.url}/api/v1)`);

@@ -113,3 +113,22 @@ export const Framework = z
     }
   });
 export type Framework = z.infer<typeof Framework>;
+
+export const KIND_LABELS: Record<NodeKind, Text> = {
+  goal: { es: 'meta', en: 'goal' },
+  area: { es: 'área de cooperación', en: 'cooperation area' },
+  objective: { es: 'objetivo conjunto', en: 'joint objective' },
+  action: { es: 'acción', en: 'action' },
+};
+
+export const CONFIDENCE_LABELS: Record<Confidence, Text> = {
+  confirmed: { es: 'confirmado en la fuente oficial', en: 'confirmed in the official source' },
+  'from-summaries': { es: 'tomado de resúmenes', en: 'from summaries' },
+  reconstructed: { es: 'reconstruido, sin confirmar', en: 'reconstructed, unconfirmed' },
+};
+
+export const RELATION_LABELS: Record<z.infer<typeof MeridaRelation>, Text> = {
+  continuity: { es: 'continuidad', en: 'continuity' },
+  new: { es: 'nuevo', en: 'new' },
+  elevated: { es: 'elevado a objetivo propio', en: 'elevated to its own objective' },
+};

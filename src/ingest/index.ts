@@ -1,4 +1,5 @@
 export { importFile, type ImportSummary, type ImportOptions, type RevisionSummary } from './pipeline.js';
-export { ADAPTERS, BUNDLED_FILES } from './sources/index.js';
+export { ADAPTERS, BUNDLED_BOUNDARIES, BUNDLED_FILES } from './sources/index.js';
 export type { CsvAdapter } from './adapter.js';
-export { loadBundled } from './bundled.js';
+export { loadBundled, type BundledSummary } from './bundled.js';
+export { BOUNDARY_LAYERS, BOUNDARY_SOURCE, importBoundaries, type BoundaryLayer, type BoundarySummary } from './boundaries.js';

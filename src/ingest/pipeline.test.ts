@@ -7,9 +7,11 @@ import { SESNSP_HEADER, sampleRows, sesnspRow, writeCsv } from '../test-support/
 import { observationContent, storeFingerprint, tempStore, type TempStore } from '../test-support/temp-store.js';
 import { importFile } from './pipeline.js';
 import { ADAPTERS } from './sources/index.js';
+import type { CsvAdapter } from './adapter.js';
 
-const sesnsp = ADAPTERS['sesnsp-victims-state'];
-if (!sesnsp) throw new Error('adapter missing');
+const found = ADAPTERS['sesnsp-victims-state'];
+if (!found) throw new Error('adapter missing');
+const sesnsp: CsvAdapter = found;
 
 describe('SESNSP import: encodings and line endings', () => {
   let a: TempStore;

@@ -18,3 +18,10 @@ export const BUNDLED_FILES: readonly { readonly source: string; readonly path: s
   { source: 'rnpdno-municipal', path: 'rnpdno/rnpdno_municipal_mensual_located_dead.csv.gz' },
   { source: 'cdc-vsrr-overdose', path: 'cdc/cdc_vsrr_us_national_12mo_ending_2015_2025.csv' },
 ];
+
+/** Map layers shipped in data/geo (see data/SOURCES.md). */
+export const BUNDLED_BOUNDARIES: readonly { readonly layer: 'states' | 'municipalities' | 'states-hex'; readonly path: string }[] = [
+  { layer: 'states', path: 'geo/mx_estados.geojson' },
+  { layer: 'municipalities', path: 'geo/mx_municipios_2016.geojson.gz' },
+  { layer: 'states-hex', path: 'geo/mx_estados_hexgrid.topojson.json' },
+];

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryIndicator, toCsv } from '../analytics/index.js';
+import { loadBundled } from '../ingest/index.js';
+import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { startServer, type RunningServer } from './server.js';
+
+let t: TempStore;
+let server: RunningServer;
+beforeAll(async () => {
+  t = await tempStore();
+  await loadBundled(t.store);
+  server = await startServer(t.store, 0);
+});
+afterAll(async () => {
+  await server.close();
+  await t.cleanup();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers });
+
+describe('HTTP API over a real server and store', () => {
+  it('serves indicator data as JSON with numerator, denominator, flags and releases', async () => {
+    const res = await get('/api/v1/indicators/mx.homicide.rate/data?geo=00,25&period=2024..2025&lang=en');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as Awaited<ReturnType<typeof queryIndicator>>;
+    expect(body.indicator).toBe('mx.homicide.rate');
+    expect(body.rows.map((r) => [r.geo, r.period])).toEqual([['00', '2024'], ['00', '2025'], ['25', '2024'], ['25', '2025']]);
+    expect(body.rows[1]?.flags).toContain('partial-period');
+    expect(body.sources.map((s) => s.id)).toEqual(['sesnsp-victims-state', 'conapo-population-state']);
+    expect(body.sources[0]?.releases[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the .csv variant and Accept: text/csv return the same CSV as the engine', async () => {
+    const params = 'geo=level:state&period=2024&lang=es';
+    const suffix = await (await get(`/api/v1/indicators/mx.homicide.victims/data.csv?${params}`)).text();
+    const accept = await (await get(`/api/v1/indicators/mx.homicide.victims/data?${params}`, { accept: 'text/csv' })).text();
+    const direct = toCsv(await queryIndicator(t.store, { indicator: 'mx.homicide.victims', geo: ['level:state'], from: '2024', to: '2024', freq: 'year', by: null, lang: 'es', asOf: null }));
+    expect(suffix).toBe(direct);
+    expect(accept).toBe(direct);
+    expect(suffix.split('\n')[0]).toBe('indicator,geo,geo_name,period,value,numerator,denominator,flags,release_ids');
+    expect(suffix.trim().split('\n')).toHaveLength(33);
+  });
+
+  it('answers a repeated request with 304 when the ETag matches', async () => {
+    const path = '/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2015..2024';
+    const first = await get(path);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    const again = await get(path, { 'if-none-match': etag as string });
+    expect(again.status).toBe(304);
+    const other = await get(path.replace('2015', '2016'), { 'if-none-match': etag as string });
+    expect(other.status).toBe(200);
+  });
+
+  it('one JSON error shape, 4xx for the caller’s mistakes', async () => {
+    for (const [path, status, code] of [
+      ['/api/v1/indicators/mx.nope/data', 404, 'not_found'],
+      ['/api/v1/indicators/mx.homicide.victims/data?geo=99999999', 404, 'not_found'],
+      ['/api/v1/indicators/mx.homicide.victims/data?freq=week', 400, 'bad_request'],
+      ['/api/v1/indicators/mx.homicide.victims/data?period=2020..2019', 400, 'bad_request'],
+      ['/api/v1/indicators/mx.homicide.victims/data?colour=red', 400, 'bad_request'],
+      ['/api/v1/framework/9.9', 404, 'not_found'],
+      ['/api/v1/releases/999', 404, 'not_found'],
+      ['/api/v1/nothing', 404, 'not_found'],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      const body = (await res.json()) as { error: { code: string; message: string; details: object } };
+      expect(body.error.code, path).toBe(code);
+      expect(body.error.message.length, path).toBeGreaterThan(5);
+      expect(typeof body.error.details).toBe('object');
+    }
+  });
+
+  it('describes indicators with baseline and latest values, and the Framework and sources', async () => {
+    const detail = (await (await get('/api/v1/indicators/mx.homicide.victims?lang=es')).json()) as {
+      baseline: { period: string; row: { value: number } }; latest: { period: string; flags: string[] }; latestComplete: { period: string };
+      framework: { id: string }[];
+    };
+    expect(detail.baseline.period).toBe('2021');
+    expect(detail.baseline.row.value).toBe(34_380);
+    expect(detail.latest.period).toBe('2025');
+    expect(detail.latest.flags).toContain('partial-period');
+    expect(detail.latestComplete.period).toBe('2024');
+    expect(detail.framework.map((f) => f.id)).toContain('1.3');
+    const list = (await (await get('/api/v1/indicators?lang=en')).json()) as { code: string }[];
+    expect(list.map((i) => i.code)).toEqual(expect.arrayContaining(['mx.homicide.victims', 'mx.homicide.rate', 'us.overdose.deaths', 'mx.population']));
+    const fw = (await (await get('/api/v1/framework')).json()) as { nodes: unknown[]; meridaPillars: unknown[] };
+    expect(fw.meridaPillars).toHaveLength(4);
+    const node = (await (await get('/api/v1/framework/1.3')).json()) as { node: { id: string }; indicators: string[] };
+    expect(node.indicators).toContain('mx.homicide.rate');
+    const sources = (await (await get('/api/v1/sources')).json()) as { id: string; releases: { sha256: string }[] }[];
+    expect(sources.find((s) => s.id === 'rnpdno-municipal')?.releases).toHaveLength(2);
+    const release = (await (await get('/api/v1/releases/1')).json()) as { summary: { reconciliation: unknown[] } };
+    expect(release.summary.reconciliation.length).toBeGreaterThan(0);
+    const states = (await (await get('/api/v1/geo?level=state')).json()) as { code: string; unspecified: boolean }[];
+    expect(states.filter((s) => !s.unspecified)).toHaveLength(32);
+  });
+
+  it('serves the map layers loaded as releases', async () => {
+    const states = (await (await get('/api/v1/boundaries/states')).json()) as { type: string; features: { properties: { cve_geo: string } }[] };
+    expect(states.type).toBe('FeatureCollection');
+    expect(states.features).toHaveLength(32);
+    const munis = (await (await get('/api/v1/boundaries/municipalities')).json()) as { features: unknown[] };
+    expect(munis.features).toHaveLength(2457);
+    const hex = (await (await get('/api/v1/boundaries/states-hex')).json()) as { type: string };
+    expect(hex.type).toBe('Topology');
+    expect((await get('/api/v1/boundaries/rivers')).status).toBe(404);
+  });
+
+  it('publishes an OpenAPI document that lists every route', async () => {
+    const doc = (await (await get('/api/v1/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/releases/{id}']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['QueryResult', 'Error', 'Framework']));
+  });
+
+  it('the entry page follows the browser language', async () => {
+    expect(await (await get('/', { 'accept-language': 'en-US,en;q=0.9' })).text()).toContain('lang="en"');
+    expect(await (await get('/', { 'accept-language': 'es-MX' })).text()).toContain('lang="es"');
+  });
+});

@@ -1,0 +1,123 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueryResult } from '../domain/index.js';
+import { sampleRows, writeCsv } from '../test-support/sesnsp-fixture.js';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/observa.js', import.meta.url).pathname;
+const DIST = new URL('../../dist/cli/index.js', import.meta.url).pathname;
+
+let dir: string;
+let store: string;
+
+/** Runs the built CLI as a user would; resolves with the exit code instead of throwing. */
+async function observa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, '--store', store, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the CLI tests');
+  dir = mkdtempSync(join(tmpdir(), 'observa-cli-'));
+  store = join(dir, 'observa.duckdb');
+  const loaded = await observa('load-bundled');
+  expect(loaded.code).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('observa CLI', () => {
+  it('--help lists the commands', async () => {
+    const { stdout } = await observa('--help');
+    for (const cmd of ['load-bundled', 'ingest', 'query', 'framework', 'indicators', 'releases', 'serve']) expect(stdout).toContain(cmd);
+  });
+
+  it('query --format json gives the national yearly totals with 2025 flagged partial', async () => {
+    const { code, stdout } = await observa('query', 'mx.homicide.victims', '--geo', '00', '--period', '2015..2025', '--freq', 'year', '--format', 'json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as QueryResult;
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['indicator', 'unit', 'rows', 'sources']));
+    expect(Object.keys(result.rows[0] ?? {})).toEqual(expect.arrayContaining(['geo', 'geo_name', 'period', 'value', 'numerator', 'denominator', 'flags', 'release_ids']));
+    expect(result.rows.map((r) => r.value).slice(0, 10)).toEqual([18312, 23188, 29636, 34662, 35693, 35545, 34380, 31962, 30572, 30898]);
+    expect(result.rows[10]).toMatchObject({ period: '2025', flags: ['partial-period'] });
+  });
+
+  it('query --format csv and table', async () => {
+    const csv = await observa('query', 'mx.homicide.rate', '--geo', '09', '--period', '2024', '--format', 'csv');
+    expect(csv.stdout.split('\n')[1]).toMatch(/^mx\.homicide\.rate,09,Mexico City,2024,10\.7/);
+    const table = await observa('query', 'mx.homicide.rate', '--geo', '09', '--period', '2024', '--lang', 'es');
+    expect(table.stdout).toContain('Ciudad de México');
+    expect(table.stdout).toContain('9,204,018');
+  });
+
+  it('a bad file: exit code 2, file/line/column in the message, store unchanged', async () => {
+    const before = (await observa('releases', '--format', 'json')).stdout;
+    const rows = sampleRows();
+    (rows[3] as string[])[12] = '-4';
+    const bad = writeCsv(join(dir, 'bad.csv'), rows);
+    const result = await observa('ingest', 'sesnsp-victims-state', bad);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('store is unchanged');
+    expect(result.stderr).toMatch(/bad\.csv, line 5, column "Abril": found "-4"; expected a non-negative whole number/);
+    expect((await observa('releases', '--format', 'json')).stdout).toBe(before);
+  });
+
+  it('--dry-run prints the revision summary and writes nothing', async () => {
+    const before = (await observa('releases', '--format', 'json')).stdout;
+    const file = writeCsv(join(dir, 'dry.csv'), sampleRows());
+    const result = await observa('ingest', 'sesnsp-victims-state', file, '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('dry run: nothing written');
+    expect(result.stdout).toMatch(/\d+ changed/);
+    expect((await observa('releases', '--format', 'json')).stdout).toBe(before);
+  });
+
+  it('unknown source or indicator: a clear message and exit code 2', async () => {
+    const source = await observa('ingest', 'inegi-nope', join(dir, 'x.csv'));
+    expect(source.code).toBe(2);
+    expect(source.stderr).toContain('known sources: sesnsp-victims-state');
+    const indicator = await observa('query', 'mx.nope', '--geo', '00');
+    expect(indicator.code).toBe(2);
+    expect(indicator.stderr).toContain('unknown indicator');
+  });
+
+  it('while `observa serve` holds the store, other commands say which process holds it', async () => {
+    const server = spawn('node', [BIN, '--store', store, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1] as string);
+        });
+        server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const res = await fetch(`${url}/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2020`);
+      expect(((await res.json()) as QueryResult).rows[0]?.value).toBe(35545);
+      const busy = await observa('releases');
+      expect(busy.code).toBe(3);
+      expect(busy.stderr).toMatch(new RegExp(`in use by another process \\(PID ${server.pid}`));
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+  });
+
+  it('framework prints the tree with confidence and Mérida pillars', async () => {
+    const es = (await observa('framework', '--lang', 'es')).stdout;
+    expect(es).toContain('Proteger a nuestra gente  [meta; confirmado en la fuente oficial; Mérida P2+P4: continuidad]');
+    expect(es).toMatch(/1\.3\.a .*\[objetivo conjunto; tomado de resúmenes/);
+    const en = (await observa('framework', '--lang', 'en')).stdout;
+    expect(en).toContain('Protect our people  [goal; confirmed in the official source; Mérida P2+P4: continuity]');
+    expect(en).toContain('never published');
+  });
+});

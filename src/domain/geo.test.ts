@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { GeoCode, levelOf, padStateCode, parentOf } from './geo.js';
+
+describe('geo codes', () => {
+  it('knows the level and parent of INEGI codes', () => {
+    const code = (s: string) => GeoCode.parse(s);
+    expect([levelOf(code('00')), levelOf(code('09')), levelOf(code('14039')), levelOf(code('US'))]).toEqual(['country', 'state', 'municipality', 'country']);
+    expect([parentOf(code('00')), parentOf(code('09')), parentOf(code('14039'))]).toEqual([null, '00', '14']);
+  });
+
+  it('refuses codes outside INEGI’s catalogue shape', () => {
+    for (const bad of ['33', '0', '1', '140391', 'MX', '34001', '']) expect(GeoCode.safeParse(bad).success, bad).toBe(false);
+  });
+
+  it('pads state codes published without their leading zero', () => {
+    expect([padStateCode(7), padStateCode('9'), padStateCode(' 14 ')]).toEqual(['07', '09', '14']);
+  });
+});

@@ -4,12 +4,15 @@ import tseslint from 'typescript-eslint';
 /** Layers may import only from layers below them (docs/architecture.md). */
 const LAYERS = {
   domain: [],
+  // Browser code: talks to the API or baked JSON only, and ships no zod.
+  web: [],
   catalog: ['domain'],
   store: ['domain', 'catalog'],
   ingest: ['domain', 'catalog', 'store'],
   analytics: ['domain', 'catalog', 'store'],
-  api: ['domain', 'catalog', 'store', 'analytics'],
-  cli: ['domain', 'catalog', 'store', 'analytics', 'ingest', 'api'],
+  site: ['domain', 'catalog', 'store', 'analytics', 'web'],
+  api: ['domain', 'catalog', 'store', 'analytics', 'site'],
+  cli: ['domain', 'catalog', 'store', 'analytics', 'ingest', 'api', 'site'],
 };
 const ALL = Object.keys(LAYERS);
 

@@ -9,7 +9,7 @@ import { ResponseCache } from './cache.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { landingPage } from './landing.js';
+import { registerSite, type Responder } from '../site/index.js';
 
 type Format = 'json' | 'csv';
 
@@ -31,24 +31,28 @@ export interface ApiOptions {
 }
 
 export function createApp(store: Store, options: ApiOptions = {}): Hono {
-  const app = new Hono();
+  const app = new Hono({ strict: false });
   const cache = options.cache ?? new ResponseCache();
 
-  /** Serves from the cache by (data version, URL, format), with ETag revalidation. */
-  async function respond(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string): Promise<Response> {
+  const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
+
+  /** Serves from the cache by (data version, URL, kind), with ETag revalidation. */
+  const respond: Responder = async (c, kind, produce) => {
     const version = await dataVersion(store);
-    const key = `${version}|${format}|${c.req.url}`;
-    const entry = await cache.get(key, async () => {
-      const data = await produce();
-      if (format === 'csv') {
-        if (!toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
-        return { body: toCsvBody(data), contentType: 'text/csv; charset=utf-8' };
-      }
-      return { body: JSON.stringify(data), contentType: 'application/json; charset=utf-8' };
-    });
+    const key = `${version}|${kind}|${c.req.url}`;
+    const entry = await cache.get(key, async () => ({ body: await produce(), contentType: TYPES[kind] }));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
+  };
+
+  /** JSON or CSV of the same data. */
+  function respondData(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string): Promise<Response> {
+    if (format === 'csv' && !toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
+    return respond(c, format, async () => {
+      const data = await produce();
+      return format === 'csv' && toCsvBody ? toCsvBody(data) : JSON.stringify(data);
+    });
   }
 
   app.onError((error, c) => {
@@ -58,7 +62,6 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
 
-  app.get('/', (c) => c.html(landingPage(c.req.header('accept-language') ?? '', c.req.query('lang'))));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1', (c) =>
     c.json({
@@ -82,30 +85,30 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     });
   app.get('/api/v1/indicators', (c) => {
     const { lang } = LangQuery.parse(c.req.query());
-    return respond(c, formatOf(c, undefined), async () => indicatorList(lang), listCsv);
+    return respondData(c, formatOf(c, undefined), async () => indicatorList(lang), listCsv);
   });
   app.get('/api/v1/indicators.csv', (c) => {
     const { lang } = LangQuery.parse(c.req.query());
-    return respond(c, 'csv', async () => indicatorList(lang), listCsv);
+    return respondData(c, 'csv', async () => indicatorList(lang), listCsv);
   });
 
   const dataRoute = (suffix: Format | undefined) => async (c: Context) => {
     const query = DataQuery.parse(c.req.query());
     const params = toQueryParams(c.req.param('code') as string, query);
-    return respond(c, formatOf(c, suffix), () => queryIndicator(store, params), (d) => toCsv(d as Awaited<ReturnType<typeof queryIndicator>>));
+    return respondData(c, formatOf(c, suffix), () => queryIndicator(store, params), (d) => toCsv(d as Awaited<ReturnType<typeof queryIndicator>>));
   };
   app.get('/api/v1/indicators/:code/data', dataRoute(undefined));
   app.get('/api/v1/indicators/:code/data.csv', dataRoute('csv'));
   app.get('/api/v1/indicators/:code/data.json', dataRoute('json'));
   app.get('/api/v1/indicators/:code', (c) => {
     const { lang } = LangQuery.parse(c.req.query());
-    const { name, suffix } = splitSuffix(c.req.param('code'));
-    return respond(c, suffix === 'json' ? 'json' : formatOf(c, suffix), () => indicatorDetail(store, name, lang));
+    const { name } = splitSuffix(c.req.param('code'));
+    return respondData(c, 'json', () => indicatorDetail(store, name, lang));
   });
 
-  app.get('/api/v1/framework', (c) => respond(c, 'json', async () => loadCatalog().framework));
+  app.get('/api/v1/framework', (c) => respondData(c, 'json', async () => loadCatalog().framework));
   app.get('/api/v1/framework/:id', (c) =>
-    respond(c, 'json', async () => {
+    respondData(c, 'json', async () => {
       const { framework, indicators } = loadCatalog();
       const id = c.req.param('id');
       const node = framework.nodes.find((n) => n.id === id);
@@ -120,12 +123,12 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
 
   app.get('/api/v1/geo', (c) => {
     const level = z.object({ level: z.enum(['country', 'state', 'municipality']).optional() }).parse(c.req.query()).level;
-    return respond(c, formatOf(c, undefined), () =>
+    return respondData(c, formatOf(c, undefined), () =>
       store.all(`SELECT code, level, country, parent, name_es, name_en, official_name, iso, abbr, unspecified FROM geo
                  ${level ? `WHERE level = '${level}'` : ''} ORDER BY code`), listCsv);
   });
   app.get('/api/v1/boundaries/:layer', (c) =>
-    respond(c, 'json', async () => {
+    respondData(c, 'json', async () => {
       const layer = c.req.param('layer').replace(/\.(geo|topo)?json$/, '');
       const rows = await store.all<{ geo: string | null; geometry: string }>(
         `SELECT geo, geometry::VARCHAR AS geometry FROM boundary WHERE layer = ? AND superseded_by IS NULL ORDER BY geo`, [layer],
@@ -136,15 +139,15 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     }),
   );
   app.get('/api/v1/sources', (c) =>
-    respond(c, 'json', async () => {
+    respondData(c, 'json', async () => {
       const releases = await listReleases(store);
       return loadCatalog().sources.map((s) => ({ ...s, releases: releases.filter((r) => r.source_id === s.id) }));
     }),
   );
-  app.get('/api/v1/releases', (c) => respond(c, formatOf(c, undefined), () => listReleases(store), listCsv));
-  app.get('/api/v1/releases.csv', (c) => respond(c, 'csv', () => listReleases(store), listCsv));
+  app.get('/api/v1/releases', (c) => respondData(c, formatOf(c, undefined), () => listReleases(store), listCsv));
+  app.get('/api/v1/releases.csv', (c) => respondData(c, 'csv', () => listReleases(store), listCsv));
   app.get('/api/v1/releases/:id', (c) =>
-    respond(c, 'json', async () => {
+    respondData(c, 'json', async () => {
       const id = Number(c.req.param('id'));
       if (!Number.isInteger(id)) throw new RequestError('bad_request', 'a release id is a whole number');
       const [release] = await listReleases(store, id);
@@ -152,5 +155,6 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       return { ...release, summary: await releaseSummary(store, id) };
     }),
   );
+  registerSite(app, store, respond);
   return app;
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { indicatorDetail, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
-import { startServer } from '../api/index.js';
+import { createApp, startServer } from '../api/index.js';
+import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
 import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
@@ -184,6 +185,24 @@ export function buildProgram(): Command {
         if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
         else console.log(textTable(['id', 'source', 'file', 'sha256', 'rows', 'observations', 'current', 'imported'],
           rows.map((r) => [r.id, r.source_id, r.file_name, `${r.sha256.slice(0, 12)}…`, r.row_count, r.observation_count, r.current_observations, r.imported_at]), 'en-US'));
+      }),
+    );
+
+  program
+    .command('bake')
+    .description('write the whole public site (pages, data files, map layers) as static files')
+    .requiredOption('--out <dir>', 'output folder')
+    .action((opts: { out: string }) =>
+      withStore(program, async (store) => {
+        const app = createApp(store);
+        const started = Date.now();
+        let bar: ReturnType<typeof fileProgress> | undefined;
+        const summary = await bakeSite(store, (request) => app.fetch(request), resolve(opts.out), (done, total) => {
+          bar ??= fileProgress(total);
+          bar.update(done - 1, `${done}/${total}`);
+        });
+        bar?.stop();
+        console.log(`baked ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB into ${resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }),
     );
 

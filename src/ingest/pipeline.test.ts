@@ -61,6 +61,14 @@ describe('SESNSP import: releases, idempotency, revisions, dry runs', () => {
     expect(await storeFingerprint(t.store)).toBe(before);
   });
 
+  it('a store with only victims loaded answers counts, and rates without a population say so', async () => {
+    const base = { geo: ['09'], from: '2020', to: '2020', freq: 'year' as const, by: null, lang: 'en' as const, asOf: null };
+    const count = await queryIndicator(t.store, { ...base, indicator: 'mx.homicide.victims' });
+    expect(count.rows[0]?.value).toBeGreaterThan(0);
+    const rate = await queryIndicator(t.store, { ...base, indicator: 'mx.homicide.rate' });
+    expect(rate.rows[0]).toMatchObject({ value: null, denominator: null, numerator: count.rows[0]?.value });
+  });
+
   it('a dry run reports the revision and writes nothing', async () => {
     const before = await storeFingerprint(t.store);
     const file = writeCsv(join(t.dir, 'v2-dry.csv'), sampleRows((s, y, i) => ((s * 7 + y + i) % 13) + (s === 9 && y === 2021 ? 1 : 0)));

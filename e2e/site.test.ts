@@ -1,0 +1,201 @@
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sirv from 'sirv';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, startServer, type RunningServer } from '../src/api/index.js';
+import { loadBundled } from '../src/ingest/index.js';
+import { bakeSite } from '../src/site/index.js';
+import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
+import { launchChromium } from './browser.js';
+
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+let t: TempStore;
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  t = await tempStore();
+  await loadBundled(t.store);
+  server = await startServer(t.store, 0);
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.cleanup();
+});
+
+type TrackedPage = Page & { errors: string[] };
+
+/** A new page that records uncaught script errors. */
+async function open(path: string, base = server.url): Promise<TrackedPage> {
+  const page = (await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true })) as TrackedPage;
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(`${base}${path}`);
+  return page;
+}
+const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
+const apiJson = async <T>(path: string): Promise<T> => (await fetch(`${server.url}${path}`)).json() as Promise<T>;
+
+interface Row { geo: string; geo_name: string; period: string; value: number | null }
+
+/** axe-core in the page: no serious or critical violations. */
+async function expectAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  expect(violations).toEqual([]);
+}
+
+describe('the observatory in Chromium', () => {
+  it('the home page shows the goals and passes axe; keyboard reaches the skip link first', async () => {
+    const page = await open('/en/');
+    await expect(page.locator('h2').first().textContent()).resolves.toContain('three goals');
+    expect(await page.locator('.goal').count()).toBe(3);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SHOTS}home-en.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('the map draws the 32 states with the API’s values in their titles', async () => {
+    const page = await open('/en/indicators/mx.homicide.rate/?view=map&year=2024');
+    await rendered(page);
+    const shapes = await page.locator('#viz path[data-geo]').evaluateAll((paths) =>
+      paths.map((p) => ({ geo: p.getAttribute('data-geo') ?? '', value: p.getAttribute('data-value') ?? '', title: p.querySelector('title')?.textContent ?? '' })));
+    expect(shapes).toHaveLength(32);
+    const api = await apiJson<{ rows: Row[] }>('/api/v1/indicators/mx.homicide.rate/data?geo=level:state&period=2024&lang=en');
+    for (const row of api.rows) {
+      const shape = shapes.find((s) => s.geo === row.geo);
+      expect(shape, row.geo).toBeDefined();
+      expect(Number(shape?.value)).toBeCloseTo(row.value ?? Number.NaN, 6);
+      expect(shape?.title).toContain(row.geo_name);
+      expect(shape?.title).toContain(new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(row.value ?? 0));
+    }
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SHOTS}map-states-en.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('the chart’s last point equals the API’s value', async () => {
+    const page = await open('/en/indicators/mx.homicide.victims/?geo=00,25&from=2015&to=2024');
+    await rendered(page);
+    const dots = await page.locator('#viz [data-geo="00"][data-period]').evaluateAll((els) =>
+      els.map((e) => ({ period: e.getAttribute('data-period') ?? '', value: Number(e.getAttribute('data-value')) })));
+    const last = dots.sort((a, b) => a.period.localeCompare(b.period)).at(-1);
+    const api = await apiJson<{ rows: Row[] }>('/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2024');
+    expect(last).toEqual({ period: '2024', value: api.rows[0]?.value });
+    expect(await page.locator('#viz [data-geo="25"][data-period]').count()).toBe(10);
+    await page.screenshot({ path: `${SHOTS}chart-en.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('the Spanish page shows Spanish labels and es-MX numbers and dates', async () => {
+    const page = await open('/es/indicators/mx.homicide.rate/?view=table&from=2024&to=2024&geo=00');
+    await rendered(page);
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+    await expect(page.locator('legend').first().textContent()).resolves.toBe('Vista');
+    const cell = await page.locator('#table td.num').first().textContent();
+    const api = await apiJson<{ rows: Row[] }>('/api/v1/indicators/mx.homicide.rate/data?geo=00&period=2024&lang=es');
+    expect(cell).toBe(new Intl.NumberFormat('es-MX', { maximumFractionDigits: 2 }).format(api.rows[0]?.value ?? 0));
+    const home = await open('/es/');
+    await expect(home.locator('.timeline time').first().textContent()).resolves.toBe('8 de octubre de 2021');
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SHOTS}table-es.png`, fullPage: true });
+    await page.close();
+    await home.close();
+  });
+
+  it('a permalink restores its view, and switching language keeps it', async () => {
+    const page = await open('/en/indicators/mx.homicide.rate/');
+    await rendered(page);
+    await page.locator('input[name="geo"][value="25"]').check();
+    await rendered(page);
+    await page.locator('input[name="view"][value="map"]').check();
+    await rendered(page);
+    await page.locator('select[name="map"]').selectOption('hex');
+    await rendered(page);
+    const url = page.url();
+    expect(url).toContain('geo=00,25');
+    expect(url).toContain('view=map');
+    expect(url).toContain('map=hex');
+    const again = await open(new URL(url).pathname + new URL(url).search);
+    await rendered(again);
+    expect(await again.locator('input[name="view"][value="map"]').isChecked()).toBe(true);
+    expect(await again.locator('input[name="geo"][value="25"]').isChecked()).toBe(true);
+    expect(await again.locator('#viz path[data-geo]').count()).toBe(32);
+    await again.screenshot({ path: `${SHOTS}map-hex-en.png`, fullPage: true });
+    const spanish = await again.locator('#lang-switch').getAttribute('href');
+    expect(spanish).toBe(`/es/indicators/mx.homicide.rate/${new URL(url).search}`);
+    await page.close();
+    await again.close();
+  });
+
+  it('the CSV download equals the API’s CSV for the same view', async () => {
+    const page = await open('/es/indicators/mx.homicide.victims/?geo=00,09&from=2019&to=2021');
+    await rendered(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#dl-csv').click()]);
+    const file = await download.path();
+    const api = await (await fetch(`${server.url}/api/v1/indicators/mx.homicide.victims/data.csv?geo=00,09&period=2019..2021&lang=es`)).text();
+    expect(readFileSync(file, 'utf8')).toBe(api);
+    await page.close();
+  });
+
+  it('the municipal map of disappeared persons draws municipalities', async () => {
+    const page = await open('/en/indicators/mx.disappeared.persons/?view=map&map=municipal&year=2024');
+    await rendered(page);
+    expect(await page.locator('#viz path[data-geo]').count()).toBeGreaterThan(2000);
+    await page.screenshot({ path: `${SHOTS}map-municipal-en.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('state profile and search pass axe', async () => {
+    const page = await open('/es/states/25/');
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SHOTS}state-es.png`, fullPage: true });
+    const search = await open('/en/search/');
+    await search.locator('#q').fill('feminicidio');
+    await search.waitForSelector('#results a');
+    expect(await search.locator('#results a').first().getAttribute('href')).toContain('/en/indicators/mx.femicide.victims/');
+    await expectAccessible(search);
+    await page.close();
+    await search.close();
+  });
+
+  it('the baked site works with the server stopped', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'observa-baked-'));
+    const app = createApp(t.store);
+    await bakeSite(t.store, (r) => app.fetch(r), out);
+    await server.close();
+    const files = sirv(out, { dev: false, etag: true, extensions: ['html'] });
+    const staticServer: Server = createServer((req, res) => files(req, res, () => { res.statusCode = 404; res.end('not found'); }));
+    await new Promise<void>((r) => staticServer.listen(0, '127.0.0.1', r));
+    const address = staticServer.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      const page = await open('/en/indicators/mx.homicide.rate/?geo=00,09', base);
+      await rendered(page);
+      expect(page.errors).toEqual([]);
+      expect(await page.locator('#viz [data-geo="09"][data-period]').count()).toBeGreaterThan(5);
+      const home = await open('/es/', base);
+      expect(await home.locator('.goal').count()).toBe(3);
+      await page.screenshot({ path: `${SHOTS}baked-chart-en.png`, fullPage: true });
+      await page.close();
+      await home.close();
+    } finally {
+      await new Promise((r) => staticServer.close(r));
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadCatalog } from '../catalog/index.js';
+import type { ReadTx } from '../store/index.js';
+import { hasMunicipalities } from './data.js';
+
+export interface BakeSummary {
+  readonly files: number;
+  readonly bytes: number;
+  readonly pages: number;
+}
+
+/** The site's every public URL: pages, their data files, search indexes, map layers and assets. */
+export async function siteUrls(tx: ReadTx): Promise<string[]> {
+  const { framework, indicators, geography } = loadCatalog();
+  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json'];
+  const municipalYears = await tx.all<{ year: number }>(
+    `SELECT DISTINCT year FROM observation WHERE superseded_by IS NULL AND freq = 'month' AND series LIKE 'rnpdno.%' ORDER BY year`,
+  );
+  for (const lang of ['es', 'en']) {
+    urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/data/${lang}/search.json`);
+    for (const n of framework.nodes) urls.push(`/${lang}/framework/${n.id}/`);
+    for (const s of geography.states) urls.push(`/${lang}/states/${s.code}/`);
+    for (const i of indicators) {
+      urls.push(`/${lang}/indicators/${i.code}/`, `/${lang}/indicators/${i.code}.csv`, `/${lang}/indicators/${i.code}.json`);
+      for (const freq of i.frequencies) urls.push(`/data/${lang}/${i.code}/${freq}.json`, `/data/${lang}/${i.code}/${freq}.csv`);
+      if (hasMunicipalities(i)) for (const { year } of municipalYears) urls.push(`/data/${lang}/${i.code}/municipality-${year}.json`);
+    }
+  }
+  return urls;
+}
+
+/** A page URL ending in / becomes …/index.html, so any static server or CDN serves the tree as is. */
+function fileFor(out: string, url: string): string {
+  return join(out, url.endsWith('/') ? `${url}index.html` : url);
+}
+
+const CHOOSER = `<!doctype html><html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Observa</title>
+<script>location.replace(/^en\\b/i.test(navigator.language || '') ? '/en/' : '/es/');</script></head>
+<body><p><a href="/es/" lang="es">Español</a> · <a href="/en/" lang="en">English</a></p></body></html>`;
+
+/** Writes the whole public site as static files by asking the app for every URL. */
+export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Response | Promise<Response>, out: string, onProgress?: (done: number, total: number) => void): Promise<BakeSummary> {
+  const urls = await siteUrls(tx);
+  let bytes = 0;
+  let pages = 0;
+  for (const [index, url] of urls.entries()) {
+    const response = await fetcher(new Request(`http://observa.bake${url}`));
+    if (response.status !== 200) throw new Error(`bake: ${url} answered ${response.status}`);
+    const body = new Uint8Array(await response.arrayBuffer());
+    const file = fileFor(out, url);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, body);
+    bytes += body.byteLength;
+    if (url.endsWith('/')) pages++;
+    onProgress?.(index + 1, urls.length);
+  }
+  writeFileSync(join(out, 'index.html'), CHOOSER);
+  return { files: urls.length + 1, bytes: bytes + CHOOSER.length, pages };
+}

@@ -1,0 +1,91 @@
+import { dataVersion, indicatorDetail, queryIndicator } from '../analytics/index.js';
+import type { Indicator, QueryResult, ResultRow } from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+import type { SiteLang } from '../web/index.js';
+
+export const nationOf = (i: Indicator): string => (i.code.startsWith('us.') ? 'US' : '00');
+export const hasStates = (i: Indicator): boolean => i.levels.includes('state');
+export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('municipality');
+
+const memo = new Map<string, Promise<unknown>>();
+let memoVersion = '';
+
+/** Pages share the same few queries (a state page needs every indicator's file): compute each once per data version. */
+async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): Promise<T> {
+  const version = await dataVersion(tx);
+  if (version !== memoVersion) {
+    memo.clear();
+    memoVersion = version;
+  }
+  if (!memo.has(key)) memo.set(key, produce().catch((error: unknown) => {
+    memo.delete(key);
+    throw error;
+  }));
+  return memo.get(key) as Promise<T>;
+}
+
+/** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: 'year' | 'month', lang: SiteLang): Promise<QueryResult> {
+  const geo = hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)];
+  return remember(tx, `file|${indicator.code}|${freq}|${lang}`, () =>
+    queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null }));
+}
+
+export function municipalFile(tx: ReadTx, indicator: Indicator, year: string, lang: SiteLang): Promise<QueryResult> {
+  return queryIndicator(tx, { indicator: indicator.code, geo: ['level:municipality'], from: year, to: year, freq: 'year', by: null, lang, asOf: null });
+}
+
+export interface Card {
+  readonly indicator: Indicator;
+  readonly baseline: ResultRow | null;
+  readonly latest: ResultRow | null;
+  readonly latestComplete: ResultRow | null;
+  /** Complete years of the national series, oldest first, for the sparkline. */
+  readonly series: readonly ResultRow[];
+}
+
+export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
+  return remember(tx, `card|${indicator.code}|${lang}`, () => computeCard(tx, indicator, lang));
+}
+
+async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
+  const detail = await indicatorDetail(tx, indicator.code, lang);
+  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [nationOf(indicator)], from: null, to: null, freq: 'year', by: null, lang, asOf: null });
+  return {
+    indicator,
+    baseline: detail.baseline.row,
+    latest: detail.latest,
+    latestComplete: detail.latestComplete,
+    series: series.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period')),
+  };
+}
+
+export interface ProfileRow {
+  readonly indicator: Indicator;
+  readonly period: string | null;
+  readonly state: ResultRow | null;
+  readonly national: ResultRow | null;
+  /** 1 = highest value among the 32 states in that period. */
+  readonly rank: number | null;
+}
+
+/** Every state-level indicator for one state beside the national value, in the latest complete year, with its rank. */
+export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[], state: string, lang: SiteLang): Promise<ProfileRow[]> {
+  const out: ProfileRow[] = [];
+  for (const indicator of indicators.filter(hasStates)) {
+    const file = await dataFile(tx, indicator, 'year', lang);
+    const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period'));
+    const period = complete.filter((r) => r.geo === state).map((r) => r.period).sort().at(-1) ?? null;
+    const inPeriod = complete.filter((r) => r.period === period && r.geo !== nationOf(indicator));
+    const stateRow = inPeriod.find((r) => r.geo === state) ?? null;
+    const sorted = [...inPeriod].sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+    out.push({
+      indicator,
+      period,
+      state: stateRow,
+      national: complete.find((r) => r.period === period && r.geo === nationOf(indicator)) ?? null,
+      rank: stateRow ? sorted.findIndex((r) => r.geo === state) + 1 : null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export { registerSite, parseViewState, type Responder } from './routes.js';
+export { bakeSite, type BakeSummary } from './bake.js';

@@ -1,0 +1,301 @@
+import { loadCatalog } from '../catalog/index.js';
+import { listReleases, type ReleaseRow } from '../analytics/index.js';
+import {
+  CONFIDENCE_LABELS, FLAG_LABELS, KIND_LABELS, RELATION_LABELS, type FrameworkNode, type Indicator, type QualityFlag, type QueryResult, type ResultRow,
+} from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
+import { card, hasMunicipalities, hasStates, nationOf, stateProfile, type Card } from './data.js';
+import { html, raw, type Raw } from './html.js';
+import { href, page } from './layout.js';
+
+const fmt = (lang: SiteLang, value: number | null, decimals = 0) =>
+  value === null ? t(lang, 'noData') : new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
+
+function flagList(lang: SiteLang, flags: readonly string[]): Raw {
+  if (flags.length === 0) return raw('');
+  return html`<span class="flags">${flags.map((f) => html`<abbr class="flag flag-${f}" title="${FLAG_LABELS[f as QualityFlag]?.[lang] ?? f}">${FLAG_LABELS[f as QualityFlag]?.[lang] ?? f}</abbr>`)}</span>`;
+}
+
+/** A server-drawn sparkline: no script needed. */
+function sparkline(rows: readonly ResultRow[], label: string): Raw {
+  const values = rows.map((r) => r.value ?? 0);
+  if (values.length < 2) return raw('');
+  const [w, h, pad] = [120, 32, 2];
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const x = (i: number) => pad + (i * (w - 2 * pad)) / (values.length - 1);
+  const y = (v: number) => h - pad - (max === min ? 0.5 : (v - min) / (max - min)) * (h - 2 * pad);
+  const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  return html`<svg class="sparkline" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${label}"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="${points}"/></svg>`;
+}
+
+function change(lang: SiteLang, c: Card): Raw {
+  const base = c.baseline?.value ?? null;
+  const latest = c.latestComplete?.value ?? null;
+  if (base === null || latest === null || base === 0) return raw('');
+  const pct = ((latest - base) / base) * 100;
+  const good = c.indicator.direction === 'neutral' ? 'neutral' : (pct < 0) === (c.indicator.direction === 'lower-is-better') ? 'better' : 'worse';
+  const sign = pct > 0 ? '+' : '';
+  return html`<span class="change change-${good}">${sign}${fmt(lang, pct, 1)} %</span>`;
+}
+
+function indicatorCard(lang: SiteLang, c: Card): Raw {
+  const i = c.indicator;
+  const latest = c.latestComplete;
+  return html`<li class="card">
+    <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
+    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}</small></p>
+    <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
+    ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
+    ${sparkline(c.series, `${i.name[lang]}, ${c.series[0]?.period ?? ''}–${c.series.at(-1)?.period ?? ''}`)}
+  </li>`;
+}
+
+const goalOf = (nodeId: string) => nodeId.split('.')[0] ?? nodeId;
+
+export async function homePage(tx: ReadTx, lang: SiteLang): Promise<string> {
+  const { framework, indicators } = loadCatalog();
+  const goals = framework.nodes.filter((n) => n.kind === 'goal');
+  const cards = new Map<string, Card>();
+  for (const i of indicators.filter((x) => x.framework.length > 0)) cards.set(i.code, await card(tx, i, lang));
+  const main = html`
+  <h1>${framework.name[lang]}</h1>
+  <p class="lead">${t(lang, 'homeIntro')}</p>
+  <h2>${t(lang, 'goalsHeading')}</h2>
+  <div class="goals">
+  ${goals.map((g) => {
+    const linked = indicators.filter((i) => i.framework.some((id) => goalOf(id) === g.id));
+    return html`<section class="goal" aria-labelledby="goal-${g.id}">
+      <h3 id="goal-${g.id}"><a href="${href(lang, `/framework/${g.id}/`)}">${g.id}. ${g.title[lang]}</a></h3>
+      <p>${g.text[lang]}</p>
+      <ul class="cards">${linked.map((i) => indicatorCard(lang, cards.get(i.code) as Card))}</ul>
+    </section>`;
+  })}
+  </div>
+  <h2>${t(lang, 'timelineHeading')}</h2>
+  <ol class="timeline">
+    ${[...framework.events].sort((a, b) => a.date.localeCompare(b.date)).map((e) => html`<li><time datetime="${e.date}">${new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(e.date))}</time> <strong>${e.title[lang]}</strong> — ${e.text[lang]} <span class="muted">(${CONFIDENCE_LABELS[e.confidence][lang]})</span></li>`)}
+  </ol>`;
+  return page({ lang, title: t(lang, 'navHome'), path: '/', main });
+}
+
+function nodeLink(lang: SiteLang, n: FrameworkNode): Raw {
+  return html`<a href="${href(lang, `/framework/${n.id}/`)}">${n.id} ${n.title[lang]}</a>`;
+}
+
+export function frameworkIndexPage(lang: SiteLang): string {
+  const { framework } = loadCatalog();
+  const tree = (parent: string | null): Raw => {
+    const kids = framework.nodes.filter((n) => n.parent === parent);
+    if (kids.length === 0) return raw('');
+    return html`<ul>${kids.map((n) => html`<li>${nodeLink(lang, n)} <span class="muted">(${KIND_LABELS[n.kind][lang]}; ${CONFIDENCE_LABELS[n.confidence][lang]})</span>${tree(n.id)}</li>`)}</ul>`;
+  };
+  const main = html`<h1>${framework.name[lang]}</h1>
+    <p class="note">${framework.coverageNote[lang]}</p>
+    <nav class="tree" aria-label="${t(lang, 'navFramework')}">${tree(null)}</nav>
+    <h2>${t(lang, 'merida')}</h2>
+    <dl>${framework.meridaPillars.map((p) => html`<dt>${p.id}. ${p.title[lang]}</dt><dd>${p.summary[lang]}</dd>`)}</dl>`;
+  return page({ lang, title: t(lang, 'navFramework'), path: '/framework/', main });
+}
+
+export async function frameworkNodePage(tx: ReadTx, lang: SiteLang, id: string): Promise<string | null> {
+  const { framework, indicators } = loadCatalog();
+  const node = framework.nodes.find((n) => n.id === id);
+  if (!node) return null;
+  const ancestors: FrameworkNode[] = [];
+  for (let p = node.parent; p !== null; ) {
+    const parent = framework.nodes.find((n) => n.id === p);
+    if (!parent) break;
+    ancestors.unshift(parent);
+    p = parent.parent;
+  }
+  const children = framework.nodes.filter((n) => n.parent === id);
+  const linked = indicators.filter((i) => i.framework.includes(id));
+  const cards = [];
+  for (const i of linked) cards.push(await card(tx, i, lang));
+  const pillars = node.merida.pillars.map((p) => framework.meridaPillars.find((m) => m.id === p)).filter((p) => p !== undefined);
+  const main = html`
+  <nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/framework/')}">${t(lang, 'navFramework')}</a>${ancestors.map((a) => html` › ${nodeLink(lang, a)}`)}</nav>
+  <h1><span class="muted">${KIND_LABELS[node.kind][lang]} ${node.id}</span> ${node.title[lang]}</h1>
+  <p class="lead">${node.text[lang]}</p>
+  <dl class="facts">
+    <dt>${t(lang, 'confidence')}</dt><dd class="confidence confidence-${node.confidence}">${CONFIDENCE_LABELS[node.confidence][lang]}</dd>
+    <dt>${t(lang, 'merida')}</dt><dd>${pillars.length > 0 ? pillars.map((p) => `${p.id}. ${p.title[lang]}`).join(' · ') : '—'} (${RELATION_LABELS[node.merida.relation][lang]}) — ${node.merida.note[lang]}</dd>
+    <dt>${t(lang, 'agencies')}</dt><dd>${node.agencies.basis === 'not-published' ? t(lang, 'notPublished') : html`${t(lang, 'agenciesUs')}: ${node.agencies.us.join(', ') || '—'}; ${t(lang, 'agenciesMx')}: ${node.agencies.mx.join(', ') || '—'} <span class="muted">(${node.agencies.basis})</span>`}</dd>
+  </dl>
+  ${node.milestones.length > 0 ? html`<h2>${t(lang, 'milestones')}</h2><ul>${node.milestones.map((m) => html`<li><time datetime="${m.date}">${m.date}</time> ${m.text[lang]}</li>`)}</ul>` : ''}
+  ${children.length > 0 ? html`<h2>${t(lang, 'children')}</h2><ul>${children.map((c) => html`<li>${nodeLink(lang, c)} <span class="muted">(${KIND_LABELS[c.kind][lang]})</span></li>`)}</ul>` : ''}
+  <h2>${t(lang, 'linkedIndicators')}</h2>
+  ${cards.length > 0 ? html`<ul class="cards">${cards.map((c) => indicatorCard(lang, c))}</ul>` : html`<p>${t(lang, 'noLinkedIndicators')}</p>`}
+  <h2>${t(lang, 'sources')}</h2>
+  <ul>${node.sources.map((s) => html`<li><a href="${s.url}" rel="external">${s.title}</a>${s.date ? ` (${s.date})` : ''}</li>`)}</ul>`;
+  return page({ lang, title: `${node.id} ${node.title[lang]}`, path: `/framework/${id}/`, main });
+}
+
+export function indicatorsIndexPage(lang: SiteLang): string {
+  const { indicators } = loadCatalog();
+  const main = html`<h1>${t(lang, 'navIndicators')}</h1>
+  <ul class="plain">${indicators.map((i) => html`<li><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a> <code>${i.code}</code><br><span class="muted">${i.definition[lang]}</span></li>`)}</ul>`;
+  return page({ lang, title: t(lang, 'navIndicators'), path: '/indicators/', main });
+}
+
+export interface ViewState {
+  readonly geo: readonly string[];
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly freq: 'year' | 'month';
+  readonly view: 'chart' | 'map' | 'table';
+  readonly map: 'states' | 'hex' | 'municipal';
+  readonly year: string | null;
+}
+
+function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult): Raw {
+  return html`<table class="data"><caption>${t(lang, 'tableCaption')}</caption>
+  <thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'value')}</th>${indicator.denominator ? html`<th scope="col" class="num">${t(lang, 'numerator')}</th><th scope="col" class="num">${t(lang, 'denominator')}</th>` : ''}<th scope="col">${t(lang, 'flags')}</th></tr></thead>
+  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${r.period}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td></tr>`)}</tbody></table>`;
+}
+
+export function citation(lang: SiteLang, indicator: Indicator, result: QueryResult, url: string): string {
+  const sources = result.sources.map((s) => `${s.publisher}, ${s.dataset} (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})`).join('; ');
+  return `Observa, «${indicator.name[lang]}» [${indicator.code}]. ${sources}. ${url}`;
+}
+
+export function indicatorPage(
+  lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
+): string {
+  const { framework, sources, geography } = loadCatalog();
+  const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
+  const used = releases.filter((r) => indicator.sources.includes(r.source_id));
+  const states = hasStates(indicator) ? geography.states : [];
+  const nation = nationOf(indicator);
+  const geoOption = (code: string, name: string) =>
+    html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
+  const main = html`
+  <nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/indicators/')}">${t(lang, 'navIndicators')}</a></nav>
+  <h1>${indicator.name[lang]}</h1>
+  <p class="lead">${indicator.definition[lang]}</p>
+  <form id="view-form" class="controls" method="get" action="${href(lang, `/indicators/${indicator.code}/`)}">
+    <fieldset><legend>${t(lang, 'view')}</legend>
+      ${(['chart', 'map', 'table'] as const).filter((v) => v !== 'map' || hasStates(indicator)).map((v) => html`<label><input type="radio" name="view" value="${v}"${raw(state.view === v ? ' checked' : '')}> ${t(lang, v === 'chart' ? 'viewChart' : v === 'map' ? 'viewMap' : 'viewTable')}</label>`)}
+    </fieldset>
+    <fieldset><legend>${t(lang, 'period')}</legend>
+      <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="\\d{4}(-\\d{2})?" inputmode="numeric"></label>
+      <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="\\d{4}(-\\d{2})?" inputmode="numeric"></label>
+      ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${t(lang, f === 'year' ? 'freqYear' : 'freqMonth')}</option>`)}</select></label>` : ''}
+    </fieldset>
+    ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
+      <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
+      <label>${t(lang, 'mapKind')} <select name="map">
+        <option value="states"${raw(state.map === 'states' ? ' selected' : '')}>${t(lang, 'mapStates')}</option>
+        <option value="hex"${raw(state.map === 'hex' ? ' selected' : '')}>${t(lang, 'mapHex')}</option>
+        ${hasMunicipalities(indicator) ? html`<option value="municipal"${raw(state.map === 'municipal' ? ' selected' : '')}>${t(lang, 'mapMunicipal')}</option>` : ''}
+      </select></label></fieldset>` : ''}
+    ${states.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${geoOption(nation, t(lang, 'national'))}${states.map((s) => geoOption(s.code, s[lang]))}</fieldset>` : html`<input type="hidden" name="geo" value="${nation}">`}
+    <button type="submit">${t(lang, 'apply')}</button>
+  </form>
+  <div id="viz" class="viz" aria-live="polite"></div>
+  <p class="muted events-note">${t(lang, 'eventsNote')}</p>
+  <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, indicator, result)}</div></section>
+  <section><h2>${t(lang, 'downloads')}</h2><ul class="downloads">
+    <li><a id="dl-csv" href="${href(lang, `/indicators/${indicator.code}.csv`)}" download>${t(lang, 'downloadCsv')}</a></li>
+    <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}" download>${t(lang, 'downloadJson')}</a></li>
+    <li><button type="button" id="dl-svg" hidden>${t(lang, 'downloadSvg')}</button></li>
+    <li><button type="button" id="dl-png" hidden>${t(lang, 'downloadPng')}</button></li>
+  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}`)}</span></p></section>
+  ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
+  <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
+    <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}</dd>
+    <dt>${t(lang, 'baseline')}</dt><dd>${indicator.baseline.period} — ${indicator.baseline.note[lang]}</dd>
+    <dt>${t(lang, 'target')}</dt><dd>${indicator.targets.length > 0 ? indicator.targets.map((x) => `${x.period}: ${x.value}`).join('; ') : (indicator.targetNote?.[lang] ?? '—')}</dd>
+    <dt>${t(lang, 'frameworkLinks')}</dt><dd>${indicator.framework.map((id) => {
+      const n = framework.nodes.find((x) => x.id === id);
+      return n ? html`<a href="${href(lang, `/framework/${id}/`)}">${id} ${n.title[lang]}</a> ` : '';
+    })}</dd>
+  </dl></section>
+  <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
+    const s = sources.find((x) => x.id === id);
+    return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
+  })}</ul>
+  <h3>${t(lang, 'releases')}</h3>${releaseTable(lang, used)}</section>`;
+  return page({
+    lang,
+    title: indicator.name[lang],
+    path: `/indicators/${indicator.code}/`,
+    main,
+    description: indicator.definition[lang],
+    client: {
+      page: 'indicator',
+      indicator: {
+        code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
+        nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies,
+      },
+      defaults: { geo: [nation], freq: indicator.frequencies.includes('year') ? 'year' : 'month', view: 'chart', map: 'states', year: defaultYear },
+      events,
+      messages: {
+        partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
+        table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
+        numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'),
+      },
+    },
+  });
+}
+
+function releaseTable(lang: SiteLang, releases: readonly ReleaseRow[]): Raw {
+  return html`<table class="data releases"><thead><tr><th scope="col">${t(lang, 'release')}</th><th scope="col">${t(lang, 'file')}</th><th scope="col">${t(lang, 'checksum')}</th><th scope="col" class="num">${t(lang, 'rows')}</th><th scope="col" class="num">${t(lang, 'observations')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col">${t(lang, 'importedAt')}</th></tr></thead>
+  <tbody>${releases.map((r) => html`<tr><td>${r.id}</td><td>${r.file_name}</td><td><code title="${r.sha256}">${r.sha256.slice(0, 16)}…</code></td><td class="num">${fmt(lang, r.row_count)}</td><td class="num">${fmt(lang, r.observation_count)}</td><td>${r.period_from ?? ''}${r.period_to ? ` – ${r.period_to}` : ''}</td><td><time datetime="${r.imported_at}">${r.imported_at}</time></td></tr>`)}</tbody></table>`;
+}
+
+export function statesIndexPage(lang: SiteLang): string {
+  const { geography } = loadCatalog();
+  const main = html`<h1>${t(lang, 'navStates')}</h1><ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
+  return page({ lang, title: t(lang, 'navStates'), path: '/states/', main });
+}
+
+export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promise<string | null> {
+  const { geography, indicators } = loadCatalog();
+  const state = geography.states.find((s) => s.code === code);
+  if (!state) return null;
+  const rows = await stateProfile(tx, indicators, code, lang);
+  const main = html`<nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/states/')}">${t(lang, 'navStates')}</a></nav>
+  <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
+  <p class="muted">${state.official} · ${state.iso} · INEGI ${state.code}</p>
+  <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
+  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${nationOf(r.indicator)},${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
+    <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
+    <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>`;
+  return page({ lang, title: state[lang], path: `/states/${code}/`, main });
+}
+
+export async function dataPage(tx: ReadTx, lang: SiteLang): Promise<string> {
+  const { sources } = loadCatalog();
+  const releases = await listReleases(tx);
+  const main = html`<h1>${t(lang, 'navData')}</h1>
+  ${sources.map((s) => html`<section class="source" id="source-${s.id}"><h2>${s.publisher[lang]}</h2><p><a href="${s.url}" rel="external">${s.dataset[lang]}</a></p><p>${s.notes[lang]}</p>
+    <dl class="facts"><dt>${t(lang, 'licence')}</dt><dd>${s.licence[lang]}</dd><dt>${t(lang, 'frequencyOfPublication')}</dt><dd>${s.publicationFrequency}</dd></dl>
+    ${releaseTable(lang, releases.filter((r) => r.source_id === s.id))}</section>`)}`;
+  return page({ lang, title: t(lang, 'navData'), path: '/data/', main });
+}
+
+export function searchIndex(lang: SiteLang): SearchEntry[] {
+  const { indicators, framework, geography } = loadCatalog();
+  const other = lang === 'es' ? 'en' : 'es';
+  return [
+    ...indicators.map((i) => ({ kind: 'indicator' as const, id: i.code, title: i.name[lang], altTitle: i.name[other], href: href(lang, `/indicators/${i.code}/`), terms: `${i.name.es} ${i.name.en} ${i.definition.es} ${i.definition.en}` })),
+    ...framework.nodes.map((n) => ({ kind: 'framework' as const, id: n.id, title: `${n.id} ${n.title[lang]}`, altTitle: n.title[other], href: href(lang, `/framework/${n.id}/`), terms: `${n.title.es} ${n.title.en} ${n.text.es} ${n.text.en}` })),
+    ...geography.states.map((s) => ({ kind: 'state' as const, id: s.code, title: s[lang], altTitle: s[other], href: href(lang, `/states/${s.code}/`), terms: `${s.es} ${s.en} ${s.official} ${s.abbr} ${s.iso}` })),
+  ];
+}
+
+export function searchPage(lang: SiteLang, query: string): string {
+  const results = search(searchIndex(lang), query);
+  const kind = { indicator: t(lang, 'kindIndicator'), framework: t(lang, 'kindFramework'), state: t(lang, 'kindState') };
+  const main = html`<h1>${t(lang, 'navSearch')}</h1>
+  <form role="search" method="get" action="${href(lang, '/search/')}"><label for="q">${t(lang, 'navSearch')}</label> <input id="q" name="q" type="search" value="${query}" placeholder="${t(lang, 'searchPlaceholder')}" autocomplete="off"> <button type="submit">${t(lang, 'navSearch')}</button></form>
+  <div id="results" aria-live="polite">${query.trim() === '' ? '' : results.length === 0 ? html`<p>${t(lang, 'searchNoResults')}</p>` : html`<h2>${t(lang, 'searchResults')}</h2><ul class="plain">${results.map((r) => html`<li><span class="muted">${kind[r.kind]}</span> <a href="${r.href}">${r.title}</a></li>`)}</ul>`}</div>`;
+  return page({ lang, title: t(lang, 'navSearch'), path: '/search/', main, client: { page: 'search', index: `/data/${lang}/search.json`, kinds: kind, none: t(lang, 'searchNoResults'), heading: t(lang, 'searchResults') } });
+}
+
+export function notFoundPage(lang: SiteLang): string {
+  return page({ lang, title: t(lang, 'notFound'), path: '/', main: html`<h1>${t(lang, 'notFound')}</h1><p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a></p>` });
+}

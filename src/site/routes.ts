@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { listReleases, queryIndicator, toCsv } from '../analytics/index.js';
+import { findIndicator } from '../catalog/index.js';
+import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
+import type { Store } from '../store/index.js';
+import type { SiteLang } from '../web/index.js';
+import { dataFile, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
+import {
+  dataPage, frameworkIndexPage, frameworkNodePage, homePage, indicatorPage, indicatorsIndexPage, notFoundPage, searchIndex, searchPage,
+  statePage, statesIndexPage, type ViewState,
+} from './pages.js';
+
+/** The cached responder the API owns; pages and data files go through it like every other response. */
+export type Responder = (c: Context, kind: 'json' | 'csv' | 'html', produce: () => Promise<string>) => Promise<Response>;
+
+// Built by scripts/build-web.js; the same path from src/site (tests) and dist/site (the CLI).
+const ASSETS = new URL('../../dist/assets/', import.meta.url);
+const Lang = z.enum(['es', 'en']);
+
+const ViewQuery = z.object({
+  from: z.string().regex(/^(\d{4}(-\d{2})?)?$/).optional(),
+  to: z.string().regex(/^(\d{4}(-\d{2})?)?$/).optional(),
+  freq: QueryFreq.optional(),
+  view: z.enum(['chart', 'map', 'table']).optional(),
+  map: z.enum(['states', 'hex', 'municipal']).optional(),
+  year: z.string().regex(/^\d{4}$/).optional(),
+});
+
+/** URL → view state; geo may come as `geo=00,09` or as repeated `geo=` from the form's checkboxes. */
+export function parseViewState(c: Context, indicator: Indicator): ViewState {
+  const q = ViewQuery.parse(Object.fromEntries(Object.entries(c.req.query()).filter(([k]) => k !== 'geo' && k !== 'lang')));
+  const geo = (c.req.queries('geo') ?? []).flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
+  return {
+    geo: geo.length > 0 ? [...new Set(geo)] : [nationOf(indicator)],
+    from: q.from || null,
+    to: q.to || null,
+    freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : indicator.frequencies.includes('year') ? 'year' : 'month',
+    view: q.view ?? 'chart',
+    map: q.map ?? 'states',
+    year: q.year ?? null,
+  };
+}
+
+function asset(name: string): { body: Buffer; type: string } | null {
+  const file = new URL(name, ASSETS);
+  if (!/^[a-z0-9.-]+$/.test(name) || !existsSync(file)) return null;
+  const type = name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.css') ? 'text/css; charset=utf-8' : 'application/octet-stream';
+  return { body: readFileSync(file), type };
+}
+
+function indicatorOr404(code: string): Indicator {
+  const indicator = findIndicator(code);
+  if (!indicator) throw new RequestError('not_found', `unknown indicator "${code}"`, { indicator: code });
+  return indicator;
+}
+
+/** Pages under /es/ and /en/, the data files their script loads under /data/, and the assets. */
+export function registerSite(app: Hono, store: Store, respond: Responder): void {
+  app.get('/', (c) => {
+    const lang: SiteLang = /^\s*en\b/i.test(c.req.header('accept-language') ?? '') ? 'en' : 'es';
+    return c.redirect(`/${lang}/`, 302);
+  });
+  app.get('/assets/:name', (c) => {
+    const found = asset(c.req.param('name'));
+    if (!found) return c.json({ error: { code: 'not_found', message: 'no such asset', details: {} } }, 404);
+    return c.body(new Uint8Array(found.body), 200, { 'Content-Type': found.type, 'Cache-Control': 'public, max-age=300' });
+  });
+
+  app.get('/data/geo/:layer', (c) =>
+    respond(c, 'json', async () => {
+      const layer = c.req.param('layer').replace(/\.json$/, '');
+      const rows = await store.all<{ geo: string | null; geometry: string }>(
+        `SELECT geo, geometry::VARCHAR AS geometry FROM boundary WHERE layer = ? AND superseded_by IS NULL ORDER BY geo`, [layer]);
+      if (rows.length === 0) throw new RequestError('not_found', `no map layer "${layer}"`, { layer });
+      if (rows.length === 1 && rows[0]?.geo === null) return rows[0].geometry;
+      return `{"type":"FeatureCollection","features":[${rows.map((r) => r.geometry).join(',')}]}`;
+    }),
+  );
+  app.get('/data/:lang/search.json', (c) => respond(c, 'json', async () => JSON.stringify(searchIndex(Lang.parse(c.req.param('lang'))))));
+  app.get('/data/:lang/:code/:file', (c) => {
+    const lang = Lang.parse(c.req.param('lang'));
+    const indicator = indicatorOr404(c.req.param('code'));
+    const m = /^(year|month|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
+    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, municipality-YYYY.json (or .csv)');
+    const kind = m[3] as 'json' | 'csv';
+    return respond(c, kind, async () => {
+      let result;
+      if (m[2]) {
+        if (!hasMunicipalities(indicator)) throw new RequestError('not_found', `${indicator.code} has no municipal data`);
+        result = await municipalFile(store, indicator, m[2], lang);
+      } else {
+        const freq = m[1] as 'year' | 'month';
+        if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq}ly data`);
+        result = await dataFile(store, indicator, freq, lang);
+      }
+      return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
+    });
+  });
+
+  const html = (c: Context, produce: (lang: SiteLang) => Promise<string | null> | string | null) => {
+    const lang = Lang.safeParse(c.req.param('lang'));
+    if (!lang.success) return c.notFound();
+    return respond(c, 'html', async () => {
+      const body = await produce(lang.data);
+      if (body === null) throw new RequestError('not_found', 'no such page');
+      return body;
+    }).catch((error: unknown) => {
+      if (error instanceof RequestError && error.code === 'not_found') return c.html(notFoundPage(lang.data), 404);
+      throw error;
+    });
+  };
+  app.get('/:lang', (c) => html(c, (lang) => homePage(store, lang)));
+  app.get('/:lang/framework', (c) => html(c, (lang) => frameworkIndexPage(lang)));
+  app.get('/:lang/framework/:id', (c) => html(c, (lang) => frameworkNodePage(store, lang, c.req.param('id'))));
+  app.get('/:lang/indicators', (c) => html(c, (lang) => indicatorsIndexPage(lang)));
+  app.get('/:lang/indicators/:name', (c) => {
+    const m = /^(.*?)(?:\.(csv|json))?$/.exec(c.req.param('name'));
+    const code = m?.[1] ?? '';
+    const suffix = m?.[2] as 'csv' | 'json' | undefined;
+    const indicator = findIndicator(code);
+    if (!indicator) return html(c, () => null);
+    const state = parseViewState(c, indicator);
+    const lang = Lang.safeParse(c.req.param('lang'));
+    if (!lang.success) return c.notFound();
+    const params = { indicator: code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang: lang.data, asOf: null };
+    if (suffix) {
+      // The view's own data: the same URL with .csv or .json (all states when no geography is chosen, as the baked file).
+      const query = c.req.queries('geo') ? params : { ...params, geo: hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)] };
+      return respond(c, suffix, async () => {
+        const result = await queryIndicator(store, query);
+        return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);
+      });
+    }
+    return html(c, async (l) => {
+      const result = await queryIndicator(store, params);
+      const stateRows = hasStates(indicator) ? (await dataFile(store, indicator, 'year', l)).rows.filter((r) => r.geo !== nationOf(indicator)) : [];
+      const years = [...new Set(stateRows.map((r) => r.period))].sort();
+      // The map opens on the latest complete year: a partial year is there to choose, never the silent default.
+      const complete = [...new Set(stateRows.filter((r) => !r.flags.includes('partial-period')).map((r) => r.period))].sort();
+      const releases = await listReleases(store);
+      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null);
+    });
+  });
+  app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));
+  app.get('/:lang/states/:code', (c) => html(c, (lang) => statePage(store, lang, c.req.param('code'))));
+  app.get('/:lang/data', (c) => html(c, (lang) => dataPage(store, lang)));
+  app.get('/:lang/search', (c) => html(c, (lang) => searchPage(lang, c.req.query('q') ?? '')));
+}
+

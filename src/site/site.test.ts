@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/index.js';
+import { loadBundled } from '../ingest/index.js';
+import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { bakeSite } from './bake.js';
+
+let t: TempStore;
+let app: ReturnType<typeof createApp>;
+beforeAll(async () => {
+  t = await tempStore();
+  await loadBundled(t.store);
+  app = createApp(t.store);
+});
+afterAll(async () => t.cleanup());
+
+const get = (path: string, headers: Record<string, string> = {}) => app.fetch(new Request(`http://test${path}`, { headers }));
+const text = async (path: string) => {
+  const res = await get(path);
+  expect(res.status, path).toBe(200);
+  return res.text();
+};
+
+describe('site pages (server-rendered)', () => {
+  it('/ sends the browser to its language', async () => {
+    expect((await get('/', { 'accept-language': 'en-US,en;q=0.8' })).headers.get('location')).toBe('/en/');
+    expect((await get('/', { 'accept-language': 'es-MX,es;q=0.9' })).headers.get('location')).toBe('/es/');
+  });
+
+  it('the home page shows the three goals with their key indicators, in Spanish with es-MX numbers', async () => {
+    const es = await text('/es/');
+    expect(es).toContain('<html lang="es">');
+    expect(es).toContain('Proteger a nuestra gente');
+    expect(es).toContain('Cronología del Entendimiento');
+    // 2024 homicide rate: 23.36 → es-MX writes 23.36; victims 30,898 → "30,898" in es-MX too; check a Spanish label instead.
+    expect(es).toMatch(/data-indicator="mx.homicide.victims" data-period="2024" data-value="30898">30,898 <small>víctimas/);
+    const en = await text('/en/');
+    expect(en).toContain('Protect our people');
+    expect(en).toContain('Framework timeline');
+  });
+
+  it('an indicator page carries its definition, table, sources, releases and citation, and the language switch keeps the view', async () => {
+    const html = await text('/en/indicators/mx.homicide.rate/?geo=00,25&from=2019&to=2024');
+    expect(html).toContain('Intentional homicide and femicide victim rate');
+    expect(html).toMatch(/<tr data-geo="25" data-period="2024"><th scope="row">Sinaloa<\/th><td>2024<\/td><td class="num">[\d.]+<\/td>/);
+    expect(html).toContain('IDVFC_NM_2015-2025.csv.gz');
+    expect(html).toContain('Cite as');
+    expect(html).toContain('href="/es/indicators/mx.homicide.rate/"');
+  });
+
+  it('the same URL with .csv or .json returns the view’s data, equal to the API’s', async () => {
+    const view = await text('/es/indicators/mx.homicide.victims.csv?geo=00,09&from=2020&to=2021');
+    const api = await text('/api/v1/indicators/mx.homicide.victims/data.csv?geo=00,09&period=2020..2021&lang=es');
+    expect(view).toBe(api);
+    const json = JSON.parse(await text('/es/indicators/mx.homicide.victims.json?geo=09&from=2020&to=2020')) as { rows: { value: number }[] };
+    expect(json.rows).toHaveLength(1);
+  });
+
+  it('a state profile lists every state-level indicator beside the national value, with a rank', async () => {
+    const html = await text('/es/states/25/');
+    expect(html).toContain('Sinaloa');
+    expect(html).toMatch(/data-indicator="mx.homicide.rate">.*?<td>2024<\/td><td class="num">32\.28<\/td><td class="num">23\.36<\/td>\s*<td class="num">10 de 32<\/td>/s);
+  });
+
+  it('framework, data, search and 404 pages', async () => {
+    expect(await text('/en/framework/1.3/')).toContain('Linked indicators');
+    expect(await text('/es/data/')).toMatch(/[0-9a-f]{16}…/);
+    const found = await text('/es/search/?q=michoacan');
+    expect(found).toContain('href="/es/states/16/"');
+    const english = await text('/es/search/?q=homicide');
+    expect(english).toContain('href="/es/indicators/mx.homicide.victims/"');
+    const missing = await get('/en/indicators/mx.nope/');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Page not found');
+  });
+});
+
+describe('static bake', () => {
+  it('writes every page and data file', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'observa-bake-'));
+    try {
+      const summary = await bakeSite(t.store, (r) => app.fetch(r), out);
+      expect(summary.pages).toBeGreaterThan(100);
+      for (const file of ['index.html', 'es/index.html', 'en/indicators/mx.homicide.rate/index.html', 'es/states/09/index.html', 'data/es/mx.homicide.rate/year.json',
+        'data/en/mx.disappeared.persons/municipality-2024.json', 'data/geo/states.json', 'es/indicators/mx.homicide.rate.csv', 'assets/site.css']) {
+        expect(existsSync(join(out, file)), file).toBe(true);
+      }
+      const data = JSON.parse(readFileSync(join(out, 'data/es/mx.homicide.victims/year.json'), 'utf8')) as { rows: { geo: string }[] };
+      expect(new Set(data.rows.map((r) => r.geo)).size).toBe(33);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

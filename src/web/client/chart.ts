@@ -1,0 +1,239 @@
+/// <reference lib="dom" />
+import * as Plot from '@observablehq/plot';
+import type { LineChartOptions, Locale, SeriesPoint } from './types.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+export const INK = '#222';
+
+/** Okabe–Ito (minus yellow, weak on white), ordered so neighbours differ in lightness too. */
+const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+/** Second channel for greyscale and colour-blind readers. */
+const SERIES_DASHES = ['none', '6,3', '2,2', '9,3,2,3', '1,3', '12,4'];
+const PARTIAL = 'partial-period';
+
+/** Creates an SVG element with attributes. */
+export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Greedy word wrap by an estimated average glyph width (no layout needed, works before insertion). */
+export function wrapLines(text: string, width: number, fontSize: number, bold = false): string[] {
+  const max = Math.max(10, Math.floor(width / (fontSize * (bold ? 0.64 : 0.57))));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Appends wrapped text at (x, y) (y = first baseline); returns the y below the block. */
+export function svgTextBlock(parent: Element, text: string, x: number, y: number, width: number, fontSize: number, attrs: Record<string, string | number> = {}): number {
+  const lh = Math.round(fontSize * 1.3);
+  const lines = wrapLines(text, width, fontSize, attrs['font-weight'] === 'bold');
+  const t = svgEl('text', { x, y, 'font-size': fontSize, ...attrs });
+  lines.forEach((l, i) => t.append(svgEl('tspan', { x, dy: i === 0 ? 0 : lh }, l)));
+  parent.append(t);
+  return y + lh * Math.max(0, lines.length - 1) + Math.round(fontSize * 0.6);
+}
+
+function numberFormat(locale: Locale, decimals: number): Intl.NumberFormat {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+}
+
+function flagText(flags: readonly string[], partialLabel: string): string {
+  return flags.map((f) => (f === PARTIAL ? partialLabel : f)).join(', ');
+}
+
+/** Line chart, one line per geo, with framework events as dashed rules. */
+export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLElement {
+  const { points, locale, unit, partialLabel } = opts;
+  const width = opts.width ?? 800;
+  const nf = numberFormat(locale, opts.decimals);
+  const geos: { geo: string; name: string }[] = [];
+  for (const p of points) if (!geos.some((g) => g.geo === p.geo)) geos.push({ geo: p.geo, name: p.geoName });
+  const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length] as string;
+  const dash = (i: number) => SERIES_DASHES[i % SERIES_DASHES.length] as string;
+
+  const times = points.map((p) => +p.date);
+  const [t0, t1] = [Math.min(...times), Math.max(...times)];
+  const events = opts.events
+    .map((e) => ({ date: new Date(e.date), label: e.label, short: e.label.length > 30 ? `${e.label.slice(0, 28).trimEnd()}…` : e.label }))
+    .filter((e) => +e.date >= t0 && +e.date <= t1);
+
+  const years = (t1 - t0) / 31_557_600_000;
+  const yearly = years >= 4 || points.every((p) => p.date.getUTCMonth() === 0);
+  const dateFmt = new Intl.DateTimeFormat(locale, yearly ? { year: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const yearStep = Math.max(1, Math.ceil(years / Math.max(2, Math.floor(width / 70))));
+
+  // With many points per series, smaller dots keep the line (and its dash pattern) visible.
+  const dense = points.length / Math.max(1, geos.length) > width / 12;
+  const tipTitle = (d: SeriesPoint) => {
+    const flags = flagText(d.flags, partialLabel);
+    return `${d.geoName}\n${d.period}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
+  };
+
+  const fig = Plot.plot({
+    width,
+    height: Math.round(Math.min(460, Math.max(280, width * 0.55))),
+    marginTop: 30,
+    marginRight: 24,
+    // Room for the longest y tick label (e.g. "110,000") at 12 px.
+    marginLeft: Math.max(40, 8 * nf.format(Math.max(0, ...opts.points.map((p) => p.value))).length + 12),
+    title: opts.title,
+    caption: opts.citation,
+    ariaLabel: opts.title,
+    style: { fontFamily: FONT, fontSize: '12px', color: INK, background: 'white' },
+    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ...(yearly ? { ticks: yearStep === 1 ? 'year' : `${yearStep} years` } : {}) },
+    y: { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
+    color: { type: 'ordinal', domain: geos.map((g) => g.geo), range: geos.map((_, i) => color(i)) },
+    marks: [
+      Plot.ruleY([0], { stroke: '#999' }),
+      Plot.ruleX(events, { x: 'date', stroke: '#666', strokeDasharray: '4,3', strokeWidth: 1 }),
+      Plot.text(events, {
+        x: 'date', text: 'short', title: 'label', frameAnchor: 'top', rotate: -90, textAnchor: 'end', lineAnchor: 'top',
+        dx: 2, fontSize: 10, fill: '#555', stroke: 'white', strokeWidth: 3,
+      }),
+      ...geos.map((g, i) =>
+        Plot.line(points.filter((d) => d.geo === g.geo), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
+      ),
+      Plot.dot(points, {
+        x: 'date', y: 'value', stroke: 'geo', fill: 'geo', r: dense ? 2.25 : 3.5, strokeWidth: dense ? 1 : 1.5, title: tipTitle, tip: true,
+        render(index, scales, values, dimensions, context, next) {
+          const g = next?.(index, scales, values, dimensions, context) ?? null;
+          const circles = g ? Array.from(g.querySelectorAll('circle')) : [];
+          circles.forEach((c, k) => {
+            const d = points[index[k] as number];
+            if (!d) return;
+            c.setAttribute('data-geo', d.geo);
+            c.setAttribute('data-period', d.period);
+            c.setAttribute('data-value', String(d.value));
+            if (d.flags.includes(PARTIAL)) {
+              c.setAttribute('fill', 'white');
+              c.setAttribute('r', '3.5');
+              c.setAttribute('data-partial', '');
+            }
+          });
+          return g;
+        },
+      }),
+    ],
+  });
+
+  const svg = fig instanceof SVGSVGElement ? fig : fig.querySelector('svg');
+  if (svg) {
+    svg.setAttribute('aria-label', opts.title);
+    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null);
+  }
+  return fig;
+}
+
+/** Series legend (colour + dash + dot) appended below the plot, inside its SVG so downloads keep it. */
+function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null): void {
+  const width = Number(svg.getAttribute('width'));
+  const height = Number(svg.getAttribute('height'));
+  const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
+  const items: { w: number; draw: (x: number, y: number) => void }[] = series.map((s) => ({
+    w: 34 + s.name.length * 6.8,
+    draw: (x, y) => {
+      g.append(
+        svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dash }),
+        svgEl('circle', { cx: x + 13, cy: y, r: 3.5, fill: s.color }),
+        svgEl('text', { x: x + 32, y, dy: '0.32em' }, s.name),
+      );
+    },
+  }));
+  if (partialLabel) {
+    items.push({
+      w: 20 + partialLabel.length * 6.8,
+      draw: (x, y) => {
+        g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }), svgEl('text', { x: x + 14, y, dy: '0.32em' }, partialLabel));
+      },
+    });
+  }
+  let x = 8;
+  let y = height + 10;
+  for (const item of items) {
+    if (x > 8 && x + item.w > width - 8) {
+      x = 8;
+      y += 20;
+    }
+    item.draw(x, y);
+    x += item.w + 16;
+  }
+  const total = y + 14;
+  svg.append(g);
+  svg.setAttribute('height', String(total));
+  svg.setAttribute('viewBox', `0 0 ${width} ${total}`);
+}
+
+/** A tiny trend line: no axes, labelled for assistive technology. */
+export function renderSparkline(values: readonly { date: Date; value: number }[], opts: { width?: number; height?: number; label: string }): SVGSVGElement {
+  const { width = 120, height = 28 } = opts;
+  const svg = svgEl('svg', { xmlns: SVG_NS, width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': opts.label });
+  svg.append(svgEl('title', {}, opts.label));
+  const pts = values.filter((v) => Number.isFinite(v.value)).sort((a, b) => +a.date - +b.date);
+  if (pts.length === 0) return svg;
+  const xs = pts.map((p) => +p.date);
+  const ys = pts.map((p) => p.value);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const pad = 2;
+  const sx = (t: number) => (x1 === x0 ? width / 2 : pad + ((t - x0) / (x1 - x0)) * (width - 2 * pad));
+  const sy = (v: number) => (y1 === y0 ? height / 2 : height - pad - ((v - y0) / (y1 - y0)) * (height - 2 * pad));
+  const d = pts.map((p, i) => `${i ? 'L' : 'M'}${sx(+p.date).toFixed(1)},${sy(p.value).toFixed(1)}`).join('');
+  svg.append(svgEl('path', { d, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-linejoin': 'round' }));
+  const last = pts[pts.length - 1] as { date: Date; value: number };
+  svg.append(svgEl('circle', { cx: sx(+last.date), cy: sy(last.value), r: 2, fill: 'currentColor' }));
+  return svg;
+}
+
+/**
+ * Standalone SVG markup of a chart or map: inlines font and colour, drops the hover tip,
+ * and moves an HTML title/caption (Plot figure) into <text> so the file carries the citation.
+ */
+export function downloadableSvg(figure: Element): string {
+  const source = figure instanceof SVGSVGElement ? figure : figure.querySelector('svg');
+  if (!source) throw new Error('no svg in figure');
+  const inner = source.cloneNode(true) as SVGSVGElement;
+  for (const tip of Array.from(inner.querySelectorAll('[aria-label="tip"]'))) tip.remove();
+  const width = Number(inner.getAttribute('width')) || source.getBoundingClientRect().width;
+  const height = Number(inner.getAttribute('height')) || source.getBoundingClientRect().height;
+  const title = figure === source ? null : figure.querySelector('h2')?.textContent ?? null;
+  const caption = figure === source ? null : figure.querySelector('figcaption')?.textContent ?? null;
+
+  let root = inner;
+  if (title || caption) {
+    root = svgEl('svg', {});
+    let y = 0;
+    if (title) y = svgTextBlock(root, title, 8, 22, width - 16, 16, { 'font-weight': 'bold' }) + 6;
+    // Re-parent the plot's content in a translated group (a nested <svg> would pick up Plot's
+    // `height: auto` class style); keep its class so Plot's scoped <style> still applies.
+    const g = svgEl('g', { transform: `translate(0,${y})` });
+    for (const a of ['class', 'style', 'fill', 'font-family', 'font-size', 'text-anchor']) {
+      const v = inner.getAttribute(a);
+      if (v !== null) g.setAttribute(a, v);
+    }
+    g.append(...Array.from(inner.childNodes));
+    root.append(g);
+    y += height;
+    if (caption) y = svgTextBlock(root, caption, 8, y + 16, width - 16, 11, { fill: '#555' }) + 4;
+    root.setAttribute('width', String(width));
+    root.setAttribute('height', String(Math.ceil(y)));
+    root.setAttribute('viewBox', `0 0 ${width} ${Math.ceil(y)}`);
+  }
+  root.setAttribute('xmlns', SVG_NS);
+  root.setAttribute('font-family', FONT);
+  root.setAttribute('style', `font-family:${FONT};color:${INK};background:white;${root === inner ? inner.getAttribute('style') ?? '' : ''}`);
+  root.setAttribute('fill', INK);
+  root.insertBefore(svgEl('rect', { width: '100%', height: '100%', fill: 'white' }), root.firstChild);
+  const markup = new XMLSerializer().serializeToString(root);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${markup}`;
+}

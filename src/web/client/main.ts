@@ -1,0 +1,230 @@
+/// <reference lib="dom" />
+import { renderLineChart, downloadableSvg } from './chart.js';
+import { renderHexMap, renderMunicipalMap, renderStateMap } from './map.js';
+import { search, type SearchEntry } from '../search.js';
+import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
+import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
+
+interface IndicatorConfig {
+  page: 'indicator';
+  lang: 'es' | 'en';
+  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[] };
+  defaults: ViewState;
+  events: ChartEvent[];
+  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags', string>;
+}
+
+interface SearchConfig {
+  page: 'search';
+  lang: 'es' | 'en';
+  index: string;
+  kinds: Record<SearchEntry['kind'], string>;
+  none: string;
+  heading: string;
+}
+
+const cache = new Map<string, Promise<unknown>>();
+function getJson<T>(url: string): Promise<T> {
+  if (!cache.has(url)) {
+    cache.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
+    }));
+  }
+  return cache.get(url) as Promise<T>;
+}
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+function citationText(config: IndicatorConfig, file: DataFile): string {
+  const sources = file.sources.map((s) => `${s.publisher}, ${s.dataset} (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})`).join('; ');
+  return `Observa, «${config.indicator.name}» [${config.indicator.code}]. ${sources}. ${location.href}`;
+}
+
+function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale): HTMLTableElement {
+  const m = config.messages;
+  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: config.indicator.decimals });
+  const whole = new Intl.NumberFormat(locale);
+  const ratio = rows.some((r) => r.denominator !== null);
+  const table = el('table', { class: 'data' });
+  table.append(el('caption', {}, m.table));
+  const head = el('tr');
+  const columns: [string, boolean][] = [[m.geographies, false], [m.period, false], [m.value, true], ...(ratio ? ([[m.numerator, true], [m.denominator, true]] as [string, boolean][]) : []), [m.flags, false]];
+  for (const [label, num] of columns) head.append(el('th', { scope: 'col', ...(num ? { class: 'num' } : {}) }, label));
+  table.appendChild(el('thead')).append(head);
+  const body = table.appendChild(el('tbody'));
+  for (const r of rows) {
+    const tr = body.appendChild(el('tr', { 'data-geo': r.geo, 'data-period': r.period }));
+    tr.append(el('th', { scope: 'row' }, r.geo_name), el('td', {}, r.period), el('td', { class: 'num' }, r.value === null ? m.noData : nf.format(r.value)));
+    if (ratio) tr.append(el('td', { class: 'num' }, r.numerator === null ? '' : whole.format(r.numerator)), el('td', { class: 'num' }, r.denominator === null ? '' : whole.format(r.denominator)));
+    tr.append(el('td', {}, r.flags.map((f) => (f === 'partial-period' ? m.partial : f)).join(', ')));
+  }
+  return table;
+}
+
+function download(name: string, blob: Blob): void {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function svgToPng(svg: string, width: number, height: number): Promise<Blob> {
+  const img = new Image();
+  img.src = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  await img.decode();
+  const canvas = el('canvas', { width: String(width * 2), height: String(height * 2) });
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no canvas');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('png'))), 'image/png'));
+}
+
+function initIndicator(config: IndicatorConfig): void {
+  const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
+  const form = document.getElementById('view-form') as HTMLFormElement;
+  const viz = document.getElementById('viz') as HTMLElement;
+  const tableBox = document.getElementById('table') as HTMLElement;
+  let state = readState(location.search, config.defaults, config.indicator.frequencies);
+  let figure: Element | null = null;
+
+  const formState = (): ViewState => {
+    const data = new FormData(form);
+    const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
+    const geo = data.getAll('geo').map(String);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
+  };
+  const syncForm = () => {
+    for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
+    for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="view"]'))) input.checked = input.value === state.view;
+    for (const name of ['from', 'to'] as const) {
+      const input = form.elements.namedItem(name) as HTMLInputElement | null;
+      if (input) input.value = state[name] ?? '';
+    }
+    for (const name of ['freq', 'map', 'year'] as const) {
+      const select = form.elements.namedItem(name) as HTMLSelectElement | null;
+      if (select && state[name]) select.value = state[name] as string;
+    }
+  };
+
+  const updateLinks = (search: string) => {
+    const base = `/${config.lang}/indicators/${config.indicator.code}`;
+    (document.getElementById('dl-csv') as HTMLAnchorElement).href = `${base}.csv${search}`;
+    (document.getElementById('dl-json') as HTMLAnchorElement).href = `${base}.json${search}`;
+    const other = document.getElementById('lang-switch') as HTMLAnchorElement | null;
+    if (other) other.href = `/${config.lang === 'es' ? 'en' : 'es'}/indicators/${config.indicator.code}/${search}`;
+  };
+
+  async function render(): Promise<void> {
+    viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
+    viz.setAttribute('aria-busy', 'true');
+    try {
+      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${state.freq}.json`);
+      const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
+      tableBox.replaceChildren(renderTable(config, rows, locale));
+      const citation = citationText(config, file);
+      (document.getElementById('citation') as HTMLElement).textContent = citation;
+      figure = null;
+      if (state.view === 'chart') {
+        const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags }));
+        figure = renderLineChart({
+          points, title: `${config.indicator.name} (${config.indicator.unit})`, unit: config.indicator.unit, locale,
+          decimals: config.indicator.decimals, events: config.events, citation, partialLabel: config.messages.partial, width: Math.min(viz.clientWidth || 900, 1000),
+        });
+        viz.replaceChildren(figure as Element);
+      } else if (state.view === 'map') {
+        const year = state.year ?? config.defaults.year ?? '';
+        const mapRows = state.map === 'municipal'
+          ? (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)).rows
+          : (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/year.json`)).rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
+        const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
+        const opts = { values, title: `${config.indicator.name}, ${year} (${config.indicator.unit})`, unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
+        if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
+        else if (state.map === 'municipal') figure = renderMunicipalMap(await getJson(`/data/geo/municipalities.json`), opts);
+        else figure = renderStateMap(await getJson(`/data/geo/states.json`), opts);
+        viz.replaceChildren(figure as Element);
+      } else {
+        viz.replaceChildren();
+      }
+      for (const id of ['dl-svg', 'dl-png']) (document.getElementById(id) as HTMLButtonElement).hidden = figure === null;
+    } catch (error) {
+      viz.replaceChildren(el('p', { class: 'error', role: 'alert' }, `${config.messages.loadFailed} (${(error as Error).message})`));
+    } finally {
+      viz.removeAttribute('aria-busy');
+      document.body.dataset['rendered'] = String(Date.now());
+    }
+  }
+
+  const apply = (push: boolean) => {
+    const search = writeState(state, config.defaults);
+    if (push) history.pushState(null, '', `${location.pathname}${search}`);
+    updateLinks(search);
+    void render();
+  };
+  form.addEventListener('change', () => {
+    state = formState();
+    apply(true);
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    state = formState();
+    apply(true);
+  });
+  window.addEventListener('popstate', () => {
+    state = readState(location.search, config.defaults, config.indicator.frequencies);
+    syncForm();
+    apply(false);
+  });
+  document.getElementById('dl-svg')?.addEventListener('click', () => {
+    if (figure) download(`${config.indicator.code}.svg`, new Blob([downloadableSvg(figure)], { type: 'image/svg+xml' }));
+  });
+  document.getElementById('dl-png')?.addEventListener('click', () => {
+    if (!figure) return;
+    const svg = downloadableSvg(figure);
+    // The download carries the title and citation, so size the PNG from the exported SVG, not from the screen.
+    const size = (attr: string) => Number(new RegExp(`<svg[^>]*\\s${attr}="([\\d.]+)"`).exec(svg)?.[1] ?? 0);
+    void svgToPng(svg, Math.ceil(size('width') || 800), Math.ceil(size('height') || 500)).then((png) => download(`${config.indicator.code}.png`, png));
+  });
+  syncForm();
+  apply(false);
+}
+
+function initSearch(config: SearchConfig): void {
+  const input = document.getElementById('q') as HTMLInputElement;
+  const box = document.getElementById('results') as HTMLElement;
+  const run = async () => {
+    const entries = await getJson<SearchEntry[]>(config.index);
+    const found = search(entries, input.value);
+    const url = input.value.trim() === '' ? location.pathname : `${location.pathname}?q=${encodeURIComponent(input.value)}`;
+    history.replaceState(null, '', url);
+    if (input.value.trim() === '') return box.replaceChildren();
+    if (found.length === 0) return box.replaceChildren(el('p', {}, config.none));
+    const list = el('ul', { class: 'plain' });
+    for (const r of found) {
+      const li = list.appendChild(el('li'));
+      li.append(el('span', { class: 'muted' }, config.kinds[r.kind]), ' ', el('a', { href: r.href }, r.title));
+    }
+    box.replaceChildren(el('h2', {}, config.heading), list);
+  };
+  input.addEventListener('input', () => void run());
+  input.form?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void run();
+  });
+  if (input.value.trim() !== '') void run();
+}
+
+const configElement = document.getElementById('page-config');
+if (configElement?.textContent) {
+  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig;
+  if (config.page === 'indicator') initIndicator(config);
+  else if (config.page === 'search') initSearch(config);
+}

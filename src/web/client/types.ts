@@ -1,0 +1,73 @@
+/** The JSON the site serves under /data/{lang}/{code}/{freq}.json (live) or bakes as static files. */
+export interface DataRow {
+  readonly geo: string;
+  readonly geo_name: string;
+  readonly period: string;
+  readonly value: number | null;
+  readonly numerator: number | null;
+  readonly denominator: number | null;
+  readonly flags: readonly string[];
+  readonly release_ids: readonly number[];
+  readonly months?: number;
+}
+
+export interface DataFile {
+  readonly indicator: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly freq: 'month' | 'year';
+  readonly rows: readonly DataRow[];
+  readonly sources: readonly { id: string; publisher: string; dataset: string; url: string; releases: readonly { id: number; file_name: string; sha256: string; imported_at: string }[] }[];
+  readonly notes: readonly string[];
+}
+
+export type Locale = 'es-MX' | 'en-US';
+
+/** A point of a time series as the chart draws it. */
+export interface SeriesPoint {
+  readonly geo: string;
+  readonly geoName: string;
+  readonly period: string;
+  /** Start of the period (for `12m-ending-YYYY-MM`, the month it ends in). */
+  readonly date: Date;
+  readonly value: number;
+  readonly flags: readonly string[];
+}
+
+export interface ChartEvent {
+  readonly date: string;
+  readonly label: string;
+}
+
+export interface LineChartOptions {
+  readonly points: readonly SeriesPoint[];
+  readonly title: string;
+  readonly unit: string;
+  readonly locale: Locale;
+  readonly decimals: number;
+  /** Framework events drawn as labelled vertical rules (context, not attribution). */
+  readonly events: readonly ChartEvent[];
+  /** Text printed under the chart and kept in downloads: source, release, URL. */
+  readonly citation: string;
+  /** Label shown in the legend/tooltip for values flagged partial-period. */
+  readonly partialLabel: string;
+  readonly width?: number;
+}
+
+export interface MapValue {
+  readonly value: number | null;
+  readonly name: string;
+  readonly flags: readonly string[];
+}
+
+export interface ChoroplethOptions {
+  /** Geo code → value; a code missing from the map is drawn as "no data". */
+  readonly values: ReadonlyMap<string, MapValue>;
+  readonly title: string;
+  readonly unit: string;
+  readonly locale: Locale;
+  readonly decimals: number;
+  readonly noDataLabel: string;
+  readonly citation: string;
+  readonly width?: number;
+}

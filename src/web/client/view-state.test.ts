@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
+
+const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024' };
+
+describe('URL state', () => {
+  it('round-trips a view through the URL and keeps defaults out of it', () => {
+    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020' };
+    const search = writeState(state, defaults);
+    expect(search).toBe('?geo=00,25,09&from=2015&to=2024&freq=month&view=map&map=hex&year=2020');
+    expect(readState(search, defaults, ['year', 'month'])).toEqual(state);
+    expect(writeState(defaults, defaults)).toBe('');
+  });
+
+  it('accepts repeated geo parameters from the plain HTML form, and ignores junk', () => {
+    const s = readState('?geo=00&geo=14&view=pie&freq=week&from=20x&year=abcd', defaults, ['year']);
+    expect(s).toEqual({ ...defaults, geo: ['00', '14'] });
+    expect(readState('?freq=month', defaults, ['year']).freq).toBe('year');
+  });
+
+  it('filters periods of any frequency by a year or month range', () => {
+    expect(inRange('2020', '2015', '2020')).toBe(true);
+    expect(inRange('2021-01', '2015', '2020')).toBe(false);
+    expect(inRange('2020-12', '2015', '2020')).toBe(true);
+    expect(inRange('12m-ending-2021-04', '2021-04', null)).toBe(true);
+    expect(periodDate('12m-ending-2021-04').toISOString()).toBe('2021-04-01T00:00:00.000Z');
+  });
+});

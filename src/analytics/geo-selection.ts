@@ -8,49 +8,76 @@ export interface SelectedGeo {
   readonly name_en: string;
 }
 
+/** Whole levels (or a state's municipalities) stay SQL, so a 2,475-municipality map is not a 2,475-literal IN list. */
+export interface Expansion {
+  readonly level: GeoLevel;
+  readonly parent: string | null;
+  readonly country: 'MX' | 'US';
+}
+
+export interface GeoSelection {
+  readonly explicit: readonly SelectedGeo[];
+  readonly expansions: readonly Expansion[];
+}
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** SQL subquery of the codes an expansion stands for (registry codes for "not specified" places left out). */
+export function expansionSql(e: Expansion): string {
+  return `SELECT code FROM geo WHERE level = ${lit(e.level)} AND NOT unspecified AND country = ${lit(e.country)}${e.parent === null ? '' : ` AND parent = ${lit(e.parent)}`}`;
+}
+
+/** The selected codes at the given levels, as a SQL condition on `column`; null when none applies. */
+export function selectionCondition(sel: GeoSelection, column: string, levels?: readonly GeoLevel[]): string | null {
+  const ok = (l: GeoLevel) => !levels || levels.includes(l);
+  const codes = sel.explicit.filter((g) => ok(g.level)).map((g) => lit(g.code));
+  const parts = [
+    ...(codes.length > 0 ? [`${column} IN (${codes.join(', ')})`] : []),
+    ...sel.expansions.filter((e) => ok(e.level)).map((e) => `${column} IN (${expansionSql(e)})`),
+  ];
+  return parts.length === 0 ? null : `(${parts.join(' OR ')})`;
+}
+
+function checkLevel(indicator: Indicator, level: GeoLevel, what: string): void {
+  if (!indicator.levels.includes(level)) {
+    throw new RequestError('bad_request', `${indicator.code} is available at the ${indicator.levels.join(', ')} level(s); ${what} is a ${level}`, { geo: what, levels: indicator.levels });
+  }
+}
+
 /**
  * `09,15` (codes), `level:state` (every state), `level:municipality`, `children:09` (the municipalities of a state).
  * Expansions leave out registry codes for "not specified" places; they can still be named explicitly.
  */
-export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readonly string[]): Promise<SelectedGeo[]> {
-  const out = new Map<string, SelectedGeo>();
+export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readonly string[]): Promise<GeoSelection> {
+  const explicit = new Map<string, SelectedGeo>();
+  const expansions: Expansion[] = [];
+  const country = indicator.code.startsWith('us.') ? 'US' : 'MX';
   for (const raw of specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '')) {
-    let rows: SelectedGeo[];
     if (raw.startsWith('level:')) {
       const level = GeoLevel.safeParse(raw.slice('level:'.length));
       if (!level.success) throw new RequestError('bad_request', `"${raw}": the level must be country, state or municipality`, { geo: raw });
-      rows = await tx.all<SelectedGeo & Record<string, unknown>>(
-        `SELECT code, level, name_es, name_en FROM geo WHERE level = ? AND NOT unspecified
-         AND (level <> 'country' OR country = ?) ORDER BY code`,
-        [level.data, indicator.code.startsWith('us.') ? 'US' : 'MX'],
-      );
+      checkLevel(indicator, level.data, raw);
+      expansions.push({ level: level.data, parent: null, country });
     } else if (raw.startsWith('children:')) {
       const parent = raw.slice('children:'.length);
-      rows = await tx.all<SelectedGeo & Record<string, unknown>>(
-        `SELECT code, level, name_es, name_en FROM geo WHERE parent = ? AND NOT unspecified ORDER BY code`,
-        [parent],
-      );
-      if (rows.length === 0) throw new RequestError('not_found', `"${raw}": no geography has ${parent} as parent`, { geo: raw });
+      const [child] = await tx.all<{ level: GeoLevel }>(`SELECT level FROM geo WHERE parent = ? AND NOT unspecified LIMIT 1`, [parent]);
+      if (!child) throw new RequestError('not_found', `"${raw}": no geography has ${parent} as parent`, { geo: raw });
+      checkLevel(indicator, child.level, raw);
+      expansions.push({ level: child.level, parent, country });
     } else {
-      rows = await tx.all<SelectedGeo & Record<string, unknown>>(`SELECT code, level, name_es, name_en FROM geo WHERE code = ?`, [raw]);
-      if (rows.length === 0) {
+      const [row] = await tx.all<SelectedGeo & Record<string, unknown>>(`SELECT code, level, name_es, name_en FROM geo WHERE code = ?`, [raw]);
+      if (!row) {
         throw new RequestError('not_found', `unknown geography "${raw}": use an INEGI code (00, 01–32, 5-digit municipality), US, level:state or children:<state>`, { geo: raw });
       }
-    }
-    for (const row of rows) {
-      if (!indicator.levels.includes(row.level)) {
-        throw new RequestError(
-          'bad_request',
-          `${indicator.code} is available at the ${indicator.levels.join(', ')} level(s); ${row.code} (${row.name_en}) is a ${row.level}`,
-          { geo: row.code, levels: indicator.levels },
-        );
-      }
-      if ((row.code === 'US') !== indicator.code.startsWith('us.') && row.level === 'country') {
+      checkLevel(indicator, row.level, `${row.code} (${row.name_en})`);
+      if (row.level === 'country' && (row.code === 'US') !== (country === 'US')) {
         throw new RequestError('bad_request', `${indicator.code} does not cover ${row.name_en} (${row.code})`, { geo: row.code });
       }
-      out.set(row.code, row);
+      explicit.set(row.code, row);
     }
   }
-  if (out.size === 0) throw new RequestError('bad_request', 'no geography selected: pass geo codes such as 00 or 09,15, or level:state');
-  return [...out.values()];
+  if (explicit.size === 0 && expansions.length === 0) {
+    throw new RequestError('bad_request', 'no geography selected: pass geo codes such as 00 or 09,15, or level:state');
+  }
+  return { explicit: [...explicit.values()], expansions };
 }

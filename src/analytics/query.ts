@@ -4,7 +4,7 @@ import {
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { selectGeos, type SelectedGeo } from './geo-selection.js';
+import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const inList = (values: readonly string[]) => `(${values.map(lit).join(', ')})`;
@@ -16,10 +16,9 @@ function visibleObservations(asOf: string | null): string {
   return `(SELECT * FROM observation WHERE release_id IN ${known} AND (superseded_by IS NULL OR superseded_by NOT IN ${known}))`;
 }
 
-function termCondition(term: SeriesTerm, indicator: Indicator, by: Dimension | null, geos: readonly SelectedGeo[]): string | null {
-  const targets = geos.filter((g) => !term.levels || term.levels.includes(g.level)).map((g) => g.code);
-  if (targets.length === 0) return null;
-  const parts = [`o.series = ${lit(term.series)}`, `a.ancestor IN ${inList(targets)}`];
+/** The series and dimension filters of a term (no geography). */
+function termFilter(term: SeriesTerm, indicator: Indicator, by: Dimension | null): string {
+  const parts = [`o.series = ${lit(term.series)}`];
   for (const [dim, values] of Object.entries(term.where)) parts.push(`o.${dim} IN ${inList(values)}`);
   for (const [dim, value] of Object.entries(indicator.defaults)) {
     if (dim !== by && !(dim in term.where)) parts.push(`o.${dim} = ${lit(value)}`);
@@ -34,6 +33,8 @@ function bounds(from: Period | null, to: Period | null): { lo: number; hi: numbe
 
 interface Part {
   geo: string;
+  name_es: string;
+  name_en: string;
   period: string;
   year: number;
   dimension: string | null;
@@ -43,16 +44,21 @@ interface Part {
   native_freq: string;
 }
 
+/**
+ * Sums a formula's terms at the selected places. Two stages: observations are first summed per stored place and period
+ * (hundreds of thousands of rows → hundreds), and only those sums are rolled up through `geo_ancestor`.
+ */
 async function aggregate(
-  tx: ReadTx, terms: readonly SeriesTerm[], indicator: Indicator, params: QueryParams, geos: readonly SelectedGeo[],
+  tx: ReadTx, terms: readonly SeriesTerm[], indicator: Indicator, params: QueryParams, geos: GeoSelection,
   periodKey: 'output' | 'year',
 ): Promise<Part[]> {
-  const conditions = terms.map((t) => termCondition(t, indicator, params.by, geos)).filter((c): c is string => c !== null);
-  if (conditions.length === 0) return [];
+  const usable = terms
+    .map((term, index) => ({ index, filter: termFilter(term, indicator, params.by), places: selectionCondition(geos, 'a.ancestor', term.levels) }))
+    .filter((t): t is { index: number; filter: string; places: string } => t.places !== null);
+  if (usable.length === 0) return [];
   const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
   const { lo, hi } = bounds(from, to);
-  const period =
-    periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  const period = periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
   const periodFilter =
     periodKey === 'year'
@@ -61,22 +67,36 @@ async function aggregate(
         ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)} AND (o.freq <> 'r12' OR o.month = 12)`
         : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
+  // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
+  const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
+  // Narrow the scan to the places asked for, unless a whole country is (then everything is in scope anyway).
+  const wholeCountry = geos.explicit.some((g) => g.level === 'country') || geos.expansions.some((e) => e.level === 'country');
+  const filters = usable.map((t) => (wholeCountry ? t.filter : `(${t.filter} AND o.geo IN (SELECT a.geo FROM geo_ancestor a WHERE ${t.places}))`)).join(' OR ');
+  const rollUp = usable.map((t) => `(s.term = ${t.index} AND ${t.places})`).join(' OR ');
+  // Stage 1 groups by release and flags too: plain sums, no per-row list building; stage 2 collects them.
   return tx.all<Part & Record<string, unknown>>(`
-    SELECT a.ancestor AS geo, ${period} AS period, min(o.year)::INT AS year, ${dimension} AS dimension,
-           sum(o.value) AS value, list(DISTINCT o.release_id ORDER BY o.release_id) AS releases,
-           list_distinct(flatten(list(o.flags))) AS flags, min(o.freq) AS native_freq
-    FROM ${visibleObservations(params.asOf)} o JOIN geo_ancestor a ON a.geo = o.geo
-    WHERE (${conditions.join(' OR ')}) AND ${periodFilter}
-    GROUP BY ALL`);
+    WITH s AS (
+      SELECT ${term} AS term, o.geo, ${period} AS period, o.year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
+             sum(o.value) AS value
+      FROM ${visibleObservations(params.asOf)} o
+      WHERE (${filters}) AND ${periodFilter}
+      GROUP BY ALL)
+    SELECT a.ancestor AS geo, any_value(g.name_es) AS name_es, any_value(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
+           s.dimension, sum(s.value) AS value, list_sort(list_distinct(list(s.release_id))) AS releases,
+           list_sort(list_distinct(flatten(list(s.flags)))) AS flags, min(s.freq) AS native_freq
+    FROM s JOIN geo_ancestor a ON a.geo = s.geo JOIN geo g ON g.code = a.ancestor
+    WHERE ${rollUp}
+    GROUP BY a.ancestor, s.period, s.dimension`);
 }
 
 /** Months each monthly series has, per year, over the whole country: fewer than 12 makes a year partial. */
 async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null): Promise<Map<number, number>> {
-  const rows = await tx.all<{ year: number; months: number }>(`
-    SELECT year, min(months)::INT AS months FROM (
-      SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
-      WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year)
-    GROUP BY year`);
+  // Current data: kept up to date at each import. As of a past instant: counted from the observations then visible.
+  const source = asOf === null
+    ? `SELECT series, year, months FROM series_year WHERE freq = 'month' AND series IN ${inList(series)}`
+    : `SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
+       WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year`;
+  const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) GROUP BY year`);
   return new Map(rows.map((r) => [r.year, r.months]));
 }
 
@@ -114,20 +134,22 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
     throw new RequestError('bad_request', (error as Error).message, { period: `${params.from ?? ''}..${params.to ?? ''}` });
   }
   const geos = await selectGeos(tx, indicator, params.geo);
-  const numerator = await aggregate(tx, indicator.numerator, indicator, params, geos, 'output');
-  let denominator = new Map<string, Part>();
-  let denominatorByYear = false;
-  if (indicator.denominator) {
-    const nativeFreqs = await tx.all<{ freq: string }>(
-      `SELECT DISTINCT freq FROM observation WHERE series IN ${inList(indicator.denominator.map((t) => t.series))}`,
-    );
-    denominatorByYear = nativeFreqs.every((f) => f.freq === 'year');
-    const parts = await aggregate(tx, indicator.denominator, indicator, params, geos, denominatorByYear ? 'year' : 'output');
-    denominator = new Map(parts.map((p) => [keyOf(p.geo, p.period, null), p]));
-  }
   const monthlySeries = [...new Set([...indicator.numerator, ...(indicator.denominator ?? [])].map((t) => t.series))];
-  const coverage = params.freq === 'year' ? await monthsPerYear(tx, monthlySeries, params.asOf) : new Map<number, number>();
-  const names = new Map(geos.map((g) => [g.code, params.lang === 'es' ? g.name_es : g.name_en]));
+  // Independent reads run side by side (the store keeps more than one reader connection).
+  const denominatorTerms = indicator.denominator;
+  const [numerator, denominatorParts, coverage] = await Promise.all([
+    aggregate(tx, indicator.numerator, indicator, params, geos, 'output'),
+    denominatorTerms
+      ? tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_year WHERE series IN ${inList(denominatorTerms.map((t) => t.series))}`)
+        .then(async (freqs) => {
+          const byYear = freqs.every((f) => f.freq === 'year');
+          return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output') };
+        })
+      : Promise.resolve(null),
+    params.freq === 'year' ? monthsPerYear(tx, monthlySeries, params.asOf) : Promise.resolve(new Map<number, number>()),
+  ]);
+  const denominatorByYear = denominatorParts?.byYear ?? false;
+  const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
   const rows: ResultRow[] = numerator.map((n) => {
     const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
@@ -145,7 +167,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
     }
     return {
       geo: n.geo,
-      geo_name: names.get(n.geo) ?? n.geo,
+      geo_name: params.lang === 'es' ? n.name_es : n.name_en,
       period: n.period,
       value,
       numerator: n.value,
@@ -156,8 +178,10 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
       ...(months === undefined ? {} : { months }),
     };
   });
-  const order = new Map(geos.map((g, i) => [g.code, i]));
-  rows.sort((a, b) => (order.get(a.geo) ?? 0) - (order.get(b.geo) ?? 0) || a.period.localeCompare(b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
+  // Places named explicitly come first, in the order given; expanded ones follow in code order.
+  const order = new Map(geos.explicit.map((g, i) => [g.code, i]));
+  const rank = (geo: string) => order.get(geo) ?? geos.explicit.length;
+  rows.sort((a, b) => rank(a.geo) - rank(b.geo) || a.geo.localeCompare(b.geo) || a.period.localeCompare(b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
 
   const usedReleases = [...new Set(rows.flatMap((r) => r.release_ids))];
   const releaseRows = usedReleases.length === 0 ? [] : await tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(

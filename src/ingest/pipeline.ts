@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
-import { DIMENSION_COLUMNS } from '../store/index.js';
+import { DIMENSION_COLUMNS, refreshSeriesYears } from '../store/index.js';
 import { OBSERVATION_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
 
@@ -112,9 +112,9 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   if (problems.length > 0) return problems;
 
   const named = expectedNames.map((n, i) => `c${i + 1} AS ${q(n)}`).join(', ');
-  await tx.run(`DROP TABLE IF EXISTS raw`);
-  await tx.run(`CREATE TEMP TABLE raw AS SELECT rowid + 1 AS line, ${named}, c${expectedNames.length + 1} AS _extra FROM raw_file WHERE rowid > 0`);
-  await tx.run(`DROP TABLE raw_file`);
+  // A view, not a copy: every later step scans the staged file once more at most.
+  await tx.run(`DROP VIEW IF EXISTS raw`);
+  await tx.run(`CREATE TEMP VIEW raw AS SELECT rowid + 1 AS line, ${named}, c${expectedNames.length + 1} AS _extra FROM raw_file WHERE rowid > 0`);
   const [rows] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM raw`);
   if (!rows || rows.n === 0) return [{ file, line: 2, expected: 'at least one data row after the header' }];
 
@@ -132,13 +132,27 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   }));
 }
 
-async function checkColumns(tx: ReadTx, adapter: CsvAdapter, file: string): Promise<InputProblem[]> {
+/** All column rules in one scan of the file; the first offending lines of each rule are reported. */
+async function checkColumns(tx: WriteTx, adapter: CsvAdapter, file: string): Promise<InputProblem[]> {
+  if (adapter.checks.length === 0) return [];
+  // Each rule becomes a macro of the cell value `v`, so rule SQL never needs rewriting.
+  for (const [i, check] of adapter.checks.entries()) await tx.run(`CREATE OR REPLACE TEMP MACRO observa_rule_${i}(v) AS (${check.invalidWhen})`);
+  const rule = (i: number) => `coalesce(observa_rule_${i}(${q((adapter.checks[i] as (typeof adapter.checks)[number]).column)}), false)`;
+  const ids = adapter.checks.map((_, i) => i);
+  const bad = await tx.all<{ line: number; failed: number[] }>(
+    `SELECT line, list_filter([${ids.map((i) => `CASE WHEN ${rule(i)} THEN ${i} END`).join(', ')}], x -> x IS NOT NULL) AS failed
+     FROM raw WHERE ${ids.map(rule).join(' OR ')} ORDER BY line LIMIT 200`,
+  );
   const problems: InputProblem[] = [];
-  for (const check of adapter.checks) {
-    const bad = await tx.all<{ line: number; v: string }>(
-      `SELECT line, v FROM (SELECT line, ${q(check.column)} AS v FROM raw) WHERE v IS NOT NULL AND (${check.invalidWhen}) ORDER BY line LIMIT 5`,
-    );
-    for (const b of bad) problems.push({ file, line: b.line, column: check.column, value: b.v, expected: check.expected });
+  const perRule = new Map<number, number>();
+  for (const row of bad) {
+    const [values] = await tx.all<Record<string, string>>(`SELECT * FROM raw WHERE line = ?`, [row.line]);
+    for (const id of row.failed) {
+      const check = adapter.checks[id];
+      if (!check || (perRule.get(id) ?? 0) >= 5) continue;
+      perRule.set(id, (perRule.get(id) ?? 0) + 1);
+      problems.push({ file, line: row.line, column: check.column, value: values?.[check.column] ?? '', expected: check.expected });
+    }
     if (problems.length >= 30) break;
   }
   return problems;
@@ -157,6 +171,11 @@ async function stageObservations(tx: SessionTx, adapter: CsvAdapter, file: strin
       expected: 'a geographic code in the INEGI catalogue (states 01–32, 5-digit municipalities) or US',
     }));
   }
+  // Grouping on one 64-bit hash is far cheaper than on ten text columns; only a hash collision pays the exact check.
+  const [collisions] = await tx.all<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT hash(${KEY.join(', ')}) AS h FROM stage_obs GROUP BY h HAVING count(*) > 1)`,
+  );
+  if (!collisions || collisions.n === 0) return [];
   const duplicates = await tx.all<{ lines: number[]; series: string; geo: string; period: string }>(
     `SELECT list(line ORDER BY line) AS lines, series, geo, period FROM stage_obs
      GROUP BY ${KEY.join(', ')} HAVING count(*) > 1 ORDER BY min(line) LIMIT 10`,
@@ -218,6 +237,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
                 WHERE rowid IN (SELECT c.rid FROM ${currentOf} c JOIN stage_obs s ON ${keyJoin('s', 'c')})`);
   await tx.run(`INSERT INTO observation (release_id, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')})
                 SELECT ${id}, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')} FROM stage_obs`);
+  await refreshSeriesYears(tx, 'stage_obs');
   return id;
 }
 
@@ -277,7 +297,8 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       const releaseId = await tx.transaction((w) => commit(w, base, adapter, (options.now ?? (() => new Date()))()));
       return { ...base, status: 'new' as const, releaseId };
     } finally {
-      for (const t of ['raw_file', 'raw', 'stage_obs', 'observa_rejects', 'observa_rejects_scan']) {
+      await tx.run('DROP VIEW IF EXISTS raw').catch(() => undefined);
+      for (const t of ['raw_file', 'stage_obs', 'observa_rejects', 'observa_rejects_scan']) {
         await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       }
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { Store, WriteTx } from './store.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
 export const DIMENSION_COLUMNS = ['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'] as const;
@@ -30,6 +30,8 @@ const DDL = [
      period VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
      ${['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'].map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
      value DOUBLE NOT NULL, flags VARCHAR[] NOT NULL DEFAULT [], superseded_by INTEGER)`,
+  // Per series and year: native frequency and how many months the current data holds (partial-period flags, cheaply).
+  `CREATE TABLE IF NOT EXISTS series_year (series VARCHAR NOT NULL, year SMALLINT NOT NULL, freq VARCHAR NOT NULL, months INTEGER NOT NULL, PRIMARY KEY (series, year))`,
   `CREATE TABLE IF NOT EXISTS boundary (
      layer VARCHAR NOT NULL, geo VARCHAR, release_id INTEGER NOT NULL, geometry JSON NOT NULL, superseded_by INTEGER)`,
 ];
@@ -75,6 +77,16 @@ async function seedCatalog(tx: WriteTx): Promise<void> {
   for (const e of catalog.framework.events) await tx.run('INSERT INTO framework_event VALUES (?, ?, ?)', [e.id, e.date, JSON.stringify(e)]);
 }
 
+/** Recomputes `series_year` for the given series (all when null) from the current observations. */
+export async function refreshSeriesYears(tx: WriteTx, seriesFrom: string | null): Promise<void> {
+  const scope = seriesFrom === null ? '' : `WHERE series IN (SELECT DISTINCT series FROM ${seriesFrom})`;
+  await tx.run(`DELETE FROM series_year ${scope}`);
+  await tx.run(`INSERT INTO series_year
+    SELECT series, year, min(freq), count(DISTINCT month) FILTER (WHERE freq = 'month')
+    FROM observation WHERE superseded_by IS NULL ${seriesFrom === null ? '' : `AND series IN (SELECT DISTINCT series FROM ${seriesFrom})`}
+    GROUP BY series, year`);
+}
+
 export function catalogFingerprint(): string {
   const c = loadCatalog();
   return createHash('sha256').update(JSON.stringify([c.framework, c.indicators, c.sources, c.geography])).digest('hex').slice(0, 16);
@@ -90,6 +102,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
     if (stored > SCHEMA_VERSION) {
       throw new Error(`the store was written by a newer Observa (schema ${stored}; this one knows ${SCHEMA_VERSION})`);
     }
+    if (stored < 2) await refreshSeriesYears(tx, null);
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {

@@ -2,7 +2,6 @@ import { MONTHS_ES } from '../../domain/index.js';
 import { countChecks, oneOf, yearCheck, type CsvAdapter } from '../adapter.js';
 
 const IDENTITY = ['Año', 'Clave_Ent', 'Entidad', 'Bien jurídico afectado', 'Tipo de delito', 'Subtipo de delito', 'Modalidad', 'Sexo', 'Rango de edad'];
-const monthList = `[${MONTHS_ES.map((m) => `'${m}'`).join(', ')}]`;
 
 /**
  * SESNSP's state-level victims file as published: one row per year × state × crime × modality × sex × age group,
@@ -25,14 +24,19 @@ export const sesnspVictimsState: CsvAdapter = {
     oneOf('Sexo', ['Hombre', 'Mujer', 'No identificado']),
     ...countChecks(MONTHS_ES).map((c) => ({ ...c, invalidWhen: `trim(v) <> '' AND ${c.invalidWhen}`, expected: `${c.expected}, or empty if not yet reported` })),
   ],
+  // Text work happens once per published row (before the unpivot multiplies rows by twelve).
   observations: `
-    SELECT line, 'sesnsp.victims' AS series, lpad(trim("Clave_Ent"), 2, '0') AS geo, 'Clave_Ent' AS geo_column,
-      trim("Año") || '-' || lpad(list_position(${monthList}, month_name)::VARCHAR, 2, '0') AS period,
-      'month' AS freq, trim("Año")::SMALLINT AS year, list_position(${monthList}, month_name)::TINYINT AS month,
-      trim("Bien jurídico afectado") AS legal_good, trim("Tipo de delito") AS crime_type, trim("Subtipo de delito") AS crime_subtype,
-      trim("Modalidad") AS modality,
-      CASE trim("Sexo") WHEN 'Hombre' THEN 'male' WHEN 'Mujer' THEN 'female' ELSE 'unidentified' END AS sex,
-      trim("Rango de edad") AS age, '' AS estimate, trim(cell)::DOUBLE AS value, []::VARCHAR[] AS flags
-    FROM (UNPIVOT raw ON ${MONTHS_ES.map((m) => `"${m}"`).join(', ')} INTO NAME month_name VALUE cell)
+    WITH base AS (
+      SELECT line, lpad(trim("Clave_Ent"), 2, '0') AS geo, trim("Año") AS y,
+        trim("Bien jurídico afectado") AS legal_good, trim("Tipo de delito") AS crime_type, trim("Subtipo de delito") AS crime_subtype,
+        trim("Modalidad") AS modality,
+        CASE trim("Sexo") WHEN 'Hombre' THEN 'male' WHEN 'Mujer' THEN 'female' ELSE 'unidentified' END AS sex,
+        trim("Rango de edad") AS age,
+        ${MONTHS_ES.map((m, i) => `"${m}" AS m${String(i + 1).padStart(2, '0')}`).join(', ')}
+      FROM raw)
+    SELECT line, 'sesnsp.victims' AS series, geo, 'Clave_Ent' AS geo_column,
+      y || '-' || right(month_col, 2) AS period, 'month' AS freq, y::SMALLINT AS year, right(month_col, 2)::TINYINT AS month,
+      legal_good, crime_type, crime_subtype, modality, sex, age, '' AS estimate, trim(cell)::DOUBLE AS value, []::VARCHAR[] AS flags
+    FROM (UNPIVOT base ON ${MONTHS_ES.map((_, i) => `m${String(i + 1).padStart(2, '0')}`).join(', ')} INTO NAME month_col VALUE cell)
     WHERE trim(cell) <> ''`,
 };

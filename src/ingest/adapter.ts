@@ -65,3 +65,27 @@ export function oneOf(column: string, values: readonly string[]): ColumnCheck {
 export function yearCheck(column: string): ColumnCheck {
   return { column, invalidWhen: `NOT regexp_full_match(trim(v), '(19|20)[0-9]{2}')`, expected: 'a four-digit year between 1900 and 2099' };
 }
+
+export interface TotalMismatch {
+  readonly line: number;
+  readonly column: string;
+  readonly total: number;
+  readonly parts: number;
+}
+
+/**
+ * Published totals against the sum of their parts, column by column: rows matching `totals` must equal the sum of the
+ * rows matching `parts` that share the `by` columns. Returns the first mismatches with the total row's line.
+ */
+export async function totalMismatches(
+  tx: ReadTx,
+  spec: { readonly totals: string; readonly parts: string; readonly by: readonly string[]; readonly columns: readonly string[] },
+): Promise<TotalMismatch[]> {
+  const by = spec.by.map((c) => `"${c}"`).join(', ');
+  const perColumn = spec.columns.map((c) => `
+    SELECT t.line, ${sqlString(c)} AS "column", t."${c}"::BIGINT AS total, p.s AS parts
+    FROM (SELECT * FROM raw WHERE ${spec.totals}) t
+    JOIN (SELECT ${by}, sum("${c}"::BIGINT) AS s FROM raw WHERE ${spec.parts} GROUP BY ${by}) p USING (${by})
+    WHERE t."${c}"::BIGINT <> p.s`);
+  return tx.all<TotalMismatch & Record<string, unknown>>(`${perColumn.join(' UNION ALL ')} ORDER BY 1 LIMIT 10`);
+}

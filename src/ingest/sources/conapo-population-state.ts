@@ -1,5 +1,5 @@
 import type { InputProblem } from '../../domain/index.js';
-import { countChecks, oneOf, yearCheck, type CsvAdapter } from '../adapter.js';
+import { countChecks, oneOf, totalMismatches, yearCheck, type CsvAdapter } from '../adapter.js';
 
 /** CONAPO's projections by state and sex (start and mid-year), with national and "Total" rows that must reconcile. */
 export const conapoPopulationState: CsvAdapter = {
@@ -26,23 +26,12 @@ export const conapoPopulationState: CsvAdapter = {
     WHERE trim(cve_ent) <> '00' AND trim(genero) <> 'Total'`,
   async reconcile(tx, file) {
     const problems: InputProblem[] = [];
-    const sexTotals = await tx.all<{ line: number; column: string; total: number; parts: number }>(`
-      WITH t AS (SELECT line, n_year, cve_ent, pob_start_year::BIGINT AS s, pob_mid_year::BIGINT AS m FROM raw WHERE genero = 'Total'),
-           p AS (SELECT n_year, cve_ent, sum(pob_start_year::BIGINT) AS s, sum(pob_mid_year::BIGINT) AS m FROM raw WHERE genero <> 'Total' GROUP BY ALL)
-      SELECT t.line, 'pob_start_year' AS "column", t.s AS total, p.s AS parts FROM t JOIN p USING (n_year, cve_ent) WHERE t.s <> p.s
-      UNION ALL
-      SELECT t.line, 'pob_mid_year', t.m, p.m FROM t JOIN p USING (n_year, cve_ent) WHERE t.m <> p.m
-      ORDER BY 1 LIMIT 10`);
+    const columns = ['pob_start_year', 'pob_mid_year'];
+    const sexTotals = await totalMismatches(tx, { totals: `genero = 'Total'`, parts: `genero <> 'Total'`, by: ['n_year', 'cve_ent'], columns });
     for (const r of sexTotals) {
       problems.push({ file, line: r.line, column: r.column, value: String(r.total), expected: `the Total row to equal Hombres + Mujeres (${r.parts})` });
     }
-    const national = await tx.all<{ line: number; column: string; total: number; parts: number }>(`
-      WITH n AS (SELECT line, n_year, genero, pob_start_year::BIGINT AS s, pob_mid_year::BIGINT AS m FROM raw WHERE cve_ent = '00'),
-           p AS (SELECT n_year, genero, sum(pob_start_year::BIGINT) AS s, sum(pob_mid_year::BIGINT) AS m FROM raw WHERE cve_ent <> '00' GROUP BY ALL)
-      SELECT n.line, 'pob_start_year' AS "column", n.s AS total, p.s AS parts FROM n JOIN p USING (n_year, genero) WHERE n.s <> p.s
-      UNION ALL
-      SELECT n.line, 'pob_mid_year', n.m, p.m FROM n JOIN p USING (n_year, genero) WHERE n.m <> p.m
-      ORDER BY 1 LIMIT 10`);
+    const national = await totalMismatches(tx, { totals: `cve_ent = '00'`, parts: `cve_ent <> '00'`, by: ['n_year', 'genero'], columns });
     for (const r of national) {
       problems.push({ file, line: r.line, column: r.column, value: String(r.total), expected: `the national row (00) to equal the sum of the 32 states (${r.parts})` });
     }

@@ -64,7 +64,12 @@ export class DuckDbStore implements Store {
   static async open(location: string, options: OpenOptions = {}): Promise<DuckDbStore> {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(location, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await DuckDBInstance.create(location, {
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+        // Bounded memory: big imports spill to disk beside the store instead of taking the machine (DuckDB's default is 80% of RAM).
+        memory_limit: process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB',
+        ...(location === ':memory:' ? {} : { temp_directory: `${location}.tmp` }),
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const pid = /PID (\d+)/.exec(message)?.[1];

@@ -3,10 +3,11 @@ import { cdcVsrrOverdose } from './cdc-vsrr-overdose.js';
 import { conapoPopulationState } from './conapo-population-state.js';
 import { inegiPopulationMunicipal } from './inegi-population-municipal.js';
 import { rnpdnoMunicipal } from './rnpdno-municipal.js';
+import { sesnspIncidenceMunicipal } from './sesnsp-incidence-municipal.js';
 import { sesnspVictimsState } from './sesnsp-victims-state.js';
 
 export const ADAPTERS: Readonly<Record<string, CsvAdapter>> = Object.fromEntries(
-  [sesnspVictimsState, conapoPopulationState, inegiPopulationMunicipal, rnpdnoMunicipal, cdcVsrrOverdose].map((a) => [a.id, a]),
+  [sesnspVictimsState, sesnspIncidenceMunicipal, conapoPopulationState, inegiPopulationMunicipal, rnpdnoMunicipal, cdcVsrrOverdose].map((a) => [a.id, a]),
 );
 
 /** The official files shipped in data/, in load order (see data/SOURCES.md). */

@@ -1,0 +1,147 @@
+// `npm run bench:full`: municipal scale. Ingest at 10 M and 50 M month cells (synthetic SESNSP municipal incidence),
+// queries p50/p95 on the 50 M store, and HTTP throughput cached/uncached against a static file server serving the
+// same bytes; every figure as a ratio against the best raw baseline measured in the same run.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sirv from 'sirv';
+import { queryIndicator } from '../src/analytics/index.js';
+import { startServer } from '../src/api/index.js';
+import type { QueryParams } from '../src/domain/index.js';
+import { DuckDbStore } from '../src/store/index.js';
+import { runLoad } from '../src/test-support/load.js';
+import { generateIncidence } from './generate-incidence.js';
+
+interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number }
+const results: Row[] = [];
+const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
+const MEMORY = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
+if (!existsSync(new URL('../dist/cli/index.js', import.meta.url))) throw new Error('run `npm run build` first');
+
+/** Runs a command, sampling its resident memory from /proc (Linux) every 50 ms. */
+function measure(cmd: string, args: string[]): Promise<{ ms: number; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, OBSERVA_MEMORY_LIMIT: MEMORY } });
+    let peak = 0;
+    const timer = setInterval(() => {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch { /* the process has just exited */ }
+    }, 50);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code === 0) resolve({ ms: performance.now() - start, peakMb: Math.round(peak) });
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`));
+    });
+  });
+}
+
+const rawScript = (sql: string) => `
+  const { DuckDBInstance } = await import(${JSON.stringify(new URL('../node_modules/@duckdb/node-api/lib/index.js', import.meta.url).pathname)});
+  const db = await (await DuckDBInstance.create(process.argv[1], { memory_limit: ${JSON.stringify(MEMORY)}, temp_directory: process.argv[1] + '.tmp' })).connect();
+  await db.run(${JSON.stringify(sql)});`;
+
+const months = ['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto', 'Septiembre', 'Octubre', 'Noviembre', 'Diciembre'];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
+const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-full-'));
+const dataDir = new URL('./data/', import.meta.url).pathname;
+let bigStore = '';
+
+try {
+  for (const rows of [10_000_000, 50_000_000]) {
+    const file = join(dataDir, `incidencia-municipal-${rows}.csv`);
+    if (!existsSync(file)) {
+      console.error(`generating ${file}…`);
+      await generateIncidence(rows, file);
+    }
+    const label = `${rows / 1e6} M`;
+    const store = join(scratch, `observa-${rows}.duckdb`);
+    console.error(`ingest ${label}: Observa…`);
+    const observa = await measure('node', [BIN, '--store', store, 'ingest', 'sesnsp-incidence-municipal', file]);
+    console.error(`ingest ${label}: raw read_csv…`);
+    const read = await measure('node', ['--input-type=module', '-e', rawScript(`CREATE TABLE t AS SELECT * FROM read_csv('${file}')`), join(scratch, `raw-read-${rows}.duckdb`)]);
+    console.error(`ingest ${label}: raw read_csv + unpivot…`);
+    const unpivot = await measure('node', ['--input-type=module', '-e',
+      rawScript(`CREATE TABLE t AS UNPIVOT (SELECT * FROM read_csv('${file}')) ON ${months.map((m) => `"${m}"`).join(', ')} INTO NAME month VALUE crimes`), join(scratch, `raw-unpivot-${rows}.duckdb`)]);
+    results.push(
+      { name: `ingest ${label} month cells vs read_csv`, observa_ms: observa.ms, baseline_ms: read.ms, ratio: observa.ms / read.ms, baseline: 'DuckDB read_csv into a table', peak_rss_mb: observa.peakMb, baseline_peak_rss_mb: read.peakMb },
+      { name: `ingest ${label} month cells vs read_csv + unpivot`, observa_ms: observa.ms, baseline_ms: unpivot.ms, ratio: observa.ms / unpivot.ms, baseline: 'DuckDB read_csv + UNPIVOT into a long table', peak_rss_mb: observa.peakMb, baseline_peak_rss_mb: unpivot.peakMb },
+    );
+    for (const f of [`raw-read-${rows}.duckdb`, `raw-unpivot-${rows}.duckdb`]) rmSync(join(scratch, f), { force: true });
+    bigStore = store;
+  }
+
+  console.error('queries on the 50 M store…');
+  const store = await DuckDbStore.open(bigStore);
+  const q = (p: Partial<QueryParams>): QueryParams => ({ indicator: 'mx.homicide.incidence', geo: ['00'], from: null, to: null, freq: 'year', by: null, lang: 'en', asOf: null, ...p });
+  const hom = `o.superseded_by IS NULL AND o.series = 'sesnsp.incidence' AND o.crime_subtype = 'Homicidio doloso'`;
+  const cases = [
+    { name: 'query: one state (Jalisco) monthly series', params: q({ geo: ['14'], freq: 'month' }),
+      sql: `SELECT o.period, sum(o.value) AS value FROM observation o WHERE ${hom} AND o.geo LIKE '14___' GROUP BY o.period ORDER BY o.period` },
+    { name: 'query: 32-state map for 2024', params: q({ geo: ['level:state'], from: '2024', to: '2024' }),
+      sql: `SELECT left(o.geo, 2) AS geo, sum(o.value) AS value FROM observation o WHERE ${hom} AND o.year = 2024 GROUP BY 1 ORDER BY 1` },
+    { name: 'query: municipal top 20 for 2024', params: q({ geo: ['level:municipality'], from: '2024', to: '2024' }),
+      sql: `SELECT o.geo, sum(o.value) AS value FROM observation o WHERE ${hom} AND o.year = 2024 GROUP BY o.geo ORDER BY value DESC, o.geo LIMIT 20` },
+  ];
+  for (const c of cases) {
+    const ours = await queryIndicator(store, c.params);
+    const raw = await store.all<{ value: number }>(c.sql);
+    const top = c.name.includes('top 20') ? [...ours.rows].sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || a.geo.localeCompare(b.geo)).slice(0, 20) : ours.rows;
+    if (JSON.stringify(top.map((r) => r.value)) !== JSON.stringify(raw.map((r) => r.value))) throw new Error(`${c.name}: Observa and raw SQL disagree`);
+    const time = async (work: () => Promise<unknown>) => {
+      await work();
+      const xs: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const s = performance.now();
+        await work();
+        xs.push(performance.now() - s);
+      }
+      return xs;
+    };
+    const o = await time(() => queryIndicator(store, c.params));
+    const b = await time(() => store.all(c.sql));
+    results.push({ name: c.name, observa_ms: percentile(o, 0.5), baseline_ms: percentile(b, 0.5), ratio: percentile(o, 0.5) / percentile(b, 0.5), baseline: 'hand-written SQL, same store', observa_p95_ms: percentile(o, 0.95), baseline_p95_ms: percentile(b, 0.95) });
+  }
+
+  console.error('HTTP…');
+  const server = await startServer(store, 0);
+  const cachedPath = '/api/v1/indicators/mx.homicide.incidence/data?geo=level:state&period=2015..2025';
+  const body = await (await fetch(`${server.url}${cachedPath}`)).text();
+  const staticDir = join(scratch, 'static');
+  mkdirSync(staticDir, { recursive: true });
+  writeFileSync(join(staticDir, 'states.json'), body);
+  const files = sirv(staticDir, { dev: false, etag: true });
+  const staticServer = createServer((req, res) => files(req, res, () => { res.statusCode = 404; res.end(); }));
+  await new Promise<void>((r) => staticServer.listen(0, '127.0.0.1', r));
+  const address = staticServer.address();
+  const staticUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const staticRun = await runLoad(staticUrl, ['/states.json'], 50, 10);
+  const cached = await runLoad(server.url, [cachedPath], 50, 10);
+  // Uncached: every request a different municipality, so every answer is computed from the store.
+  const munis = (await store.all<{ code: string }>(`SELECT code FROM geo WHERE level = 'municipality' AND NOT unspecified ORDER BY code`)).map((r) => r.code);
+  const uncached = await runLoad(server.url, munis.map((m) => `/api/v1/indicators/mx.homicide.incidence/data?geo=${m}&period=2015..2025`), 50, 10);
+  const ms = (rps: number) => 1000 / rps;
+  results.push(
+    { name: 'HTTP cached indicator JSON (50 connections)', observa_ms: ms(cached.rps), baseline_ms: ms(staticRun.rps), ratio: staticRun.rps / cached.rps, baseline: `static server (sirv), same bytes: ${Math.round(staticRun.rps)} req/s vs ${Math.round(cached.rps)} req/s` },
+    { name: 'HTTP uncached indicator JSON (50 connections)', observa_ms: ms(uncached.rps), baseline_ms: ms(staticRun.rps), ratio: staticRun.rps / uncached.rps, baseline: `static server (sirv): ${Math.round(staticRun.rps)} req/s vs ${Math.round(uncached.rps)} req/s; p99 ${uncached.p99} ms` },
+  );
+  await server.close();
+  await new Promise((r) => staticServer.close(r));
+  await store.close();
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const rounded = results.map((r) => ({ ...r, observa_ms: Number(r.observa_ms.toFixed(2)), baseline_ms: Number(r.baseline_ms.toFixed(2)), ratio: Number(r.ratio.toFixed(2)),
+  ...(r.observa_p95_ms === undefined ? {} : { observa_p95_ms: Number(r.observa_p95_ms.toFixed(2)), baseline_p95_ms: Number((r.baseline_p95_ms ?? 0).toFixed(2)) }) }));
+console.log('| benchmark | observa | baseline | ratio | peak RSS MB (observa / baseline) | baseline is |\n| --- | ---: | ---: | ---: | ---: | --- |');
+for (const r of rounded) {
+  const p95 = r.observa_p95_ms === undefined ? '' : ` (p95 ${r.observa_p95_ms} / ${r.baseline_p95_ms})`;
+  console.log(`| ${r.name} | ${r.observa_ms} ms${p95} | ${r.baseline_ms} ms | ${r.ratio} | ${r.peak_rss_mb ?? ''}${r.baseline_peak_rss_mb ? ` / ${r.baseline_peak_rss_mb}` : ''} | ${r.baseline} |`);
+}
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/bench-full.json', import.meta.url), `${JSON.stringify(rounded, null, 2)}\n`);

@@ -93,7 +93,7 @@ async function aggregate(
 async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null): Promise<Map<number, number>> {
   // Current data: kept up to date at each import. As of a past instant: counted from the observations then visible.
   const source = asOf === null
-    ? `SELECT series, year, months FROM series_year WHERE freq = 'month' AND series IN ${inList(series)}`
+    ? `SELECT series, year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY series, year`
     : `SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
        WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year`;
   const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) GROUP BY year`);
@@ -140,7 +140,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
   const [numerator, denominatorParts, coverage] = await Promise.all([
     aggregate(tx, indicator.numerator, indicator, params, geos, 'output'),
     denominatorTerms
-      ? tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_year WHERE series IN ${inList(denominatorTerms.map((t) => t.series))}`)
+      ? tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(denominatorTerms.map((t) => t.series))}`)
         .then(async (freqs) => {
           const byYear = freqs.every((f) => f.freq === 'year');
           return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output') };

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
-import { DIMENSION_COLUMNS, refreshSeriesYears } from '../store/index.js';
+import { DIMENSION_COLUMNS, recordSeriesPeriods } from '../store/index.js';
 import { OBSERVATION_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
 
@@ -61,6 +61,8 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
       nullstr=${sqlString(NULL_MARK)}, encoding=${sqlString(encoding)}, max_line_size=${MAX_LINE_BYTES},
       store_rejects=true, rejects_table='observa_rejects', rejects_scan='observa_rejects_scan',
       columns={${columns}})`);
+  // Line numbers are fixed now (rowid order = file order); later steps need no order, and keeping it costs memory at scale.
+  await tx.run(`SET preserve_insertion_order = false`);
   const rejects = await tx.all<{ line: number; column_idx: number | null; error_type: string; csv_line: string | null; error_message: string }>(
     `SELECT line, column_idx, error_type, csv_line, error_message FROM observa_rejects ORDER BY line LIMIT 50`,
   );
@@ -237,7 +239,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
                 WHERE rowid IN (SELECT c.rid FROM ${currentOf} c JOIN stage_obs s ON ${keyJoin('s', 'c')})`);
   await tx.run(`INSERT INTO observation (release_id, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')})
                 SELECT ${id}, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')} FROM stage_obs`);
-  await refreshSeriesYears(tx, 'stage_obs');
+  await recordSeriesPeriods(tx, 'stage_obs');
   return id;
 }
 
@@ -297,6 +299,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       const releaseId = await tx.transaction((w) => commit(w, base, adapter, (options.now ?? (() => new Date()))()));
       return { ...base, status: 'new' as const, releaseId };
     } finally {
+      await tx.run('RESET preserve_insertion_order').catch(() => undefined);
       await tx.run('DROP VIEW IF EXISTS raw').catch(() => undefined);
       for (const t of ['raw_file', 'stage_obs', 'observa_rejects', 'observa_rejects_scan']) {
         await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);

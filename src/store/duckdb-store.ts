@@ -53,6 +53,8 @@ export interface OpenOptions {
 export class DuckDbStore implements Store {
   private readonly mutex = new Mutex();
   private readerIndex = 0;
+  private readonly reading = new Set<Promise<unknown>>();
+  private closed = false;
 
   private constructor(
     readonly location: string,
@@ -91,8 +93,13 @@ export class DuckDbStore implements Store {
   }
 
   all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    if (this.closed) return Promise.reject(new Error(`the store ${this.location} is closed`));
     const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
-    return all<T>(conn, sql, params);
+    const read = all<T>(conn, sql, params);
+    this.reading.add(read);
+    const forget = () => this.reading.delete(read);
+    read.then(forget, forget);
+    return read;
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -120,6 +127,10 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Reads already running (e.g. requests a stopping server is still answering) finish before the connections go.
+    await Promise.allSettled([...this.reading]);
     await this.mutex.lock(async () => {
       for (const c of [this.writer, ...this.readers]) c.closeSync();
       this.instance.closeSync();

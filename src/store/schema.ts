@@ -30,8 +30,9 @@ const DDL = [
      period VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
      ${['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'].map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
      value DOUBLE NOT NULL, flags VARCHAR[] NOT NULL DEFAULT [], superseded_by INTEGER)`,
-  // Per series and year: native frequency and how many months the current data holds (partial-period flags, cheaply).
-  `CREATE TABLE IF NOT EXISTS series_year (series VARCHAR NOT NULL, year SMALLINT NOT NULL, freq VARCHAR NOT NULL, months INTEGER NOT NULL, PRIMARY KEY (series, year))`,
+  // The periods each series holds (native frequency; months per year give partial-period flags cheaply). A release only
+  // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
+  `CREATE TABLE IF NOT EXISTS series_period (series VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT NOT NULL, PRIMARY KEY (series, freq, year, month))`,
   `CREATE TABLE IF NOT EXISTS boundary (
      layer VARCHAR NOT NULL, geo VARCHAR, release_id INTEGER NOT NULL, geometry JSON NOT NULL, superseded_by INTEGER)`,
 ];
@@ -77,14 +78,9 @@ async function seedCatalog(tx: WriteTx): Promise<void> {
   for (const e of catalog.framework.events) await tx.run('INSERT INTO framework_event VALUES (?, ?, ?)', [e.id, e.date, JSON.stringify(e)]);
 }
 
-/** Recomputes `series_year` for the given series (all when null) from the current observations. */
-export async function refreshSeriesYears(tx: WriteTx, seriesFrom: string | null): Promise<void> {
-  const scope = seriesFrom === null ? '' : `WHERE series IN (SELECT DISTINCT series FROM ${seriesFrom})`;
-  await tx.run(`DELETE FROM series_year ${scope}`);
-  await tx.run(`INSERT INTO series_year
-    SELECT series, year, min(freq), count(DISTINCT month) FILTER (WHERE freq = 'month')
-    FROM observation WHERE superseded_by IS NULL ${seriesFrom === null ? '' : `AND series IN (SELECT DISTINCT series FROM ${seriesFrom})`}
-    GROUP BY series, year`);
+/** Records the periods present in `table` (an observation-shaped table). */
+export async function recordSeriesPeriods(tx: WriteTx, table: string): Promise<void> {
+  await tx.run(`INSERT OR IGNORE INTO series_period SELECT DISTINCT series, freq, year, coalesce(month, 0) FROM ${table}`);
 }
 
 export function catalogFingerprint(): string {
@@ -102,7 +98,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
     if (stored > SCHEMA_VERSION) {
       throw new Error(`the store was written by a newer Observa (schema ${stored}; this one knows ${SCHEMA_VERSION})`);
     }
-    if (stored < 2) await refreshSeriesYears(tx, null);
+    if (stored < 2) await recordSeriesPeriods(tx, '(SELECT * FROM observation WHERE superseded_by IS NULL)');
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {

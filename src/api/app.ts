@@ -37,8 +37,15 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
 
   /** Serves from the cache by (data version, URL, kind), with ETag revalidation. */
+  // The data version is read from the store once per committed write, not once per request.
+  let known: { generation: number; version: Promise<string> } | null = null;
+  const currentVersion = () => {
+    if (known?.generation !== store.generation) known = { generation: store.generation, version: dataVersion(store) };
+    return known.version;
+  };
+
   const respond: Responder = async (c, kind, produce) => {
-    const version = await dataVersion(store);
+    const version = await currentVersion();
     const key = `${version}|${kind}|${c.req.url}`;
     const entry = await cache.get(key, async () => ({ body: await produce(), contentType: TYPES[kind] }));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };

@@ -9,12 +9,24 @@ export interface RunningServer {
 
 export function startServer(store: Store, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
   const app = createApp(store);
+  // Requests being answered when the server stops finish before close() resolves (and before the store closes).
+  const answering = new Set<Promise<Response>>();
+  const fetch = (request: Request) => {
+    const response = Promise.resolve(app.fetch(request));
+    answering.add(response);
+    const done = () => answering.delete(response);
+    response.then(done, done);
+    return response;
+  };
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
-    server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+    server = serve({ fetch, port, hostname }, (info) => {
       resolve({
         url: `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${info.port}`,
-        close: () => new Promise<void>((done) => (server ? server.close(() => done()) : done())),
+        close: async () => {
+          await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+          await Promise.allSettled([...answering]);
+        },
       });
     });
     server.on('error', reject);

@@ -55,6 +55,7 @@ export class DuckDbStore implements Store {
   private readerIndex = 0;
   private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
+  generation = 0;
 
   private constructor(
     readonly location: string,
@@ -119,6 +120,7 @@ export class DuckDbStore implements Store {
     try {
       const result = await work(tx);
       await tx.run('COMMIT');
+      this.generation++;
       return result;
     } catch (error) {
       await tx.run('ROLLBACK').catch(() => undefined);

@@ -17,6 +17,8 @@ export interface SessionTx extends WriteTx {
 
 export interface Store extends ReadTx {
   readonly location: string;
+  /** Increases with every committed write; equal generations mean the data has not changed (one process owns a store). */
+  readonly generation: number;
   /** Runs `work` in one transaction: it commits whole, or (on any throw) changes nothing. */
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
   /** Runs `work` on a connection of its own, for staging tables that must not be seen by other work. */

@@ -44,6 +44,8 @@ export const Indicator = z.strictObject({
   /** Why there is no target, when there is none (the scorecard counts it as a gap). */
   targetNote: Text.optional(),
   caveats: z.array(Text).default([]),
+  /** The publisher leaves out rows whose count is zero (RNPDNO): a place without a row has 0, not "no data". */
+  zeroWhenAbsent: z.boolean().default(false),
 });
 export type Indicator = z.infer<typeof Indicator>;
 export type IndicatorInput = z.input<typeof Indicator>;

@@ -229,6 +229,7 @@ export function indicatorPage(
       indicator: {
         code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
         nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies,
+        zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
       defaults: { geo: [nation], freq: indicator.frequencies.includes('year') ? 'year' : 'month', view: 'chart', map: 'states', year: defaultYear },
       events,

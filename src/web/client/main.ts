@@ -8,7 +8,7 @@ import { inRange, periodDate, readState, writeState, type ViewState } from './vi
 interface IndicatorConfig {
   page: 'indicator';
   lang: 'es' | 'en';
-  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[] };
+  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean };
   defaults: ViewState;
   events: ChartEvent[];
   messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags', string>;
@@ -148,7 +148,14 @@ function initIndicator(config: IndicatorConfig): void {
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
         const opts = { values, title: `${config.indicator.name}, ${year} (${config.indicator.unit})`, unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
-        else if (state.map === 'municipal') figure = renderMunicipalMap(await getJson(`/data/geo/municipalities.json`), opts);
+        else if (state.map === 'municipal') {
+          const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);
+          // The registry publishes only non-zero rows: a municipality without one has 0 records, which is not "no data".
+          if (config.indicator.zeroWhenAbsent && mapRows.length > 0) {
+            for (const f of layer.features) if (!values.has(f.properties.cvegeo)) values.set(f.properties.cvegeo, { value: 0, name: f.properties.nombre_municipio, flags: [] });
+          }
+          figure = renderMunicipalMap(layer as Parameters<typeof renderMunicipalMap>[0], opts);
+        }
         else figure = renderStateMap(await getJson(`/data/geo/states.json`), opts);
         viz.replaceChildren(figure as Element);
       } else {

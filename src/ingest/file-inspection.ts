@@ -1,9 +1,12 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../domain/index.js';
 import type { Encoding } from './adapter.js';
 
@@ -106,4 +109,24 @@ export async function inspectFile(path: string, accepted: readonly Encoding[]): 
   }
   if (!accepted.includes(encoding)) throw new InputError([{ file, expected: `text in ${accepted.join(' or ')}, found ${encoding}` }]);
   return { sha256: await sha256File(path), byteSize: info.size, encoding };
+}
+
+/** A temporary LF copy of a CRLF file (decompressed if gzip): line count and numbering unchanged. */
+export async function withLfLineEndings(path: string): Promise<string> {
+  const out = join(tmpdir(), `observa-lf-${process.pid}-${Date.now()}-${basename(path).replace(/\.gz$/, '')}`);
+  let pendingCr = false;
+  const toLf = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const text = Buffer.concat([pendingCr ? Buffer.from([0x0d]) : Buffer.alloc(0), chunk]);
+      pendingCr = text[text.length - 1] === 0x0d;
+      const body = pendingCr ? text.subarray(0, text.length - 1) : text;
+      done(null, Buffer.from(body.toString('latin1').replaceAll('\r\n', '\n'), 'latin1'));
+    },
+    flush(done) {
+      done(null, pendingCr ? Buffer.from([0x0d]) : Buffer.alloc(0));
+    },
+  });
+  const source = createReadStream(path);
+  await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toLf, createWriteStream(out)] : [source, toLf, createWriteStream(out)]);
+  return out;
 }

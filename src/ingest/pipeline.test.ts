@@ -236,3 +236,24 @@ describe('SESNSP import: hostile files', () => {
     expect(MONTHS_ES).toHaveLength(12);
   });
 });
+
+describe('line endings and quotes (found by the fuzz suite)', () => {
+  it('a CRLF file with quoted fields that contain commas imports like its LF twin', async () => {
+    const t = await tempStore();
+    try {
+      const cdc = ADAPTERS['cdc-vsrr-overdose'];
+      if (!cdc) throw new Error('adapter missing');
+      const { readFileSync } = await import('node:fs');
+      const { bundledDataPath } = await import('../catalog/index.js');
+      const text = readFileSync(bundledDataPath('cdc/cdc_vsrr_us_national_12mo_ending_2015_2025.csv'), 'utf8');
+      expect(text).toContain('"Opioids (T40.0-T40.4,T40.6)"');
+      writeFileSync(join(t.dir, 'crlf.csv'), text.replaceAll('\n', '\r\n'));
+      const summary = await importFile(t.store, cdc, join(t.dir, 'crlf.csv'));
+      expect(summary.observations).toBe(744);
+      const [row] = await t.store.all<{ n: number }>(`SELECT count(*) AS n FROM observation WHERE series = 'cdc.vsrr.opioid_deaths'`);
+      expect(row?.n).toBe(248);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

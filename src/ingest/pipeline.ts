@@ -1,4 +1,6 @@
 import { basename } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { withLfLineEndings } from './file-inspection.js';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
 import { DIMENSION_COLUMNS, recordSeriesPeriods } from '../store/index.js';
@@ -49,6 +51,13 @@ export interface ImportOptions {
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/** A file DuckDB's reader refuses as a whole (undecodable bytes, broken structure): the caller's mistake, located. */
+function readError(file: string, encoding: string, message: string): InputError {
+  const line = /Line:?\s*(\d+)/i.exec(message)?.[1];
+  const first = message.split('\n')[0]?.replace(/^[A-Za-z ]*Error: /, '') ?? message;
+  return new InputError([{ file, ...(line ? { line: Number(line) } : {}), expected: `a CSV file readable as ${encoding} (${first})` }]);
+}
+
 async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encoding: string): Promise<InputProblem[]> {
   const file = basename(path);
   const width = adapter.columns.length + EXTRA_COLUMNS;
@@ -56,11 +65,27 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   await tx.run(`DROP TABLE IF EXISTS raw_file`);
   await tx.run(`DROP TABLE IF EXISTS observa_rejects`);
   await tx.run(`DROP TABLE IF EXISTS observa_rejects_scan`);
-  await tx.run(`CREATE TEMP TABLE raw_file AS SELECT * FROM read_csv(${sqlString(path)},
+  const read = (source: string) =>
+    tx.run(`CREATE OR REPLACE TEMP TABLE raw_file AS SELECT * FROM read_csv(${sqlString(source)},
       header=false, auto_detect=false, delim=',', quote='"', escape='"', null_padding=true,
       nullstr=${sqlString(NULL_MARK)}, encoding=${sqlString(encoding)}, max_line_size=${MAX_LINE_BYTES},
       store_rejects=true, rejects_table='observa_rejects', rejects_scan='observa_rejects_scan',
       columns={${columns}})`);
+  try {
+    await read(path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // DuckDB's parser (1.5) trips on quoted fields in CRLF files: read an LF copy instead (same lines, same numbers).
+    if (!/state machine reached an invalid state/.test(message)) throw readError(file, encoding, message);
+    const copy = await withLfLineEndings(path);
+    try {
+      await read(copy);
+    } catch (retry) {
+      throw readError(file, encoding, retry instanceof Error ? retry.message : String(retry));
+    } finally {
+      await rm(copy, { force: true });
+    }
+  }
   // Line numbers are fixed now (rowid order = file order); later steps need no order, and keeping it costs memory at scale.
   await tx.run(`SET preserve_insertion_order = false`);
   const rejects = await tx.all<{ line: number; column_idx: number | null; error_type: string; csv_line: string | null; error_message: string }>(

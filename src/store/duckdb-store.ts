@@ -55,6 +55,8 @@ export class DuckDbStore implements Store {
   private readerIndex = 0;
   private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
+  /** Set while a write transaction runs; reads wait for it. */
+  private writing: Promise<void> | null = null;
   generation = 0;
 
   private constructor(
@@ -93,8 +95,11 @@ export class DuckDbStore implements Store {
     return store;
   }
 
-  all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
-    if (this.closed) return Promise.reject(new Error(`the store ${this.location} is closed`));
+  async all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    // DuckDB 1.5 can show a reader part of a large transaction while it commits (measured: appends visible before the
+    // updates they belong with). Reads therefore wait while a write transaction runs: old data or new, never a mix.
+    while (this.writing) await this.writing;
+    if (this.closed) throw new Error(`the store ${this.location} is closed`);
     const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
     const read = all<T>(conn, sql, params);
     this.reading.add(read);
@@ -115,16 +120,25 @@ export class DuckDbStore implements Store {
   }
 
   private async inTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    const tx = txOn(this.writer);
-    await tx.run('BEGIN TRANSACTION');
+    let release: () => void = () => undefined;
+    this.writing = new Promise<void>((resolve) => (release = resolve));
     try {
-      const result = await work(tx);
-      await tx.run('COMMIT');
-      this.generation++;
-      return result;
-    } catch (error) {
-      await tx.run('ROLLBACK').catch(() => undefined);
-      throw error;
+      // Reads already running finish on the old data before the transaction starts.
+      await Promise.allSettled([...this.reading]);
+      const tx = txOn(this.writer);
+      await tx.run('BEGIN TRANSACTION');
+      try {
+        const result = await work(tx);
+        await tx.run('COMMIT');
+        this.generation++;
+        return result;
+      } catch (error) {
+        await tx.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      this.writing = null;
+      release();
     }
   }
 

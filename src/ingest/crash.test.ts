@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbStore, type ReadTx } from '../store/index.js';
+import { sampleRows, sesnspRow, writeCsv } from '../test-support/sesnsp-fixture.js';
+import { observationContent, tempStore, type TempStore } from '../test-support/temp-store.js';
+import { importFile } from './pipeline.js';
+import { ADAPTERS } from './sources/index.js';
+import { sha256File } from './file-inspection.js';
+
+const BIN = new URL('../../bin/observa.js', import.meta.url).pathname;
+const KILLS = Number(process.env['CRASH_KILLS'] ?? 20);
+const SEED = Number(process.env['CRASH_SEED'] ?? 20261128);
+
+/** A small deterministic PRNG (mulberry32), so a failing schedule of kills can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function runCli(store: string, files: readonly string[], killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; ms: number }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn('node', [BIN, '--store', store, 'ingest', 'sesnsp-victims-state', ...files], { stdio: 'ignore' });
+    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, ms: performance.now() - started });
+    });
+  });
+}
+
+/** What must hold after any crash: whole releases only, in file order, and no key current twice. */
+async function checkInvariants(tx: ReadTx, expectedOrder: readonly string[]): Promise<number> {
+  const partial = await tx.all(`
+    SELECT r.id, r.observation_count, count(o.release_id) AS stored FROM release r LEFT JOIN observation o ON o.release_id = r.id
+    GROUP BY r.id, r.observation_count HAVING count(o.release_id) <> r.observation_count`);
+  expect(partial).toEqual([]);
+  const orphans = await tx.all(`SELECT DISTINCT release_id FROM observation WHERE release_id NOT IN (SELECT id FROM release)`);
+  expect(orphans).toEqual([]);
+  const duplicates = await tx.all(`
+    SELECT series, geo, period FROM observation WHERE superseded_by IS NULL
+    GROUP BY series, geo, period, legal_good, crime_type, crime_subtype, modality, sex, age, estimate HAVING count(*) > 1 LIMIT 3`);
+  expect(duplicates).toEqual([]);
+  const releases = await tx.all<{ sha256: string }>(`SELECT sha256 FROM release ORDER BY id`);
+  expect(releases.map((r) => r.sha256)).toEqual(expectedOrder.slice(0, releases.length));
+  return releases.length;
+}
+
+let t: TempStore;
+let files: string[];
+let shas: string[];
+beforeAll(async () => {
+  if (!existsSync(new URL('../../dist/cli/index.js', import.meta.url))) throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
+  t = await tempStore();
+  // Three files whose keys overlap, so later ones supersede earlier values.
+  // ~11,500 published rows (138,000 observations): long enough to be killed mid-commit, short enough to repeat.
+  const medium = [];
+  for (let state = 1; state <= 32; state++) {
+    for (let year = 2012; year <= 2024; year++) {
+      for (const sex of ['Hombre', 'Mujer', 'No identificado']) {
+        for (const age of ['Adultos (18 y más)', 'Menores de edad (0-17)', 'No especificado', 'No identificado']) {
+          for (const modality of ['Con arma de fuego', 'Con arma blanca']) {
+            medium.push(sesnspRow({ year, state, sex, age, modality, months: Array.from({ length: 12 }, (_, m) => (state * 31 + year + m) % 23) }));
+          }
+        }
+      }
+    }
+  }
+  files = [
+    writeCsv(join(t.dir, 'a.csv'), sampleRows()),
+    writeCsv(join(t.dir, 'b.csv'), medium),
+    writeCsv(join(t.dir, 'c.csv'), sampleRows((s, y, i) => (s + y + 3 * i) % 17)),
+  ];
+  shas = await Promise.all(files.map(sha256File));
+});
+afterAll(async () => t.cleanup());
+
+describe('crash safety', () => {
+  it(`SIGKILL at ${KILLS} random points never leaves a partial release; re-running completes the same store`, async () => {
+    const clean = join(t.dir, 'clean.duckdb');
+    const full = await runCli(clean, files, null);
+    expect(full.code).toBe(0);
+    const random = prng(SEED);
+    const reference = await DuckDbStore.open(clean);
+    const expected = await observationContent(reference);
+    await reference.close();
+    let killed = 0;
+    for (let i = 0; i < KILLS; i++) {
+      // A fresh store each time: the kill lands anywhere from start-up to the last commit.
+      const victim = join(t.dir, `victim-${i}.duckdb`);
+      const run = await runCli(victim, files, Math.floor(random() * full.ms));
+      if (run.signal === 'SIGKILL') killed++;
+      const store = await DuckDbStore.open(victim);
+      try {
+        await checkInvariants(store, shas);
+      } finally {
+        await store.close();
+      }
+      // Re-running completes the import: nothing lost, nothing doubled.
+      expect((await runCli(victim, files, null)).code).toBe(0);
+      const after = await DuckDbStore.open(victim);
+      try {
+        expect(await checkInvariants(after, shas)).toBe(3);
+        expect(await observationContent(after), `seed ${SEED}, kill ${i}`).toBe(expected);
+      } finally {
+        await after.close();
+      }
+    }
+    expect(killed, `seed ${SEED}`).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.8));
+  }, 240_000);
+
+  it('readers querying during an import see the old data or the new, never a mix', async () => {
+    const adapter = ADAPTERS['sesnsp-victims-state'];
+    if (!adapter) throw new Error('adapter missing');
+    const s = await tempStore();
+    try {
+      await importFile(s.store, adapter, files[0] as string);
+      const total = async () => (await s.store.all<{ n: number }>(`SELECT sum(value) AS n FROM observation WHERE superseded_by IS NULL AND series = 'sesnsp.victims'`))[0]?.n ?? -1;
+      const before = await total();
+      let settled = false;
+      const importing = importFile(s.store, adapter, files[1] as string).finally(() => { settled = true; });
+      const reads: number[] = [];
+      while (!settled) reads.push(await total());
+      await importing;
+      const after = await total();
+      expect(after).not.toBe(before);
+      expect(reads.length).toBeGreaterThan(3);
+      expect(reads.filter((r) => r !== before && r !== after), `before ${before}, after ${after}, ${reads.length} reads`).toEqual([]);
+    } finally {
+      await s.cleanup();
+    }
+  }, 60_000);
+});

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { queryIndicator } from '../src/analytics/index.js';
-import { startServer } from '../src/api/index.js';
+import { ResponseCache, startServer } from '../src/api/index.js';
 import type { QueryParams } from '../src/domain/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { runLoad } from '../src/test-support/load.js';
@@ -121,9 +121,11 @@ try {
   const staticUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const staticRun = await runLoad(staticUrl, ['/states.json'], 50, 10);
   const cached = await runLoad(server.url, [cachedPath], 50, 10);
-  // Uncached: every request a different municipality, so every answer is computed from the store.
+  // Uncached: a server whose response cache keeps nothing, and every request a different municipality.
   const munis = (await store.all<{ code: string }>(`SELECT code FROM geo WHERE level = 'municipality' AND NOT unspecified ORDER BY code`)).map((r) => r.code);
-  const uncached = await runLoad(server.url, munis.map((m) => `/api/v1/indicators/mx.homicide.incidence/data?geo=${m}&period=2015..2025`), 50, 10);
+  const noCache = await startServer(store, 0, '127.0.0.1', { cache: new ResponseCache(0) });
+  const uncached = await runLoad(noCache.url, munis.map((m) => `/api/v1/indicators/mx.homicide.incidence/data?geo=${m}&period=2015..2025`), 50, 10, true);
+  await noCache.close();
   const ms = (rps: number) => 1000 / rps;
   results.push(
     { name: 'HTTP cached indicator JSON (50 connections)', observa_ms: ms(cached.rps), baseline_ms: ms(staticRun.rps), ratio: staticRun.rps / cached.rps, baseline: `static server (sirv), same bytes: ${Math.round(staticRun.rps)} req/s vs ${Math.round(cached.rps)} req/s` },

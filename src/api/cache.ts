@@ -11,6 +11,7 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   /** Requests for the same key while it is being computed wait for that one computation (no thundering herd). */
   private readonly inFlight = new Map<string, Promise<Entry>>();
+  /** maxEntries 0 keeps nothing (benchmarks of the uncached path). */
   constructor(private readonly maxEntries = 2000) {}
 
   async get(key: string, produce: () => Promise<{ body: string; contentType: string }>): Promise<Entry> {

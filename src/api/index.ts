@@ -1,4 +1,5 @@
-export { createApp } from './app.js';
+export { createApp, type ApiOptions } from './app.js';
+export { ResponseCache } from './cache.js';
 export { startServer, type RunningServer } from './server.js';
 export { errorResponse } from './errors.js';
 export { openApiDocument } from './openapi.js';

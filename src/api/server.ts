@@ -1,14 +1,14 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Store } from '../store/index.js';
-import { createApp } from './app.js';
+import { createApp, type ApiOptions } from './app.js';
 
 export interface RunningServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
-export function startServer(store: Store, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
-  const app = createApp(store);
+export function startServer(store: Store, port: number, hostname = '127.0.0.1', options: ApiOptions = {}): Promise<RunningServer> {
+  const app = createApp(store, options);
   // Requests being answered when the server stops finish before close() resolves (and before the store closes).
   const answering = new Set<Promise<Response>>();
   const fetch = (request: Request) => {

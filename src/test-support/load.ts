@@ -26,12 +26,26 @@ export interface LoadResult {
   readonly rps: number;
 }
 
-export async function runLoad(base: string, paths: readonly string[], connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * `distinct`: each connection walks the paths from its own offset, so concurrent requests differ (autocannon otherwise
+ * sends the same sequence on every connection, and identical concurrent requests share one computation).
+ */
+export async function runLoad(base: string, paths: readonly string[], connections: number, seconds: number, distinct = false): Promise<LoadResult> {
+  let clients = 0;
+  const requests = paths.map((path) => ({ method: 'GET' as const, path }));
   const result = await autocannon({
     url: base,
     connections,
     duration: seconds,
-    requests: paths.map((path) => ({ method: 'GET', path })),
+    requests,
+    ...(distinct
+      ? {
+          setupClient: (client: autocannon.Client) => {
+            const offset = Math.floor(((clients++ % connections) * paths.length) / connections);
+            client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)]);
+          },
+        }
+      : {}),
   });
   return {
     requests: result.requests.total,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryIndicator, toCsv } from '../analytics/index.js';
 import { loadBundled } from '../ingest/index.js';
+import { MIXED_PATHS, runLoad } from '../test-support/load.js';
 import { tempStore, type TempStore } from '../test-support/temp-store.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -119,5 +120,13 @@ describe('HTTP API over a real server and store', () => {
   it('the entry page follows the browser language', async () => {
     expect(await (await get('/', { 'accept-language': 'en-US,en;q=0.9' })).text()).toContain('lang="en"');
     expect(await (await get('/', { 'accept-language': 'es-MX' })).text()).toContain('lang="es"');
+  });
+});
+
+describe('a burst of readers (quick version of `npm run load`)', () => {
+  it('200 concurrent connections on a mixed request set: no errors, no non-2xx answers', async () => {
+    const result = await runLoad(server.url, MIXED_PATHS, 200, 4);
+    expect(result.requests).toBeGreaterThan(200);
+    expect({ errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts }).toEqual({ errors: 0, non2xx: 0, timeouts: 0 });
   });
 });

@@ -1,2 +1,2 @@
-export { loadCatalog, findIndicator, stateByCode, dimensionLabel, CatalogError, type Catalog, type StateEntry } from './load.js';
+export { loadCatalog, findIndicator, dimensionLabel, CatalogError, type Catalog, type StateEntry } from './load.js';
 export { bundledDataPath } from './paths.js';

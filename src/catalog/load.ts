@@ -82,9 +82,6 @@ export function findIndicator(code: string): Indicator | undefined {
   return loadCatalog().indicators.find((i) => i.code === code);
 }
 
-export function stateByCode(code: string): StateEntry | undefined {
-  return loadCatalog().geography.states.find((s) => s.code === code);
-}
 
 export function dimensionLabel(dim: Dimension, value: string, lang: 'es' | 'en'): string {
   return loadCatalog().vocabulary[dim]?.[value]?.[lang] ?? value;

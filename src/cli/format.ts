@@ -1,4 +1,5 @@
-import type { QueryResult } from '../domain/index.js';
+import { dimensionLabel } from '../catalog/index.js';
+import type { Lang, QueryResult } from '../domain/index.js';
 
 /** A plain aligned text table: numbers right-aligned, formatted for the chosen language. */
 export function textTable(header: readonly string[], rows: readonly (readonly (string | number | null)[])[], locale: string): string {
@@ -10,11 +11,12 @@ export function textTable(header: readonly string[], rows: readonly (readonly (s
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
-export function resultTable(result: QueryResult, locale: string): string {
+export function resultTable(result: QueryResult, lang: Lang): string {
+  const locale = lang === 'es' ? 'es-MX' : 'en-US';
   const hasDen = result.rows.some((r) => r.denominator !== null);
   const header = ['geo', 'name', 'period', ...(result.by ? [result.by] : []), 'value', ...(hasDen ? ['numerator', 'denominator'] : []), 'flags'];
   const rows = result.rows.map((r) => [
-    r.geo, r.geo_name, r.period, ...(result.by ? [r.dimension ?? ''] : []), r.value,
+    r.geo, r.geo_name, r.period, ...(result.by ? [dimensionLabel(result.by, r.dimension ?? '', lang)] : []), r.value,
     ...(hasDen ? [r.numerator, r.denominator] : []), r.flags.join(','),
   ]);
   const sources = result.sources.map((s) => `${s.publisher}: ${s.dataset} — ${s.releases.map((r) => `release ${r.id} ${r.file_name} sha256:${r.sha256.slice(0, 12)}…`).join('; ')}`);

@@ -136,7 +136,7 @@ export function buildProgram(): Command {
         });
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
         else if (opts.format === 'csv') process.stdout.write(toCsv(result));
-        else console.log(resultTable(result, opts.lang === 'es' ? 'es-MX' : 'en-US'));
+        else console.log(resultTable(result, opts.lang));
       }),
     );
 

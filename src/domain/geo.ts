@@ -12,8 +12,6 @@ export type GeoCode = z.infer<typeof GeoCode>;
 
 export const MEXICO = '00' as GeoCode;
 export const UNITED_STATES = 'US' as GeoCode;
-/** Registries' code for "state not known" (RNPDNO); counted in national totals, never drawn on a map. */
-export const UNSPECIFIED_STATE = '99' as GeoCode;
 
 export const Geo = z.strictObject({
   code: GeoCode,

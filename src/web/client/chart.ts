@@ -175,26 +175,6 @@ function addLegend(svg: SVGSVGElement, series: { name: string; color: string; da
   svg.setAttribute('viewBox', `0 0 ${width} ${total}`);
 }
 
-/** A tiny trend line: no axes, labelled for assistive technology. */
-export function renderSparkline(values: readonly { date: Date; value: number }[], opts: { width?: number; height?: number; label: string }): SVGSVGElement {
-  const { width = 120, height = 28 } = opts;
-  const svg = svgEl('svg', { xmlns: SVG_NS, width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': opts.label });
-  svg.append(svgEl('title', {}, opts.label));
-  const pts = values.filter((v) => Number.isFinite(v.value)).sort((a, b) => +a.date - +b.date);
-  if (pts.length === 0) return svg;
-  const xs = pts.map((p) => +p.date);
-  const ys = pts.map((p) => p.value);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const pad = 2;
-  const sx = (t: number) => (x1 === x0 ? width / 2 : pad + ((t - x0) / (x1 - x0)) * (width - 2 * pad));
-  const sy = (v: number) => (y1 === y0 ? height / 2 : height - pad - ((v - y0) / (y1 - y0)) * (height - 2 * pad));
-  const d = pts.map((p, i) => `${i ? 'L' : 'M'}${sx(+p.date).toFixed(1)},${sy(p.value).toFixed(1)}`).join('');
-  svg.append(svgEl('path', { d, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-linejoin': 'round' }));
-  const last = pts[pts.length - 1] as { date: Date; value: number };
-  svg.append(svgEl('circle', { cx: sx(+last.date), cy: sy(last.value), r: 2, fill: 'currentColor' }));
-  return svg;
-}
-
 /**
  * Standalone SVG markup of a chart or map: inlines font and colour, drops the hover tip,
  * and moves an HTML title/caption (Plot figure) into <text> so the file carries the citation.

@@ -12,15 +12,17 @@ export interface IndicatorDetail {
   readonly framework: readonly { id: string; kind: string; title: string }[];
 }
 
-export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang): Promise<IndicatorDetail> {
+export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang, now?: Date): Promise<IndicatorDetail> {
   const indicator = resolveIndicator(code);
   const freq = indicator.frequencies.includes('year') ? 'year' : 'month';
   const series = await queryIndicator(tx, { indicator: code, geo: [indicator.baseline.geo], from: null, to: null, freq, by: null, lang, asOf: null });
-  const rows = series.rows;
+  // Projections (CONAPO runs to 2070) are not "latest": only periods that have begun count.
+  const thisYear = (now ?? new Date()).getUTCFullYear();
+  const rows = series.rows.filter((r) => Number(r.period.replace(/^12m-ending-/, '').slice(0, 4)) <= thisYear);
   const nodes = loadCatalog().framework.nodes;
   return {
     indicator,
-    baseline: { ...indicator.baseline, row: rows.find((r) => r.period === indicator.baseline.period) ?? null },
+    baseline: { ...indicator.baseline, row: series.rows.find((r) => r.period === indicator.baseline.period) ?? null },
     latest: rows.at(-1) ?? null,
     latestComplete: rows.filter((r) => !r.flags.includes('partial-period')).at(-1) ?? null,
     framework: indicator.framework.map((id) => {

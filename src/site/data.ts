@@ -74,7 +74,9 @@ export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[],
   const out: ProfileRow[] = [];
   for (const indicator of indicators.filter(hasStates)) {
     const file = await dataFile(tx, indicator, 'year', lang);
-    const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period'));
+    // Projections (population to 2070) are not a state's latest figure.
+    const thisYear = new Date().getUTCFullYear();
+    const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period') && Number(r.period.slice(0, 4)) <= thisYear);
     const period = complete.filter((r) => r.geo === state).map((r) => r.period).sort().at(-1) ?? null;
     const inPeriod = complete.filter((r) => r.period === period && r.geo !== nationOf(indicator));
     const stateRow = inPeriod.find((r) => r.geo === state) ?? null;

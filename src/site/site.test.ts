@@ -62,6 +62,11 @@ describe('site pages (server-rendered)', () => {
     const html = await text('/es/states/25/');
     expect(html).toContain('Sinaloa');
     expect(html).toMatch(/data-indicator="mx.homicide.rate">.*?<td>2024<\/td><td class="num">32\.28<\/td><td class="num">23\.36<\/td>\s*<td class="num">10 de 32<\/td>/s);
+    // Population projections run to 2070; the profile shows the current year, not a projection decades ahead.
+    const year = new Date().getUTCFullYear();
+    expect(html).toMatch(new RegExp(`data-indicator="mx.population">.*?<td>${year}</td>`, 's'));
+    const detail = JSON.parse(await text('/api/v1/indicators/mx.population')) as { latest: { period: string } };
+    expect(detail.latest.period).toBe(String(year));
   });
 
   it('framework, data, search and 404 pages', async () => {

@@ -1,123 +1,338 @@
-// `npm run bench`: Observa against the raw engine in the same run, as ratios (observa ÷ baseline).
-// Ingest: the full pipeline vs DuckDB's own read_csv of the same file. Queries: the indicator engine vs hand-written SQL
-// over the same store, checked to return the same numbers (comparing different work would be worthless).
+// `npm run bench`: Observa against the raw engine in the same run, reported as ratios (observa ÷ baseline).
+// Ingest: the full import pipeline vs DuckDB's own auto-detecting read_csv (and read_csv + UNPIVOT) of the same file.
+// Queries: the indicator engine vs hand-written SQL over the same store, asserted to return the same numbers first
+// (a benchmark that compares different work is worthless).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { queryIndicator } from '../src/analytics/index.js';
 import { bundledDataPath } from '../src/catalog/index.js';
-import type { QueryParams } from '../src/domain/index.js';
-import { ADAPTERS, importFile, loadBundled } from '../src/ingest/index.js';
+import { MONTHS_ES, type QueryParams, type QueryResult } from '../src/domain/index.js';
+import { ADAPTERS, importFile, loadBundled, type CsvAdapter } from '../src/ingest/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 
-interface Result { name: string; observa_ms: number; baseline_ms: number; ratio: number; peak_rss_mb?: number }
+const INGEST_RUNS = 5;
+const QUERY_RUNS = 20;
+// The raw baseline gets the store's memory budget, so both sides run the same engine configuration.
+const MEMORY_LIMIT = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
+const HOMICIDE_SUBTYPES = `('Homicidio doloso', 'Feminicidio')`;
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const now = () => performance.now();
-let peakRss = 0;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+interface Result {
+  name: string;
+  observa_ms: number;
+  baseline_ms: number;
+  ratio: number;
+  peak_rss_mb?: number;
+}
 
-async function time(runs: number, work: () => Promise<unknown>): Promise<number> {
-  await work(); // warm-up: first runs pay for code loading and DuckDB's caches
+/** A comparable result row: a key (period or geo code) and its value. */
+type Pair = readonly [string, number | null];
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const hi = sorted[mid] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? Number.NaN) + hi) / 2;
+}
+
+async function elapsed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/** Warm-up, then the median of `runs` samples. Each sample reports its own ms, so setup and teardown stay untimed. */
+async function medianOf(runs: number, sample: () => Promise<number>): Promise<number> {
+  await sample(); // first runs pay for code loading and cold caches
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = now();
-    await work();
-    samples.push(now() - start);
-  }
+  for (let i = 0; i < runs; i++) samples.push(await sample());
   return median(samples);
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-'));
-let n = 0;
-const freshPath = () => join(scratch, `s${n++}.duckdb`);
-
-async function ingestCase(name: string, file: string, runs: number, readOptions = ''): Promise<Result[]> {
-  const adapter = ADAPTERS['sesnsp-victims-state'];
-  if (!adapter) throw new Error('adapter missing');
-  peakRss = 0;
-  const observa = await time(runs, async () => {
-    const store = await DuckDbStore.open(freshPath());
-    const start = now();
-    await importFile(store, adapter, file);
-    const elapsed = now() - start;
-    await store.close();
-    return elapsed;
-  });
-  const observaPeak = peakRss / 2 ** 20;
-  const raw = async (sql: string) => time(runs, async () => {
-    const db = await (await DuckDBInstance.create(freshPath())).connect();
-    await db.run(sql);
-    db.closeSync();
-  });
-  const readCsv = await raw(`CREATE TABLE t AS SELECT * FROM read_csv('${file}'${readOptions})`);
-  const months = ['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto', 'Septiembre', 'Octubre', 'Noviembre', 'Diciembre'];
-  const unpivot = await raw(`CREATE TABLE t AS UNPIVOT (SELECT * FROM read_csv('${file}'${readOptions})) ON ${months.map((m) => `"${m}"`).join(', ')} INTO NAME month VALUE victims`);
-  return [
-    { name: `${name} vs read_csv`, observa_ms: observa, baseline_ms: readCsv, ratio: observa / readCsv, peak_rss_mb: observaPeak },
-    { name: `${name} vs read_csv+unpivot`, observa_ms: observa, baseline_ms: unpivot, ratio: observa / unpivot, peak_rss_mb: observaPeak },
-  ];
-}
-
-const results: Result[] = [];
-try {
-  // Note the store-open time is excluded from Observa's figure; the raw baseline includes creating its file.
-  results.push(...(await ingestCase('ingest SESNSP 2015–2025 (80,960 rows → 927,360 obs, gzip)', bundledDataPath('sesnsp/IDVFC_NM_2015-2025.csv.gz'), 3)));
-  const published = new URL('../../shared/data/as-published/sesnsp/IDVFC_NM_2015-2019.csv', import.meta.url).pathname;
-  if (existsSync(published)) results.push(...(await ingestCase('ingest SESNSP 2015–2019 as published (Latin-1, CRLF)', published, 3, ", encoding='latin-1'")));
-
-  const store = await DuckDbStore.open(freshPath());
-  await loadBundled(store);
-  const q = (p: Partial<QueryParams> & { indicator: string }): QueryParams => ({ geo: ['00'], from: null, to: null, freq: 'year', by: null, lang: 'en', asOf: null, ...p });
-  const cases: { name: string; params: QueryParams; sql: string; pick?: (rows: { geo: string; value: number | null }[]) => unknown }[] = [
-    {
-      name: 'query: national yearly homicide victims 2015–2024',
-      params: q({ indicator: 'mx.homicide.victims', from: '2015', to: '2024' }),
-      sql: `SELECT year::VARCHAR AS period, sum(value) AS value FROM observation WHERE superseded_by IS NULL AND series = 'sesnsp.victims'
-            AND crime_subtype IN ('Homicidio doloso', 'Feminicidio') AND year BETWEEN 2015 AND 2024 GROUP BY year ORDER BY year`,
-    },
-    {
-      name: 'query: homicide rate, 32-state map for 2024',
-      params: q({ indicator: 'mx.homicide.rate', geo: ['level:state'], from: '2024', to: '2024' }),
-      sql: `WITH v AS (SELECT geo, sum(value) AS n FROM observation WHERE superseded_by IS NULL AND series = 'sesnsp.victims'
-                         AND crime_subtype IN ('Homicidio doloso', 'Feminicidio') AND year = 2024 GROUP BY geo),
-                 p AS (SELECT geo, sum(value) AS d FROM observation WHERE superseded_by IS NULL AND series = 'conapo.population.mid_year' AND year = 2024 GROUP BY geo)
-            SELECT v.geo, round(v.n / p.d * 100000, 4) AS value FROM v JOIN p USING (geo) ORDER BY v.geo`,
-    },
-    {
-      name: 'query: disappeared persons, municipal top 20 in 2024',
-      params: q({ indicator: 'mx.disappeared.persons', geo: ['level:municipality'], from: '2024', to: '2024' }),
-      sql: `SELECT o.geo, sum(o.value) AS value FROM observation o JOIN geo g ON g.code = o.geo AND NOT g.unspecified
-            WHERE o.superseded_by IS NULL AND o.series = 'rnpdno.disappeared_not_located' AND o.year = 2024
-            GROUP BY o.geo ORDER BY value DESC, o.geo LIMIT 20`,
-      pick: (rows) => [...rows].sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || a.geo.localeCompare(b.geo)).slice(0, 20).map((r) => [r.geo, r.value]),
-    },
-    {
-      name: 'query: one state (CDMX) monthly homicide victims 2015-01..2025-06',
-      params: q({ indicator: 'mx.homicide.victims', geo: ['09'], freq: 'month', from: '2015-01', to: '2025-06' }),
-      sql: `SELECT period, sum(value) AS value FROM observation WHERE superseded_by IS NULL AND series = 'sesnsp.victims' AND geo = '09'
-            AND crime_subtype IN ('Homicidio doloso', 'Feminicidio') GROUP BY period ORDER BY period`,
-    },
-  ];
-  for (const c of cases) {
-    const ours = await queryIndicator(store, c.params);
-    const theirs = await store.all<{ geo?: string; period?: string; value: number }>(c.sql);
-    const mine = c.pick ? c.pick(ours.rows) : ours.rows.map((r) => r.value);
-    const raw = c.pick ? theirs.map((r) => [r.geo, r.value]) : theirs.map((r) => r.value);
-    if (JSON.stringify(mine) !== JSON.stringify(raw)) throw new Error(`${c.name}: Observa and the raw SQL disagree:\n${JSON.stringify(mine).slice(0, 300)}\n${JSON.stringify(raw).slice(0, 300)}`);
-    const observa = await time(20, () => queryIndicator(store, c.params));
-    const baseline = await time(20, () => store.all(c.sql));
-    results.push({ name: c.name, observa_ms: observa, baseline_ms: baseline, ratio: observa / baseline });
+/**
+ * Interleaved medians of two samplers: A, B, A, B… so that load from elsewhere on the machine (2 cores, shared) hits
+ * both sides alike instead of skewing whichever block ran during it.
+ */
+async function pairedMedians(runs: number, a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {
+  await a();
+  await b();
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    as.push(await a());
+    bs.push(await b());
   }
-  await store.close();
-} finally {
-  clearInterval(sampler);
-  rmSync(scratch, { recursive: true, force: true });
+  return [median(as), median(bs)];
 }
 
-const rounded = results.map((r) => ({ ...r, observa_ms: Number(r.observa_ms.toFixed(1)), baseline_ms: Number(r.baseline_ms.toFixed(1)), ratio: Number(r.ratio.toFixed(2)), ...(r.peak_rss_mb ? { peak_rss_mb: Math.round(r.peak_rss_mb) } : {}) }));
-console.log('| benchmark | observa ms | baseline ms | ratio | peak RSS MB |\n| --- | ---: | ---: | ---: | ---: |');
-for (const r of rounded) console.log(`| ${r.name} | ${r.observa_ms} | ${r.baseline_ms} | ${r.ratio} | ${r.peak_rss_mb ?? ''} |`);
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/bench.json', import.meta.url), `${JSON.stringify(rounded, null, 2)}\n`);
+/** Process-wide peak RSS, sampled on a timer (DuckDB works off the JS thread, so the timer keeps firing). */
+class RssSampler {
+  private peak = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  start(): void {
+    this.peak = process.memoryUsage().rss;
+    this.timer = setInterval(() => this.sample(), 10);
+  }
+  stopMb(): number {
+    this.sample();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    return Math.round(this.peak / 2 ** 20);
+  }
+  private sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-'));
+let storeCount = 0;
+const freshStorePath = () => join(scratch, `store-${storeCount++}.duckdb`);
+
+/** Removes a DuckDB file with its WAL and spill directory, so five runs of a big import do not pile up on disk. */
+function removeStore(path: string): void {
+  for (const p of [path, `${path}.wal`, `${path}.tmp`]) rmSync(p, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------------------------------------------- ingest
+
+interface IngestCounts {
+  rows: number;
+  observations: number;
+}
+
+/** One Observa import into a new store; only importFile is timed (opening the store seeds the catalog). */
+async function observaIngestSample(adapter: CsvAdapter, file: string, counts: IngestCounts[]): Promise<number> {
+  const path = freshStorePath();
+  const store = await DuckDbStore.open(path);
+  try {
+    let summary: Awaited<ReturnType<typeof importFile>> | undefined;
+    const ms = await elapsed(async () => (summary = await importFile(store, adapter, file)));
+    if (summary?.status !== 'new') throw new Error(`import of ${file} into a fresh store was "${summary?.status}", not "new"`);
+    counts.push({ rows: summary.rows, observations: summary.observations });
+    return ms;
+  } finally {
+    await store.close();
+    removeStore(path);
+  }
+}
+
+/** One raw statement creating table `t` in a new DuckDB file; only the statement is timed. Returns ms and t's rows. */
+async function rawIngestSample(sql: string, rowCounts: number[]): Promise<number> {
+  const path = freshStorePath();
+  const instance = await DuckDBInstance.create(path, { memory_limit: MEMORY_LIMIT, temp_directory: `${path}.tmp` });
+  const conn = await instance.connect();
+  try {
+    const ms = await elapsed(() => conn.run(sql));
+    const reader = await conn.runAndReadAll('SELECT count(*) AS n FROM t');
+    rowCounts.push(Number(reader.getRowObjectsJS()[0]?.['n']));
+    return ms;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    removeStore(path);
+  }
+}
+
+/** Every run must have done the same work, and both sides the same amount of it. */
+function assertCounts(what: string, got: readonly number[], expected: number): void {
+  const wrong = got.filter((n) => n !== expected);
+  if (wrong.length > 0) throw new Error(`${what}: expected ${expected} rows in every run, got ${[...new Set(got)].join(', ')}`);
+}
+
+/** `prefix` names the rows: `<prefix>-vs-read_csv` and `<prefix>-vs-read_csv+unpivot`. */
+async function ingestCase(prefix: string, label: string, file: string, readOptions: string): Promise<Result[]> {
+  const adapter = ADAPTERS['sesnsp-victims-state'];
+  if (!adapter) throw new Error('the sesnsp-victims-state adapter is missing');
+  const read = `read_csv(${sqlString(file)}${readOptions})`;
+  const months = MONTHS_ES.map((m) => `"${m}"`).join(', ');
+  // UNPIVOT drops NULL cells, as Observa drops months not yet reported: the same observation count is expected.
+  const unpivot = `CREATE TABLE t AS UNPIVOT (SELECT * FROM ${read}) ON ${months} INTO NAME month VALUE victims`;
+
+  console.error(`bench: ${prefix} (${label})…`);
+  // Observa first, alone: the RSS peak of a later block would include memory the allocator kept from earlier ones.
+  const observaCounts: IngestCounts[] = [];
+  const rss = new RssSampler();
+  rss.start();
+  const observa = await medianOf(INGEST_RUNS, () => observaIngestSample(adapter, file, observaCounts));
+  const peak = rss.stopMb();
+  const first = observaCounts[0];
+  if (!first) throw new Error(`${label}: no import ran`);
+  assertCounts(`${label}, Observa rows`, observaCounts.map((c) => c.rows), first.rows);
+  assertCounts(`${label}, Observa observations`, observaCounts.map((c) => c.observations), first.observations);
+
+  const readRows: number[] = [];
+  const readCsv = await medianOf(INGEST_RUNS, () => rawIngestSample(`CREATE TABLE t AS SELECT * FROM ${read}`, readRows));
+  assertCounts(`${label}, read_csv vs Observa's rows`, readRows, first.rows);
+  const unpivotRows: number[] = [];
+  const unpivoted = await medianOf(INGEST_RUNS, () => rawIngestSample(unpivot, unpivotRows));
+  assertCounts(`${label}, read_csv+unpivot vs Observa's observations`, unpivotRows, first.observations);
+
+  const row = (baseline: string, baselineMs: number): Result => ({
+    name: `${prefix}-vs-${baseline}`,
+    observa_ms: observa,
+    baseline_ms: baselineMs,
+    ratio: observa / baselineMs,
+    peak_rss_mb: peak,
+  });
+  return [row('read_csv', readCsv), row('read_csv+unpivot', unpivoted)];
+}
+
+// --------------------------------------------------------------------------------------------------------------- queries
+
+interface QueryCase {
+  name: string;
+  params: QueryParams;
+  /** Observa's answer reduced to what the baseline returns (part of the timed work: a top-20 list includes its sort). */
+  reduce: (result: QueryResult) => Pair[];
+  /** Hand-written SQL returning `key` and `value` in the same order. */
+  sql: string;
+}
+
+const queryParams = (p: Partial<QueryParams> & Pick<QueryParams, 'indicator' | 'geo'>): QueryParams => ({
+  from: null, to: null, freq: 'year', by: null, lang: 'en', asOf: null, ...p,
+});
+const byPeriod = (r: QueryResult): Pair[] => r.rows.map((row) => [row.period, row.value]);
+const byGeo = (r: QueryResult): Pair[] => r.rows.map((row) => [row.geo, row.value]);
+
+function topByValue(result: QueryResult, n: number): Pair[] {
+  return [...result.rows]
+    .sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.geo.localeCompare(b.geo))
+    .slice(0, n)
+    .map((row) => [row.geo, row.value]);
+}
+
+const CURRENT = 'o.superseded_by IS NULL';
+const QUERY_CASES: readonly QueryCase[] = [
+  {
+    name: 'query: national yearly homicide victims 2015–2024 (geo 00)',
+    params: queryParams({ indicator: 'mx.homicide.victims', geo: ['00'], from: '2015', to: '2024' }),
+    reduce: byPeriod,
+    sql: `SELECT o.year::VARCHAR AS key, sum(o.value) AS value
+          FROM observation o JOIN geo_ancestor a ON a.geo = o.geo AND a.ancestor = '00'
+          WHERE ${CURRENT} AND o.series = 'sesnsp.victims' AND o.crime_subtype IN ${HOMICIDE_SUBTYPES}
+            AND o.year BETWEEN 2015 AND 2024
+          GROUP BY o.year ORDER BY o.year`,
+  },
+  {
+    name: 'query: homicide rate, 32-state map 2024 (level:state)',
+    params: queryParams({ indicator: 'mx.homicide.rate', geo: ['level:state'], from: '2024', to: '2024' }),
+    reduce: byGeo,
+    // Observa rounds rates to the indicator's decimals + 2 (here 4).
+    sql: `WITH states AS (SELECT code FROM geo WHERE level = 'state' AND country = 'MX' AND NOT unspecified),
+               victims AS (SELECT o.geo, sum(o.value) AS n FROM observation o
+                           WHERE ${CURRENT} AND o.series = 'sesnsp.victims' AND o.crime_subtype IN ${HOMICIDE_SUBTYPES}
+                             AND o.year = 2024 AND o.geo IN (SELECT code FROM states) GROUP BY o.geo),
+               population AS (SELECT o.geo, sum(o.value) AS d FROM observation o
+                              WHERE ${CURRENT} AND o.series = 'conapo.population.mid_year' AND o.year = 2024
+                                AND o.geo IN (SELECT code FROM states) GROUP BY o.geo)
+          SELECT v.geo AS key, CASE WHEN p.d > 0 THEN round(v.n / p.d * 100000, 4) END AS value
+          FROM victims v LEFT JOIN population p USING (geo) ORDER BY v.geo`,
+  },
+  {
+    name: 'query: disappeared persons, municipal top 20 in 2024 (level:municipality)',
+    params: queryParams({ indicator: 'mx.disappeared.persons', geo: ['level:municipality'], from: '2024', to: '2024' }),
+    reduce: (r) => topByValue(r, 20),
+    sql: `SELECT o.geo AS key, sum(o.value) AS value
+          FROM observation o JOIN geo g ON g.code = o.geo AND g.level = 'municipality' AND g.country = 'MX' AND NOT g.unspecified
+          WHERE ${CURRENT} AND o.series = 'rnpdno.disappeared_not_located' AND o.year = 2024
+          GROUP BY o.geo ORDER BY value DESC, o.geo LIMIT 20`,
+  },
+  {
+    name: 'query: CDMX (09) monthly homicide victims 2015-01..2025-06',
+    params: queryParams({ indicator: 'mx.homicide.victims', geo: ['09'], freq: 'month', from: '2015-01', to: '2025-06' }),
+    reduce: byPeriod,
+    sql: `SELECT o.period AS key, sum(o.value) AS value FROM observation o
+          WHERE ${CURRENT} AND o.series = 'sesnsp.victims' AND o.crime_subtype IN ${HOMICIDE_SUBTYPES} AND o.geo = '09'
+            AND o.freq = 'month' AND o.year::INT * 100 + o.month BETWEEN 201501 AND 202506
+          GROUP BY o.period ORDER BY o.period`,
+  },
+];
+
+async function runBaseline(store: DuckDbStore, sql: string): Promise<Pair[]> {
+  const rows = await store.all<{ key: string; value: number | null }>(sql);
+  return rows.map((r) => [r.key, r.value]);
+}
+
+/** Fails loudly unless both sides return the same keys and values, in the same order. */
+function assertSameAnswer(name: string, observa: readonly Pair[], baseline: readonly Pair[]): void {
+  if (observa.length === 0) throw new Error(`${name}: Observa returned no rows (is the bundled data loaded?)`);
+  const a = JSON.stringify(observa);
+  const b = JSON.stringify(baseline);
+  if (a !== b) throw new Error(`${name}: Observa and the hand-written SQL disagree\n observa:  ${a.slice(0, 400)}\n baseline: ${b.slice(0, 400)}`);
+}
+
+async function queryCases(): Promise<Result[]> {
+  const path = freshStorePath();
+  const store = await DuckDbStore.open(path);
+  try {
+    console.error('bench: loading the bundled files for the query cases…');
+    await loadBundled(store);
+    const results: Result[] = [];
+    for (const c of QUERY_CASES) {
+      const observaSample = () => elapsed(async () => c.reduce(await queryIndicator(store, c.params)));
+      const baselineSample = () => elapsed(() => runBaseline(store, c.sql));
+      assertSameAnswer(c.name, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c.sql));
+      const [observa, baseline] = await pairedMedians(QUERY_RUNS, observaSample, baselineSample);
+      results.push({ name: c.name, observa_ms: observa, baseline_ms: baseline, ratio: observa / baseline });
+    }
+    return results;
+  } finally {
+    await store.close();
+    removeStore(path);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------- report
+
+const round = (x: number, decimals: number) => Number(x.toFixed(decimals));
+
+function rounded(r: Result): Result {
+  return {
+    name: r.name,
+    observa_ms: round(r.observa_ms, 2),
+    baseline_ms: round(r.baseline_ms, 2),
+    ratio: round(r.ratio, 2),
+    ...(r.peak_rss_mb === undefined ? {} : { peak_rss_mb: r.peak_rss_mb }),
+  };
+}
+
+function printTable(results: readonly Result[]): void {
+  console.log('| name | observa ms | baseline ms | ratio |\n| --- | ---: | ---: | ---: |');
+  for (const r of results) console.log(`| ${r.name} | ${r.observa_ms} | ${r.baseline_ms} | ${r.ratio} |`);
+  console.log('');
+  for (const r of results.filter((x) => x.peak_rss_mb !== undefined && x.name.endsWith('-vs-read_csv'))) {
+    console.log(`${r.name.replace(/-vs-read_csv$/, '')}: peak RSS during Observa's runs ${r.peak_rss_mb} MB`);
+  }
+}
+
+function writeResults(results: readonly Result[]): void {
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  try {
+    results.push(...(await ingestCase('ingest', 'SESNSP victims 2015–2025, gzip', bundledDataPath('sesnsp/IDVFC_NM_2015-2025.csv.gz'), '')));
+    // Optional: the file exactly as SESNSP publishes it (Latin-1, CRLF); the bench must also run without ../shared.
+    const published = fileURLToPath(new URL('../../shared/data/as-published/sesnsp/IDVFC_NM_2015-2019.csv', import.meta.url));
+    if (existsSync(published)) {
+      results.push(...(await ingestCase('ingest-latin1', 'SESNSP victims 2015–2019 as published, Latin-1 CRLF', published, `, encoding='latin-1'`)));
+    }
+    results.push(...(await queryCases()));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const report = results.map(rounded);
+  printTable(report);
+  writeResults(report);
+}
+
+await main();

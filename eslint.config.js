@@ -10,9 +10,14 @@ const LAYERS = {
   store: ['domain', 'catalog'],
   ingest: ['domain', 'catalog', 'store'],
   analytics: ['domain', 'catalog', 'store'],
-  site: ['domain', 'catalog', 'store', 'analytics', 'web'],
-  api: ['domain', 'catalog', 'store', 'analytics', 'site'],
-  cli: ['domain', 'catalog', 'store', 'analytics', 'ingest', 'api', 'site'],
+  // The case registry: access policy, encryption, audit chain, impunity aggregates.
+  registry: ['domain', 'catalog', 'store'],
+  // The monitoring layer: scorecard, evidence ledger, risks, assistance, reported figures; and the periodic report.
+  monitoring: ['domain', 'catalog', 'store', 'analytics'],
+  report: ['domain', 'catalog', 'store', 'analytics', 'monitoring', 'site', 'web'],
+  site: ['domain', 'catalog', 'store', 'analytics', 'monitoring', 'web'],
+  api: ['domain', 'catalog', 'store', 'analytics', 'monitoring', 'registry', 'site'],
+  cli: ['domain', 'catalog', 'store', 'analytics', 'monitoring', 'registry', 'report', 'ingest', 'api', 'site'],
 };
 const ALL = Object.keys(LAYERS);
 

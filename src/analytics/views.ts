@@ -12,12 +12,13 @@ export interface IndicatorDetail {
   readonly framework: readonly { id: string; kind: string; title: string }[];
 }
 
-export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang, now?: Date): Promise<IndicatorDetail> {
+/** `through`: ignore periods after this year (a report on a past year sees the data up to it). */
+export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang, now?: Date, through?: number): Promise<IndicatorDetail> {
   const indicator = resolveIndicator(code);
   const freq = indicator.frequencies.includes('year') ? 'year' : 'month';
   const series = await queryIndicator(tx, { indicator: code, geo: [indicator.baseline.geo], from: null, to: null, freq, by: null, lang, asOf: null });
   // Projections (CONAPO runs to 2070) are not "latest": only periods that have begun count.
-  const thisYear = (now ?? new Date()).getUTCFullYear();
+  const thisYear = Math.min((now ?? new Date()).getUTCFullYear(), through ?? Number.POSITIVE_INFINITY);
   const rows = series.rows.filter((r) => Number(r.period.replace(/^12m-ending-/, '').slice(0, 4)) <= thisYear);
   const nodes = loadCatalog().framework.nodes;
   return {
@@ -61,10 +62,11 @@ export async function releaseSummary(tx: ReadTx, id: number): Promise<unknown> {
   return row ? (JSON.parse(row.summary) as unknown) : null;
 }
 
-/** A fingerprint of everything a response can depend on: changes when a release lands or the catalog changes. */
+/** A fingerprint of everything a response can depend on: changes when a release lands, evidence is added or the catalog changes. */
 export async function dataVersion(tx: ReadTx): Promise<string> {
-  const [row] = await tx.all<{ releases: number; max_id: number | null; fingerprint: string | null }>(
-    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT value FROM meta WHERE key = 'catalog_fingerprint') AS fingerprint FROM release`,
+  const [row] = await tx.all<{ releases: number; max_id: number | null; evidence: number | null; fingerprint: string | null }>(
+    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT max(id) FROM evidence) AS evidence,
+            (SELECT value FROM meta WHERE key = 'catalog_fingerprint') AS fingerprint FROM release`,
   );
-  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.fingerprint ?? ''}`;
+  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.evidence ?? 0}.${row?.fingerprint ?? ''}`;
 }

@@ -10,6 +10,7 @@ import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
 import { registerSite, type Responder } from '../site/index.js';
+import { registerMonitoring } from './monitoring-routes.js';
 
 type Format = 'json' | 'csv';
 
@@ -44,9 +45,9 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     return known.version;
   };
 
-  const respond: Responder = async (c, kind, produce) => {
+  const respond: Responder = async (c, kind, produce, extraKey = '') => {
     const version = await currentVersion();
-    const key = `${version}|${kind}|${c.req.url}`;
+    const key = `${version}|${kind}|${extraKey}|${c.req.url}`;
     const entry = await cache.get(key, async () => ({ body: await produce(), contentType: TYPES[kind] }));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
@@ -54,17 +55,18 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   };
 
   /** JSON or CSV of the same data. */
-  function respondData(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string): Promise<Response> {
+  function respondData(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string, extraKey?: string): Promise<Response> {
     if (format === 'csv' && !toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
     return respond(c, format, async () => {
       const data = await produce();
       return format === 'csv' && toCsvBody ? toCsvBody(data) : JSON.stringify(data);
-    });
+    }, extraKey);
   }
 
   app.onError((error, c) => {
     const { status, body } = errorResponse(error);
     if (status === 500) console.error(error);
+    if (status === 401) return c.json(body, status, { 'WWW-Authenticate': 'Bearer realm="observa"' });
     return c.json(body, status);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
@@ -75,7 +77,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       name: 'Observa API',
       openapi: '/api/v1/openapi.json',
       endpoints: ['/api/v1/indicators', '/api/v1/indicators/{code}', '/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/framework/{id}',
-        '/api/v1/geo', '/api/v1/boundaries/{layer}', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}'],
+        '/api/v1/geo', '/api/v1/boundaries/{layer}', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}', '/api/v1/scorecard',
+        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events'],
     }),
   );
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
@@ -162,6 +165,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       return { ...release, summary: await releaseSummary(store, id) };
     }),
   );
+  registerMonitoring(app, store, respondData);
   registerSite(app, store, respond);
   return app;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Framework, Indicator, QueryResult } from '../domain/index.js';
+import { AssistanceLine, EvidenceEntry, EvidenceInput, Framework, Indicator, QueryResult, Risk } from '../domain/index.js';
 import { ErrorBody } from './errors.js';
 import { DataQuery } from './params.js';
 
@@ -60,9 +60,35 @@ export function openApiDocument(): unknown {
       '/api/v1/releases/{id}': {
         get: { summary: 'One release with its import and revision summary', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'Release' }, ...errors } },
       },
+      '/api/v1/scorecard': {
+        get: {
+          summary: 'Scorecard: for every Framework node, linked indicators, baseline, target, fresh data, progress class, evidence, risks and gaps',
+          parameters: [lang, { name: 'as_of', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'through', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}$' } }],
+          responses: { '200': { description: 'Scorecard' }, ...errors },
+        },
+      },
+      '/api/v1/scorecard/gaps': { get: { summary: 'Monitoring-gap report: nodes without measures, baselines, targets, recent data, risk entries or evidence (JSON or CSV)', parameters: [lang], responses: { '200': { description: 'Gaps' } } } },
+      '/api/v1/evidence': {
+        get: { summary: 'The evidence ledger of actions, oldest first', parameters: [{ name: 'action', in: 'query', required: false, schema: { type: 'string' } }, { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], responses: { '200': { description: 'Entries', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/EvidenceEntry' } } } } } } },
+        post: {
+          summary: 'Append an evidence entry (admin token: Authorization: Bearer …). Entries are never edited or deleted; PUT, PATCH and DELETE answer 405.',
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json('EvidenceInput') },
+          responses: { '201': { description: 'Stored entry', content: json('EvidenceEntry') }, '401': { description: 'No valid token', content: json('Error') }, '422': { description: 'Invalid entry', content: json('Error') } },
+        },
+      },
+      '/api/v1/evidence/{id}': { get: { summary: 'One evidence entry', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'Entry', content: json('EvidenceEntry') }, ...errors } } },
+      '/api/v1/risks': { get: { summary: 'Risk register per joint objective', responses: { '200': { description: 'Risks', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Risk' } } } } } } } },
+      '/api/v1/assistance': { get: { summary: 'U.S. assistance lines by account, fiscal year and stage (also /assistance.csv)', responses: { '200': { description: 'Lines and sums by year' } } } },
+      '/api/v1/reported': { get: { summary: 'Figures reported by others beside what Observa computes, with the reasons they differ', parameters: [lang], responses: { '200': { description: 'Comparisons' } } } },
+      '/api/v1/events': { get: { summary: 'Policy events timeline (context, not attribution)', responses: { '200': { description: 'Events' } } } },
     },
     components: {
-      schemas: { QueryResult: schema(QueryResult), Framework: schema(Framework), Indicator: schema(Indicator), Error: schema(ErrorBody) },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        QueryResult: schema(QueryResult), Framework: schema(Framework), Indicator: schema(Indicator), Error: schema(ErrorBody),
+        EvidenceInput: schema(EvidenceInput), EvidenceEntry: schema(EvidenceEntry), Risk: schema(Risk), AssistanceLine: schema(AssistanceLine),
+      },
     },
   };
   return cached;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { Dimension, Framework, Indicator, Source, Text } from '../domain/index.js';
+import { Dimension, Framework, Indicator, MonitoringCatalog, Source, Text } from '../domain/index.js';
 
 const DATA_DIR = new URL('./data/', import.meta.url);
 
@@ -27,6 +27,7 @@ export interface Catalog {
   readonly sources: readonly Source[];
   readonly geography: z.infer<typeof GeographyFile>;
   readonly vocabulary: z.infer<typeof Vocabulary>;
+  readonly monitoring: MonitoringCatalog;
 }
 
 export class CatalogError extends Error {
@@ -58,6 +59,30 @@ function checkReferences(c: Catalog): void {
     if (ind.kind === 'count' && ind.denominator) problems.push(`indicator ${ind.code} is a count with a denominator`);
     if (ind.targets.length === 0 && !ind.targetNote) problems.push(`indicator ${ind.code} has no target and does not say why`);
   }
+  const nodes = new Map(c.framework.nodes.map((n) => [n.id, n]));
+  const unique = (kind: string, ids: readonly string[]) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) problems.push(`${kind} ${id} is defined twice`);
+      seen.add(id);
+    }
+  };
+  unique('risk', c.monitoring.risks.map((r) => r.id));
+  unique('assistance line', c.monitoring.assistance.map((l) => l.id));
+  unique('reported figure', c.monitoring.reported.map((f) => f.id));
+  for (const r of c.monitoring.risks) {
+    for (const id of r.nodes) {
+      const kind = nodes.get(id)?.kind;
+      if (kind !== 'objective' && kind !== 'area') problems.push(`risk ${r.id} names ${id}, which is not a joint objective or area of the framework`);
+    }
+  }
+  for (const l of c.monitoring.assistance) {
+    for (const id of l.goals) if (nodes.get(id)?.kind !== 'goal') problems.push(`assistance line ${l.id} names ${id}, which is not a goal`);
+  }
+  for (const f of c.monitoring.reported) {
+    if (f.compare && !codes.has(f.compare.indicator)) problems.push(`reported figure ${f.id} compares with unknown indicator ${f.compare.indicator}`);
+    if (!f.compare && !f.reasons.includes('not-computable')) problems.push(`reported figure ${f.id} has nothing to compare with but does not say it is not computable`);
+  }
   if (problems.length > 0) throw new CatalogError(`catalog cross-references are broken:\n  ${problems.join('\n  ')}`);
 }
 
@@ -72,6 +97,7 @@ export function loadCatalog(): Catalog {
     sources: loadYaml('sources.yaml', z.array(Source)),
     geography: loadYaml('geography.yaml', GeographyFile),
     vocabulary: loadYaml('vocabulary.yaml', Vocabulary),
+    monitoring: loadYaml('monitoring.yaml', MonitoringCatalog),
   };
   checkReferences(catalog);
   cached = catalog;

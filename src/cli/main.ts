@@ -6,6 +6,12 @@ import { createApp, startServer } from '../api/index.js';
 import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
+import {
+  COMPLETION_LABELS, CompletionStatus, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS, TREND_LABELS, FRESHNESS_LABELS,
+} from '../domain/index.js';
+import { addEvidence, computeScorecard, createToken, listAssistance, listEvidence, listTokens, reportedFigures, revokeToken } from '../monitoring/index.js';
+import { writeReport } from '../report/index.js';
+import { importAssistance } from '../ingest/index.js';
 import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
 import { DuckDbStore, type Store } from '../store/index.js';
 import { resultTable, textTable } from './format.js';
@@ -68,6 +74,11 @@ function frameworkTree(nodes: readonly FrameworkNode[], lang: Lang): string {
   };
   walk(null, 0);
   return lines.join('\n');
+}
+
+function yearArg(text: string, option: string): number {
+  if (!/^\d{4}$/.test(text)) throw new RequestError('bad_request', `${option} expects a year such as 2024, not "${text}"`);
+  return Number(text);
 }
 
 export function buildProgram(): Command {
@@ -203,6 +214,152 @@ export function buildProgram(): Command {
         });
         bar?.stop();
         console.log(`baked ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB into ${resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }),
+    );
+
+  program
+    .command('scorecard')
+    .description('for every Framework node: linked indicators, baseline, target, fresh data, progress class, evidence, risks; and the monitoring gaps')
+    .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
+    .option('--as-of <date>', 'judge freshness at this date (YYYY-MM-DD); default today')
+    .option('--through <year>', 'only data and evidence up to the end of this year')
+    .action((opts: { format: string; lang: Lang; asOf?: string; through?: string }) =>
+      withStore(program, async (store) => {
+        const asOf = opts.asOf === undefined ? undefined : new Date(`${opts.asOf}T00:00:00Z`);
+        if (asOf && Number.isNaN(asOf.getTime())) throw new RequestError('bad_request', `--as-of expects a date as YYYY-MM-DD, not "${opts.asOf}"`);
+        const through = opts.through === undefined ? undefined : yearArg(opts.through, '--through');
+        const card = await computeScorecard(store, { lang: opts.lang, ...(asOf ? { asOf } : {}), ...(through === undefined ? {} : { through }) });
+        if (opts.format === 'json') {
+          console.log(JSON.stringify(card, null, 2));
+          return;
+        }
+        const L = opts.lang;
+        console.log(textTable(['node', 'kind', 'title', 'indicators', 'progress', 'evidence', 'risks', 'gaps'], card.nodes.map((n) => [
+          n.id, KIND_LABELS[n.kind][L], n.title.length > 48 ? `${n.title.slice(0, 47)}…` : n.title, n.measuredBy.length,
+          Object.entries(n.progress).filter(([, c]) => c > 0).map(([k, c]) => `${PROGRESS_LABELS[k as keyof typeof PROGRESS_LABELS][L]} ${c}`).join(', ') || '—',
+          n.evidence ? `${COMPLETION_LABELS[n.evidence.status][L]} (${n.evidence.date})` : n.actions ? `${n.actions.none} ${L === 'es' ? 'sin evidencia' : 'without evidence'}` : '—',
+          n.risks.length, n.gaps.map((g) => GAP_LABELS[g][L]).join('; ') || '—',
+        ]), 'en-US'));
+        console.log('');
+        console.log(textTable(['indicator', 'baseline', 'latest', 'target', 'progress', 'trend', 'data'], card.indicators.map((i) => [
+          i.code, `${i.baseline.period}: ${i.baseline.value ?? '—'}`, i.latestComplete ? `${i.latestComplete.period}: ${i.latestComplete.value ?? '—'}` : '—',
+          i.target ? `${i.target.period}: ${i.target.value}` : '—', PROGRESS_LABELS[i.progress][L],
+          `${TREND_LABELS[i.trend][L]}${i.yearlyChangePct === null ? '' : ` (${i.yearlyChangePct > 0 ? '+' : ''}${i.yearlyChangePct}%/yr)`}`,
+          `${FRESHNESS_LABELS[i.freshness][L]} (${i.lastPeriodWithData ?? '—'})`,
+        ]), 'en-US'));
+        console.log(`\n${card.gaps.length} of ${card.summary.nodes} nodes have monitoring gaps (as of ${card.asOf}). Method: ${card.method.progress}`);
+      }),
+    );
+
+  const evidence = program.command('evidence').description('the append-only evidence ledger of the Framework\'s actions');
+  evidence
+    .command('add')
+    .description('append an entry (entries are never edited or deleted: a correction is a new entry)')
+    .requiredOption('--action <id>', 'action id, e.g. 1.3.b.1')
+    .addOption(new Option('--status <status>', 'completion status').choices(CompletionStatus.options).makeOptionMandatory())
+    .requiredOption('--date <date>', 'the date the evidence refers to (YYYY-MM-DD)')
+    .requiredOption('--source <url>', 'URL of the source')
+    .requiredOption('--author <name>', 'who assessed it')
+    .option('--note-es <text>', 'note in Spanish')
+    .option('--note-en <text>', 'note in English')
+    .action((opts: { action: string; status: string; date: string; source: string; author: string; noteEs?: string; noteEn?: string }) =>
+      withStore(program, async (store) => {
+        const entry = await addEvidence(store, {
+          action: opts.action, status: opts.status, date: opts.date, source: opts.source, author: opts.author,
+          note: { ...(opts.noteEs ? { es: opts.noteEs } : {}), ...(opts.noteEn ? { en: opts.noteEn } : {}) },
+        }, 'cli', 'command line');
+        console.log(JSON.stringify(entry, null, 2));
+      }),
+    );
+  evidence
+    .command('list')
+    .description('the ledger, oldest entry first')
+    .option('--action <id>', 'one action (or every action under a node)')
+    .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
+    .action((opts: { action?: string; format: string; lang: Lang }) =>
+      withStore(program, async (store) => {
+        const entries = await listEvidence(store, opts.action === undefined ? {} : { action: opts.action });
+        if (opts.format === 'json') console.log(JSON.stringify(entries, null, 2));
+        else console.log(textTable(['id', 'action', 'status', 'date', 'author', 'source', 'recorded'], entries.map((e) => [
+          e.id, e.action, COMPLETION_LABELS[e.status][opts.lang], e.date, e.author, e.source, e.recordedAt,
+        ]), 'en-US'));
+      }),
+    );
+
+  const token = program.command('token').description('admin tokens for the API\'s write routes');
+  token
+    .command('create')
+    .description('create an admin token; it is printed once and only its SHA-256 is stored')
+    .requiredOption('--name <name>', 'who or what will use it')
+    .action((opts: { name: string }) =>
+      withStore(program, async (store) => {
+        const created = await createToken(store, opts.name);
+        console.error(`token ${created.id} for "${created.name}" (keep it secret; it is not shown again):`);
+        console.log(created.token);
+      }),
+    );
+  token.command('list').description('tokens (names and dates, never the tokens)').action(() =>
+    withStore(program, async (store) => {
+      console.log(textTable(['id', 'name', 'role', 'created', 'revoked'], (await listTokens(store)).map((t) => [t.id, t.name, t.role, t.created_at, t.revoked_at ?? '—']), 'en-US'));
+    }),
+  );
+  token.command('revoke <id>').description('revoke a token').action((id: string) =>
+    withStore(program, async (store) => {
+      if (!(await revokeToken(store, Number(id)))) throw new RequestError('not_found', `no active token ${id}`);
+      console.log(`token ${id} revoked`);
+    }),
+  );
+
+  const assistance = program.command('assistance').description('U.S. assistance lines (account, fiscal year, stage)');
+  assistance
+    .command('import <file>')
+    .description('import a ForeignAssistance.gov CSV export (Mexico\'s rows; all or nothing)')
+    .option('--dry-run', 'check the file and report, write nothing')
+    .action((file: string, opts: { dryRun?: boolean }) =>
+      withStore(program, async (store) => {
+        const s = await importAssistance(store, file, { dryRun: opts.dryRun === true });
+        const status = { new: `committed as release ${s.releaseId}`, unchanged: `already imported as release ${s.releaseId}`, 'dry-run': 'dry run: nothing written' }[s.status];
+        console.log(`${s.file} (ForeignAssistance.gov): ${status}\n  sha256 ${s.sha256}  ${s.rows} rows, ${s.mexicoRows} for Mexico → ${s.lines} lines; fiscal years ${s.fiscalYears.join(', ') || '—'}`);
+      }),
+    );
+  assistance
+    .command('list')
+    .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
+    .action((opts: { format: string; lang: Lang }) =>
+      withStore(program, async (store) => {
+        const lines = await listAssistance(store);
+        if (opts.format === 'json') console.log(JSON.stringify(lines, null, 2));
+        else console.log(textTable(['id', 'FY', 'account', 'stage', 'USD', 'total?', 'confidence', 'source'], lines.map((l) => [
+          l.id, l.fyFrom === l.fyTo ? l.fyFrom : `${l.fyFrom}–${l.fyTo}`, l.account, STAGE_LABELS[l.stage][opts.lang], l.amountUsd.toLocaleString('en-US'),
+          l.isTotal ? 'total' : '', l.confidence, l.source.title.slice(0, 40),
+        ]), 'en-US'));
+      }),
+    );
+
+  program
+    .command('reported')
+    .description('figures reported by others beside what Observa computes, with the reason they differ')
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
+    .action((opts: { lang: Lang }) =>
+      withStore(program, async (store) => {
+        console.log(JSON.stringify(await reportedFigures(store, opts.lang), null, 2));
+      }),
+    );
+
+  program
+    .command('report')
+    .description('the monitoring report for a year: report.html (self-contained) and report.pdf (printed by Chromium)')
+    .requiredOption('--period <year>', 'the year reported on')
+    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('es'))
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--no-pdf', 'write only the HTML')
+    .action((opts: { period: string; lang: Lang; out: string; pdf: boolean }) =>
+      withStore(program, async (store) => {
+        const written = await writeReport(store, { year: yearArg(opts.period, '--period'), lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
+        for (const f of written.files) console.log(`wrote ${f.path} (${(f.bytes / 1024).toFixed(0)} KB)`);
       }),
     );
 

@@ -6,3 +6,4 @@ export * from './flags.js';
 export * from './indicator.js';
 export * from './errors.js';
 export * from './query.js';
+export * from './monitoring.js';

@@ -50,6 +50,16 @@ export const Indicator = z.strictObject({
 export type Indicator = z.infer<typeof Indicator>;
 export type IndicatorInput = z.input<typeof Indicator>;
 
+export const PublicationFrequency = z.enum(['monthly', 'quarterly', 'yearly', 'decennial', 'irregular']);
+export type PublicationFrequency = z.infer<typeof PublicationFrequency>;
+export const FREQUENCY_LABELS: Record<PublicationFrequency, Text> = {
+  monthly: { es: 'mensual', en: 'monthly' },
+  quarterly: { es: 'trimestral', en: 'quarterly' },
+  yearly: { es: 'anual', en: 'yearly' },
+  decennial: { es: 'decenal', en: 'every ten years' },
+  irregular: { es: 'irregular', en: 'irregular' },
+};
+
 export const Source = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   publisher: Text,
@@ -57,7 +67,7 @@ export const Source = z.strictObject({
   url: z.url(),
   licence: Text,
   /** How often the publisher releases it; the scorecard's freshness test uses it. */
-  publicationFrequency: z.enum(['monthly', 'yearly', 'decennial', 'irregular']),
+  publicationFrequency: PublicationFrequency,
   notes: Text,
 });
 export type Source = z.infer<typeof Source>;

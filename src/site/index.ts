@@ -1,2 +1,3 @@
 export { registerSite, parseViewState, type Responder } from './routes.js';
 export { bakeSite, type BakeSummary } from './bake.js';
+export { esc, html, raw, type Raw } from './html.js';

@@ -1,7 +1,7 @@
 import { loadCatalog } from '../catalog/index.js';
 import { listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  CONFIDENCE_LABELS, FLAG_LABELS, KIND_LABELS, RELATION_LABELS, type FrameworkNode, type Indicator, type QualityFlag, type QueryResult, type ResultRow,
+  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, type FrameworkNode, type Indicator, type QualityFlag, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
@@ -273,7 +273,7 @@ export async function dataPage(tx: ReadTx, lang: SiteLang): Promise<string> {
   const releases = await listReleases(tx);
   const main = html`<h1>${t(lang, 'navData')}</h1>
   ${sources.map((s) => html`<section class="source" id="source-${s.id}"><h2>${s.publisher[lang]}</h2><p><a href="${s.url}" rel="external">${s.dataset[lang]}</a></p><p>${s.notes[lang]}</p>
-    <dl class="facts"><dt>${t(lang, 'licence')}</dt><dd>${s.licence[lang]}</dd><dt>${t(lang, 'frequencyOfPublication')}</dt><dd>${s.publicationFrequency}</dd></dl>
+    <dl class="facts"><dt>${t(lang, 'licence')}</dt><dd>${s.licence[lang]}</dd><dt>${t(lang, 'frequencyOfPublication')}</dt><dd>${FREQUENCY_LABELS[s.publicationFrequency][lang]}</dd></dl>
     ${releaseTable(lang, releases.filter((r) => r.source_id === s.id))}</section>`)}`;
   return page({ lang, title: t(lang, 'navData'), path: '/data/', main });
 }

@@ -13,7 +13,7 @@ import {
 } from './pages.js';
 
 /** The cached responder the API owns; pages and data files go through it like every other response. */
-export type Responder = (c: Context, kind: 'json' | 'csv' | 'html', produce: () => Promise<string>) => Promise<Response>;
+export type Responder = (c: Context, kind: 'json' | 'csv' | 'html', produce: () => Promise<string>, extraKey?: string) => Promise<Response>;
 
 // Built by scripts/build-web.js; the same path from src/site (tests) and dist/site (the CLI).
 const ASSETS = new URL('../../dist/assets/', import.meta.url);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { Store, WriteTx } from './store.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
 export const DIMENSION_COLUMNS = ['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'] as const;
@@ -33,6 +33,18 @@ const DDL = [
   // The periods each series holds (native frequency; months per year give partial-period flags cheaply). A release only
   // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
   `CREATE TABLE IF NOT EXISTS series_period (series VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT NOT NULL, PRIMARY KEY (series, freq, year, month))`,
+  // Monitoring (schema 3). Evidence is append-only: the code has no UPDATE or DELETE on it, and no route or command does.
+  `CREATE SEQUENCE IF NOT EXISTS evidence_id_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS evidence (
+     id INTEGER PRIMARY KEY, action VARCHAR NOT NULL, status VARCHAR NOT NULL, date DATE NOT NULL, source VARCHAR NOT NULL,
+     note_es VARCHAR, note_en VARCHAR, author VARCHAR NOT NULL, submitted_by VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)`,
+  // Tokens are stored as SHA-256 of 256 random bits: a stolen table does not give a usable token.
+  `CREATE SEQUENCE IF NOT EXISTS api_token_id_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS api_token (
+     id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, token_sha256 VARCHAR NOT NULL UNIQUE,
+     created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)`,
+  // Assistance lines: the catalog's (origin 'catalog', re-seeded with it) and imported ones (origin 'import', with release).
+  `CREATE TABLE IF NOT EXISTS assistance_line (id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, release_id INTEGER, doc JSON NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS boundary (
      layer VARCHAR NOT NULL, geo VARCHAR, release_id INTEGER NOT NULL, geometry JSON NOT NULL, superseded_by INTEGER)`,
 ];
@@ -76,6 +88,10 @@ async function seedCatalog(tx: WriteTx): Promise<void> {
     await tx.run('INSERT INTO framework_node VALUES (?, ?, ?, ?)', [n.id, n.kind, n.parent, JSON.stringify(n)]);
   }
   for (const e of catalog.framework.events) await tx.run('INSERT INTO framework_event VALUES (?, ?, ?)', [e.id, e.date, JSON.stringify(e)]);
+  await tx.run(`DELETE FROM assistance_line WHERE origin = 'catalog'`);
+  for (const l of catalog.monitoring.assistance) {
+    await tx.run(`INSERT INTO assistance_line VALUES (?, 'catalog', NULL, ?)`, [l.id, JSON.stringify(l)]);
+  }
 }
 
 /** Records the periods present in `table` (an observation-shaped table). */
@@ -85,7 +101,7 @@ export async function recordSeriesPeriods(tx: WriteTx, table: string): Promise<v
 
 export function catalogFingerprint(): string {
   const c = loadCatalog();
-  return createHash('sha256').update(JSON.stringify([c.framework, c.indicators, c.sources, c.geography])).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([c.framework, c.indicators, c.sources, c.geography, c.monitoring])).digest('hex').slice(0, 16);
 }
 
 /** Creates the schema and (re)seeds the catalog when the code ships a different one. */

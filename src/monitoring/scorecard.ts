@@ -1,0 +1,316 @@
+import { indicatorDetail } from '../analytics/index.js';
+import { loadCatalog } from '../catalog/index.js';
+import {
+  type CompletionStatus, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
+  type PublicationFrequency, type QualityFlag, type Text, type Trend,
+} from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+import { currentStatus, listEvidence } from './evidence.js';
+
+/** The method, published with every scorecard (es/en). */
+export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'rollup', Text> = {
+  progress: {
+    es: 'Con meta: se compara el cambio anual observado desde la línea de base con el cambio anual necesario para llegar a la meta en su fecha (tasa de crecimiento compuesta; lineal si algún valor es cero). Cociente ≥ 0,95 o meta ya alcanzada: en camino; entre 0 y 0,95: algún avance; ≤ 0 (sin cambio o en contra): fuera de camino. Es el método de Open SDG (Statistics Canada). Sin meta: «sin meta». Sin valor completo posterior a la línea de base: «sin datos».',
+    en: 'With a target: the yearly change observed since the baseline is compared with the yearly change needed to reach the target by its date (compound growth rate; linear when a value is zero). Ratio ≥ 0.95, or target already met: on track; between 0 and 0.95: some progress; ≤ 0 (no change or the wrong way): off track. This is Open SDG\'s method (Statistics Canada). Without a target: "no target". Without a complete value after the baseline: "no data".',
+  },
+  trend: {
+    es: 'Dirección del cambio desde la línea de base frente a la dirección deseada: variación anual compuesta mayor de 1 % a favor, mejora; mayor de 1 % en contra, empeora; si no, poco cambio. No aplica a indicadores de dirección neutra (contexto).',
+    en: 'Direction of change since the baseline against the desired direction: a compound yearly change of more than 1% the right way is improving, more than 1% the wrong way is worsening, otherwise little change. Not applicable to indicators with a neutral direction (context).',
+  },
+  freshness: {
+    es: 'Al día si el último periodo con datos terminó hace no más de: 3 meses (fuente mensual), 6 (trimestral), 24 (anual), 132 (decenal), contado desde la fecha de corte del tablero.',
+    en: 'Up to date if the latest period with data ended no more than 3 months (monthly source), 6 (quarterly), 24 (yearly) or 132 (decennial) before the scorecard\'s as-of date.',
+  },
+  rollup: {
+    es: 'Cada objetivo, área y meta cuenta los indicadores vinculados a él o a los nodos debajo (sin repetir), las acciones debajo por estado de evidencia y los riesgos registrados para él o para su área.',
+    en: 'Each objective, area and goal counts the indicators linked to it or to the nodes below it (each once), the actions below it by evidence status, and the risks registered for it or for its area.',
+  },
+};
+
+const MAX_AGE_MONTHS: Record<PublicationFrequency, number | null> = { monthly: 3, quarterly: 6, yearly: 24, decennial: 132, irregular: null };
+
+/** A period as a fractional year: '2021' → 2021, '2021-06' → 2020.5 + 6/12, '12m-ending-2021-12' → 2021. */
+export function periodYears(period: string): number {
+  const m = /^(?:12m-ending-)?(\d{4})(?:-(\d{2}))?$/.exec(period);
+  if (!m) return Number.NaN;
+  const year = Number(m[1]);
+  return m[2] === undefined ? year : year - 1 + Number(m[2]) / 12;
+}
+
+export interface Assessment {
+  readonly progress: ProgressClass;
+  readonly trend: Trend;
+  /** Compound yearly change since the baseline, in percent (null when it cannot be computed). */
+  readonly yearlyChangePct: number | null;
+  /** Observed ÷ required yearly change, when there is a target. */
+  readonly progressRatio: number | null;
+}
+
+const rate = (from: number, to: number, years: number): number =>
+  from > 0 && to > 0 ? (to / from) ** (1 / years) - 1 : (to - from) / years / (Math.abs(from) > 0 ? Math.abs(from) : 1);
+
+/** The pure part of the scorecard: one indicator's progress class and trend. */
+export function assess(input: {
+  direction: Indicator['direction'];
+  baseline: { period: string; value: number } | null;
+  latest: { period: string; value: number } | null;
+  target: { period: string; value: number } | null;
+}): Assessment {
+  const { baseline, latest, target, direction } = input;
+  if (!baseline || !latest) return { progress: 'no-data', trend: 'not-applicable', yearlyChangePct: null, progressRatio: null };
+  const years = periodYears(latest.period) - periodYears(baseline.period);
+  const sign = direction === 'lower-is-better' ? -1 : 1;
+  let trend: Trend = 'not-applicable';
+  let change: number | null = null;
+  if (years > 0) {
+    change = rate(baseline.value, latest.value, years);
+    if (direction !== 'neutral') trend = change * sign > 0.01 ? 'improving' : change * sign < -0.01 ? 'worsening' : 'little-change';
+  }
+  const yearlyChangePct = change === null ? null : Math.round(change * 10_000) / 100;
+  if (!target) return { progress: years > 0 ? 'no-target' : 'no-data', trend, yearlyChangePct, progressRatio: null };
+  if (direction === 'neutral') return { progress: 'no-target', trend, yearlyChangePct, progressRatio: null };
+  const met = sign < 0 ? latest.value <= target.value : latest.value >= target.value;
+  if (met) return { progress: 'on-track', trend, yearlyChangePct, progressRatio: null };
+  if (years <= 0 || change === null) return { progress: 'no-data', trend, yearlyChangePct, progressRatio: null };
+  const targetYears = periodYears(target.period) - periodYears(baseline.period);
+  const required = targetYears > 0 ? rate(baseline.value, target.value, targetYears) : Number.NaN;
+  if (!Number.isFinite(required) || required === 0) return { progress: 'off-track', trend, yearlyChangePct, progressRatio: null };
+  const ratio = change / required;
+  const progress: ProgressClass = ratio >= 0.95 ? 'on-track' : ratio > 0 ? 'some-progress' : 'off-track';
+  return { progress, trend, yearlyChangePct, progressRatio: Math.round(ratio * 1000) / 1000 };
+}
+
+/** Whole months between the end of the latest period and the as-of date; yearly periods end in December. */
+export function freshness(lastPeriod: { year: number; month: number } | null, frequency: PublicationFrequency, asOf: Date): { freshness: Freshness; ageMonths: number | null } {
+  if (!lastPeriod) return { freshness: 'no-data', ageMonths: null };
+  const age = asOf.getUTCFullYear() * 12 + asOf.getUTCMonth() + 1 - (lastPeriod.year * 12 + (lastPeriod.month === 0 ? 12 : lastPeriod.month));
+  const max = MAX_AGE_MONTHS[frequency];
+  if (max === null) return { freshness: 'irregular', ageMonths: age };
+  return { freshness: age <= max ? 'fresh' : 'stale', ageMonths: age };
+}
+
+export interface IndicatorScore {
+  readonly code: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly direction: Indicator['direction'];
+  readonly nodes: readonly string[];
+  readonly baseline: { period: string; geo: string; value: number | null };
+  readonly latest: { period: string; value: number | null; flags: readonly QualityFlag[] } | null;
+  readonly latestComplete: { period: string; value: number | null } | null;
+  readonly target: { period: string; value: number; source: string } | null;
+  readonly targetNote: string | null;
+  readonly lastPeriodWithData: string | null;
+  readonly sourceFrequency: PublicationFrequency;
+  readonly freshness: Freshness;
+  readonly ageMonths: number | null;
+  readonly progress: ProgressClass;
+  readonly trend: Trend;
+  readonly yearlyChangePct: number | null;
+  readonly progressRatio: number | null;
+}
+
+export interface NodeScore {
+  readonly id: string;
+  readonly kind: FrameworkNode['kind'];
+  readonly parent: string | null;
+  readonly title: string;
+  readonly confidence: FrameworkNode['confidence'];
+  /** Indicators linked to this node itself. */
+  readonly indicators: readonly string[];
+  /** Indicators linked to it or any node below it. */
+  readonly measuredBy: readonly string[];
+  readonly hasBaseline: boolean;
+  readonly hasTarget: boolean;
+  readonly hasFreshData: boolean;
+  readonly progress: Record<ProgressClass, number>;
+  /** For an action: its current status on the completion scale, from the latest evidence entry. */
+  readonly evidence: { status: CompletionStatus; date: string; entry: number; entries: number } | null;
+  /** For goals, areas and objectives: the actions below them by current status (`none`: no evidence yet). */
+  readonly actions: Record<CompletionStatus | 'none', number> | null;
+  readonly risks: readonly string[];
+  readonly gaps: readonly GapKind[];
+}
+
+export interface Scorecard {
+  readonly asOf: string;
+  readonly through: number | null;
+  readonly lang: Lang;
+  readonly frameworkVersion: string;
+  readonly method: Record<keyof typeof SCORECARD_METHOD, string>;
+  readonly summary: {
+    readonly nodes: number;
+    readonly nodesByKind: Record<FrameworkNode['kind'], number>;
+    readonly measured: number;
+    readonly withTarget: number;
+    readonly withFreshData: number;
+    readonly withRisks: number;
+    readonly actionsWithEvidence: number;
+    readonly indicatorsByProgress: Record<ProgressClass, number>;
+  };
+  readonly indicators: readonly IndicatorScore[];
+  readonly nodes: readonly NodeScore[];
+  readonly gaps: readonly { id: string; kind: FrameworkNode['kind']; title: string; missing: readonly GapKind[] }[];
+}
+
+const emptyProgress = (): Record<ProgressClass, number> => ({ 'on-track': 0, 'some-progress': 0, 'off-track': 0, 'no-target': 0, 'no-data': 0 });
+
+async function lastPeriods(tx: ReadTx): Promise<Map<string, { year: number; month: number }>> {
+  const rows = await tx.all<{ series: string; year: number; month: number }>(
+    `SELECT series, arg_max(year, year::INT * 100 + month) AS year, arg_max(month, year::INT * 100 + month) AS month FROM series_period GROUP BY series`,
+  );
+  return new Map(rows.map((r) => [r.series, { year: Number(r.year), month: Number(r.month) }]));
+}
+
+async function scoreIndicator(
+  tx: ReadTx, indicator: Indicator, lang: Lang, asOf: Date, through: number | null, periods: Map<string, { year: number; month: number }>,
+): Promise<IndicatorScore> {
+  const detail = await indicatorDetail(tx, indicator.code, lang, asOf, through ?? undefined);
+  const { sources } = loadCatalog();
+  const frequency = sources.find((s) => s.id === indicator.sources[0])?.publicationFrequency ?? 'irregular';
+  // Freshness follows the numerator's series: the outcome, not the denominator, is what goes stale.
+  const asOfYear = Math.min(asOf.getUTCFullYear(), through ?? Number.POSITIVE_INFINITY);
+  let last: { year: number; month: number } | null = null;
+  for (const term of indicator.numerator) {
+    const p = periods.get(term.series);
+    if (!p) continue;
+    const bounded = p.year > asOfYear ? { year: asOfYear, month: 0 } : p;
+    if (!last || bounded.year * 100 + bounded.month > last.year * 100 + last.month) last = bounded;
+  }
+  const fresh = freshness(last, frequency, asOf);
+  const targetRow = indicator.targets.find((t) => periodYears(t.period) >= periodYears(detail.latestComplete?.period ?? '0000')) ?? indicator.targets.at(-1) ?? null;
+  const baselineValue = detail.baseline.row?.value ?? null;
+  const complete = detail.latestComplete;
+  const a = assess({
+    direction: indicator.direction,
+    baseline: baselineValue === null ? null : { period: indicator.baseline.period, value: baselineValue },
+    latest: complete?.value == null ? null : { period: complete.period, value: complete.value },
+    target: targetRow ? { period: targetRow.period, value: targetRow.value } : null,
+  });
+  return {
+    code: indicator.code,
+    name: indicator.name[lang],
+    unit: indicator.unit[lang],
+    direction: indicator.direction,
+    nodes: indicator.framework,
+    baseline: { period: indicator.baseline.period, geo: indicator.baseline.geo, value: baselineValue },
+    latest: detail.latest ? { period: detail.latest.period, value: detail.latest.value, flags: detail.latest.flags } : null,
+    latestComplete: complete ? { period: complete.period, value: complete.value } : null,
+    target: targetRow ? { period: targetRow.period, value: targetRow.value, source: targetRow.source } : null,
+    targetNote: indicator.targetNote?.[lang] ?? null,
+    lastPeriodWithData: last ? (last.month === 0 ? String(last.year) : `${last.year}-${String(last.month).padStart(2, '0')}`) : null,
+    sourceFrequency: frequency,
+    freshness: fresh.freshness,
+    ageMonths: fresh.ageMonths,
+    ...a,
+  };
+}
+
+export interface ScorecardOptions {
+  readonly lang: Lang;
+  /** The date freshness is judged at; defaults to now. */
+  readonly asOf?: Date;
+  /** Only data and evidence up to the end of this year count (periodic reports). */
+  readonly through?: number;
+}
+
+/** The scorecard for every node of the Framework catalog. */
+export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): Promise<Scorecard> {
+  const { lang } = options;
+  const through = options.through ?? null;
+  const asOf = options.asOf ?? (through === null ? new Date() : new Date(Date.UTC(through, 11, 31)));
+  const { framework, indicators, monitoring } = loadCatalog();
+  const periods = await lastPeriods(tx);
+  const measurable = indicators.filter((i) => i.framework.length > 0);
+  const scores: IndicatorScore[] = [];
+  for (const indicator of measurable) scores.push(await scoreIndicator(tx, indicator, lang, asOf, through, periods));
+  const byCode = new Map(scores.map((s) => [s.code, s]));
+
+  const entries = await listEvidence(tx, through === null ? {} : { to: `${through}-12-31` });
+  const status = currentStatus(entries);
+  const entryCount = new Map<string, number>();
+  for (const e of entries) entryCount.set(e.action, (entryCount.get(e.action) ?? 0) + 1);
+
+  const children = new Map<string, FrameworkNode[]>();
+  for (const n of framework.nodes) if (n.parent !== null) children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
+  const descendants = (id: string): FrameworkNode[] => (children.get(id) ?? []).flatMap((c) => [c, ...descendants(c.id)]);
+  const nodeById = new Map(framework.nodes.map((n) => [n.id, n]));
+  const ancestors = (n: FrameworkNode): FrameworkNode[] => {
+    const p = n.parent === null ? undefined : nodeById.get(n.parent);
+    return p ? [p, ...ancestors(p)] : [];
+  };
+  const risksOf = (id: string) => monitoring.risks.filter((r) => r.nodes.includes(id)).map((r) => r.id);
+
+  const nodes: NodeScore[] = framework.nodes.map((n) => {
+    const below = descendants(n.id);
+    const direct = scores.filter((s) => s.nodes.includes(n.id)).map((s) => s.code);
+    const measuredBy = [...new Set([n, ...below].flatMap((m) => scores.filter((s) => s.nodes.includes(m.id)).map((s) => s.code)))];
+    const linked = measuredBy.map((c) => byCode.get(c)).filter((s): s is IndicatorScore => s !== undefined);
+    const progress = emptyProgress();
+    for (const s of linked) progress[s.progress] += 1;
+    // A risk counts for the node it names, the nodes below (an area's risk covers its objectives) and above it.
+    const risks = [...new Set([n, ...below, ...ancestors(n).filter((a) => a.kind === 'area')].flatMap((m) => risksOf(m.id)))];
+    const current = status.get(n.id);
+    const actionsBelow = below.filter((m) => m.kind === 'action');
+    let actions: NodeScore['actions'] = null;
+    if (n.kind !== 'action') {
+      actions = { 'not-started': 0, limited: 0, substantial: 0, complete: 0, unclear: 0, none: 0 };
+      for (const a of actionsBelow) actions[status.get(a.id)?.status ?? 'none'] += 1;
+    }
+    const gaps: GapKind[] = [];
+    if (n.kind === 'action') {
+      if (!current) gaps.push('no-evidence');
+    } else {
+      if (linked.length === 0) gaps.push('no-indicator');
+      if (!linked.some((s) => s.baseline.value !== null)) gaps.push('no-baseline');
+      if (!linked.some((s) => s.target !== null)) gaps.push('no-target');
+      if (!linked.some((s) => s.freshness === 'fresh')) gaps.push('no-recent-data');
+      if (n.kind !== 'goal' && risks.length === 0) gaps.push('no-risk-entry');
+    }
+    return {
+      id: n.id,
+      kind: n.kind,
+      parent: n.parent,
+      title: n.title[lang],
+      confidence: n.confidence,
+      indicators: direct,
+      measuredBy,
+      hasBaseline: linked.some((s) => s.baseline.value !== null),
+      hasTarget: linked.some((s) => s.target !== null),
+      hasFreshData: linked.some((s) => s.freshness === 'fresh'),
+      progress,
+      evidence: current ? { status: current.status, date: current.date, entry: current.id, entries: entryCount.get(n.id) ?? 0 } : null,
+      actions,
+      risks,
+      gaps,
+    };
+  });
+
+  const nodesByKind = { goal: 0, area: 0, objective: 0, action: 0 };
+  for (const n of nodes) nodesByKind[n.kind] += 1;
+  const indicatorsByProgress = emptyProgress();
+  for (const s of scores) indicatorsByProgress[s.progress] += 1;
+  return {
+    asOf: asOf.toISOString().slice(0, 10),
+    through,
+    lang,
+    frameworkVersion: framework.version,
+    method: {
+      progress: SCORECARD_METHOD.progress[lang], trend: SCORECARD_METHOD.trend[lang],
+      freshness: SCORECARD_METHOD.freshness[lang], rollup: SCORECARD_METHOD.rollup[lang],
+    },
+    summary: {
+      nodes: nodes.length,
+      nodesByKind,
+      measured: nodes.filter((n) => n.kind !== 'action' && n.measuredBy.length > 0).length,
+      withTarget: nodes.filter((n) => n.hasTarget).length,
+      withFreshData: nodes.filter((n) => n.hasFreshData).length,
+      withRisks: nodes.filter((n) => n.kind !== 'action' && n.risks.length > 0).length,
+      actionsWithEvidence: nodes.filter((n) => n.kind === 'action' && n.evidence !== null).length,
+      indicatorsByProgress,
+    },
+    indicators: scores,
+    nodes,
+    gaps: nodes.filter((n) => n.gaps.length > 0).map((n) => ({ id: n.id, kind: n.kind, title: n.title, missing: n.gaps })),
+  };
+}

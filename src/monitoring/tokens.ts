@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ReadTx, Store } from '../store/index.js';
+
+export interface CreatedToken {
+  readonly id: number;
+  readonly name: string;
+  /** Shown once; only its SHA-256 is stored. */
+  readonly token: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** An admin token for the write routes of the API (evidence). */
+export async function createToken(store: Store, name: string): Promise<CreatedToken> {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 100) throw new Error('a token needs a name of 1 to 100 characters (who or what uses it)');
+  const token = `obs_${randomBytes(32).toString('base64url')}`;
+  const id = await store.write(async (tx) => {
+    const [row] = await tx.all<{ id: number }>(`SELECT nextval('api_token_id_seq')::INTEGER AS id`);
+    const next = Number(row?.id);
+    await tx.run(`INSERT INTO api_token VALUES (?, ?, 'admin', ?, now(), NULL)`, [next, trimmed, sha256(token)]);
+    return next;
+  });
+  return { id, name: trimmed, token };
+}
+
+export async function revokeToken(store: Store, id: number): Promise<boolean> {
+  return store.write(async (tx) => {
+    const rows = await tx.all(`SELECT id FROM api_token WHERE id = ? AND revoked_at IS NULL`, [id]);
+    if (rows.length === 0) return false;
+    await tx.run(`UPDATE api_token SET revoked_at = now() WHERE id = ?`, [id]);
+    return true;
+  });
+}
+
+export interface TokenInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly role: string;
+  readonly created_at: string;
+  readonly revoked_at: string | null;
+}
+
+export async function listTokens(tx: ReadTx): Promise<TokenInfo[]> {
+  return tx.all<TokenInfo & Record<string, unknown>>(
+    `SELECT id, name, role, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+            strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') AS revoked_at FROM api_token ORDER BY id`,
+  );
+}
+
+/** The token's holder, or null for an unknown or revoked token. */
+export async function verifyToken(tx: ReadTx, token: string): Promise<{ id: number; name: string } | null> {
+  if (!/^obs_[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const [row] = await tx.all<{ id: number; name: string }>(
+    `SELECT id, name FROM api_token WHERE token_sha256 = ? AND revoked_at IS NULL`, [sha256(token)],
+  );
+  return row ? { id: Number(row.id), name: row.name } : null;
+}

@@ -1,0 +1,1 @@
+export { buildReportHtml, writeReport, type ReportOptions, type WrittenReport } from './report.js';

@@ -7,3 +7,4 @@ export * from './indicator.js';
 export * from './errors.js';
 export * from './query.js';
 export * from './monitoring.js';
+export * from './registry.js';

@@ -1,0 +1,26 @@
+// The case registry's pure core: access policy, envelope encryption, audit chain and public aggregates.
+export { ACTIONS, decide, redactPerson } from './policy.js';
+export type { Action, Decision, Principal, RecordContext, Visibility } from './policy.js';
+export {
+  CryptoError,
+  MASTER_KEY_ENV,
+  MIN_PASSWORD_LENGTH,
+  RECEIPT_ALPHABET,
+  decryptField,
+  encryptField,
+  fieldAad,
+  hashPassword,
+  hashToken,
+  loadMasterKey,
+  newDataKey,
+  newReceiptCode,
+  newToken,
+  normaliseReceiptCode,
+  unwrapKey,
+  verifyPassword,
+  wrapKey,
+} from './crypto.js';
+export { AuditError, GENESIS_HASH, assertNoPersonalData, canonicalJson, chainEntry, headOf, verifyChain } from './audit.js';
+export type { AuditDetail, AuditEntry, AuditFields, AuditHead, ChainVerdict } from './audit.js';
+export { SUPPRESSION_THRESHOLD, funnel, isSmallCount, suppress, suppressCount, suppressTable } from './aggregate.js';
+export type { CountCell, FunnelCase, FunnelDimension, FunnelRow, PublishedCell, PublishedCount, SuppressedTable } from './aggregate.js';

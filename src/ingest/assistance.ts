@@ -67,21 +67,22 @@ export async function importAssistance(store: Store, path: string, options: { dr
   if (already) return { ...(JSON.parse(already.summary) as AssistanceImportSummary), file, status: 'unchanged', releaseId: Number(already.id) };
 
   const text = readFileSync(path, inspection.encoding === 'utf-8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
-  let rows: Row[];
-  let header: string[] = [];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    rows = (parse(text, {
-      columns: (h: string[]) => (header = h.map((c) => c.trim())),
-      info: true, skip_empty_lines: true, relax_column_count: false, trim: false,
-    }) as { record: Record<string, string>; info: { lines: number } }[]).map((r) => ({ line: r.info.lines, record: r.record }));
+    records = parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
-    const e = error as { message?: string; lines?: number; column?: string | number };
-    throw new InputError([{ file, line: e.lines, expected: `well-formed CSV (${(e.message ?? '').replace(/^Invalid Record Length: /, 'same number of fields on every line: ')})` }]);
+    const e = error as { message?: string; lines?: number };
+    throw new InputError([{ file, ...(e.lines === undefined ? {} : { line: e.lines }), expected: `well-formed CSV (${e.message ?? 'unreadable'})` }]);
   }
+  const header = (records[0]?.record ?? []).map((c) => c.trim());
   const missing = FA_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new InputError(missing.map((c) => ({ file, line: 1, column: c, expected: `a column named "${c}" (ForeignAssistance.gov complete-data layout)` })));
   }
+  const ragged: InputProblem[] = records.slice(1).filter((r) => r.record.length !== header.length)
+    .map((r) => ({ file, line: r.info.lines, value: `${r.record.length} fields`, expected: `${header.length} fields, as in the header` }));
+  if (ragged.length > 0) throw new InputError(ragged);
+  const rows: Row[] = records.slice(1).map((r) => ({ line: r.info.lines, record: Object.fromEntries(header.map((h, i) => [h, r.record[i] ?? ''])) }));
 
   const problems: InputProblem[] = [];
   const sums = new Map<string, { fy: number; account: AssistanceAccount; accountName: string; stage: FundingStage; sector: string; amount: number; rows: number }>();

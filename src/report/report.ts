@@ -172,7 +172,7 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
 </section>
 <section id="indicators"><h2>${T('indicators')}</h2>${indicatorBlocks}</section>
 <section id="reported"><h2>${T('reported')}</h2>
-  <table class="grid"><thead><tr><th>${T('statement')}</th><th>${T('statement')}</th><th>${T('computed')}</th><th>${T('difference')}</th><th>${T('why')}</th></tr></thead><tbody>${reportedRows}</tbody></table>
+  <table class="grid"><thead><tr><th>${T('statement')}</th><th>${T('reportedValue')}</th><th>${T('computed')}</th><th>${T('difference')}</th><th>${T('why')}</th></tr></thead><tbody>${reportedRows}</tbody></table>
 </section>
 <section id="gaps"><h2>${T('gaps')}</h2>
   <table class="grid"><thead><tr><th>${T('node')}</th><th>${T('kind')}</th><th>${T('titleCol')}</th><th>${T('gapsCol')}</th></tr></thead><tbody>${gapRows}</tbody></table>

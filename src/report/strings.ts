@@ -41,6 +41,7 @@ export const REPORT_TEXT = {
   none: { es: 'ninguno', en: 'none' },
   noValue: { es: 'sin dato', en: 'no value' },
   statement: { es: 'Cifra reportada', en: 'Reported figure' },
+  reportedValue: { es: 'Valor reportado', en: 'Value reported' },
   computed: { es: 'Calculado por Observa', en: 'Computed by Observa' },
   difference: { es: 'Diferencia', en: 'Difference' },
   why: { es: 'Por qué difieren', en: 'Why they differ' },

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/index.js';
+import { loadCatalog } from '../catalog/index.js';
+import type { EvidenceEntry } from '../domain/index.js';
+import { loadBundled } from '../ingest/index.js';
+import { buildReportHtml } from '../report/index.js';
+import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { addEvidence, computeScorecard, createToken, listEvidence, reportedFigures, revokeToken, type Scorecard } from './index.js';
+
+let t: TempStore;
+let app: ReturnType<typeof createApp>;
+let token: string;
+beforeAll(async () => {
+  t = await tempStore();
+  await loadBundled(t.store);
+  app = createApp(t.store);
+  token = (await createToken(t.store, 'test editor')).token;
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const entry = {
+  action: '1.3.b.1', status: 'limited', date: '2024-05-10', source: 'https://example.org/forensic-lab-report',
+  note: { en: 'Two forensic identification centres opened; the national forensic database is still missing.' }, author: 'Ana Analyst',
+};
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  app.request('/api/v1/evidence', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+
+describe('scorecard', () => {
+  let card: Scorecard;
+  beforeAll(async () => {
+    card = await computeScorecard(t.store, { lang: 'en', asOf: new Date(Date.UTC(2026, 10, 29)) });
+  });
+
+  it('covers every node of the catalog, and lists every node lacking targets in the gap report', () => {
+    const { framework, indicators } = loadCatalog();
+    expect(card.nodes.map((n) => n.id)).toEqual(framework.nodes.map((n) => n.id));
+    expect(card.summary.nodes).toBe(framework.nodes.length);
+    const withoutTarget = card.nodes.filter((n) => n.kind !== 'action' && !n.hasTarget).map((n) => n.id);
+    expect(withoutTarget.length).toBeGreaterThan(0);
+    for (const id of withoutTarget) expect(card.gaps.find((g) => g.id === id)?.missing).toContain('no-target');
+    // The catalog publishes no official targets, so no indicator may claim a progress class that needs one.
+    expect(indicators.every((i) => i.targets.length === 0)).toBe(true);
+    expect(card.indicators.every((i) => i.progress === 'no-target' || i.progress === 'no-data')).toBe(true);
+  });
+
+  it('computes baselines and trends from the bundled data', () => {
+    const homicides = card.indicators.find((i) => i.code === 'mx.homicide.victims');
+    expect(homicides?.baseline).toEqual({ period: '2021', geo: '00', value: expect.any(Number) });
+    expect(homicides?.baseline.value).toBeGreaterThan(30_000);
+    expect(homicides?.latestComplete?.period).toBe('2024');
+    expect(['improving', 'little-change', 'worsening']).toContain(homicides?.trend);
+    // Projections are not data: population is not linked to a node, and no latest period is after the as-of year.
+    for (const i of card.indicators) expect(Number((i.latest?.period ?? '0').replace(/^12m-ending-/, '').slice(0, 4))).toBeLessThanOrEqual(2026);
+  });
+
+  it('rolls indicators up from objectives to areas and goals, each counted once', () => {
+    const goal = card.nodes.find((n) => n.id === '1');
+    const area = card.nodes.find((n) => n.id === '1.3');
+    expect(goal?.measuredBy).toEqual(expect.arrayContaining([...(area?.measuredBy ?? ['missing'])]));
+    expect(new Set(goal?.measuredBy).size).toBe(goal?.measuredBy.length);
+    const sum = Object.values(goal?.progress ?? {}).reduce((a, b) => a + b, 0);
+    expect(sum).toBe(goal?.measuredBy.length);
+  });
+
+  it('through a past year: only that year\'s data and evidence count, and freshness is judged at its end', async () => {
+    const past = await computeScorecard(t.store, { lang: 'es', through: 2022 });
+    expect(past.asOf).toBe('2022-12-31');
+    expect(past.indicators.find((i) => i.code === 'mx.homicide.victims')?.latestComplete?.period).toBe('2022');
+  });
+});
+
+describe('evidence ledger through the API', () => {
+  it('refuses a write without a token, with an unknown token and with a revoked token', async () => {
+    const none = await post(entry);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/Bearer/);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    expect((await post(entry, { authorization: 'Bearer obs_not-a-real-token-000000000000000000000000000' })).status).toBe(401);
+    const revoked = await createToken(t.store, 'to revoke');
+    expect(await revokeToken(t.store, revoked.id)).toBe(true);
+    expect((await post(entry, { authorization: `Bearer ${revoked.token}` })).status).toBe(401);
+    expect(await listEvidence(t.store)).toEqual([]);
+  });
+
+  it('rejects an invalid entry with the field and what was expected, and stores nothing', async () => {
+    const res = await post({ ...entry, status: 'done', action: '1.3.b', source: 'not a url' }, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { details: { problems: { column: string; expected: string }[] } } };
+    expect(body.error.details.problems.map((p) => p.column).sort()).toEqual(['source', 'status']);
+    const notAction = await post({ ...entry, action: '1.3.b' }, { authorization: `Bearer ${token}` });
+    expect(notAction.status).toBe(422);
+    expect(await listEvidence(t.store)).toEqual([]);
+  });
+
+  it('an entry added through the API appears in history, in the scorecard and in the next report', async () => {
+    const res = await post(entry, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as EvidenceEntry;
+    expect(created).toMatchObject({ action: '1.3.b.1', status: 'limited', author: 'Ana Analyst', submittedBy: 'test editor' });
+    expect(res.headers.get('location')).toBe(`/api/v1/evidence/${created.id}`);
+
+    const history = (await (await app.request('/api/v1/evidence?action=1.3')).json()) as EvidenceEntry[];
+    expect(history.map((e) => e.id)).toEqual([created.id]);
+
+    const card = (await (await app.request('/api/v1/scorecard?lang=en&as_of=2026-11-29')).json()) as Scorecard;
+    const action = card.nodes.find((n) => n.id === '1.3.b.1');
+    expect(action?.evidence).toEqual({ status: 'limited', date: '2024-05-10', entry: created.id, entries: 1 });
+    expect(action?.gaps).not.toContain('no-evidence');
+    expect(card.nodes.find((n) => n.id === '1.3.b')?.actions?.limited).toBe(1);
+
+    const report = await buildReportHtml(t.store, { year: 2024, lang: 'en', generatedAt: new Date(Date.UTC(2026, 0, 1)) });
+    expect(report).toContain('Two forensic identification centres opened');
+    const earlier = await buildReportHtml(t.store, { year: 2023, lang: 'en', generatedAt: new Date(Date.UTC(2026, 0, 1)) });
+    expect(earlier).not.toContain('Two forensic identification centres opened');
+  });
+
+  it('a later entry changes the current status while history keeps both; nothing can be edited or deleted', async () => {
+    await addEvidence(t.store, { ...entry, status: 'substantial', date: '2025-03-01', note: { es: 'Se inauguró el banco forense.' } }, 'cli');
+    const history = await listEvidence(t.store, { action: '1.3.b.1' });
+    expect(history.map((e) => e.status)).toEqual(['limited', 'substantial']);
+    const card = await computeScorecard(t.store, { lang: 'en', asOf: new Date(Date.UTC(2026, 10, 29)) });
+    expect(card.nodes.find((n) => n.id === '1.3.b.1')?.evidence?.status).toBe('substantial');
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      for (const path of ['/api/v1/evidence', `/api/v1/evidence/${history[0]?.id}`]) {
+        const res = await app.request(path, { method, body: JSON.stringify(entry), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+        expect(res.status, `${method} ${path}`).toBe(405);
+      }
+    }
+    expect((await listEvidence(t.store, { action: '1.3.b.1' })).map((e) => e.status)).toEqual(['limited', 'substantial']);
+  });
+});
+
+describe('reported figures beside computed ones', () => {
+  it('computes Observa\'s value for each comparable figure and states why they differ', async () => {
+    const figures = await reportedFigures(t.store, 'en');
+    const homicides = figures.find((f) => f.id === 'homicides-2020');
+    expect(homicides?.reported.value).toBe(36_773);
+    expect(homicides?.computed?.value).toBeGreaterThan(30_000);
+    expect(homicides?.difference?.absolute).toBe((homicides?.computed?.value ?? 0) - 36_773);
+    expect(homicides?.reasons.map((r) => r.code)).toContain('source');
+    const envipe = figures.find((f) => f.id === 'crimes-with-result-2020');
+    expect(envipe?.computed).toBeNull();
+    expect(envipe?.reasons.map((r) => r.code)).toEqual(['not-computable']);
+    const overdoses = figures.find((f) => f.id === 'us-overdoses-2021-04');
+    expect(overdoses?.computed?.value).toBeGreaterThan(100_000);
+  });
+});
+
+describe('assistance and risks', () => {
+  it('serves the bundled assistance lines with sources, and marks totals', async () => {
+    const body = (await (await app.request('/api/v1/assistance')).json()) as { lines: { id: string; isTotal: boolean; source: { url: string } }[]; byYear: { fiscalYear: number; amountUsd: number }[] };
+    expect(body.lines.length).toBe(loadCatalog().monitoring.assistance.length);
+    expect(body.lines.find((l) => l.id === 'merida-total-fy2008-2021')?.isTotal).toBe(true);
+    // The FY2009 split lines are summed; the totals that overlap them are not.
+    expect(body.byYear.filter((y) => y.fiscalYear === 2009).reduce((a, y) => a + y.amountUsd, 0)).toBe(420_000_000);
+    const csv = await (await app.request('/api/v1/assistance.csv')).text();
+    expect(csv.split('\n')[0]).toContain('amount_usd');
+    const risks = (await (await app.request('/api/v1/risks')).json()) as unknown[];
+    expect(risks.length).toBe(loadCatalog().monitoring.risks.length);
+  });
+});

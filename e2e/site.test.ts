@@ -173,6 +173,27 @@ describe('the observatory in Chromium', () => {
     await search.close();
   });
 
+  it('scorecard, assistance, timeline, cited figures and an action\'s evidence pass axe in both languages', async () => {
+    const scorecard = await open('/es/scorecard/');
+    await expectAccessible(scorecard);
+    // One row per catalog node, each linking to its framework page; the gap report lists nodes lacking targets.
+    const card = await apiJson<{ nodes: { id: string }[]; gaps: { id: string; missing: string[] }[] }>('/api/v1/scorecard?lang=es');
+    expect(await scorecard.locator('table.scorecard tbody tr').count()).toBe(card.nodes.length);
+    expect(await scorecard.locator('#gaps + p + .table-wrap tbody tr').count()).toBe(card.gaps.length);
+    await scorecard.screenshot({ path: `${SHOTS}scorecard-es.png`, fullPage: true });
+    for (const path of ['/en/assistance/', '/en/timeline/', '/en/figures/', '/es/framework/1.3.b.1/', '/en/framework/2.2.a/']) {
+      const page = await open(path);
+      await expectAccessible(page);
+      expect(page.errors).toEqual([]);
+      await page.screenshot({ path: `${SHOTS}${path.replaceAll('/', '-').replace(/^-|-$/g, '')}.png`, fullPage: true });
+      await page.close();
+    }
+    const figures = await open('/en/figures/');
+    expect(await figures.locator('#homicides-2020 td').nth(1).textContent()).toContain('36,773');
+    await figures.close();
+    await scorecard.close();
+  });
+
   it('the baked site works with the server stopped', async () => {
     const out = mkdtempSync(join(tmpdir(), 'observa-baked-'));
     const app = createApp(t.store);

@@ -36,6 +36,9 @@ const appendOnly = () => {
   throw new RequestError('method_not_allowed', 'evidence entries are append-only: they cannot be edited or deleted; POST a new entry to record a change or a correction');
 };
 
+const gapsCsv = (rows: unknown) =>
+  stringify((rows as { id: string; kind: string; title: string; missing: string[] }[]).map((g) => ({ ...g, missing: g.missing.join(';') })), { header: true });
+
 export function registerMonitoring(app: Hono, store: Store, respond: Respond): void {
   app.get('/api/v1/scorecard', (c) => {
     const q = ScorecardQuery.parse(c.req.query());
@@ -47,8 +50,13 @@ export function registerMonitoring(app: Hono, store: Store, respond: Respond): v
     const q = ScorecardQuery.parse(c.req.query());
     const asOf = q.as_of ?? today();
     const produce = async () => (await computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) })).gaps;
-    const csv = (rows: unknown) => stringify((rows as { id: string; kind: string; title: string; missing: string[] }[]).map((g) => ({ ...g, missing: g.missing.join(';') })), { header: true });
-    return respond(c, (c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json', produce, csv, asOf);
+    return respond(c, (c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json', produce, gapsCsv, asOf);
+  });
+  app.get('/api/v1/scorecard/gaps.csv', (c) => {
+    const q = ScorecardQuery.parse(c.req.query());
+    const asOf = q.as_of ?? today();
+    const produce = async () => (await computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) })).gaps;
+    return respond(c, 'csv', produce, gapsCsv, asOf);
   });
 
   app.get('/api/v1/evidence', (c) => {

@@ -15,8 +15,12 @@ export interface PageShell {
 const NAV: readonly [string, Parameters<typeof t>[1]][] = [
   ['/', 'navHome'],
   ['/framework/', 'navFramework'],
+  ['/scorecard/', 'navScorecard'],
   ['/indicators/', 'navIndicators'],
   ['/states/', 'navStates'],
+  ['/assistance/', 'navAssistance'],
+  ['/timeline/', 'navTimeline'],
+  ['/figures/', 'navFigures'],
   ['/data/', 'navData'],
   ['/search/', 'navSearch'],
 ];

@@ -8,6 +8,7 @@ import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/inde
 import { card, hasMunicipalities, hasStates, nationOf, stateProfile, type Card } from './data.js';
 import { html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
+import { nodeMonitoringSections } from './monitoring-pages.js';
 
 const fmt = (lang: SiteLang, value: number | null, decimals = 0) =>
   value === null ? t(lang, 'noData') : new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
@@ -128,6 +129,7 @@ export async function frameworkNodePage(tx: ReadTx, lang: SiteLang, id: string):
   ${children.length > 0 ? html`<h2>${t(lang, 'children')}</h2><ul>${children.map((c) => html`<li>${nodeLink(lang, c)} <span class="muted">(${KIND_LABELS[c.kind][lang]})</span></li>`)}</ul>` : ''}
   <h2>${t(lang, 'linkedIndicators')}</h2>
   ${cards.length > 0 ? html`<ul class="cards">${cards.map((c) => indicatorCard(lang, c))}</ul>` : html`<p>${t(lang, 'noLinkedIndicators')}</p>`}
+  ${await nodeMonitoringSections(tx, lang, node.id, node.kind)}
   <h2>${t(lang, 'sources')}</h2>
   <ul>${node.sources.map((s) => html`<li><a href="${s.url}" rel="external">${s.title}</a>${s.date ? ` (${s.date})` : ''}</li>`)}</ul>`;
   return page({ lang, title: `${node.id} ${node.title[lang]}`, path: `/framework/${id}/`, main });

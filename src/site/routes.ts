@@ -7,6 +7,7 @@ import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 import { dataFile, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
+import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import {
   dataPage, frameworkIndexPage, frameworkNodePage, homePage, indicatorPage, indicatorsIndexPage, notFoundPage, searchIndex, searchPage,
   statePage, statesIndexPage, type ViewState,
@@ -146,6 +147,16 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));
   app.get('/:lang/states/:code', (c) => html(c, (lang) => statePage(store, lang, c.req.param('code'))));
   app.get('/:lang/data', (c) => html(c, (lang) => dataPage(store, lang)));
+  // The scorecard depends on today's date (freshness), so the date is part of its cache key.
+  app.get('/:lang/scorecard', (c) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const lang = Lang.safeParse(c.req.param('lang'));
+    if (!lang.success) return c.notFound();
+    return respond(c, 'html', () => scorecardPage(store, lang.data, new Date(`${today}T00:00:00Z`)), today);
+  });
+  app.get('/:lang/assistance', (c) => html(c, (lang) => assistancePage(store, lang)));
+  app.get('/:lang/timeline', (c) => html(c, (lang) => timelinePage(lang)));
+  app.get('/:lang/figures', (c) => html(c, (lang) => figuresPage(store, lang)));
   app.get('/:lang/search', (c) => html(c, (lang) => searchPage(lang, c.req.query('q') ?? '')));
 }
 

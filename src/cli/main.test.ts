@@ -120,4 +120,28 @@ describe('observa CLI', () => {
     expect(en).toContain('Protect our people  [goal; confirmed in the official source; Mérida P2+P4: continuity]');
     expect(en).toContain('never published');
   });
+
+  it('scorecard --format json covers every catalog node; evidence add, token create and report work end to end', async () => {
+    const card = JSON.parse((await observa('scorecard', '--format', 'json', '--as-of', '2026-11-29')).stdout) as { nodes: { id: string }[]; gaps: { id: string; missing: string[] }[] };
+    const tree = JSON.parse((await observa('framework', '--format', 'json')).stdout) as { nodes: { id: string }[] };
+    expect(card.nodes.map((n) => n.id)).toEqual(tree.nodes.map((n) => n.id));
+    expect(card.gaps.filter((g) => g.missing.includes('no-target')).length).toBeGreaterThan(0);
+
+    const bad = await observa('evidence', 'add', '--action', '9.9.9', '--status', 'limited', '--date', '2024-02-30', '--source', 'https://example.org', '--author', 'A', '--note-en', 'x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/action/);
+    const ok = await observa('evidence', 'add', '--action', '2.2.a.1', '--status', 'substantial', '--date', '2024-06-01', '--source', 'https://example.org/labs', '--author', 'Observa desk', '--note-es', 'Se abrieron dos laboratorios de balística.');
+    expect(ok.code).toBe(0);
+    expect((await observa('evidence', 'list', '--format', 'json')).stdout).toContain('laboratorios de balística');
+
+    const token = await observa('token', 'create', '--name', 'ci');
+    expect(token.stdout.trim()).toMatch(/^obs_[A-Za-z0-9_-]{43}$/);
+    expect((await observa('token', 'list')).stdout).not.toContain(token.stdout.trim());
+
+    const out = join(dir, 'report');
+    const report = await observa('report', '--period', '2024', '--lang', 'es', '--out', out, '--no-pdf');
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain('report.html');
+    expect((await observa('report', '--period', '24', '--out', out)).stderr).toMatch(/--period expects a year/);
+  });
 });

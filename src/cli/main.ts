@@ -402,7 +402,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
     if (error instanceof InputError) {
-      console.error(`observa: the file was not imported and the store is unchanged:\n${error.message}`);
+      console.error(`observa: rejected; the store is unchanged:\n${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof RequestError) {
       console.error(`observa: ${error.message}`);

@@ -55,10 +55,10 @@ describe('ForeignAssistance.gov import', () => {
     const summary = await importAssistance(t.store, path);
     expect(summary).toMatchObject({ status: 'new', rows: 5, mexicoRows: 4, otherCountryRows: 1, lines: 3, fiscalYears: [2022, 2023] });
     const imported = (await listAssistance(t.store)).filter((l) => l.origin === 'import');
-    expect(imported.map((l) => [l.fyFrom, l.account, l.stage, l.amountUsd, l.pillars])).toEqual([
-      [2022, 'ESF', 'obligation', 300000, ['P2']],
-      [2023, 'INCLE', 'disbursement', 400000, ['P1']],
-      [2023, 'INCLE', 'obligation', 1250000.5, ['P1']],
+    expect(imported.map((l) => [l.fyFrom, l.account, l.stage, l.amountUsd, l.pillars, l.goals])).toEqual([
+      [2022, 'ESF', 'obligation', 300000, ['P2'], ['1', '3']],
+      [2023, 'INCLE', 'disbursement', 400000, ['P1'], ['2', '3']],
+      [2023, 'INCLE', 'obligation', 1250000.5, ['P1'], ['2', '3']],
     ]);
     expect(imported.every((l) => l.releaseId === summary.releaseId && l.program === 'bicentennial')).toBe(true);
     // The catalog's published figures stay beside the imported lines.

@@ -32,12 +32,13 @@ export function accountOf(name: string): AssistanceAccount {
   return 'OTHER';
 }
 
-/** U.S. sectors mapped to Mérida pillars (Observa's mapping, stated as such on every imported line). */
-const SECTOR_PILLARS: { match: RegExp; pillars: MeridaPillarId[] }[] = [
-  { match: /narcotic|drug/i, pillars: ['P1'] },
-  { match: /rule of law|human rights|justice|civilian police|good governance|anti-corruption/i, pillars: ['P2'] },
-  { match: /border|trade/i, pillars: ['P3'] },
-  { match: /conflict|violence|peace|community|youth/i, pillars: ['P4'] },
+/** U.S. sectors mapped to Mérida pillars and Framework goals (Observa's mapping, stated as such on every imported line). */
+const SECTOR_MAP: { match: RegExp; pillars: MeridaPillarId[]; goals: string[] }[] = [
+  { match: /narcotic|drug/i, pillars: ['P1'], goals: ['2', '3'] },
+  { match: /rule of law|human rights|justice|civilian police|good governance|anti-corruption/i, pillars: ['P2'], goals: ['1', '3'] },
+  { match: /border|trade/i, pillars: ['P3'], goals: ['2'] },
+  { match: /conflict|violence|peace|community|youth/i, pillars: ['P4'], goals: ['1'] },
+  { match: /health|substance|addiction/i, pillars: ['P4'], goals: ['1'] },
 ];
 
 export interface AssistanceImportSummary {
@@ -116,7 +117,7 @@ export async function importAssistance(store: Store, path: string, options: { dr
 
   const lines: AssistanceLine[] = [];
   for (const s of [...sums.values()].sort((a, b) => a.fy - b.fy || a.accountName.localeCompare(b.accountName) || a.stage.localeCompare(b.stage) || a.sector.localeCompare(b.sector))) {
-    const pillars = SECTOR_PILLARS.filter((p) => p.match.test(s.sector)).flatMap((p) => p.pillars);
+    const mapped = SECTOR_MAP.filter((p) => p.match.test(s.sector));
     lines.push(AssistanceLine.parse({
       id: `fa-${inspection.sha256.slice(0, 8)}-${lines.length + 1}`,
       program: s.fy >= 2022 ? 'bicentennial' : s.fy >= 2008 ? 'merida' : 'pre-merida',
@@ -129,11 +130,11 @@ export async function importAssistance(store: Store, path: string, options: { dr
       amountUsd: Math.max(0, Math.round(s.amount * 100) / 100),
       isTotal: false,
       recipient: { es: 'México', en: 'Mexico' },
-      goals: [],
-      pillars: [...new Set(pillars)],
+      goals: [...new Set(mapped.flatMap((p) => p.goals))].sort(),
+      pillars: [...new Set(mapped.flatMap((p) => p.pillars))].sort(),
       note: {
-        es: `ForeignAssistance.gov, sector «${s.sector || 'sin sector'}», ${s.rows} filas sumadas${s.amount < 0 ? `; la suma neta fue negativa (${s.amount.toFixed(2)})` : ''}. Pilares asignados por Observa según el sector.`,
-        en: `ForeignAssistance.gov, sector "${s.sector || 'no sector'}", ${s.rows} rows summed${s.amount < 0 ? `; the net sum was negative (${s.amount.toFixed(2)})` : ''}. Pillars assigned by Observa from the sector.`,
+        es: `ForeignAssistance.gov, sector «${s.sector || 'sin sector'}», ${s.rows} filas sumadas${s.amount < 0 ? `; la suma neta fue negativa (${s.amount.toFixed(2)})` : ''}. Pilares y metas asignados por Observa según el sector.`,
+        en: `ForeignAssistance.gov, sector "${s.sector || 'no sector'}", ${s.rows} rows summed${s.amount < 0 ? `; the net sum was negative (${s.amount.toFixed(2)})` : ''}. Pillars and goals assigned by Observa from the sector.`,
       },
       confidence: 'confirmed',
       source: { title: `ForeignAssistance.gov export ${file} (sha256 ${inspection.sha256.slice(0, 12)})`, url: 'https://foreignassistance.gov/data' },

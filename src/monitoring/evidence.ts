@@ -71,8 +71,8 @@ export async function listEvidence(tx: ReadTx, filter: EvidenceFilter = {}): Pro
   const params: string[] = [];
   if (filter.id !== undefined) where.push(`id = ${Math.trunc(filter.id)}`);
   if (filter.action !== undefined) {
-    where.push(`(action = ? OR starts_with(action, ? || '.'))`);
-    params.push(filter.action, filter.action);
+    where.push(`(action = ? OR action LIKE ?)`);
+    params.push(filter.action, `${filter.action}.%`);
   }
   if (filter.from !== undefined) {
     where.push(`date >= ?::DATE`);
@@ -83,12 +83,12 @@ export async function listEvidence(tx: ReadTx, filter: EvidenceFilter = {}): Pro
     params.push(filter.to);
   }
   const rows = await tx.all<EvidenceRow & Record<string, unknown>>(
-    `SELECT id, action, status, strftime(date, '%Y-%m-%d') AS date, source, note_es, note_en, author, submitted_by,
-            strftime(recorded_at, '%Y-%m-%dT%H:%M:%SZ') AS recorded_at
+    `SELECT id, action, status, date, source, note_es, note_en, author, submitted_by, recorded_at
      FROM evidence ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
     params,
   );
-  return rows.map(toEntry);
+  // Dates and instants come back as ISO text from either store; the ledger shows days and seconds.
+  return rows.map((r) => toEntry({ ...r, date: String(r.date).slice(0, 10), recorded_at: `${String(r.recorded_at).slice(0, 19)}Z` }));
 }
 
 /** The current status of each action: its entry with the latest evidence date (ties: the one recorded last). */

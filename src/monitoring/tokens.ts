@@ -42,10 +42,9 @@ export interface TokenInfo {
 }
 
 export async function listTokens(tx: ReadTx): Promise<TokenInfo[]> {
-  return tx.all<TokenInfo & Record<string, unknown>>(
-    `SELECT id, name, role, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-            strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') AS revoked_at FROM api_token ORDER BY id`,
-  );
+  const rows = await tx.all<TokenInfo & Record<string, unknown>>(`SELECT id, name, role, created_at, revoked_at FROM api_token ORDER BY id`);
+  const second = (v: unknown) => (v === null || v === undefined ? null : `${String(v).slice(0, 19)}Z`);
+  return rows.map((r) => ({ ...r, id: Number(r.id), created_at: second(r.created_at) ?? '', revoked_at: second(r.revoked_at) }));
 }
 
 /** The token's holder, or null for an unknown or revoked token. */

@@ -1,3 +1,4 @@
 export type { Param, ReadTx, Row, SessionTx, Store, WriteTx } from './store.js';
 export { DuckDbStore, type OpenOptions } from './duckdb-store.js';
-export { DIMENSION_COLUMNS, SCHEMA_VERSION, recordSeriesPeriods } from './schema.js';
+export { DIMENSION_COLUMNS, SCHEMA_VERSION, migrateServer, recordSeriesPeriods } from './schema.js';
+export { PostgresStore, toPositional, type PostgresOptions } from './postgres-store.js';

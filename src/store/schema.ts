@@ -7,6 +7,22 @@ export const SCHEMA_VERSION = 3;
 /** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
 export const DIMENSION_COLUMNS = ['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'] as const;
 
+/**
+ * Tables of the monitoring layer, in SQL that DuckDB and PostgreSQL both accept (the server store creates these too).
+ * Evidence is append-only: the code has no UPDATE or DELETE on it, and no route or command does.
+ */
+export const MONITORING_DDL = [
+  `CREATE SEQUENCE IF NOT EXISTS evidence_id_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS evidence (
+     id INTEGER PRIMARY KEY, action VARCHAR NOT NULL, status VARCHAR NOT NULL, date DATE NOT NULL, source VARCHAR NOT NULL,
+     note_es VARCHAR, note_en VARCHAR, author VARCHAR NOT NULL, submitted_by VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)`,
+  // Tokens are stored as SHA-256 of 256 random bits: a stolen table does not give a usable token.
+  `CREATE SEQUENCE IF NOT EXISTS api_token_id_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS api_token (
+     id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, token_sha256 VARCHAR NOT NULL UNIQUE,
+     created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)`,
+];
+
 const DDL = [
   `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS geo (
@@ -33,16 +49,7 @@ const DDL = [
   // The periods each series holds (native frequency; months per year give partial-period flags cheaply). A release only
   // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
   `CREATE TABLE IF NOT EXISTS series_period (series VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT NOT NULL, PRIMARY KEY (series, freq, year, month))`,
-  // Monitoring (schema 3). Evidence is append-only: the code has no UPDATE or DELETE on it, and no route or command does.
-  `CREATE SEQUENCE IF NOT EXISTS evidence_id_seq START 1`,
-  `CREATE TABLE IF NOT EXISTS evidence (
-     id INTEGER PRIMARY KEY, action VARCHAR NOT NULL, status VARCHAR NOT NULL, date DATE NOT NULL, source VARCHAR NOT NULL,
-     note_es VARCHAR, note_en VARCHAR, author VARCHAR NOT NULL, submitted_by VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)`,
-  // Tokens are stored as SHA-256 of 256 random bits: a stolen table does not give a usable token.
-  `CREATE SEQUENCE IF NOT EXISTS api_token_id_seq START 1`,
-  `CREATE TABLE IF NOT EXISTS api_token (
-     id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, token_sha256 VARCHAR NOT NULL UNIQUE,
-     created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)`,
+  ...MONITORING_DDL,
   // Assistance lines: the catalog's (origin 'catalog', re-seeded with it) and imported ones (origin 'import', with release).
   `CREATE TABLE IF NOT EXISTS assistance_line (id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, release_id INTEGER, doc JSON NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS boundary (
@@ -122,5 +129,16 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('catalog_fingerprint', ?)`, [fingerprint]);
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('framework_version', ?)`, [loadCatalog().framework.version]);
     }
+  });
+}
+
+/**
+ * The PostgreSQL server store's schema: the monitoring tables and `meta`. Statistics stay in the embedded DuckDB store
+ * (see docs/architecture.md); the case registry creates its own tables.
+ */
+export async function migrateServer(store: Store): Promise<void> {
+  await store.write(async (tx) => {
+    await tx.run(`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
+    for (const statement of MONITORING_DDL) await tx.run(statement);
   });
 }

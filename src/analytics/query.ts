@@ -3,11 +3,24 @@ import {
   RequestError, parsePeriodRange, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
-import type { ReadTx } from '../store/index.js';
+import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
+
+/** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
+export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const inList = (values: readonly string[]) => `(${values.map(lit).join(', ')})`;
+
+/** The sorted distinct release ids and flags of a group: DuckDB's list functions, or PostgreSQL's arrays. */
+function distinctSorted(dialect: Dialect, releaseId: string, flags: string): string {
+  if (dialect === 'duckdb') {
+    return `list_sort(list_distinct(list(${releaseId}))) AS releases, list_sort(list_distinct(flatten(list(${flags})))) AS flags`;
+  }
+  // Flag arrays differ in length, so they are joined to text and split again (array_agg of arrays needs equal lengths).
+  return `ARRAY(SELECT DISTINCT r FROM unnest(array_agg(${releaseId})) AS r ORDER BY 1) AS releases,
+          ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(string_agg(array_to_string(${flags}, ','), ','), ',')) AS f WHERE f <> '' ORDER BY 1) AS flags`;
+}
 
 /** Observations visible now, or as of a past instant (the releases imported by then, minus those superseded by then). */
 function visibleObservations(asOf: string | null): string {
@@ -80,10 +93,9 @@ async function aggregate(
              sum(o.value) AS value
       FROM ${visibleObservations(params.asOf)} o
       WHERE (${filters}) AND ${periodFilter}
-      GROUP BY ALL)
-    SELECT a.ancestor AS geo, any_value(g.name_es) AS name_es, any_value(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
-           s.dimension, sum(s.value) AS value, list_sort(list_distinct(list(s.release_id))) AS releases,
-           list_sort(list_distinct(flatten(list(s.flags)))) AS flags, min(s.freq) AS native_freq
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)
+    SELECT a.ancestor AS geo, min(g.name_es) AS name_es, min(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
+           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq
     FROM s JOIN geo_ancestor a ON a.geo = s.geo JOIN geo g ON g.code = a.ancestor
     WHERE ${rollUp}
     GROUP BY a.ancestor, s.period, s.dimension`);
@@ -96,7 +108,7 @@ async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string
     ? `SELECT series, year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY series, year`
     : `SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
        WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year`;
-  const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) GROUP BY year`);
+  const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) AS coverage GROUP BY year`);
   return new Map(rows.map((r) => [r.year, r.months]));
 }
 
@@ -185,8 +197,8 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
 
   const usedReleases = [...new Set(rows.flatMap((r) => r.release_ids))];
   const releaseRows = usedReleases.length === 0 ? [] : await tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
-    `SELECT id, source_id, file_name, sha256, strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ') AS imported_at FROM release WHERE id IN (${usedReleases.join(', ')}) ORDER BY id`,
-  );
+    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE id IN (${usedReleases.join(', ')}) ORDER BY id`,
+  ).then((rs) => rs.map((r) => ({ ...r, id: Number(r.id), imported_at: isoSecond(r.imported_at) })));
   const catalog = loadCatalog();
   const sources = indicator.sources.map((id) => {
     const source = catalog.sources.find((s) => s.id === id);

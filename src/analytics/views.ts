@@ -1,7 +1,7 @@
 import { loadCatalog } from '../catalog/index.js';
 import type { Indicator, Lang, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { queryIndicator, resolveIndicator } from './query.js';
+import { isoSecond, queryIndicator, resolveIndicator } from './query.js';
 
 export interface IndicatorDetail {
   readonly indicator: Indicator;
@@ -52,9 +52,9 @@ export interface ReleaseRow {
 export async function listReleases(tx: ReadTx, id?: number): Promise<ReleaseRow[]> {
   return tx.all<ReleaseRow & Record<string, unknown>>(`
     SELECT r.id, r.source_id, r.file_name, r.sha256, r.byte_size, r.row_count, r.observation_count,
-           strftime(r.imported_at, '%Y-%m-%dT%H:%M:%SZ') AS imported_at, r.adapter_version, r.encoding, r.period_from, r.period_to,
+           r.imported_at, r.adapter_version, r.encoding, r.period_from, r.period_to,
            (SELECT count(*) FROM observation o WHERE o.release_id = r.id AND o.superseded_by IS NULL) AS current_observations
-    FROM release r ${id === undefined ? '' : `WHERE r.id = ${Math.trunc(id)}`} ORDER BY r.id`);
+    FROM release r ${id === undefined ? '' : `WHERE r.id = ${Math.trunc(id)}`} ORDER BY r.id`).then((rows) => rows.map((r) => ({ ...r, imported_at: isoSecond(r.imported_at) })));
 }
 
 export async function releaseSummary(tx: ReadTx, id: number): Promise<unknown> {

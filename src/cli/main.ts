@@ -13,7 +13,7 @@ import { addEvidence, computeScorecard, createToken, listAssistance, listEvidenc
 import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
 import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
-import { DuckDbStore, type Store } from '../store/index.js';
+import { DuckDbStore, PostgresStore, isPostgresUrl, migrateServer, openStore, publishToPostgres, type Store } from '../store/index.js';
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
 
@@ -32,7 +32,7 @@ function choice<T extends string>(values: readonly T[]) {
 
 async function withStore<T>(program: Command, work: (store: Store) => Promise<T>): Promise<T> {
   const { store: location } = program.opts<GlobalOptions>();
-  const store = await DuckDbStore.open(location);
+  const store = await openStore(location);
   try {
     return await work(store);
   } finally {
@@ -76,6 +76,13 @@ function frameworkTree(nodes: readonly FrameworkNode[], lang: Lang): string {
   return lines.join('\n');
 }
 
+/** Imports read files with DuckDB, so they run on the embedded store; the server store receives them by `publish`. */
+function embeddedOnly(store: Store): void {
+  if (store.dialect !== 'duckdb') {
+    throw new RequestError('bad_request', 'imports run in the embedded DuckDB store, which reads the published files; import with --store <file.duckdb>, then `observa publish --to <postgres url>`');
+  }
+}
+
 function yearArg(text: string, option: string): number {
   if (!/^\d{4}$/.test(text)) throw new RequestError('bad_request', `${option} expects a year such as 2024, not "${text}"`);
   return Number(text);
@@ -92,6 +99,7 @@ export function buildProgram(): Command {
     .description('import every official file bundled in data/ (files already imported are skipped)')
     .action(() =>
       withStore(program, async (store) => {
+        embeddedOnly(store);
         const files = [...BUNDLED_FILES, ...BUNDLED_BOUNDARIES];
         const progress = fileProgress(files.length);
         let current = '';
@@ -113,6 +121,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action((source: string, files: string[], opts: { dryRun?: boolean; format: string }) =>
       withStore(program, async (store) => {
+        embeddedOnly(store);
         if (source.startsWith('boundaries:')) {
           const layer = BOUNDARY_LAYERS[source.slice('boundaries:'.length) as keyof typeof BOUNDARY_LAYERS];
           if (!layer) throw new RequestError('bad_request', `unknown map layer "${source}"; known: ${Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`).join(', ')}`);
@@ -218,6 +227,26 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('publish')
+    .description('copy the statistics of the embedded store (--store) to a PostgreSQL server store, in one transaction')
+    .requiredOption('--to <url>', 'postgres://user@host:5432/db[?schema=name]')
+    .action((opts: { to: string }) =>
+      withStore(program, async (source) => {
+        if (!(source instanceof DuckDbStore)) throw new RequestError('bad_request', '--store must be the embedded DuckDB file that holds the imports');
+        if (!isPostgresUrl(opts.to)) throw new RequestError('bad_request', `--to expects a postgres:// URL, not "${opts.to}"`);
+        const target = await PostgresStore.open(opts.to, { migrate: migrateServer });
+        try {
+          const bar = fileProgress(11);
+          const summary = await publishToPostgres(source, target, (name, i) => bar.update(i, name));
+          bar.stop();
+          console.log(`published to ${summary.target} in ${summary.seconds.toFixed(1)} s: ${summary.tables.map((t) => `${t.name} ${t.rows}`).join(', ')}`);
+        } finally {
+          await target.close();
+        }
+      }),
+    );
+
+  program
     .command('scorecard')
     .description('for every Framework node: linked indicators, baseline, target, fresh data, progress class, evidence, risks; and the monitoring gaps')
     .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
@@ -319,6 +348,7 @@ export function buildProgram(): Command {
     .option('--dry-run', 'check the file and report, write nothing')
     .action((file: string, opts: { dryRun?: boolean }) =>
       withStore(program, async (store) => {
+        embeddedOnly(store);
         const s = await importAssistance(store, file, { dryRun: opts.dryRun === true });
         const status = { new: `committed as release ${s.releaseId}`, unchanged: `already imported as release ${s.releaseId}`, 'dry-run': 'dry run: nothing written' }[s.status];
         console.log(`${s.file} (ForeignAssistance.gov): ${status}\n  sha256 ${s.sha256}  ${s.rows} rows, ${s.mexicoRows} for Mexico → ${s.lines} lines; fiscal years ${s.fiscalYears.join(', ') || '—'}`);
@@ -365,9 +395,9 @@ export function buildProgram(): Command {
 
   const serveAction = (loadFirst: boolean) => async (opts: { port: string; host: string }) => {
     const { store: location } = program.opts<GlobalOptions>();
-    const isNew = !existsSync(location);
-    const store = await DuckDbStore.open(location);
-    if (loadFirst && isNew) {
+    const isNew = !isPostgresUrl(location) && !existsSync(location);
+    const store = await openStore(location);
+    if (loadFirst && isNew && !isPostgresUrl(location)) {
       console.error(`No store at ${location}: loading the bundled official data…`);
       const progress = fileProgress(BUNDLED_FILES.length + BUNDLED_BOUNDARIES.length);
       const summary = await loadBundled(store, { onFile: (i, _n, f) => progress.update(i, f) });

@@ -157,7 +157,9 @@ const emptyProgress = (): Record<ProgressClass, number> => ({ 'on-track': 0, 'so
 
 async function lastPeriods(tx: ReadTx): Promise<Map<string, { year: number; month: number }>> {
   const rows = await tx.all<{ series: string; year: number; month: number }>(
-    `SELECT series, arg_max(year, year::INT * 100 + month) AS year, arg_max(month, year::INT * 100 + month) AS month FROM series_period GROUP BY series`,
+    `SELECT series, year, month FROM (
+       SELECT series, year, month, row_number() OVER (PARTITION BY series ORDER BY year DESC, month DESC) AS latest FROM series_period
+     ) AS ranked WHERE latest = 1`,
   );
   return new Map(rows.map((r) => [r.series, { year: Number(r.year), month: Number(r.month) }]));
 }

@@ -27,6 +27,7 @@ async function all<T extends Row>(conn: DuckDBConnection, sql: string, params: r
 
 function txOn(conn: DuckDBConnection): WriteTx {
   return {
+    dialect: 'duckdb',
     all: (sql, params) => all(conn, sql, params),
     run: async (sql, params = []) => {
       await conn.run(sql, params.length > 0 ? toValues(params) : undefined);
@@ -58,6 +59,7 @@ export class DuckDbStore implements Store {
   /** Set while a write transaction runs; reads wait for it. */
   private writing: Promise<void> | null = null;
   generation = 0;
+  readonly dialect = 'duckdb' as const;
 
   private constructor(
     readonly location: string,

@@ -39,6 +39,7 @@ const values = (params: readonly Param[]) => params.map((p) => (Array.isArray(p)
 
 function txOn(client: pg.PoolClient): WriteTx {
   return {
+    dialect: 'postgres',
     all: async <T extends Row>(sql: string, params: readonly Param[] = []) => (await client.query(toPositional(sql), values(params))).rows as T[],
     run: async (sql: string, params: readonly Param[] = []) => {
       await client.query(toPositional(sql), values(params));
@@ -70,6 +71,7 @@ export class PostgresStore implements Store {
   private readonly mutex = new Mutex();
   private closed = false;
   generation = 0;
+  readonly dialect = 'postgres' as const;
 
   private constructor(readonly location: string, private readonly pool: pg.Pool) {}
 
@@ -122,6 +124,27 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       try {
         return await work({ ...txOn(client), transaction: (inner) => this.inTransaction(client, inner) });
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  /** One transaction on one client, for PostgreSQL-only work such as COPY (publishing statistics). Serialised with writes. */
+  clientTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.mutex.lock(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await work(client);
+          await client.query('COMMIT');
+          this.generation++;
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
       } finally {
         client.release();
       }

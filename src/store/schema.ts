@@ -23,7 +23,8 @@ export const MONITORING_DDL = [
      created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)`,
 ];
 
-const DDL = [
+/** The statistics tables: DuckDB's definitions; `postgresDdl` translates the few types that differ. */
+export const DDL = [
   `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS geo (
      code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, country VARCHAR NOT NULL, parent VARCHAR,
@@ -133,12 +134,34 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
 }
 
 /**
- * The PostgreSQL server store's schema: the monitoring tables and `meta`. Statistics stay in the embedded DuckDB store
- * (see docs/architecture.md); the case registry creates its own tables.
+ * The PostgreSQL server store's schema: the same tables as the embedded store. Statistics arrive by `observa publish`
+ * (imports run in DuckDB, which reads the published files); the case registry creates its own tables.
  */
 export async function migrateServer(store: Store): Promise<void> {
   await store.write(async (tx) => {
-    await tx.run(`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
-    for (const statement of MONITORING_DDL) await tx.run(statement);
+    for (const statement of DDL) await tx.run(postgresDdl(statement));
+    for (const statement of POSTGRES_INDEXES) await tx.run(statement);
   });
 }
+
+/** DuckDB's DDL in PostgreSQL's words: lists become arrays, DOUBLE and TINYINT their PostgreSQL names. */
+export function postgresDdl(statement: string): string {
+  return statement
+    .replaceAll('VARCHAR[] NOT NULL DEFAULT []', "TEXT[] NOT NULL DEFAULT '{}'")
+    .replaceAll('DOUBLE NOT NULL', 'DOUBLE PRECISION NOT NULL')
+    .replaceAll('TINYINT', 'SMALLINT');
+}
+
+/** Tables `observa publish` copies from the embedded store to the server store, in dependency order. */
+export const PUBLISHED_TABLES = [
+  'geo', 'geo_ancestor', 'catalog_source', 'catalog_indicator', 'framework_node', 'framework_event', 'release', 'observation',
+  'series_period', 'boundary', 'assistance_line',
+] as const;
+
+/** Indexes the server store needs for the indicator queries (DuckDB scans; PostgreSQL wants an index). */
+export const POSTGRES_INDEXES = [
+  `CREATE INDEX IF NOT EXISTS observation_series_year ON observation (series, year, freq) WHERE superseded_by IS NULL`,
+  `CREATE INDEX IF NOT EXISTS observation_release ON observation (release_id)`,
+  `CREATE INDEX IF NOT EXISTS geo_ancestor_ancestor ON geo_ancestor (ancestor, geo)`,
+  `CREATE INDEX IF NOT EXISTS boundary_layer ON boundary (layer)`,
+];

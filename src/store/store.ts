@@ -2,8 +2,12 @@
 export type Row = Record<string, unknown>;
 export type Param = string | number | boolean | null | readonly string[];
 
+/** The SQL dialect behind a store: the few statements that differ are written for each (see docs/architecture.md). */
+export type Dialect = 'duckdb' | 'postgres';
+
 /** What every read needs; read-only work is typed so it cannot write. */
 export interface ReadTx {
+  readonly dialect: Dialect;
   all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
 }
 

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/index.js';
+import type { QueryParams } from '../domain/index.js';
+import { loadBundled } from '../ingest/index.js';
+import { computeScorecard, reportedFigures } from '../monitoring/index.js';
+import { publishToPostgres } from '../store/index.js';
+import { tempPgStore, type TempPgStore } from '../test-support/pg-store.js';
+import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { dataVersion, listReleases, queryIndicator } from './index.js';
+
+// The same indicator suite on both stores: the embedded DuckDB file, and PostgreSQL after `observa publish`.
+let duck: TempStore;
+let pgs: TempPgStore;
+beforeAll(async () => {
+  duck = await tempStore();
+  await loadBundled(duck.store);
+  pgs = await tempPgStore();
+  await publishToPostgres(duck.store, pgs.store);
+}, 240_000);
+afterAll(async () => {
+  await pgs?.cleanup();
+  await duck?.cleanup();
+});
+
+const base: QueryParams = { indicator: 'mx.homicide.victims', geo: ['00'], from: null, to: null, freq: 'year', by: null, lang: 'es', asOf: null };
+const QUERIES: QueryParams[] = [
+  base,
+  { ...base, geo: ['level:state'], from: '2024', to: '2024', lang: 'en' },
+  { ...base, indicator: 'mx.homicide.rate', geo: ['00', '09', '25'], from: '2019', to: '2025' },
+  { ...base, freq: 'month', geo: ['09'], from: '2024-01', to: '2025-06', by: 'sex' },
+  { ...base, indicator: 'mx.disappeared.persons', geo: ['children:14'], from: '2024', to: '2024' },
+  { ...base, indicator: 'mx.homicide.firearm_share', geo: ['00'], from: '2015', to: '2025' },
+  { ...base, indicator: 'us.overdose.deaths', geo: ['US'], freq: 'month', from: '2021-01', to: '2021-12', by: 'estimate' },
+  { ...base, indicator: 'mx.population', geo: ['level:municipality'], from: '2020', to: '2020' },
+];
+
+describe('PostgreSQL server store after publish', () => {
+  it('holds every published table row for row', async () => {
+    for (const table of ['observation', 'geo', 'geo_ancestor', 'release', 'series_period', 'boundary', 'assistance_line']) {
+      const [a] = await duck.store.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+      const [b] = await pgs.store.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+      expect(b?.n, table).toBe(a?.n);
+    }
+    const sum = `SELECT sum(value) AS v, count(*) FILTER (WHERE cardinality(flags) > 0) AS flagged FROM observation WHERE superseded_by IS NULL`;
+    const [a] = await duck.store.all(sum.replace('cardinality(flags)', 'len(flags)'));
+    const [b] = await pgs.store.all(sum);
+    expect(b).toEqual(a);
+  });
+
+  it('answers every indicator query with the same numbers, flags and releases as DuckDB', async () => {
+    for (const q of QUERIES) {
+      const [a, b] = [await queryIndicator(duck.store, q), await queryIndicator(pgs.store, q)];
+      expect(b, JSON.stringify(q)).toEqual(a);
+      expect(a.rows.length, JSON.stringify(q)).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the same releases, scorecard and reported figures', async () => {
+    expect(await listReleases(pgs.store)).toEqual(await listReleases(duck.store));
+    const asOf = new Date(Date.UTC(2026, 10, 29));
+    expect(await computeScorecard(pgs.store, { lang: 'en', asOf })).toEqual(await computeScorecard(duck.store, { lang: 'en', asOf }));
+    expect(await reportedFigures(pgs.store, 'es')).toEqual(await reportedFigures(duck.store, 'es'));
+    expect(await dataVersion(pgs.store)).toBe(await dataVersion(duck.store));
+  });
+
+  it('serves the API and the observatory from PostgreSQL', async () => {
+    const app = createApp(pgs.store);
+    for (const path of ['/api/v1/indicators/mx.homicide.rate/data?geo=level:state&period=2024', '/es/', '/en/indicators/mx.homicide.rate/', '/es/scorecard/',
+      '/api/v1/boundaries/states', '/api/v1/releases', '/en/states/25/', '/data/es/mx.homicide.rate/year.json']) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+    }
+    const fromPg = await (await app.request('/api/v1/indicators/mx.homicide.victims/data.csv?geo=00&period=2015..2024')).text();
+    const fromDuck = await (await createApp(duck.store).request('/api/v1/indicators/mx.homicide.victims/data.csv?geo=00&period=2015..2024')).text();
+    expect(fromPg).toBe(fromDuck);
+  });
+
+  it('publishing again replaces the statistics in one transaction and keeps the server\'s own evidence', async () => {
+    await pgs.store.write((tx) => tx.run(`INSERT INTO evidence VALUES (999, '2.2.a.1', 'limited', '2024-01-01', 'https://example.org', 'nota', NULL, 'A', 'cli', now())`));
+    const summary = await publishToPostgres(duck.store, pgs.store);
+    expect(summary.tables.find((t) => t.name === 'observation')?.rows).toBeGreaterThan(1_000_000);
+    expect(await pgs.store.all(`SELECT count(*) AS n FROM evidence`)).toEqual([{ n: 1 }]);
+    expect(await pgs.store.all(`SELECT count(*) AS n FROM release`)).toEqual(await duck.store.all(`SELECT count(*) AS n FROM release`));
+  });
+});

@@ -11,6 +11,8 @@ import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
 import { registerSite, type Responder } from '../site/index.js';
 import { registerMonitoring } from './monitoring-routes.js';
+import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
+import { loadMasterKey } from '../registry/index.js';
 
 type Format = 'json' | 'csv';
 
@@ -29,7 +31,38 @@ const LangQuery = z.object({ lang: Lang.default('es') });
 
 export interface ApiOptions {
   readonly cache?: ResponseCache;
+  /** The case registry; without it (no master key configured) its routes answer 401 or 503 and hold nothing. */
+  readonly registry?: RegistryRouteOptions;
 }
+
+/** Registry options from the environment: OBSERVA_MASTER_KEY (required), OBSERVA_INTAKE_ORG and the consent recipients. */
+export function registryOptionsFromEnv(env: Record<string, string | undefined> = process.env): RegistryRouteOptions | { disabled: string } {
+  let masterKey: Buffer;
+  try {
+    masterKey = loadMasterKey(env);
+  } catch (error) {
+    return { disabled: (error as Error).message };
+  }
+  const recipients = {
+    ...(env['OBSERVA_INTAKE_SEARCH_COMMISSION_ORG'] ? { search_commission: env['OBSERVA_INTAKE_SEARCH_COMMISSION_ORG'] } : {}),
+    ...(env['OBSERVA_INTAKE_PROSECUTORS_ORG'] ? { prosecutors: env['OBSERVA_INTAKE_PROSECUTORS_ORG'] } : {}),
+  };
+  return { masterKey, ...(env['OBSERVA_INTAKE_ORG'] ? { intakeOrganisationId: env['OBSERVA_INTAKE_ORG'] } : {}), intakeRecipientOrganisations: recipients };
+}
+
+/** Without a master key nothing personal can be stored or read: case routes still demand credentials first. */
+function registerRegistryDisabled(app: Hono, reason: string): void {
+  const unavailable = () => {
+    throw new RequestError('unavailable', `the case registry is not configured on this server (${reason})`);
+  };
+  app.all('/api/v1/cases', (c) => (c.req.header('authorization') ? unavailable() : unauthorized()));
+  app.all('/api/v1/cases/*', (c) => (c.req.path === '/api/v1/cases/funnel' || c.req.header('authorization') ? unavailable() : unauthorized()));
+  app.all('/api/v1/intake/*', unavailable);
+  app.all('/api/v1/auth/*', unavailable);
+}
+const unauthorized = (): never => {
+  throw new RequestError('unauthorized', 'sign in first: POST /api/v1/auth/login, then send "Authorization: Bearer <token>"');
+};
 
 export function createApp(store: Store, options: ApiOptions = {}): Hono {
   const app = new Hono({ strict: false });
@@ -78,7 +111,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       openapi: '/api/v1/openapi.json',
       endpoints: ['/api/v1/indicators', '/api/v1/indicators/{code}', '/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/framework/{id}',
         '/api/v1/geo', '/api/v1/boundaries/{layer}', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}', '/api/v1/scorecard',
-        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events'],
+        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events',
+        '/api/v1/auth/login', '/api/v1/cases', '/api/v1/cases/funnel', '/api/v1/intake/migrant-kidnapping', '/api/v1/intake/{receipt}'],
     }),
   );
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
@@ -166,6 +200,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     }),
   );
   registerMonitoring(app, store, respondData);
+  if (options.registry) registerRegistry(app, store, options.registry);
+  else registerRegistryDisabled(app, 'set OBSERVA_MASTER_KEY to the base64 of 32 random bytes and restart');
   registerSite(app, store, respond);
   return app;
 }

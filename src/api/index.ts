@@ -1,4 +1,4 @@
-export { createApp, type ApiOptions } from './app.js';
+export { createApp, registryOptionsFromEnv, type ApiOptions } from './app.js';
 export { ResponseCache } from './cache.js';
 export { startServer, type RunningServer } from './server.js';
 export { errorResponse } from './errors.js';

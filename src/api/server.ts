@@ -11,8 +11,9 @@ export function startServer(store: Store, port: number, hostname = '127.0.0.1', 
   const app = createApp(store, options);
   // Requests being answered when the server stops finish before close() resolves (and before the store closes).
   const answering = new Set<Promise<Response>>();
-  const fetch = (request: Request) => {
-    const response = Promise.resolve(app.fetch(request));
+  // The node-server bindings (the socket, for the client's address) travel with the request.
+  const fetch = (request: Request, env: unknown) => {
+    const response = Promise.resolve(app.fetch(request, env));
     answering.add(response);
     const done = () => answering.delete(response);
     response.then(done, done);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { indicatorDetail, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
-import { createApp, startServer } from '../api/index.js';
+import { createApp, registryOptionsFromEnv, startServer } from '../api/index.js';
 import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
@@ -16,6 +16,7 @@ import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBou
 import { DuckDbStore, PostgresStore, isPostgresUrl, migrateServer, openStore, publishToPostgres, type Store } from '../store/index.js';
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
+import { registerRegistryCommands } from './registry-commands.js';
 
 const DEFAULT_STORE = './observa.duckdb';
 
@@ -393,6 +394,8 @@ export function buildProgram(): Command {
       }),
     );
 
+  registerRegistryCommands(program, (work) => withStore(program, work));
+
   const serveAction = (loadFirst: boolean) => async (opts: { port: string; host: string }) => {
     const { store: location } = program.opts<GlobalOptions>();
     const isNew = !isPostgresUrl(location) && !existsSync(location);
@@ -404,7 +407,9 @@ export function buildProgram(): Command {
       progress.stop();
       printBundled(summary);
     }
-    const server = await startServer(store, Number(opts.port), opts.host);
+    const registry = registryOptionsFromEnv();
+    if ('disabled' in registry) console.error(`observa: the case registry is off: ${registry.disabled}`);
+    const server = await startServer(store, Number(opts.port), opts.host, 'disabled' in registry ? {} : { registry });
     console.log(`Observa is serving ${location} on ${server.url}  (API: ${server.url}/api/v1)`);
     const stop = async () => {
       await server.close();

@@ -1,0 +1,233 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { RequestError } from '../domain/index.js';
+import {
+  ForbiddenError,
+  addPerson,
+  appendCaseVersion,
+  appendEvent,
+  assignCase,
+  caseHistory,
+  createCase,
+  exportRedacted,
+  funnelAggregates,
+  getCase,
+  intakeStatus,
+  listCases,
+  login,
+  principalFromToken,
+  readPerson,
+  searchCases,
+  submitIntake,
+} from '../registry/index.js';
+import type { Principal, RegistryContext } from '../registry/index.js';
+import type { Store } from '../store/index.js';
+
+/*
+ * The case registry over HTTP. Every case route needs a session bearer token (401 without one) and answers 403
+ * when the access policy says no; the policy itself lives in the registry layer, not here. Responses are never
+ * cached and carry strict security headers.
+ */
+
+export interface RegistryRouteOptions extends Omit<RegistryContext, 'store'> {
+  /** Sign-in attempts allowed per client address and email per minute (default 10). */
+  readonly loginAttemptsPerMinute?: number;
+  /** Intake form submissions allowed per client address per hour (default 30). */
+  readonly intakeSubmissionsPerHour?: number;
+  /** The client's address, for rate limits (default: the socket's remote address under @hono/node-server). */
+  readonly clientIp?: (c: Context) => string;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'none'",
+};
+
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+};
+
+/** Fixed-window counter in memory (one process). */
+class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Seconds to wait when `key` is over its limit, else null (and the attempt is counted). */
+  hit(key: string, now: number): number | null {
+    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= this.windowMs) {
+      this.windows.set(key, { start: now, count: 1 });
+      return null;
+    }
+    if (window.count >= this.limit) return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
+    window.count++;
+    return null;
+  }
+}
+
+function defaultClientIp(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+const tooMany = (c: Context, retryAfter: number, what: string) =>
+  c.json({ error: { code: 'rate_limited', message: `too many ${what}; try again in ${retryAfter} s`, details: { retryAfterSeconds: retryAfter } } }, 429, {
+    'Retry-After': String(retryAfter),
+  });
+
+const forbidden = (c: Context, message: string) => c.json({ error: { code: 'forbidden', message, details: {} } }, 403);
+
+type Handler = (c: Context) => Promise<Response>;
+
+/** Policy refusals become 403; everything else goes to the app's error handler. */
+const guarded =
+  (handler: Handler): Handler =>
+  async (c) => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      if (error instanceof ForbiddenError) return forbidden(c, error.message);
+      throw error;
+    }
+  };
+
+async function jsonBody(c: Context, shape: string): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new RequestError('bad_request', `the body must be a JSON object: ${shape}`);
+  }
+}
+
+const LoginBody = z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
+const AssignmentBody = z.strictObject({ userId: z.string().trim().min(1).max(100) });
+const SearchQuery = z.object({ q: z.string().trim().min(1, 'give a search text in ?q=').max(200) });
+const BreakGlassQuery = z.object({ break_glass: z.string().trim().min(3, 'break_glass needs a stated reason').max(500).optional() });
+
+function idParam(c: Context, name: string): number {
+  const raw = c.req.param(name) ?? '';
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new RequestError('bad_request', `${name} must be a positive whole number`, { [name]: raw });
+  return id;
+}
+
+export function registerRegistry(app: Hono, store: Store, options: RegistryRouteOptions): void {
+  const { loginAttemptsPerMinute = 10, intakeSubmissionsPerHour = 30, clientIp = defaultClientIp, ...rest } = options;
+  const ctx: RegistryContext = { ...rest, store };
+  const now = () => (ctx.now ? ctx.now() : new Date()).getTime();
+  const loginLimiter = new RateLimiter(loginAttemptsPerMinute, 60_000);
+  const intakeLimiter = new RateLimiter(intakeSubmissionsPerHour, 3_600_000);
+
+  for (const path of ['/api/v1/auth/*', '/api/v1/intake/*', '/api/v1/intake', '/api/v1/cases', '/api/v1/cases/*']) app.use(path, securityHeaders);
+
+  /** The signed-in principal; 401 without a valid session token. */
+  async function principal(c: Context, breakGlassReason?: string): Promise<Principal> {
+    const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+    if (!m) throw new RequestError('unauthorized', 'sign in first: POST /api/v1/auth/login, then send "Authorization: Bearer <token>"');
+    const found = await principalFromToken(ctx, m[1] as string, breakGlassReason);
+    if (!found) throw new RequestError('unauthorized', 'the session is unknown, expired or revoked: sign in again');
+    return found;
+  }
+
+  app.post('/api/v1/auth/login', async (c) => {
+    const body = LoginBody.parse(await jsonBody(c, '{email, password}'));
+    const wait = loginLimiter.hit(`${clientIp(c)}|${body.email.toLowerCase()}`, now());
+    if (wait !== null) return tooMany(c, wait, 'sign-in attempts');
+    const result = await login(ctx, body.email, body.password);
+    // One answer for a wrong password, an unknown email and a locked account: nothing to learn about who has one.
+    if (!result.ok) throw new RequestError('unauthorized', 'wrong email or password, or the account is locked for a while after repeated failures');
+    return c.json({ token: result.token, expiresAt: result.expiresAt });
+  });
+
+  app.post('/api/v1/intake/migrant-kidnapping', async (c) => {
+    if (!ctx.intakeOrganisationId) throw new RequestError('not_found', 'the intake form is not open on this server');
+    const wait = intakeLimiter.hit(clientIp(c), now());
+    if (wait !== null) return tooMany(c, wait, 'reports from this address');
+    const { receipt } = await submitIntake(ctx, await jsonBody(c, '{victim, reporter, last_seen, ransom_demanded, consent}'));
+    return c.json({ receipt }, 201);
+  });
+  app.get('/api/v1/intake/:receipt', async (c) => c.json(await intakeStatus(ctx, c.req.param('receipt'))));
+
+  // Fixed paths before /:id.
+  app.get('/api/v1/cases/funnel', async (c) => c.json(await funnelAggregates(ctx)));
+  app.get(
+    '/api/v1/cases/export.csv',
+    guarded(async (c) => {
+      const csv = await exportRedacted(ctx, await principal(c));
+      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="cases-redacted.csv"' });
+    }),
+  );
+  app.get(
+    '/api/v1/cases/search',
+    guarded(async (c) => {
+      const who = await principal(c);
+      const { q } = SearchQuery.parse(c.req.query());
+      return c.json({ cases: await searchCases(ctx, who, q) });
+    }),
+  );
+  app.get('/api/v1/cases', guarded(async (c) => c.json({ cases: await listCases(ctx, await principal(c)) })));
+  app.post(
+    '/api/v1/cases',
+    guarded(async (c) => {
+      const who = await principal(c);
+      const created = await createCase(ctx, who, await jsonBody(c, 'the case fields with visibility and sharedWithOrganisations'));
+      return c.json(created, 201, { Location: `/api/v1/cases/${created.id}` });
+    }),
+  );
+  app.get('/api/v1/cases/:id', guarded(async (c) => c.json(await getCase(ctx, await principal(c), idParam(c, 'id')))));
+  app.get('/api/v1/cases/:id/history', guarded(async (c) => c.json(await caseHistory(ctx, await principal(c), idParam(c, 'id')))));
+  app.post(
+    '/api/v1/cases/:id/versions',
+    guarded(async (c) => {
+      const who = await principal(c);
+      return c.json(await appendCaseVersion(ctx, who, idParam(c, 'id'), await jsonBody(c, 'the whole case, corrected')), 201);
+    }),
+  );
+  app.post(
+    '/api/v1/cases/:id/persons',
+    guarded(async (c) => {
+      const who = await principal(c);
+      return c.json(await addPerson(ctx, who, idParam(c, 'id'), await jsonBody(c, 'a person')), 201);
+    }),
+  );
+  app.get(
+    '/api/v1/cases/:id/persons/:pid',
+    guarded(async (c) => {
+      const { break_glass } = BreakGlassQuery.parse(c.req.query());
+      const who = await principal(c, break_glass);
+      return c.json(await readPerson(ctx, who, idParam(c, 'id'), idParam(c, 'pid')));
+    }),
+  );
+  app.post(
+    '/api/v1/cases/:id/events',
+    guarded(async (c) => {
+      const who = await principal(c);
+      return c.json(await appendEvent(ctx, who, idParam(c, 'id'), await jsonBody(c, 'an event')), 201);
+    }),
+  );
+  app.post(
+    '/api/v1/cases/:id/assignments',
+    guarded(async (c) => {
+      const who = await principal(c);
+      const { userId } = AssignmentBody.parse(await jsonBody(c, '{userId}'));
+      return c.json(await assignCase(ctx, who, idParam(c, 'id'), userId), 201);
+    }),
+  );
+
+  const appendOnly = () => {
+    throw new RequestError('method_not_allowed', 'cases are append-only: POST a new version to correct one; nothing is edited or deleted in place');
+  };
+  for (const path of ['/api/v1/cases/:id', '/api/v1/cases/:id/persons/:pid']) {
+    app.put(path, appendOnly);
+    app.patch(path, appendOnly);
+    app.delete(path, appendOnly);
+  }
+}

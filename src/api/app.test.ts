@@ -117,6 +117,27 @@ describe('HTTP API over a real server and store', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['QueryResult', 'Error', 'Framework']));
   });
 
+  it('sends security headers on every response, pages and data alike', async () => {
+    for (const path of ['/es/', '/api/v1/indicators', '/data/es/mx.homicide.rate/year.json', '/api/v1/nothing-here', '/assets/site.css']) {
+      const res = await get(path);
+      expect(res.headers.get('content-security-policy'), path).toContain("default-src 'self'");
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('x-powered-by'), path).toBeNull();
+    }
+  });
+
+  it('without a master key the case registry holds nothing: cases need credentials first, intake is unavailable', async () => {
+    const cases = await get('/api/v1/cases');
+    expect(cases.status).toBe(401);
+    const detail = await get('/api/v1/cases/1');
+    expect(detail.status).toBe(401);
+    const intake = await fetch(`${server.url}/api/v1/intake/migrant-kidnapping`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(intake.status).toBe(503);
+    expect(((await intake.json()) as { error: { message: string } }).error.message).toMatch(/OBSERVA_MASTER_KEY/);
+  });
+
   it('the entry page follows the browser language', async () => {
     expect(await (await get('/', { 'accept-language': 'en-US,en;q=0.9' })).text()).toContain('lang="en"');
     expect(await (await get('/', { 'accept-language': 'es-MX' })).text()).toContain('lang="es"');

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { Hono, type Context } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
@@ -66,6 +67,18 @@ const unauthorized = (): never => {
 
 export function createApp(store: Store, options: ApiOptions = {}): Hono {
   const app = new Hono({ strict: false });
+  // Security headers on every response. Pages load their own script and styles only; Plot sets inline style attributes
+  // on SVG, and the PNG download draws through data:/blob: URLs. Public data stays readable from other origins.
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'blob:'],
+      connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+    },
+    crossOriginResourcePolicy: 'cross-origin',
+    xFrameOptions: 'DENY',
+    referrerPolicy: 'strict-origin-when-cross-origin',
+    strictTransportSecurity: false,
+  }));
   const cache = options.cache ?? new ResponseCache();
 
   const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', html: 'text/html; charset=utf-8' } as const;

@@ -177,13 +177,16 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
       d?.releases.forEach((r) => releases.add(r));
       value = den === null || den === 0 ? null : round((n.value / den) * indicator.factor, indicator.decimals + 2);
     }
+    // A value that includes a suppressed cell (registry counts of 1–4) is not published: it would be a wrong number
+    // (missing the hidden cases) or, by difference, reveal them.
+    const hidden = flags.has('suppressed');
     return {
       geo: n.geo,
       geo_name: params.lang === 'es' ? n.name_es : n.name_en,
       period: n.period,
-      value,
-      numerator: n.value,
-      denominator: den,
+      value: hidden ? null : value,
+      numerator: hidden ? null : n.value,
+      denominator: hidden ? null : den,
       flags: [...flags].sort(),
       release_ids: [...releases].sort((a, b) => a - b),
       ...(params.by ? { dimension: n.dimension ?? '' } : {}),

@@ -17,6 +17,7 @@ import { DuckDbStore, PostgresStore, isPostgresUrl, migrateServer, openStore, pu
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
 import { registerRegistryCommands } from './registry-commands.js';
+import { publishFunnel } from '../registry/index.js';
 
 const DEFAULT_STORE = './observa.duckdb';
 
@@ -395,6 +396,17 @@ export function buildProgram(): Command {
     );
 
   registerRegistryCommands(program, (work) => withStore(program, work));
+  program
+    .command('publish-funnel')
+    .description('write the case registry\'s public funnel (counts 1–4 suppressed) as a release, for the cases.* indicators')
+    .action(() =>
+      withStore(program, async (store) => {
+        const registry = registryOptionsFromEnv();
+        if ('disabled' in registry) throw new RequestError('bad_request', registry.disabled);
+        const result = await publishFunnel({ ...registry, store });
+        console.log(`funnel ${result.status === 'new' ? `published as release ${result.releaseId}` : `unchanged (release ${result.releaseId})`}: ${result.cells} cells, ${result.suppressed} suppressed`);
+      }),
+    );
 
   const serveAction = (loadFirst: boolean) => async (opts: { port: string; host: string }) => {
     const { store: location } = program.opts<GlobalOptions>();
@@ -409,6 +421,8 @@ export function buildProgram(): Command {
     }
     const registry = registryOptionsFromEnv();
     if ('disabled' in registry) console.error(`observa: the case registry is off: ${registry.disabled}`);
+    // The cases.* indicators follow the registry: its public funnel is republished (a no-op when unchanged) at start.
+    if (!('disabled' in registry)) await publishFunnel({ ...registry, store });
     const server = await startServer(store, Number(opts.port), opts.host, 'disabled' in registry ? {} : { registry });
     console.log(`Observa is serving ${location} on ${server.url}  (API: ${server.url}/api/v1)`);
     const stop = async () => {

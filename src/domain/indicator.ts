@@ -4,7 +4,8 @@ import { QueryFreq } from './period.js';
 import { NodeId } from './framework.js';
 import { Text } from './text.js';
 
-export const IndicatorCode = z.string().regex(/^(mx|us)\.[a-z_]+(\.[a-z_]+)*$/, 'expected a code like mx.homicide.rate').brand<'IndicatorCode'>();
+/** `mx.*` and `us.*` come from official statistics; `cases.*` from Observa's case registry (public, suppressed aggregates). */
+export const IndicatorCode = z.string().regex(/^(mx|us|cases)\.[a-z_]+(\.[a-z_]+)*$/, 'expected a code like mx.homicide.rate').brand<'IndicatorCode'>();
 export type IndicatorCode = z.infer<typeof IndicatorCode>;
 
 /** Dimensions an observation may carry besides series, geo and period. */

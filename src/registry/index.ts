@@ -73,3 +73,4 @@ export type {
   RegistryContext,
   User,
 } from './repository.js';
+export { ENTERED, FUNNEL_SERIES, REGISTRY_SOURCE, publishFunnel, type FunnelPublication } from './indicators.js';

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { Store, WriteTx } from './store.js';
 
@@ -72,9 +74,19 @@ async function seedGeography(tx: WriteTx): Promise<void> {
   await tx.run(`INSERT INTO geo VALUES ('99', 'state', 'MX', '00', 'Entidad no especificada', 'State not specified', 'Entidad no especificada', NULL, NULL, true)`);
   // INEGI's catalogue of municipalities (official names), plus the codes registries use for "no municipality" / "unknown".
   const municipalities = bundledDataPath('geo/cve_nom_municipios.csv');
-  await tx.run(`INSERT INTO geo
-    SELECT cve_geo, 'municipality', 'MX', cve_ent, nombre_municipio, nombre_municipio, nombre_municipio, NULL, NULL, false
-    FROM read_csv('${municipalities.replaceAll("'", "''")}', header=true, all_varchar=true, delim=',', quote='"')`);
+  if (tx.dialect === 'duckdb') {
+    await tx.run(`INSERT INTO geo
+      SELECT cve_geo, 'municipality', 'MX', cve_ent, nombre_municipio, nombre_municipio, nombre_municipio, NULL, NULL, false
+      FROM read_csv('${municipalities.replaceAll("'", "''")}', header=true, all_varchar=true, delim=',', quote='"')`);
+  } else {
+    // PostgreSQL cannot read the file from the server's disk: parse it here and insert in batches.
+    const rows = parse(readFileSync(municipalities, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    for (let i = 0; i < rows.length; i += 500) {
+      const batch = rows.slice(i, i + 500);
+      await tx.run(`INSERT INTO geo VALUES ${batch.map(() => `(?, 'municipality', 'MX', ?, ?, ?, ?, NULL, NULL, false)`).join(', ')}`,
+        batch.flatMap((r) => [r['cve_geo'] ?? '', r['cve_ent'] ?? '', r['nombre_municipio'] ?? '', r['nombre_municipio'] ?? '', r['nombre_municipio'] ?? '']));
+    }
+  }
   await tx.run(`INSERT INTO geo
     SELECT s.code || u.suffix, 'municipality', 'MX', s.code, u.es, u.en, u.es, NULL, NULL, true
     FROM geo s, (VALUES ('998', 'Sin municipio de referencia', 'No municipality of reference'),
@@ -141,6 +153,14 @@ export async function migrateServer(store: Store): Promise<void> {
   await store.write(async (tx) => {
     for (const statement of DDL) await tx.run(postgresDdl(statement));
     for (const statement of POSTGRES_INDEXES) await tx.run(statement);
+    // The catalog and the geography, so a server store answers (with no statistics) before its first publish.
+    const [row] = await tx.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'catalog_fingerprint'`);
+    if (row === undefined) {
+      await seedCatalog(tx);
+      const upsert = `INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
+      await tx.run(upsert, ['catalog_fingerprint', catalogFingerprint()]);
+      await tx.run(upsert, ['schema_version', String(SCHEMA_VERSION)]);
+    }
   });
 }
 

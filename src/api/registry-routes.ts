@@ -10,6 +10,7 @@ import {
   caseHistory,
   createCase,
   exportRedacted,
+  importCasesText,
   funnelAggregates,
   getCase,
   intakeStatus,
@@ -163,6 +164,15 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
     guarded(async (c) => {
       const csv = await exportRedacted(ctx, await principal(c));
       return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="cases-redacted.csv"' });
+    }),
+  );
+  app.post(
+    '/api/v1/cases/import',
+    guarded(async (c) => {
+      const who = await principal(c);
+      const text = await c.req.text();
+      const file = (c.req.query('file') ?? 'upload.csv').replace(/[^\w.-]/g, '_').slice(0, 100);
+      return c.json(await importCasesText(ctx, who, text, file), 201);
     }),
   );
   app.get(

@@ -10,7 +10,7 @@ import { ResponseCache } from './cache.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { registerSite, type Responder } from '../site/index.js';
+import { intakeFormPage, registerSite, type Responder } from '../site/index.js';
 import { registerMonitoring } from './monitoring-routes.js';
 import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
 import { loadMasterKey } from '../registry/index.js';
@@ -60,6 +60,9 @@ function registerRegistryDisabled(app: Hono, reason: string): void {
   app.all('/api/v1/cases/*', (c) => (c.req.path === '/api/v1/cases/funnel' || c.req.header('authorization') ? unavailable() : unauthorized()));
   app.all('/api/v1/intake/*', unavailable);
   app.all('/api/v1/auth/*', unavailable);
+  for (const lang of ['es', 'en'] as const) {
+    app.all(`/${lang}/report-kidnapping`, (c) => c.html(intakeFormPage(lang, [lang === 'es' ? 'El formulario no está abierto en este servidor.' : 'The form is not open on this server.']), 503));
+  }
 }
 const unauthorized = (): never => {
   throw new RequestError('unauthorized', 'sign in first: POST /api/v1/auth/login, then send "Authorization: Bearer <token>"');

@@ -23,6 +23,7 @@ import {
 } from '../registry/index.js';
 import type { Principal, RegistryContext } from '../registry/index.js';
 import type { Store } from '../store/index.js';
+import { intakeFormPage, intakeReceiptPage, intakeStatusPage } from '../site/index.js';
 
 /*
  * The case registry over HTTP. Every case route needs a session bearer token (401 without one) and answers 403
@@ -50,6 +51,12 @@ const SECURITY_HEADERS: Record<string, string> = {
 const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+};
+
+const noStorePage: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Cache-Control', 'no-store');
+  c.res.headers.set('Referrer-Policy', 'no-referrer');
 };
 
 /** Fixed-window counter in memory (one process). */
@@ -156,6 +163,46 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
     return c.json({ receipt }, 201);
   });
   app.get('/api/v1/intake/:receipt', async (c) => c.json(await intakeStatus(ctx, c.req.param('receipt'))));
+
+  // The same intake as a plain HTML form, for families without tools: no script, no account, errors in their language.
+  for (const lang of ['es', 'en'] as const) {
+    // The pages keep the site's CSP (its stylesheet) but are never cached and never leak the URL (receipts) as referrer.
+    for (const path of [`/${lang}/report-kidnapping`, `/${lang}/report-kidnapping/status`]) app.use(path, noStorePage);
+    app.get(`/${lang}/report-kidnapping`, (c) => c.html(intakeFormPage(lang)));
+    app.post(`/${lang}/report-kidnapping`, async (c) => {
+      if (!ctx.intakeOrganisationId) return c.html(intakeFormPage(lang, [lang === 'es' ? 'El formulario no está abierto en este servidor.' : 'The form is not open on this server.']), 503);
+      const wait = intakeLimiter.hit(clientIp(c), now());
+      if (wait !== null) return c.html(intakeFormPage(lang, [lang === 'es' ? 'Demasiados reportes desde esta dirección; intente más tarde.' : 'Too many reports from this address; try again later.']), 429);
+      const form = await c.req.parseBody({ all: true });
+      const one = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
+      const shares = ([] as unknown[]).concat(form['share_with'] ?? []).filter((v): v is string => typeof v === 'string');
+      const body = {
+        victim: { name: one('victim_name'), ...(one('victim_age') ? { age: Number(one('victim_age')) } : {}), ...(one('victim_nationality') ? { nationality: one('victim_nationality').toUpperCase() } : {}) },
+        reporter: { name: one('reporter_name'), relationship: one('reporter_relationship'), contact: one('reporter_contact') },
+        last_seen: { date: one('last_seen_date'), state: one('last_seen_state'), ...(one('last_seen_place') ? { place: one('last_seen_place') } : {}) },
+        ransom_demanded: one('ransom_demanded') === 'yes',
+        consent: { share_with: ['documenting_organisation', ...shares] },
+      };
+      try {
+        const { receipt } = await submitIntake(ctx, body);
+        return c.html(intakeReceiptPage(lang, receipt), 201);
+      } catch (error) {
+        if (error instanceof z.ZodError) return c.html(intakeFormPage(lang, error.issues.map((i) => `${i.path.join(' › ')}: ${i.message}`)), 400);
+        if (error instanceof RequestError && error.code === 'bad_request') return c.html(intakeFormPage(lang, [error.message]), 400);
+        throw error;
+      }
+    });
+    app.get(`/${lang}/report-kidnapping/status`, async (c) => {
+      const receipt = (c.req.query('receipt') ?? '').trim();
+      if (receipt === '') return c.html(intakeStatusPage(lang, '', null));
+      try {
+        return c.html(intakeStatusPage(lang, receipt, await intakeStatus(ctx, receipt)));
+      } catch (error) {
+        if (error instanceof RequestError && error.code === 'not_found') return c.html(intakeStatusPage(lang, receipt, 'not-found'), 404);
+        throw error;
+      }
+    });
+  }
 
   // Fixed paths before /:id.
   app.get('/api/v1/cases/funnel', async (c) => c.json(await funnelAggregates(ctx)));

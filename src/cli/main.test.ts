@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryResult } from '../domain/index.js';
 import { sampleRows, writeCsv } from '../test-support/sesnsp-fixture.js';
+import { DuckDbStore } from '../store/index.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/observa.js', import.meta.url).pathname;
@@ -143,5 +144,26 @@ describe('observa CLI', () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('report.html');
     expect((await observa('report', '--period', '24', '--out', out)).stderr).toMatch(/--period expects a year/);
+  });
+
+  it('registry: org and user create, audit verify passes, then fails with exit 1 after one audit row is changed', async () => {
+    const org = await observa('org', 'create', '--name', 'Colectivo de prueba');
+    expect(org.code).toBe(0);
+    const orgId = /org-\d+/.exec(org.stdout)?.[0] ?? '';
+    expect(orgId).not.toBe('');
+    const user = await observa('user', 'create', '--email', 'ana@colectivo.example', '--role', 'documenter', '--org', orgId);
+    expect(user.code).toBe(0);
+    const ok = await observa('audit', 'verify');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/intact: \d+ entries/);
+    const db = await DuckDbStore.open(store);
+    try {
+      await db.write((tx) => tx.run(`UPDATE audit_log SET actor = 'someone-else' WHERE seq = 1`));
+    } finally {
+      await db.close();
+    }
+    const broken = await observa('audit', 'verify');
+    expect(broken.code).toBe(1);
+    expect(`${broken.stdout}${broken.stderr}`).toMatch(/seq(uence)? ?1|entry 1/i);
   });
 });

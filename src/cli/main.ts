@@ -93,7 +93,7 @@ function yearArg(text: string, option: string): number {
 export function buildProgram(): Command {
   const program = new Command('observa')
     .description('Observa: official statistics on the U.S.–Mexico Bicentennial Framework, in an embedded store')
-    .addOption(new Option('--store <path>', 'DuckDB store file').env('OBSERVA_STORE').default(DEFAULT_STORE))
+    .addOption(new Option('--store <path>', 'DuckDB store file, or the postgres:// URL of a server store').env('OBSERVA_STORE').default(DEFAULT_STORE))
     .showHelpAfterError();
 
   program

@@ -13,7 +13,7 @@ import { queryIndicator } from '../src/analytics/index.js';
 import { bundledDataPath } from '../src/catalog/index.js';
 import { MONTHS_ES, type QueryParams, type QueryResult } from '../src/domain/index.js';
 import { ADAPTERS, importFile, loadBundled, type CsvAdapter } from '../src/ingest/index.js';
-import { DuckDbStore } from '../src/store/index.js';
+import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
 
 const INGEST_RUNS = 5;
 const QUERY_RUNS = 20;
@@ -254,9 +254,12 @@ const QUERY_CASES: readonly QueryCase[] = [
   },
 ];
 
-async function runBaseline(store: DuckDbStore, sql: string): Promise<Pair[]> {
-  const rows = await store.all<{ key: string; value: number | null }>(sql);
-  return rows.map((r) => [r.key, r.value]);
+/** The baseline SQL in PostgreSQL's words: `round` takes a numeric there. */
+const postgresSql = (sql: string) => sql.replace('round(v.n / p.d * 100000, 4)', 'round((v.n / p.d * 100000)::numeric, 4)');
+
+async function runBaseline(store: Store, sql: string): Promise<Pair[]> {
+  const rows = await store.all<{ key: string; value: number | null }>(store.dialect === 'postgres' ? postgresSql(sql) : sql);
+  return rows.map((r) => [r.key, r.value === null ? null : Number(r.value)]);
 }
 
 /** Fails loudly unless both sides return the same keys and values, in the same order. */
@@ -267,20 +270,53 @@ function assertSameAnswer(name: string, observa: readonly Pair[], baseline: read
   if (a !== b) throw new Error(`${name}: Observa and the hand-written SQL disagree\n observa:  ${a.slice(0, 400)}\n baseline: ${b.slice(0, 400)}`);
 }
 
+async function runQueryCases(store: Store, label: string): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const c of QUERY_CASES) {
+    const observaSample = () => elapsed(async () => c.reduce(await queryIndicator(store, c.params)));
+    const baselineSample = () => elapsed(() => runBaseline(store, c.sql));
+    assertSameAnswer(`${c.name}${label}`, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c.sql));
+    const [observa, baseline] = await pairedMedians(QUERY_RUNS, observaSample, baselineSample);
+    results.push({ name: `${c.name}${label}`, observa_ms: observa, baseline_ms: baseline, ratio: observa / baseline });
+  }
+  return results;
+}
+
+/**
+ * The same queries on the PostgreSQL server store (after `observa publish`), against the same SQL on PostgreSQL.
+ * Skipped, with a message, when no PostgreSQL answers at OBSERVA_TEST_PG / 127.0.0.1:5432.
+ */
+async function postgresQueryCases(source: DuckDbStore): Promise<Result[]> {
+  const url = process.env['OBSERVA_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `observa_bench_${process.pid}`;
+  let target: PostgresStore;
+  try {
+    target = await PostgresStore.open(url, { schema, migrate: migrateServer });
+  } catch (error) {
+    console.error(`bench: PostgreSQL skipped (${(error as Error).message})`);
+    return [];
+  }
+  try {
+    console.error('bench: publishing to PostgreSQL for the server-store query cases…');
+    const started = performance.now();
+    const summary = await publishToPostgres(source, target);
+    const observations = summary.tables.find((t) => t.name === 'observation')?.rows ?? 0;
+    console.error(`bench: published ${observations} observations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return await runQueryCases(target, ' [PostgreSQL]');
+  } finally {
+    await target.all(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    await target.close();
+  }
+}
+
 async function queryCases(): Promise<Result[]> {
   const path = freshStorePath();
   const store = await DuckDbStore.open(path);
   try {
     console.error('bench: loading the bundled files for the query cases…');
     await loadBundled(store);
-    const results: Result[] = [];
-    for (const c of QUERY_CASES) {
-      const observaSample = () => elapsed(async () => c.reduce(await queryIndicator(store, c.params)));
-      const baselineSample = () => elapsed(() => runBaseline(store, c.sql));
-      assertSameAnswer(c.name, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c.sql));
-      const [observa, baseline] = await pairedMedians(QUERY_RUNS, observaSample, baselineSample);
-      results.push({ name: c.name, observa_ms: observa, baseline_ms: baseline, ratio: observa / baseline });
-    }
+    const results: Result[] = [...(await runQueryCases(store, ''))];
+    results.push(...(await postgresQueryCases(store)));
     return results;
   } finally {
     await store.close();

@@ -181,6 +181,7 @@ export const PUBLISHED_TABLES = [
 /** Indexes the server store needs for the indicator queries (DuckDB scans; PostgreSQL wants an index). */
 export const POSTGRES_INDEXES = [
   `CREATE INDEX IF NOT EXISTS observation_series_year ON observation (series, year, freq) WHERE superseded_by IS NULL`,
+  `CREATE INDEX IF NOT EXISTS observation_geo_series_year ON observation (geo, series, year) WHERE superseded_by IS NULL`,
   `CREATE INDEX IF NOT EXISTS observation_release ON observation (release_id)`,
   `CREATE INDEX IF NOT EXISTS geo_ancestor_ancestor ON geo_ancestor (ancestor, geo)`,
   `CREATE INDEX IF NOT EXISTS boundary_layer ON boundary (layer)`,

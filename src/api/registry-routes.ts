@@ -9,8 +9,10 @@ import {
   assignCase,
   caseHistory,
   createCase,
+  erasePerson,
   exportRedacted,
   importCasesText,
+  revokeSession,
   funnelAggregates,
   getCase,
   intakeStatus,
@@ -118,6 +120,7 @@ async function jsonBody(c: Context, shape: string): Promise<unknown> {
 const LoginBody = z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
 const AssignmentBody = z.strictObject({ userId: z.string().trim().min(1).max(100) });
 const SearchQuery = z.object({ q: z.string().trim().min(1, 'give a search text in ?q=').max(200) });
+const EraseBody = z.strictObject({ reason: z.string().trim().min(3, 'say why (at least 3 characters): it is kept in the audit log').max(500) });
 const BreakGlassQuery = z.object({ break_glass: z.string().trim().min(3, 'break_glass needs a stated reason').max(500).optional() });
 
 function idParam(c: Context, name: string): number {
@@ -278,6 +281,22 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
       return c.json(await assignCase(ctx, who, idParam(c, 'id'), userId), 201);
     }),
   );
+
+  // Erasure (right to be forgotten): the person's data key is dropped, so every sealed field becomes unreadable, in
+  // backups too. The person row and the audit trail of the erasure stay.
+  app.post(
+    '/api/v1/cases/:id/persons/:pid/erase',
+    guarded(async (c) => {
+      const who = await principal(c);
+      const { reason } = EraseBody.parse(await jsonBody(c, '{reason}'));
+      return c.json(await erasePerson(ctx, who, idParam(c, 'id'), idParam(c, 'pid'), reason));
+    }),
+  );
+  app.post('/api/v1/auth/logout', async (c) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+    if (!m || !(await revokeSession(ctx, m[1] as string))) throw new RequestError('unauthorized', 'no active session to end');
+    return c.body(null, 204);
+  });
 
   const appendOnly = () => {
     throw new RequestError('method_not_allowed', 'cases are append-only: POST a new version to correct one; nothing is edited or deleted in place');

@@ -320,3 +320,32 @@ describe('sessions and headers', () => {
     expect((await call('docAssigned', `/api/v1/cases/${id}`, { method: 'PUT', body: '{}' })).status).toBe(405);
   });
 });
+
+describe('erasure and sign-out over HTTP', () => {
+  it('an assigned documenter erases a person: every sealed field is gone for everyone; others are refused', async () => {
+    const id = (cases.get('private') as { id: number }).id;
+    const added = await call('docAssigned', `/api/v1/cases/${id}/persons`, json({ role: 'relative', sex: 'female', name: 'Persona para borrar Quetzalli', contact: 'borrar.7781@example.org' }));
+    expect(added.status).toBe(201);
+    const pid = ((await added.json()) as { id: number }).id;
+    const erase = (role: Role, reason = 'the family withdrew consent') => call(role, `/api/v1/cases/${id}/persons/${pid}/erase`, json({ reason }));
+    expect((await erase('docUnassigned')).status).toBe(403);
+    expect((await erase('analyst')).status).toBe(403);
+    expect((await erase('docAssigned', '')).status).toBe(400);
+    const done = await erase('docAssigned');
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({ erased: true, name: null, contact: null });
+    const read = await (await call('docAssigned', `/api/v1/cases/${id}/persons/${pid}`)).text();
+    expect(read).not.toContain('Quetzalli');
+    expect(read).toContain('"erased":true');
+  });
+
+  it('sign-out ends the session: the token stops working', async () => {
+    const login = await app.request('/api/v1/auth/login', json({ email: 'reviewer@observa.example', password: PASSWORD }));
+    const token = ((await login.json()) as { token: string }).token;
+    const headers = { Authorization: `Bearer ${token}` };
+    expect((await app.request('/api/v1/cases', { headers })).status).toBe(200);
+    expect((await app.request('/api/v1/auth/logout', { method: 'POST', headers })).status).toBe(204);
+    expect((await app.request('/api/v1/cases', { headers })).status).toBe(401);
+    expect((await app.request('/api/v1/auth/logout', { method: 'POST', headers })).status).toBe(401);
+  });
+});

@@ -7,19 +7,22 @@ import { testStore, type TestStore } from '../test-support/any-store.js';
 import { loadMasterKey } from './crypto.js';
 import { publishFunnel } from './indicators.js';
 import type { Principal } from './policy.js';
-import { OPERATOR_PRINCIPAL, appendEvent, createCase, createOrganisation, createUser, type RegistryContext } from './repository.js';
+import { OPERATOR_PRINCIPAL, appendEvent, createCase, createOrganisation, createUser, funnelAggregates, type RegistryContext } from './repository.js';
 
 process.env['OBSERVA_MASTER_KEY'] ??= randomBytes(32).toString('base64');
 
 let t: TestStore;
 let ctx: RegistryContext;
 let now = new Date('2022-06-15T10:00:00.000Z');
+let doc: Principal;
+let orgId: string;
 beforeAll(async () => {
   t = await testStore();
   ctx = { store: t.store, masterKey: loadMasterKey(), now: () => now };
   const org = (await createOrganisation(ctx, OPERATOR_PRINCIPAL, 'Colectivo')).id;
+  orgId = org;
   const user = await createUser(ctx, OPERATOR_PRINCIPAL, { email: 'd@x.example', role: 'documenter', organisationId: org, password: 'correct horse battery staple' });
-  const doc: Principal = { kind: 'user', userId: user.id, role: 'documenter', organisationId: org };
+  doc = { kind: 'user', userId: user.id, role: 'documenter', organisationId: org };
   const add = async (n: number, year: number, type: CaseType, state: string, furthest: number, visibility = 'public-aggregate') => {
     for (let i = 0; i < n; i++) {
       now = new Date(`${year}-06-15T10:00:00.000Z`);
@@ -75,5 +78,22 @@ describe(`cases.* indicators from the registry`, () => {
     const card = await computeScorecard(t.store, { lang: 'en', asOf: new Date(Date.UTC(2024, 0, 1)) });
     const node = card.nodes.find((n) => n.id === '1.3.b');
     expect(node?.measuredBy).toEqual(expect.arrayContaining(['cases.registered', 'cases.charged', 'cases.conviction_rate']));
+  });
+
+  it('publishes the median days from complaint to each stage, only over 5 or more dated cases', async () => {
+    const gaps = [10, 20, 30, 40, 100, 365];
+    for (const [i, d] of gaps.entries()) {
+      const c = await createCase(ctx, doc, { type: 'migrant-kidnapping', state: '05', occurredOn: { value: '2023-01-01', precision: 'day' }, owningOrganisationId: orgId, visibility: 'public-aggregate' });
+      await appendEvent(ctx, doc, c.id, { kind: 'complaint-filed', date: { value: '2023-01-02', precision: 'day' }, source: 'acta', reliability: 'high' });
+      const opened = new Date(Date.UTC(2023, 0, 2) + d * 86_400_000).toISOString().slice(0, 10);
+      await appendEvent(ctx, doc, c.id, { kind: 'investigation-opened', date: { value: opened, precision: 'day' }, source: 'acuerdo', reliability: 'high' });
+      if (i < 3) await appendEvent(ctx, doc, c.id, { kind: 'charges-filed', date: { value: '2024-01-02', precision: 'day' }, source: 'auto', reliability: 'medium' });
+    }
+    const { timeToStage } = await funnelAggregates(ctx);
+    const find = (stage: string) => timeToStage.find((x) => x.type === 'migrant-kidnapping' && x.stage === stage);
+    expect(find('investigation-opened')).toEqual({ type: 'migrant-kidnapping', stage: 'investigation-opened', medianDays: 35, suppressed: false });
+    expect(find('charges-filed')).toEqual({ type: 'migrant-kidnapping', stage: 'charges-filed', medianDays: null, suppressed: true });
+    // The year-precision events of the other cases give no durations at all.
+    expect(timeToStage.filter((x) => x.type === 'disappearance').every((x) => x.suppressed)).toBe(true);
   });
 });

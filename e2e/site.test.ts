@@ -227,6 +227,10 @@ describe('the observatory in Chromium', () => {
       expect(await page.locator('#viz [data-geo="09"][data-period]').count()).toBeGreaterThan(5);
       const home = await open('/es/', base);
       expect(await home.locator('.goal').count()).toBe(3);
+      // The footer's link to the intake form leads to a page that says the form needs the live server, not to a 404.
+      const intake = await fetch(`${base}/es/report-kidnapping/`);
+      expect(intake.status).toBe(200);
+      expect(await intake.text()).toContain('copia estática');
       await page.screenshot({ path: `${SHOTS}baked-chart-en.png`, fullPage: true });
       await page.close();
       await home.close();

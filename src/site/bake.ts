@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
 import type { ReadTx } from '../store/index.js';
+import { intakeStaticPage } from './intake-pages.js';
 import { hasMunicipalities } from './data.js';
 
 export interface BakeSummary {
@@ -56,5 +57,13 @@ export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Respon
     onProgress?.(index + 1, urls.length);
   }
   writeFileSync(join(out, 'index.html'), CHOOSER);
-  return { files: urls.length + 1, bytes: bytes + CHOOSER.length, pages };
+  for (const lang of ['es', 'en'] as const) {
+    const file = fileFor(out, `/${lang}/report-kidnapping/`);
+    mkdirSync(dirname(file), { recursive: true });
+    const body = intakeStaticPage(lang);
+    writeFileSync(file, body);
+    bytes += Buffer.byteLength(body);
+    pages++;
+  }
+  return { files: urls.length + 3, bytes: bytes + CHOOSER.length, pages };
 }

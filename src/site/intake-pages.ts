@@ -49,6 +49,10 @@ const T = {
   lastUpdate: { es: 'Última actualización', en: 'Last update' },
   notFound: { es: 'No hay un reporte con ese código.', en: 'There is no report with that code.' },
   errorsTitle: { es: 'Revise estos datos', en: 'Please check these fields' },
+  staticCopy: {
+    es: 'Esta es una copia estática del observatorio: el formulario necesita el servidor de Observa de la organización que recibe los reportes. Pida a la organización la dirección de su formulario.',
+    en: 'This is a static copy of the observatory: the form needs the Observa server of the organisation that receives the reports. Ask the organisation for the address of its form.',
+  },
 } as const;
 
 export type IntakeText = keyof typeof T;
@@ -117,4 +121,10 @@ export function intakeStatusPage(lang: SiteLang, receipt: string, status: { stag
   ${status === 'not-found' ? html`<p role="alert">${intakeText(lang, 'notFound')}</p>` : ''}
   ${status !== null && status !== 'not-found' ? html`<dl class="facts" id="status"><dt>${intakeText(lang, 'stage')}</dt><dd>${stageLabel(status.stage)}</dd><dt>${intakeText(lang, 'lastUpdate')}</dt><dd>${status.lastUpdate}</dd></dl>` : ''}`;
   return page({ lang, title: intakeText(lang, 'statusTitle'), path: '/report-kidnapping/status/', main });
+}
+
+/** What the baked (static) site shows at the form's address: a form there could not be received by anyone. */
+export function intakeStaticPage(lang: SiteLang): string {
+  const main = html`<h1>${intakeText(lang, 'title')}</h1><p class="lead">${intakeText(lang, 'staticCopy')}</p>`;
+  return page({ lang, title: intakeText(lang, 'title'), path: '/report-kidnapping/', main });
 }

@@ -189,6 +189,9 @@ describe('the observatory in Chromium', () => {
       await page.screenshot({ path: `${SHOTS}${path.replaceAll('/', '-').replace(/^-|-$/g, '')}.png`, fullPage: true });
       await page.close();
     }
+    const indicator = await open('/en/indicators/mx.homicide.victims/');
+    expect(await indicator.locator('#cited li').first().textContent()).toContain('36,773');
+    await indicator.close();
     const figures = await open('/en/figures/');
     expect(await figures.locator('#homicides-2020 td').nth(1).textContent()).toContain('36,773');
     await figures.close();

@@ -33,9 +33,9 @@ function periodQuery(period: string): { freq: 'year' | 'month'; from: string; to
 }
 
 /** The figures others publish (as cited), each beside Observa's own computation and the reason they differ. */
-export async function reportedFigures(tx: ReadTx, lang: Lang): Promise<ReportedComparison[]> {
+export async function reportedFigures(tx: ReadTx, lang: Lang, indicator?: string): Promise<ReportedComparison[]> {
   const out: ReportedComparison[] = [];
-  for (const f of loadCatalog().monitoring.reported) {
+  for (const f of loadCatalog().monitoring.reported.filter((r) => indicator === undefined || r.compare?.indicator === indicator)) {
     let computed: ReportedComparison['computed'] = null;
     if (f.compare) {
       const q = periodQuery(f.compare.period);

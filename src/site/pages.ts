@@ -9,6 +9,7 @@ import { card, hasMunicipalities, hasStates, nationOf, stateProfile, type Card }
 import { html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
+import type { ReportedComparison } from '../monitoring/index.js';
 
 const fmt = (lang: SiteLang, value: number | null, decimals = 0) =>
   value === null ? t(lang, 'noData') : new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
@@ -165,6 +166,7 @@ export function citation(lang: SiteLang, indicator: Indicator, result: QueryResu
 
 export function indicatorPage(
   lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
+  cited: readonly ReportedComparison[] = [],
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
@@ -215,6 +217,9 @@ export function indicatorPage(
       return n ? html`<a href="${href(lang, `/framework/${id}/`)}">${id} ${n.title[lang]}</a> ` : '';
     })}</dd>
   </dl></section>
+  ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
+    «${f.statement}» <span class="muted">(${f.attribution})</span>: ${t(lang, 'reported')} ${f.reported.qualifier === 'at-least' ? '≥ ' : f.reported.qualifier === 'about' ? '≈ ' : ''}${fmt(lang, f.reported.value, 2)};
+    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)} (${f.computed?.period ?? ''}). ${f.reasons.map((r) => r.label).join(', ')}: ${f.explanation}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';

@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 import { dataFile, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
+import { reportedFigures } from '../monitoring/index.js';
 import {
   dataPage, frameworkIndexPage, frameworkNodePage, homePage, indicatorPage, indicatorsIndexPage, notFoundPage, searchIndex, searchPage,
   statePage, statesIndexPage, type ViewState,
@@ -141,7 +142,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
       // The map opens on the latest complete year: a partial year is there to choose, never the silent default.
       const complete = [...new Set(stateRows.filter((r) => !r.flags.includes('partial-period')).map((r) => r.period))].sort();
       const releases = await listReleases(store);
-      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null);
+      const cited = await reportedFigures(store, l, indicator.code);
+      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited);
     });
   });
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));

@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { RequestError } from '../domain/index.js';
 import { migrate } from './schema.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
+import { Mutex } from './mutex.js';
 
 function narrow(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
@@ -35,15 +36,6 @@ function txOn(conn: DuckDBConnection): WriteTx {
   };
 }
 
-/** Serialises work on the one writer connection (DuckDB allows one writer per file). */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  lock<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work, work);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 
 export interface OpenOptions {
   readonly readOnly?: boolean;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { RequestError } from '../domain/index.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
+import { Mutex } from './mutex.js';
 
 // Numbers as numbers (counts fit in 2^53), dates and instants as ISO text: the same row shapes the DuckDB adapter gives.
 const TYPES = {
@@ -47,14 +48,6 @@ function txOn(client: pg.PoolClient): WriteTx {
   };
 }
 
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  lock<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work, work);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 
 export interface PostgresOptions {
   /** A schema of its own (created if missing): several stores can share one database. */
@@ -135,16 +128,7 @@ export class PostgresStore implements Store {
     return this.mutex.lock(async () => {
       const client = await this.pool.connect();
       try {
-        await client.query('BEGIN');
-        try {
-          const result = await work(client);
-          await client.query('COMMIT');
-          this.generation++;
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
+        return await this.inTransaction(client, () => work(client));
       } finally {
         client.release();
       }

@@ -1,4 +1,4 @@
-export { queryIndicator, resolveIndicator } from './query.js';
+export { isoSecond, queryIndicator, resolveIndicator } from './query.js';
 export { selectGeos, type GeoSelection, type SelectedGeo } from './geo-selection.js';
 export { toCsv } from './csv.js';
 export { indicatorDetail, listReleases, releaseSummary, dataVersion, type IndicatorDetail, type ReleaseRow } from './views.js';

@@ -40,24 +40,24 @@ const gapsCsv = (rows: unknown) =>
   stringify((rows as { id: string; kind: string; title: string; missing: string[] }[]).map((g) => ({ ...g, missing: g.missing.join(';') })), { header: true });
 
 export function registerMonitoring(app: Hono, store: Store, respond: Respond): void {
+  /** The scorecard a request asks for; freshness depends on the date, so the date is part of the cache key. */
+  const scorecardOf = (c: Context) => {
+    const q = ScorecardQuery.parse(c.req.query());
+    const asOf = q.as_of ?? today();
+    const compute = () => computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) });
+    return { asOf, compute };
+  };
   app.get('/api/v1/scorecard', (c) => {
-    const q = ScorecardQuery.parse(c.req.query());
-    const asOf = q.as_of ?? today();
-    // Freshness depends on the date, so the date is part of the cache key.
-    return respond(c, 'json', () => computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) }), undefined, asOf);
+    const { asOf, compute } = scorecardOf(c);
+    return respond(c, 'json', compute, undefined, asOf);
   });
-  app.get('/api/v1/scorecard/gaps', (c) => {
-    const q = ScorecardQuery.parse(c.req.query());
-    const asOf = q.as_of ?? today();
-    const produce = async () => (await computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) })).gaps;
-    return respond(c, (c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json', produce, gapsCsv, asOf);
-  });
-  app.get('/api/v1/scorecard/gaps.csv', (c) => {
-    const q = ScorecardQuery.parse(c.req.query());
-    const asOf = q.as_of ?? today();
-    const produce = async () => (await computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) })).gaps;
-    return respond(c, 'csv', produce, gapsCsv, asOf);
-  });
+  const gapsRoute = (format: 'csv' | null) => (c: Context) => {
+    const { asOf, compute } = scorecardOf(c);
+    const chosen = format ?? ((c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json');
+    return respond(c, chosen, async () => (await compute()).gaps, gapsCsv, asOf);
+  };
+  app.get('/api/v1/scorecard/gaps', gapsRoute(null));
+  app.get('/api/v1/scorecard/gaps.csv', gapsRoute('csv'));
 
   app.get('/api/v1/evidence', (c) => {
     const q = EvidenceQuery.parse(c.req.query());
@@ -105,7 +105,10 @@ export function registerMonitoring(app: Hono, store: Store, respond: Respond): v
     const q = AssistanceQuery.parse(c.req.query());
     const chosen = format ?? ((c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json');
     const filter = { ...(q.account ? { account: q.account } : {}), ...(q.stage ? { stage: q.stage } : {}) };
-    return respond(c, chosen, async () => (chosen === 'csv' ? listAssistance(store, filter) : { lines: await listAssistance(store, filter), byYear: pipelineByYear(await listAssistance(store, filter)) }), assistanceCsv);
+    return respond(c, chosen, async () => {
+      const lines = await listAssistance(store, filter);
+      return chosen === 'csv' ? lines : { lines, byYear: pipelineByYear(lines) };
+    }, assistanceCsv);
   };
   app.get('/api/v1/assistance', assistanceRoute(null));
   app.get('/api/v1/assistance.csv', assistanceRoute('csv'));

@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './query.js';
 export * from './monitoring.js';
 export * from './registry.js';
+export * from './csv-table.js';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { AssistanceLine, InputError, type AssistanceAccount, type FundingStage, type InputProblem, type MeridaPillarId } from '../domain/index.js';
+import { AssistanceLine, InputError, raggedRows, readCsvTable, type AssistanceAccount, type FundingStage, type InputProblem, type MeridaPillarId } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { inspectFile } from './file-inspection.js';
 
@@ -67,23 +66,16 @@ export async function importAssistance(store: Store, path: string, options: { dr
   );
   if (already) return { ...(JSON.parse(already.summary) as AssistanceImportSummary), file, status: 'unchanged', releaseId: Number(already.id) };
 
-  const text = readFileSync(path, inspection.encoding === 'utf-8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (error) {
-    const e = error as { message?: string; lines?: number };
-    throw new InputError([{ file, ...(e.lines === undefined ? {} : { line: e.lines }), expected: `well-formed CSV (${e.message ?? 'unreadable'})` }]);
-  }
-  const header = (records[0]?.record ?? []).map((c) => c.trim());
+  const text = readFileSync(path, inspection.encoding === 'utf-8' ? 'utf8' : 'latin1');
+  const table = readCsvTable(text, file);
+  const header = table.header;
   const missing = FA_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new InputError(missing.map((c) => ({ file, line: 1, column: c, expected: `a column named "${c}" (ForeignAssistance.gov complete-data layout)` })));
   }
-  const ragged: InputProblem[] = records.slice(1).filter((r) => r.record.length !== header.length)
-    .map((r) => ({ file, line: r.info.lines, value: `${r.record.length} fields`, expected: `${header.length} fields, as in the header` }));
+  const ragged = raggedRows(table, file);
   if (ragged.length > 0) throw new InputError(ragged);
-  const rows: Row[] = records.slice(1).map((r) => ({ line: r.info.lines, record: Object.fromEntries(header.map((h, i) => [h, r.record[i] ?? ''])) }));
+  const rows: Row[] = table.rows.map((r) => ({ line: r.line, record: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
 
   const problems: InputProblem[] = [];
   const sums = new Map<string, { fy: number; account: AssistanceAccount; accountName: string; stage: FundingStage; sector: string; amount: number; rows: number }>();

@@ -1,5 +1,6 @@
 import { loadCatalog } from '../catalog/index.js';
 import { EvidenceInput, InputError, type CompletionStatus, type EvidenceEntry } from '../domain/index.js';
+import { isoSecond } from '../analytics/index.js';
 import type { ReadTx, Store } from '../store/index.js';
 
 interface EvidenceRow {
@@ -88,7 +89,7 @@ export async function listEvidence(tx: ReadTx, filter: EvidenceFilter = {}): Pro
     params,
   );
   // Dates and instants come back as ISO text from either store; the ledger shows days and seconds.
-  return rows.map((r) => toEntry({ ...r, date: String(r.date).slice(0, 10), recorded_at: `${String(r.recorded_at).slice(0, 19)}Z` }));
+  return rows.map((r) => toEntry({ ...r, date: String(r.date).slice(0, 10), recorded_at: isoSecond(r.recorded_at) }));
 }
 
 /** The current status of each action: its entry with the latest evidence date (ties: the one recorded last). */

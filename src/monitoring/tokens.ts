@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isoSecond } from '../analytics/index.js';
 import type { ReadTx, Store } from '../store/index.js';
 
 export interface CreatedToken {
@@ -43,8 +44,7 @@ export interface TokenInfo {
 
 export async function listTokens(tx: ReadTx): Promise<TokenInfo[]> {
   const rows = await tx.all<TokenInfo & Record<string, unknown>>(`SELECT id, name, role, created_at, revoked_at FROM api_token ORDER BY id`);
-  const second = (v: unknown) => (v === null || v === undefined ? null : `${String(v).slice(0, 19)}Z`);
-  return rows.map((r) => ({ ...r, id: Number(r.id), created_at: second(r.created_at) ?? '', revoked_at: second(r.revoked_at) }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), created_at: isoSecond(r.created_at), revoked_at: r.revoked_at === null || r.revoked_at === undefined ? null : isoSecond(r.revoked_at) }));
 }
 
 /** The token's holder, or null for an unknown or revoked token. */

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import {
   CASE_TYPE_LABELS,
   InputError,
+  raggedRows,
+  readCsvTable,
   CaseEventInput,
   CaseInput,
   JUSTICE_STAGE_ORDER,
@@ -1109,28 +1110,20 @@ export async function importCases(ctx: RegistryContext, principal: Principal, pa
 export async function importCasesText(ctx: RegistryContext, principal: Principal, csvText: string, file: string): Promise<CaseImportSummary> {
   await ready(ctx);
   const user = requireUser(principal);
-  const text = csvText.replace(/^\uFEFF/, '');
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
-  } catch (error) {
-    const e = error as { message?: string; lines?: number };
-    throw new InputError([{ file, ...(e.lines === undefined ? {} : { line: e.lines }), expected: `well-formed CSV (${e.message ?? 'unreadable'})` }]);
-  }
-  const header = (records[0]?.record ?? []).map((h) => h.trim());
+  const table = readCsvTable(csvText, file);
+  const header = table.header;
   const problems: InputProblem[] = [];
   for (const c of REQUIRED_CASE_COLUMNS) if (!header.includes(c)) problems.push({ file, line: 1, column: c, expected: `a column named "${c}" (columns: ${CASE_CSV_COLUMNS.join(', ')})` });
   for (const h of header) if (!(CASE_CSV_COLUMNS as readonly string[]).includes(h)) problems.push({ file, line: 1, column: h, expected: `only the columns ${CASE_CSV_COLUMNS.join(', ')} (no personal data in a case file)` });
   if (problems.length > 0) throw new InputError(problems);
-  if (records.length < 2) throw new InputError([{ file, line: 2, expected: 'at least one case row after the header' }]);
+  if (table.rows.length === 0) throw new InputError([{ file, line: 2, expected: 'at least one case row after the header' }]);
 
   const parsed: { line: number; input: CaseInput; access: z.infer<typeof CaseAccess> }[] = [];
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines;
-    if (record.length !== header.length) {
-      problems.push({ file, line, value: `${record.length} fields`, expected: `${header.length} fields, as in the header` });
-      continue;
-    }
+  const ragged = raggedRows(table, file);
+  problems.push(...ragged);
+  const raggedLines = new Set(ragged.map((p) => p.line));
+  for (const { cells: record, line } of table.rows) {
+    if (raggedLines.has(line)) continue;
     const cell = (name: string) => {
       const v = record[header.indexOf(name)]?.trim() ?? '';
       return v === '' ? undefined : v;

@@ -136,6 +136,12 @@ describe('HTTP API over a real server and store', () => {
     const intake = await fetch(`${server.url}/api/v1/intake/migrant-kidnapping`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(intake.status).toBe(503);
     expect(((await intake.json()) as { error: { message: string } }).error.message).toMatch(/OBSERVA_MASTER_KEY/);
+    // The family form is not offered where nobody could receive it: no fields to type anyone's details into.
+    const page = await get('/es/report-kidnapping/');
+    expect(page.status).toBe(503);
+    const body = await page.text();
+    expect(body).toContain('El formulario no está abierto');
+    expect(body).not.toContain('<form');
   });
 
   it('the entry page follows the browser language', async () => {

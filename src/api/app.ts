@@ -10,7 +10,7 @@ import { ResponseCache } from './cache.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { intakeFormPage, registerSite, type Responder } from '../site/index.js';
+import { intakeUnavailablePage, registerSite, type Responder } from '../site/index.js';
 import { registerMonitoring } from './monitoring-routes.js';
 import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
 import { loadMasterKey } from '../registry/index.js';
@@ -61,7 +61,7 @@ function registerRegistryDisabled(app: Hono, reason: string): void {
   app.all('/api/v1/intake/*', unavailable);
   app.all('/api/v1/auth/*', unavailable);
   for (const lang of ['es', 'en'] as const) {
-    app.all(`/${lang}/report-kidnapping`, (c) => c.html(intakeFormPage(lang, [lang === 'es' ? 'El formulario no está abierto en este servidor.' : 'The form is not open on this server.']), 503));
+    app.all(`/${lang}/report-kidnapping`, (c) => c.html(intakeUnavailablePage(lang, 'closed'), 503));
   }
 }
 const unauthorized = (): never => {

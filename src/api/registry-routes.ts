@@ -25,7 +25,7 @@ import {
 } from '../registry/index.js';
 import type { Principal, RegistryContext } from '../registry/index.js';
 import type { Store } from '../store/index.js';
-import { intakeFormPage, intakeReceiptPage, intakeStatusPage } from '../site/index.js';
+import { intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailablePage } from '../site/index.js';
 
 /*
  * The case registry over HTTP. Every case route needs a session bearer token (401 without one) and answers 403
@@ -171,9 +171,9 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
   for (const lang of ['es', 'en'] as const) {
     // The pages keep the site's CSP (its stylesheet) but are never cached and never leak the URL (receipts) as referrer.
     for (const path of [`/${lang}/report-kidnapping`, `/${lang}/report-kidnapping/status`]) app.use(path, noStorePage);
-    app.get(`/${lang}/report-kidnapping`, (c) => c.html(intakeFormPage(lang)));
+    app.get(`/${lang}/report-kidnapping`, (c) => (ctx.intakeOrganisationId ? c.html(intakeFormPage(lang)) : c.html(intakeUnavailablePage(lang, 'closed'), 503)));
     app.post(`/${lang}/report-kidnapping`, async (c) => {
-      if (!ctx.intakeOrganisationId) return c.html(intakeFormPage(lang, [lang === 'es' ? 'El formulario no está abierto en este servidor.' : 'The form is not open on this server.']), 503);
+      if (!ctx.intakeOrganisationId) return c.html(intakeUnavailablePage(lang, 'closed'), 503);
       const wait = intakeLimiter.hit(clientIp(c), now());
       if (wait !== null) return c.html(intakeFormPage(lang, [lang === 'es' ? 'Demasiados reportes desde esta dirección; intente más tarde.' : 'Too many reports from this address; try again later.']), 429);
       const form = await c.req.parseBody({ all: true });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
 import type { ReadTx } from '../store/index.js';
-import { intakeStaticPage } from './intake-pages.js';
+import { intakeUnavailablePage } from './intake-pages.js';
 import { hasMunicipalities } from './data.js';
 
 export interface BakeSummary {
@@ -60,7 +60,7 @@ export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Respon
   for (const lang of ['es', 'en'] as const) {
     const file = fileFor(out, `/${lang}/report-kidnapping/`);
     mkdirSync(dirname(file), { recursive: true });
-    const body = intakeStaticPage(lang);
+    const body = intakeUnavailablePage(lang, 'static');
     writeFileSync(file, body);
     bytes += Buffer.byteLength(body);
     pages++;

@@ -31,3 +31,6 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Raw {
 export function jsonScript(id: string, data: unknown): Raw {
   return raw(`<script id="${esc(id)}" type="application/json">${JSON.stringify(data).replaceAll('<', '\\u003c')}</script>`);
 }
+
+/** A sentence that starts with a lower-case label (joined reason labels) starts with a capital. */
+export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

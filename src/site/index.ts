@@ -1,4 +1,4 @@
 export { registerSite, parseViewState, type Responder } from './routes.js';
 export { bakeSite, type BakeSummary } from './bake.js';
 export { esc, html, raw, type Raw } from './html.js';
-export { intakeFormPage, intakeReceiptPage, intakeStatusPage } from './intake-pages.js';
+export { intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailablePage } from './intake-pages.js';

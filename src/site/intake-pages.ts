@@ -49,6 +49,10 @@ const T = {
   lastUpdate: { es: 'Última actualización', en: 'Last update' },
   notFound: { es: 'No hay un reporte con ese código.', en: 'There is no report with that code.' },
   errorsTitle: { es: 'Revise estos datos', en: 'Please check these fields' },
+  closed: {
+    es: 'El formulario no está abierto en este servidor: ninguna organización está configurada para recibir los reportes. No escriba aquí datos de nadie; busque a la organización que acompaña a su familia.',
+    en: 'The form is not open on this server: no organisation is set up to receive the reports. Do not enter anyone\'s details here; contact the organisation that supports your family.',
+  },
   staticCopy: {
     es: 'Esta es una copia estática del observatorio: el formulario necesita el servidor de Observa de la organización que recibe los reportes. Pida a la organización la dirección de su formulario.',
     en: 'This is a static copy of the observatory: the form needs the Observa server of the organisation that receives the reports. Ask the organisation for the address of its form.',
@@ -123,8 +127,8 @@ export function intakeStatusPage(lang: SiteLang, receipt: string, status: { stag
   return page({ lang, title: intakeText(lang, 'statusTitle'), path: '/report-kidnapping/status/', main });
 }
 
-/** What the baked (static) site shows at the form's address: a form there could not be received by anyone. */
-export function intakeStaticPage(lang: SiteLang): string {
-  const main = html`<h1>${intakeText(lang, 'title')}</h1><p class="lead">${intakeText(lang, 'staticCopy')}</p>`;
+/** The form's address where nobody could receive a report: the baked (static) site, or a server without an intake organisation. */
+export function intakeUnavailablePage(lang: SiteLang, why: 'static' | 'closed'): string {
+  const main = html`<h1>${intakeText(lang, 'title')}</h1><p class="lead" role="status">${intakeText(lang, why === 'static' ? 'staticCopy' : 'closed')}</p>`;
   return page({ lang, title: intakeText(lang, 'title'), path: '/report-kidnapping/', main });
 }

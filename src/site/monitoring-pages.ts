@@ -6,10 +6,8 @@ import {
 import { computeScorecard, listAssistance, listEvidence, pipelineByYear, reportedFigures, type NodeScore } from '../monitoring/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, t, type SiteLang } from '../web/index.js';
-import { html, type Raw } from './html.js';
+import { capitalise, html, type Raw } from './html.js';
 import { href, page } from './layout.js';
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const num = (lang: SiteLang, v: number | null | undefined, digits = 2) =>
   v === null || v === undefined ? '—' : new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits }).format(v);

@@ -6,7 +6,7 @@ import {
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
 import { card, hasMunicipalities, hasStates, nationOf, stateProfile, type Card } from './data.js';
-import { html, raw, type Raw } from './html.js';
+import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
 import type { ReportedComparison } from '../monitoring/index.js';
@@ -219,7 +219,7 @@ export function indicatorPage(
   </dl></section>
   ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
     «${f.statement}» <span class="muted">(${f.attribution})</span>: ${t(lang, 'reported')} ${f.reported.qualifier === 'at-least' ? '≥ ' : f.reported.qualifier === 'about' ? '≈ ' : ''}${fmt(lang, f.reported.value, 2)};
-    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)} (${f.computed?.period ?? ''}). ${f.reasons.map((r) => r.label).join(', ')}: ${f.explanation}</li>`)}</ul></section>` : ''}
+    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)} (${f.computed?.period ?? ''}). ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';

@@ -9,7 +9,9 @@ export const IndicatorCode = z.string().regex(/^(mx|us|cases)\.[a-z_]+(\.[a-z_]+
 export type IndicatorCode = z.infer<typeof IndicatorCode>;
 
 /** Dimensions an observation may carry besides series, geo and period. */
-export const Dimension = z.enum(['crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate']);
+export const Dimension = z.enum([
+  'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate', 'component', 'drug', 'citizenship', 'stage', 'cause', 'category',
+]);
 export type Dimension = z.infer<typeof Dimension>;
 
 /** A term of a formula: one series, optionally filtered on dimension values, used at the listed geo levels. */

@@ -37,8 +37,12 @@ export interface ReconciliationCheck {
 /** The columns every adapter's `observations` SELECT yields, in order. */
 export const OBSERVATION_COLUMNS = [
   'line', 'series', 'geo', 'period', 'freq', 'year', 'month',
-  'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate', 'value', 'flags',
+  'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate',
+  'component', 'drug', 'citizenship', 'stage', 'cause', 'category', 'value', 'flags',
 ] as const;
+
+/** The schema-4 dimensions (U.S. side, secondary sources) as empty values, for adapters whose files have none of them. */
+export const NO_SCHEMA4_DIMENSIONS = `'' AS component, '' AS drug, '' AS citizenship, '' AS stage, '' AS cause, '' AS category`;
 
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;

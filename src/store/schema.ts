@@ -4,10 +4,18 @@ import { parse } from 'csv-parse/sync';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { Store, WriteTx } from './store.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
-export const DIMENSION_COLUMNS = ['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'] as const;
+export const DIMENSION_COLUMNS = [
+  'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate',
+  // Schema 4: the U.S. side and secondary sources (CBP component and drug, citizenship, assistance stage, IOM cause,
+  // and a publisher's own category such as a WJP factor).
+  'component', 'drug', 'citizenship', 'stage', 'cause', 'category',
+] as const;
+
+/** Columns added after schema 3, created on older stores by `migrate`. */
+const ADDED_IN_4 = ['component', 'drug', 'citizenship', 'stage', 'cause', 'category'] as const;
 
 /**
  * Tables of the monitoring layer, in SQL that DuckDB and PostgreSQL both accept (the server store creates these too).
@@ -47,7 +55,7 @@ export const DDL = [
   `CREATE TABLE IF NOT EXISTS observation (
      release_id INTEGER NOT NULL, series VARCHAR NOT NULL, geo VARCHAR NOT NULL,
      period VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
-     ${['legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate'].map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
+     ${DIMENSION_COLUMNS.map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
      value DOUBLE NOT NULL, flags VARCHAR[] NOT NULL DEFAULT [], superseded_by INTEGER)`,
   // The periods each series holds (native frequency; months per year give partial-period flags cheaply). A release only
   // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
@@ -135,6 +143,9 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       throw new Error(`the store was written by a newer Observa (schema ${stored}; this one knows ${SCHEMA_VERSION})`);
     }
     if (stored < 2) await recordSeriesPeriods(tx, '(SELECT * FROM observation WHERE superseded_by IS NULL)');
+    if (stored < 4) {
+      for (const c of ADDED_IN_4) await tx.run(`ALTER TABLE observation ADD COLUMN IF NOT EXISTS ${c} VARCHAR NOT NULL DEFAULT ''`);
+    }
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {

@@ -1,5 +1,5 @@
 import { MONTHS_EN } from '../../domain/index.js';
-import { countChecks, oneOf, yearCheck, type CsvAdapter } from '../adapter.js';
+import { countChecks, oneOf, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 const KNOWN_SERIES = `CASE trim(indicator)
   WHEN 'Number of Drug Overdose Deaths' THEN 'cdc.vsrr.drug_overdose_deaths'
@@ -26,7 +26,7 @@ export const cdcVsrrOverdose: CsvAdapter = {
     SELECT line, ${KNOWN_SERIES} AS series, trim(state) AS geo, 'state' AS geo_column,
       '12m-ending-' || trim(period_end) AS period, 'r12' AS freq, left(trim(period_end), 4)::SMALLINT AS year,
       right(trim(period_end), 2)::TINYINT AS month,
-      '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, '' AS sex, '' AS age, estimate,
+      '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, '' AS sex, '' AS age, estimate, ${NO_SCHEMA4_DIMENSIONS},
       trim(v)::DOUBLE AS value,
       CASE estimate WHEN 'predicted' THEN ['provisional', 'estimated'] ELSE ['provisional'] END::VARCHAR[] AS flags
     FROM (UNPIVOT (SELECT line, state, period_end, indicator, reported_value AS reported, predicted_value AS predicted FROM raw)

@@ -1,5 +1,5 @@
 import type { InputProblem } from '../../domain/index.js';
-import { countChecks, oneOf, totalMismatches, yearCheck, type CsvAdapter } from '../adapter.js';
+import { countChecks, oneOf, totalMismatches, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 /** CONAPO's projections by state and sex (start and mid-year), with national and "Total" rows that must reconcile. */
 export const conapoPopulationState: CsvAdapter = {
@@ -19,7 +19,7 @@ export const conapoPopulationState: CsvAdapter = {
     SELECT line, 'conapo.population.' || measure AS series, trim(cve_ent) AS geo, 'cve_ent' AS geo_column,
       trim(n_year) AS period, 'year' AS freq, trim(n_year)::SMALLINT AS year, NULL::TINYINT AS month,
       '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality,
-      CASE trim(genero) WHEN 'Hombres' THEN 'male' ELSE 'female' END AS sex, '' AS age, '' AS estimate,
+      CASE trim(genero) WHEN 'Hombres' THEN 'male' ELSE 'female' END AS sex, '' AS age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS},
       trim(v)::DOUBLE AS value, []::VARCHAR[] AS flags
     FROM (UNPIVOT (SELECT line, n_year, cve_ent, genero, pob_start_year AS start_year, pob_mid_year AS mid_year FROM raw)
           ON start_year, mid_year INTO NAME measure VALUE v)

@@ -1,5 +1,5 @@
 import type { InputProblem } from '../../domain/index.js';
-import { countChecks, type CsvAdapter } from '../adapter.js';
+import { countChecks, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 /** INEGI's 2020 census counts: nation, states and municipalities in one file; the upper levels must reconcile. */
 export const inegiPopulationMunicipal: CsvAdapter = {
@@ -16,7 +16,7 @@ export const inegiPopulationMunicipal: CsvAdapter = {
   observations: `
     SELECT line, 'inegi.census.population' AS series, trim(cvegeo) AS geo, 'cvegeo' AS geo_column,
       '2020' AS period, 'year' AS freq, 2020::SMALLINT AS year, NULL::TINYINT AS month,
-      '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, sex, '' AS age, '' AS estimate,
+      '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, sex, '' AS age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS},
       trim(v)::DOUBLE AS value, []::VARCHAR[] AS flags
     FROM (UNPIVOT (SELECT line, cvegeo, hombres AS male, mujeres AS female FROM raw) ON male, female INTO NAME sex VALUE v)
     WHERE length(trim(cvegeo)) = 5`,

@@ -1,4 +1,4 @@
-import { countChecks, oneOf, yearCheck, type CsvAdapter } from '../adapter.js';
+import { countChecks, oneOf, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 /** RNPDNO public version, persons by municipality and month of disappearance; one file per status. */
 export const rnpdnoMunicipal: CsvAdapter = {
@@ -24,7 +24,7 @@ export const rnpdnoMunicipal: CsvAdapter = {
       lpad(trim(cve_estado), 2, '0') || lpad(trim(cve_mun), 3, '0') AS geo, 'cve_mun' AS geo_column,
       trim(year) || '-' || lpad(trim(month), 2, '0') AS period, 'month' AS freq, trim(year)::SMALLINT AS year, trim(month)::TINYINT AS month,
       '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality,
-      CASE sex WHEN 'undefined' THEN 'unidentified' ELSE sex END AS sex, '' AS age, '' AS estimate,
+      CASE sex WHEN 'undefined' THEN 'unidentified' ELSE sex END AS sex, '' AS age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS},
       trim(v)::DOUBLE AS value, []::VARCHAR[] AS flags
     FROM (UNPIVOT (SELECT line, cve_estado, cve_mun, year, month, status_id, male, female, "undefined" FROM raw)
           ON male, female, "undefined" INTO NAME sex VALUE v)`,

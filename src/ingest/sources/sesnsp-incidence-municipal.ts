@@ -1,5 +1,5 @@
 import { MONTHS_ES } from '../../domain/index.js';
-import { countChecks, yearCheck, type CsvAdapter } from '../adapter.js';
+import { countChecks, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 const IDENTITY = ['Año', 'Clave_Ent', 'Entidad', 'Cve. Municipio', 'Municipio', 'Bien jurídico afectado', 'Tipo de delito', 'Subtipo de delito', 'Modalidad'];
 const monthColumns = MONTHS_ES.map((_, i) => `m${String(i + 1).padStart(2, '0')}`);
@@ -33,7 +33,7 @@ export const sesnspIncidenceMunicipal: CsvAdapter = {
       FROM raw)
     SELECT line, 'sesnsp.incidence' AS series, geo, 'Cve. Municipio' AS geo_column,
       y || '-' || right(month_col, 2) AS period, 'month' AS freq, y::SMALLINT AS year, right(month_col, 2)::TINYINT AS month,
-      legal_good, crime_type, crime_subtype, modality, '' AS sex, '' AS age, '' AS estimate, trim(cell)::DOUBLE AS value, []::VARCHAR[] AS flags
+      legal_good, crime_type, crime_subtype, modality, '' AS sex, '' AS age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS}, trim(cell)::DOUBLE AS value, []::VARCHAR[] AS flags
     FROM (UNPIVOT base ON ${monthColumns.join(', ')} INTO NAME month_col VALUE cell)
     WHERE trim(cell) <> ''`,
   async reconcile(tx, file) {

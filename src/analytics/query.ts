@@ -1,6 +1,6 @@
 import { findIndicator, loadCatalog } from '../catalog/index.js';
 import {
-  RequestError, parsePeriodRange, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
+  RequestError, parsePeriodRange, periodMonthKey, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
@@ -40,8 +40,7 @@ function termFilter(term: SeriesTerm, indicator: Indicator, by: Dimension | null
 }
 
 function bounds(from: Period | null, to: Period | null): { lo: number; hi: number } {
-  const key = (p: Period, end: boolean) => p.year * 100 + (p.freq === 'year' ? (end ? 12 : 1) : p.month);
-  return { lo: from ? key(from, false) : 0, hi: to ? key(to, true) : 999_912 };
+  return { lo: from ? periodMonthKey(from, false) : 0, hi: to ? periodMonthKey(to, true) : 999_912 };
 }
 
 interface Part {

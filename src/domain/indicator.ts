@@ -4,8 +4,11 @@ import { QueryFreq } from './period.js';
 import { NodeId } from './framework.js';
 import { Text } from './text.js';
 
-/** `mx.*` and `us.*` come from official statistics; `cases.*` from Observa's case registry (public, suppressed aggregates). */
-export const IndicatorCode = z.string().regex(/^(mx|us|cases)\.[a-z_]+(\.[a-z_]+)*$/, 'expected a code like mx.homicide.rate').brand<'IndicatorCode'>();
+/**
+ * `mx.*`, `us.*` and `migrants.*` (binational, e.g. IOM's border route) come from official or secondary statistics;
+ * `cases.*` from Observa's case registry (public, suppressed aggregates).
+ */
+export const IndicatorCode = z.string().regex(/^(mx|us|migrants|cases)\.[a-z_]+(\.[a-z_]+)*$/, 'expected a code like mx.homicide.rate').brand<'IndicatorCode'>();
 export type IndicatorCode = z.infer<typeof IndicatorCode>;
 
 /** Dimensions an observation may carry besides series, geo and period. */

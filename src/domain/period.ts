@@ -1,12 +1,14 @@
 import { z } from 'zod';
 
 /**
- * month `2020-03`, year `2020`, and CDC's rolling `12m-ending-2021-04` (deaths in the twelve months ending that month).
+ * month `2020-03`, year `2020`, CDC's rolling `12m-ending-2021-04` (deaths in the twelve months ending that month), and the
+ * U.S. federal fiscal year `FY2023` (October 2022 – September 2023; `year` is the year it ends in).
  */
 export type Period =
   | { readonly freq: 'month'; readonly year: number; readonly month: number }
   | { readonly freq: 'year'; readonly year: number }
-  | { readonly freq: 'r12'; readonly year: number; readonly month: number };
+  | { readonly freq: 'r12'; readonly year: number; readonly month: number }
+  | { readonly freq: 'fy'; readonly year: number };
 export type Freq = Period['freq'];
 
 export const QueryFreq = z.enum(['month', 'year']);
@@ -15,6 +17,7 @@ export type QueryFreq = z.infer<typeof QueryFreq>;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const YEAR = /^(\d{4})$/;
 const ROLLING = /^12m-ending-(\d{4})-(0[1-9]|1[0-2])$/;
+const FISCAL_YEAR = /^FY(\d{4})$/i;
 
 export class PeriodError extends Error {
   override readonly name = 'PeriodError';
@@ -28,7 +31,9 @@ export function parsePeriod(text: string): Period {
   if (m) return { freq: 'year', year: Number(m[1]) };
   m = ROLLING.exec(t);
   if (m) return { freq: 'r12', year: Number(m[1]), month: Number(m[2]) };
-  throw new PeriodError(`"${text}" is not a period: expected YYYY, YYYY-MM or 12m-ending-YYYY-MM`);
+  m = FISCAL_YEAR.exec(t);
+  if (m) return { freq: 'fy', year: Number(m[1]) };
+  throw new PeriodError(`"${text}" is not a period: expected YYYY, YYYY-MM, FYYYYY (U.S. fiscal year) or 12m-ending-YYYY-MM`);
 }
 
 export function formatPeriod(p: Period): string {
@@ -40,11 +45,31 @@ export function formatPeriod(p: Period): string {
       return `${p.year}-${mm}`;
     case 'r12':
       return `12m-ending-${p.year}-${mm}`;
+    case 'fy':
+      return `FY${p.year}`;
   }
+}
+
+/** `year × 100 + month` of the first (or, with `end`, the last) month a period covers: ranges of mixed kinds compare. */
+export function periodMonthKey(p: Period, end: boolean): number {
+  switch (p.freq) {
+    case 'year':
+      return p.year * 100 + (end ? 12 : 1);
+    case 'fy':
+      return end ? p.year * 100 + 9 : (p.year - 1) * 100 + 10;
+    default:
+      return p.year * 100 + p.month;
+  }
+}
+
+/** The U.S. fiscal year a calendar month belongs to (October starts the next fiscal year). */
+export function fiscalYearOf(year: number, month: number): number {
+  return month >= 10 ? year + 1 : year;
 }
 
 /** First day of the period as an ISO date (for rolling periods, the first day of the month it ends in). */
 export function periodDate(p: Period): string {
+  if (p.freq === 'fy') return `${p.year - 1}-10-01`;
   const month = p.freq === 'year' ? 1 : p.month;
   return `${p.year}-${String(month).padStart(2, '0')}-01`;
 }
@@ -74,6 +99,7 @@ export function parsePeriodRange(text: string): { from: Period | null; to: Perio
 /** Last day (exclusive upper bound as a month start) — used to compare ranges of mixed frequency. */
 export function periodEndDate(p: Period): string {
   if (p.freq === 'year') return `${p.year}-12-01`;
+  if (p.freq === 'fy') return `${p.year}-09-01`;
   return periodDate(p);
 }
 

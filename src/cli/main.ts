@@ -13,7 +13,9 @@ import { addEvidence, computeScorecard, createToken, listAssistance, listEvidenc
 import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
 import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
-import { DuckDbStore, PostgresStore, isPostgresUrl, migrateServer, openStore, publishToPostgres, type Store } from '../store/index.js';
+import {
+  DuckDbStore, PostgresStore, describeRepair, isPostgresUrl, isRepaired, migrateServer, openStore as openAnyStore, publishToPostgres, type Store,
+} from '../store/index.js';
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
 import { registerRegistryCommands } from './registry-commands.js';
@@ -30,6 +32,13 @@ function choice<T extends string>(values: readonly T[]) {
     if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
     return value as T;
   };
+}
+
+/** Opens a store and says so when it had to mend what an interrupted process left behind. */
+async function openStore(location: string): Promise<Store> {
+  const store = await openAnyStore(location);
+  if (store instanceof DuckDbStore && store.recovery && isRepaired(store.recovery)) console.error(`observa: ${describeRepair(store.recovery)}`);
+  return store;
 }
 
 async function withStore<T>(program: Command, work: (store: Store) => Promise<T>): Promise<T> {

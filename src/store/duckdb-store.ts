@@ -1,5 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { RequestError } from '../domain/index.js';
+import { existsSync } from 'node:fs';
+import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { migrate } from './schema.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
 import { Mutex } from './mutex.js';
@@ -52,6 +54,8 @@ export class DuckDbStore implements Store {
   private writing: Promise<void> | null = null;
   generation = 0;
   readonly dialect = 'duckdb' as const;
+  /** What the integrity check at open found and mended (null for read-only opens). */
+  recovery: IntegrityReport | null = null;
 
   private constructor(
     readonly location: string,
@@ -61,6 +65,8 @@ export class DuckDbStore implements Store {
   ) {}
 
   static async open(location: string, options: OpenOptions = {}): Promise<DuckDbStore> {
+    // A WAL left behind means the last process did not close the store: DuckDB replays it, and the deep checks run.
+    const replayed = location !== ':memory:' && existsSync(`${location}.wal`);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(location, {
@@ -85,7 +91,10 @@ export class DuckDbStore implements Store {
     const writer = await instance.connect();
     const readers = [await instance.connect(), await instance.connect()];
     const store = new DuckDbStore(location, instance, writer, readers);
-    if (!options.readOnly) await migrate(store, { seedCatalog: options.seedCatalog ?? true });
+    if (!options.readOnly) {
+      await migrate(store, { seedCatalog: options.seedCatalog ?? true });
+      store.recovery = await checkIntegrity(store, { deep: replayed });
+    }
     return store;
   }
 

@@ -4,3 +4,4 @@ export { DIMENSION_COLUMNS, SCHEMA_VERSION, migrateServer, recordSeriesPeriods }
 export { PostgresStore, toPositional, type PostgresOptions } from './postgres-store.js';
 export { publishToPostgres, type PublishSummary } from './publish.js';
 export { isPostgresUrl, openStore } from './open.js';
+export { checkIntegrity, describeRepair, isRepaired, type IntegrityReport } from './integrity.js';

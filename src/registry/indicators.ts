@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { funnelAggregates, type RegistryContext } from './repository.js';
+import { funnelAggregates } from './public-funnel.js';
+import type { RegistryContext } from './context.js';
 
 /** The registry's public aggregates enter the observatory as a release of this source, like any official file. */
 export const REGISTRY_SOURCE = 'observa-registry';

@@ -29,7 +29,7 @@ import {
   submitIntake,
   verifyAudit,
   type RegistryContext,
-} from './repository.js';
+} from './index.js';
 import { REGISTRY_TABLES } from './schema.js';
 
 process.env['OBSERVA_MASTER_KEY'] = randomBytes(32).toString('base64');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RequestError, UserRole } from '../domain/index.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { ForbiddenError, OPERATOR_USER_ID, actorOf, enforce, iso, nextId, nowOf, ready, requireUser } from './context.js';
 import type { RegistryBase } from './context.js';
 import { CryptoError, hashPassword } from './crypto.js';
@@ -20,7 +20,7 @@ export async function createOrganisation(ctx: RegistryBase, principal: Principal
   enforce(principal, 'user.manage');
   const clean = OrganisationName.parse(name);
   const at = nowOf(ctx);
-  return ctx.store.write(async (tx) => {
+  return registryWrite(ctx.store, async (tx) => {
     const existing = await tx.all('SELECT id FROM organisation WHERE name = ?', [clean]);
     if (existing.length > 0) throw new RequestError('bad_request', `an organisation named "${clean}" already exists`);
     const id = `org-${await nextId(tx, 'registry_organisation_seq')}`;
@@ -62,7 +62,7 @@ export async function createUser(ctx: RegistryBase, principal: Principal, input:
     throw error;
   }
   const at = nowOf(ctx);
-  return ctx.store.write(async (tx) => {
+  return registryWrite(ctx.store, async (tx) => {
     const orgs = await tx.all('SELECT id FROM organisation WHERE id = ?', [user.organisationId]);
     if (orgs.length === 0) throw new RequestError('bad_request', `no organisation ${user.organisationId}`, { organisationId: user.organisationId });
     const taken = await tx.all('SELECT id FROM app_user WHERE email = ?', [user.email]);

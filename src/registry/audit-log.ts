@@ -4,7 +4,20 @@ import type { AuditDetail, AuditEntry, ChainVerdict } from './audit.js';
 import { iso } from './context.js';
 import { registrySchemaReady } from './schema.js';
 
-// The stored audit chain: appending inside a registry write, and verifying all of it.
+// The stored audit chain: registry writes (which lock its head), appending inside one, and verifying all of it.
+
+/**
+ * A write transaction on the registry. Its first statement locks the audit head row (a no-op UPDATE): in PostgreSQL
+ * that row lock serialises registry writes across every server process on the store (the next one waits for this
+ * one to commit, then sees its rows), so the chain never forks and read-then-write rules (next version, already
+ * assigned, already erased) hold; in DuckDB one process writes anyway. Every registry write appends to the chain.
+ */
+export function registryWrite<T>(store: Store, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  return store.write(async (tx) => {
+    await tx.run('UPDATE audit_head SET entry_count = entry_count WHERE id = 1');
+    return work(tx);
+  });
+}
 
 export /** Appends one entry to the audit chain inside `tx`, chained from the stored head (so a removed tail cannot be papered over). */
 async function appendAudit(tx: WriteTx, at: Date, actor: string, action: string, target: string, detail: AuditDetail = {}): Promise<AuditEntry> {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError, raggedRows, readCsvTable } from '../domain/index.js';
 import type { CaseInput, InputProblem } from '../domain/index.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import type { CaseAccess} from './cases.js';
 import { assertOrganisationsExist, insertVersion, parseCaseWrite } from './cases.js';
 import { enforce, ForbiddenError, iso, nextId, nowOf, ready, requireUser } from './context.js';
@@ -101,7 +101,7 @@ export async function importCasesText(ctx: RegistryContext, principal: Principal
   if (problems.length > 0) throw new InputError(problems);
 
   const at = nowOf(ctx);
-  const ids = await ctx.store.write(async (tx) => {
+  const ids = await registryWrite(ctx.store, async (tx) => {
     await assertOrganisationsExist(tx, [...new Set(parsed.flatMap((p) => [p.input.owningOrganisationId, ...p.access.sharedWithOrganisations]))]);
     const created: number[] = [];
     for (const p of parsed) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_TYPE_LABELS, furthestStage } from '../domain/index.js';
 import type { JusticeEventKind } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { caseView, LATEST_VERSIONS, loadCase, recordContext } from './cases.js';
 import type { CaseRow, CaseSummary, CaseView } from './cases.js';
 import { enforce, groupBy, nowOf, ready, requireUser } from './context.js';
@@ -114,6 +114,6 @@ export async function exportRedacted(ctx: RegistryContext, principal: Principal)
     lines.push(cells.map(csvCell).join(','));
   }
   const at = nowOf(ctx);
-  await ctx.store.write((tx) => audit(tx, at, user.userId, 'case.export', 'cases', { rows: cases.length }));
+  await registryWrite(ctx.store, (tx) => audit(tx, at, user.userId, 'case.export', 'cases', { rows: cases.length }));
   return `${lines.join('\r\n')}\r\n`;
 }

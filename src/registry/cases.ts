@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CaseInput, RequestError } from '../domain/index.js';
 import type { CaseType, DatePrecision, FuzzyDate, JusticeStage, Text } from '../domain/index.js';
 import type { ReadTx, Row, WriteTx } from '../store/index.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { ForbiddenError, enforce, iso, nextId, nowOf, parseJsonArray, ready, requireUser } from './context.js';
 import type { RegistryContext } from './context.js';
 import type { Principal, RecordContext, Visibility } from './policy.js';
@@ -151,7 +151,7 @@ export async function createCase(ctx: RegistryContext, principal: Principal, bod
   // The would-be record decides: a documenter may create only cases their own organisation owns.
   enforce(principal, 'case.create', { owningOrganisationId: input.owningOrganisationId, sharedWithOrganisations: access.sharedWithOrganisations, assignedUserIds: [], visibility: access.visibility });
   const at = nowOf(ctx);
-  const caseId = await ctx.store.write(async (tx) => {
+  const caseId = await registryWrite(ctx.store, async (tx) => {
     await assertOrganisationsExist(tx, [input.owningOrganisationId, ...access.sharedWithOrganisations]);
     const id = await nextId(tx, 'registry_case_seq');
     await insertVersion(tx, id, 1, input, access, user.userId, at);
@@ -172,7 +172,7 @@ export async function appendCaseVersion(ctx: RegistryContext, principal: Princip
   const user = requireUser(principal);
   const { input, access } = parseCaseWrite(body);
   const at = nowOf(ctx);
-  await ctx.store.write(async (tx) => {
+  await registryWrite(ctx.store, async (tx) => {
     const { row, record } = await loadCase(tx, caseId);
     enforce(principal, 'case.update', record);
     if (input.owningOrganisationId !== row.owning_organisation_id) {
@@ -196,7 +196,7 @@ export async function assignCase(ctx: RegistryContext, principal: Principal, cas
   await ready(ctx);
   const admin = requireUser(principal);
   const at = nowOf(ctx);
-  return ctx.store.write(async (tx) => {
+  return registryWrite(ctx.store, async (tx) => {
     const { row, record } = await loadCase(tx, caseId);
     enforce(principal, 'case.assign', record);
     const [target] = await tx.all<{ role: string; organisation_id: string }>('SELECT role, organisation_id FROM app_user WHERE id = ?', [userId]);

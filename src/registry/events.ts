@@ -1,7 +1,7 @@
 import { CaseEventInput } from '../domain/index.js';
 import type { DatePrecision, FuzzyDate, JusticeEventKind } from '../domain/index.js';
 import type { Row, WriteTx } from '../store/index.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { loadCase } from './cases.js';
 import { enforce, iso, nextId, nowOf, ready, requireUser } from './context.js';
 import type { RegistryContext } from './context.js';
@@ -67,7 +67,7 @@ export async function appendEvent(ctx: RegistryContext, principal: Principal, ca
   const user = requireUser(principal);
   const event = CaseEventInput.parse(body);
   const at = nowOf(ctx);
-  const id = await ctx.store.write(async (tx) => {
+  const id = await registryWrite(ctx.store, async (tx) => {
     const { record } = await loadCase(tx, caseId);
     enforce(principal, 'event.append', record);
     return insertEvent(tx, caseId, event, user.userId, at);

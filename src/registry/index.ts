@@ -29,8 +29,11 @@ export { ForbiddenError, LOGIN_LOCK_MINUTES, LOGIN_MAX_FAILURES, OPERATOR_PRINCI
 export type { RegistryBase, RegistryContext } from './context.js';
 export { NewUser, createOrganisation, createUser } from './accounts.js';
 export type { Organisation, User } from './accounts.js';
-export { login, principalFromToken, revokeSession } from './auth.js';
-export type { LoginResult } from './auth.js';
+export { DEVICE_DAYS, LOGIN_ADDRESS_WINDOW_MS, LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_GATE, login, principalFromToken, revokeSession } from './auth.js';
+export type { LoginOptions, LoginResult } from './auth.js';
+export { Gate, GateFullError } from './gate.js';
+export { hitLimit, refundLimit } from './limits.js';
+export type { LimitHit } from './limits.js';
 export { CaseAccess, appendCaseVersion, assignCase, createCase, parseCaseWrite } from './cases.js';
 export type { CaseSummary, CaseView } from './cases.js';
 export { addPerson, erasePerson, readPerson } from './persons.js';
@@ -41,8 +44,8 @@ export { caseHistory, exportRedacted, getCase, listCases, searchCases } from './
 export type { CaseDetail, CaseHistory } from './case-reading.js';
 export { FUNNEL_GROUP_BY, funnelAggregates } from './public-funnel.js';
 export type { FunnelAggregates } from './public-funnel.js';
-export { intakeStatus, submitIntake } from './intake.js';
-export type { IntakeReceipt, IntakeStatus } from './intake.js';
+export { INTAKE_GLOBAL_PER_HOUR, INTAKE_PER_ADDRESS_PER_HOUR, INTAKE_SLOW_GATE, RateLimitedError, intakeStatus, receiveIntake, submitIntake } from './intake.js';
+export type { IntakeLimits, IntakeReceipt, IntakeStatus } from './intake.js';
 export { CASE_CSV_COLUMNS, importCases, importCasesText } from './case-import.js';
 export type { CaseImportSummary } from './case-import.js';
 export { verifyAudit } from './audit-log.js';

@@ -1,13 +1,69 @@
 import { CaseInput, MigrantKidnappingIntake, RequestError, furthestStage } from '../domain/index.js';
 import type { CaseType, ConsentRecipient, JusticeEventKind, JusticeStage, PersonInput } from '../domain/index.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { assertOrganisationsExist, insertVersion } from './cases.js';
 import { INTAKE_ACTOR, iso, nextId, nowOf, ready } from './context.js';
 import type { RegistryContext } from './context.js';
 import { hashToken, newReceiptCode, normaliseReceiptCode } from './crypto.js';
 import { insertEvent } from './events.js';
+import { Gate, GateFullError } from './gate.js';
+import { hitLimitIn } from './limits.js';
 import { insertPerson } from './persons.js';
 import type { Visibility } from './policy.js';
+
+/*
+ * Limits on the public form (docs/architecture.md, "The intake form under load"). Per client address (the real
+ * client behind a trusted proxy): INTAKE_PER_ADDRESS_PER_HOUR reports, then 429 for that address only. Across all
+ * addresses: a budget of INTAKE_GLOBAL_PER_HOUR; past it the form does not close — reports are still taken, one at a
+ * time per process (a queue of 8; a full queue answers 429 for a minute), and marked `over-budget` so the receiving
+ * organisation can tell a flood from the families' reports. Counters live in the store (shared by every process).
+ */
+export const INTAKE_PER_ADDRESS_PER_HOUR = 30;
+export const INTAKE_GLOBAL_PER_HOUR = 300;
+export const INTAKE_SLOW_GATE = new Gate(1, 8);
+const HOUR_MS = 3_600_000;
+
+/** A limit said no: answer 429 with Retry-After. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface IntakeLimits {
+  readonly perAddressPerHour?: number;
+  readonly globalPerHour?: number;
+  readonly slowGate?: Gate;
+}
+
+/** Counts a report from `address` (shared counters) and says how to take it: normally, on the slow path, or not now. */
+async function admit(ctx: RegistryContext, address: string, limits: IntakeLimits): Promise<'normal' | 'over-budget'> {
+  const now = nowOf(ctx).getTime();
+  const verdict = await ctx.store.write(async (tx) => {
+    const own = await hitLimitIn(tx, `intake:${address}`, limits.perAddressPerHour ?? INTAKE_PER_ADDRESS_PER_HOUR, HOUR_MS, now);
+    if (!own.allowed) return own;
+    return (await hitLimitIn(tx, 'intake:*', limits.globalPerHour ?? INTAKE_GLOBAL_PER_HOUR, HOUR_MS, now)).allowed ? 'normal' : 'over-budget';
+  });
+  if (typeof verdict === 'string') return verdict;
+  throw new RateLimitedError('too many reports from this address', verdict.retryAfterSeconds);
+}
+
+/** The public form's way in: limits (above), then submitIntake. */
+export async function receiveIntake(ctx: RegistryContext, body: unknown, address: string, limits: IntakeLimits = {}): Promise<IntakeReceipt> {
+  await ready(ctx);
+  const path = await admit(ctx, address, limits);
+  if (path === 'normal') return submitIntake(ctx, body);
+  try {
+    return await (limits.slowGate ?? INTAKE_SLOW_GATE).run(() => submitIntake(ctx, body, 'over-budget'));
+  } catch (error) {
+    if (error instanceof GateFullError) throw new RateLimitedError('many reports are arriving right now', 60);
+    throw error;
+  }
+}
 
 // The public intake form.
 
@@ -22,7 +78,7 @@ export interface IntakeReceipt {
  * victim and the reporter as persons whose names, contact, relationship and last-seen place are sealed personal
  * fields, and a `referral` event per consented recipient beyond the documenting organisation.
  */
-export async function submitIntake(ctx: RegistryContext, body: unknown): Promise<IntakeReceipt> {
+export async function submitIntake(ctx: RegistryContext, body: unknown, triage: 'over-budget' | null = null): Promise<IntakeReceipt> {
   await ready(ctx);
   const form = MigrantKidnappingIntake.parse(body);
   const owner = ctx.intakeOrganisationId;
@@ -41,11 +97,15 @@ export async function submitIntake(ctx: RegistryContext, body: unknown): Promise
   });
   const access = { visibility: (beyond.length > 0 ? 'shared' : 'private') as Visibility, sharedWithOrganisations: sharedWith };
   const receipt = newReceiptCode();
-  await ctx.store.write(async (tx) => {
+  await registryWrite(ctx.store, async (tx) => {
     await assertOrganisationsExist(tx, [owner, ...sharedWith]);
     const caseId = await nextId(tx, 'registry_case_seq');
     await insertVersion(tx, caseId, 1, input, access, INTAKE_ACTOR, at);
-    await audit(tx, at, INTAKE_ACTOR, 'intake.submit', `case:${caseId}`, { recipients: form.consent.share_with.join(','), visibility: access.visibility });
+    await audit(tx, at, INTAKE_ACTOR, 'intake.submit', `case:${caseId}`, {
+      recipients: form.consent.share_with.join(','),
+      visibility: access.visibility,
+      ...(triage ? { triage } : {}),
+    });
     const victim: PersonInput = {
       role: 'victim',
       sex: 'unknown',
@@ -72,12 +132,13 @@ export async function submitIntake(ctx: RegistryContext, body: unknown): Promise
         at,
       );
     }
-    await tx.run('INSERT INTO intake (receipt_sha256, case_id, share_with, ransom_demanded, created_at) VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ))', [
+    await tx.run('INSERT INTO intake (receipt_sha256, case_id, share_with, ransom_demanded, created_at, triage) VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?)', [
       hashToken(receipt),
       caseId,
       JSON.stringify(form.consent.share_with),
       form.ransom_demanded,
       iso(at),
+      triage,
     ]);
   });
   return { receipt };

@@ -2,7 +2,7 @@ import { PERSONAL_FIELDS, PersonInput, RequestError } from '../domain/index.js';
 import type { PersonalField } from '../domain/index.js';
 import type { ReadTx, Row, WriteTx } from '../store/index.js';
 import type { AuditDetail } from './audit.js';
-import { appendAudit as audit } from './audit-log.js';
+import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { loadCase } from './cases.js';
 import { ForbiddenError, actorOf, enforce, iso, nextId, nowOf, ready, requireUser } from './context.js';
 import type { RegistryContext } from './context.js';
@@ -94,7 +94,7 @@ export async function addPerson(ctx: RegistryContext, principal: Principal, case
   const user = requireUser(principal);
   const person = PersonInput.parse(body);
   const at = nowOf(ctx);
-  const id = await ctx.store.write(async (tx) => {
+  const id = await registryWrite(ctx.store, async (tx) => {
     const { record } = await loadCase(tx, caseId);
     enforce(principal, 'case.update', record);
     return (await insertPerson(ctx, tx, caseId, person, user.userId, at)).id;
@@ -128,7 +128,7 @@ export async function readPerson(ctx: RegistryContext, principal: Principal, cas
   }
   const at = nowOf(ctx);
   const actor = actorOf(principal);
-  const sealed = await ctx.store.write(async (tx) => {
+  const sealed = await registryWrite(ctx.store, async (tx) => {
     const fresh = await loadPerson(tx, caseId, personId);
     const fields = await tx.all<{ field: PersonalField; version: number; ciphertext: string }>(
       `SELECT f.field, f.version, f.ciphertext FROM person_field f
@@ -164,7 +164,7 @@ export async function erasePerson(ctx: RegistryContext, principal: Principal, ca
   await ready(ctx);
   const user = requireUser(principal);
   const at = nowOf(ctx);
-  await ctx.store.write(async (tx) => {
+  await registryWrite(ctx.store, async (tx) => {
     const { record } = await loadCase(tx, caseId);
     const allowed =
       (user.role === 'admin' && decide(principal, 'case.assign', record).allow) ||

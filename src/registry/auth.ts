@@ -74,8 +74,9 @@ async function countAttempt(tx: WriteTx, userId: string, deviceHash: string | nu
     );
     if (device) {
       const failures = Number(device.failures);
-      if (failures > LOGIN_MAX_FAILURES) await tx.run('UPDATE login_device SET revoked = TRUE WHERE token_sha256 = ?', [deviceHash]);
-      return { refused: failures > LOGIN_MAX_FAILURES, lockedNow: false, device: true, failures };
+      if (failures <= LOGIN_MAX_FAILURES) return { refused: false, lockedNow: false, device: true, failures };
+      // Too many failures on this device: it is revoked, and this attempt counts on the account like any other.
+      await tx.run('UPDATE login_device SET revoked = TRUE WHERE token_sha256 = ?', [deviceHash]);
     }
   }
   // An unknown email runs the same statement (matching no row), so that both take the same path through the store.
@@ -147,7 +148,7 @@ async function check(ctx: RegistryBase, email: string, password: string, deviceT
           locked = lockedNow = true;
         }
       }
-      const detail = { failures: attempt.failures, ...(attempt.device ? { device: attempt.refused ? 'revoked' : 'known' } : {}) };
+      const detail = { failures: attempt.failures, ...(attempt.device ? { device: 'known' } : {}) };
       await audit(tx, at, 'anonymous', lockedNow ? 'auth.lockout' : 'auth.login-failed', `user:${user.id}`, detail);
       return { ok: false, reason: locked ? 'locked' : 'invalid' } as const;
     });

@@ -16,6 +16,7 @@ export {
   newReceiptCode,
   newToken,
   normaliseReceiptCode,
+  passwordVerifications,
   unwrapKey,
   verifyPassword,
   wrapKey,

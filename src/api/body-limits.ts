@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 /*
  * Request bodies are limited on every route before anything reads them: a declared Content-Length over the limit is
  * refused at once, a chunked body is counted as it arrives and refused as soon as it passes the limit (Hono's
- * bodyLimit). JSON bodies are small; a CSV of cases may be larger, up to a stated size.
+ * bodyLimit), and the 413 goes out while the client is still sending. JSON bodies are small; a CSV of cases may be larger, up to a stated size.
  */
 
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -16,9 +16,9 @@ const tooLarge = (limit: number) => (c: Context) =>
   c.json(
     { error: { code: 'payload_too_large', message: `the request body is larger than the ${limit} bytes this route accepts`, details: { limitBytes: limit } } },
     413,
-    // The rest of the body is not wanted: close the connection rather than read it.
-    { Connection: 'close' },
   );
+// No "Connection: close": closing a socket with unread request bytes resets it, and the client may lose the 413. The
+// node server discards (never buffers) what follows, up to 64 MiB or 500 ms, then closes the connection itself.
 
 export function bodyLimits(): MiddlewareHandler {
   const json = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) });

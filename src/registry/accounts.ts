@@ -31,10 +31,11 @@ export async function createOrganisation(ctx: RegistryBase, principal: Principal
 }
 
 export const NewUser = z.strictObject({
-  email: z.email().transform((e) => e.toLowerCase()),
+  email: z.email().max(320).transform((e) => e.toLowerCase()),
   role: UserRole,
-  organisationId: z.string().trim().min(1),
-  password: z.string(),
+  organisationId: z.string().trim().min(1).max(100),
+  // hashPassword states the real bounds (MIN/MAX_PASSWORD_LENGTH characters); this only bounds what is read.
+  password: z.string().max(4096),
 });
 export type NewUser = z.input<typeof NewUser>;
 

@@ -8,7 +8,7 @@ import { Lang, RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
 import { ResponseCache } from './cache.js';
-import { TRUSTED_PROXY_ENV } from './client-address.js';
+import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
@@ -45,6 +45,11 @@ export function registryOptionsFromEnv(env: Record<string, string | undefined> =
     masterKey = loadMasterKey(env);
   } catch (error) {
     return { disabled: (error as Error).message };
+  }
+  try {
+    parseTrustedProxies(env[TRUSTED_PROXY_ENV]);
+  } catch (error) {
+    throw new RequestError('bad_request', (error as Error).message);
   }
   const recipients = {
     ...(env['OBSERVA_INTAKE_SEARCH_COMMISSION_ORG'] ? { search_commission: env['OBSERVA_INTAKE_SEARCH_COMMISSION_ORG'] } : {}),

@@ -169,7 +169,8 @@ describe('the registry’s stricter headers win over the site’s', () => {
   });
 
   it('the intake form and the receipt status page never send a Referer and load no script', async () => {
-    for (const path of ['/es/report-kidnapping', '/en/report-kidnapping', '/es/report-kidnapping/status?receipt=ABCD-EFGH-JKMN', '/en/report-kidnapping/status']) {
+    const paths = ['/es/report-kidnapping', '/en/report-kidnapping/', '/es/report-kidnapping/status?receipt=ABCD-EFGH-JKMN', '/en/report-kidnapping/status/?receipt=ABCD-EFGH-JKMN', '/en/report-kidnapping/status'];
+    for (const path of paths) {
       const res = await fetch(`${plain.url}${path}`);
       const headers = strict(res);
       expect(headers.referrer, path).toBe('no-referrer');

@@ -22,7 +22,10 @@ let proxiedStore: TestStore;
 let plain: RunningServer;
 /** Behind a trusted proxy at 127.0.0.1 (the test client), with small limits. */
 let proxied: RunningServer;
-const loginGate = new Gate(2, 64);
+/** As in production (LOGIN_GATE): 2 sign-ins checked at once, 16 waiting, 3 per address. */
+const loginGate = new Gate(2, 16, 3);
+/** The same store, with a gate wide enough to let 41 sign-ins race for real (the gate would otherwise queue them). */
+let wide: RunningServer;
 
 const INTAKE = (name: string) => ({
   victim: { name, age: 30, nationality: 'HN' },
@@ -52,10 +55,12 @@ beforeAll(async () => {
   proxied = await startServer(proxiedStore.store, 0, '127.0.0.1', {
     registry: { masterKey, intakeOrganisationId: proxiedOrg, intakeSubmissionsPerHour: 5, intakeGlobalPerHour: 8, trustedProxy: '127.0.0.1, 10.0.0.0/8', loginGate },
   });
+  wide = await startServer(proxiedStore.store, 0, '127.0.0.1', { registry: { masterKey, trustedProxy: '127.0.0.1', loginGate: new Gate(64, 64) } });
 });
 afterAll(async () => {
   await plain.close();
   await proxied.close();
+  await wide.close();
   await plainStore.cleanup();
   await proxiedStore.cleanup();
 });
@@ -188,12 +193,12 @@ describe('the registry’s stricter headers win over the site’s', () => {
 describe('sign-in under attack, over HTTP', () => {
   it('40 parallel wrong guesses from 4 addresses plus the right password return no session', async () => {
     const attempts: Promise<Response>[] = [];
-    for (let i = 0; i < 40; i++) attempts.push(post(proxied, '/api/v1/auth/login', { email: 'race@observa.example', password: `wrong guess ${i}` }, `192.0.2.${i % 4}`));
-    attempts.push(post(proxied, '/api/v1/auth/login', { email: 'race@observa.example', password: PASSWORD }, '192.0.2.50'));
+    for (let i = 0; i < 40; i++) attempts.push(post(wide, '/api/v1/auth/login', { email: 'race@observa.example', password: `wrong guess ${i}` }, `192.0.2.${i % 4}`));
+    attempts.push(post(wide, '/api/v1/auth/login', { email: 'race@observa.example', password: PASSWORD }, '192.0.2.50'));
     const statuses = await Promise.all(attempts.map(async (r) => (await r).status));
     expect(statuses.filter((s) => s === 200)).toEqual([]);
     // And it stays locked for the right password afterwards.
-    expect((await post(proxied, '/api/v1/auth/login', { email: 'race@observa.example', password: PASSWORD }, '192.0.2.51')).status).toBe(401);
+    expect((await post(wide, '/api/v1/auth/login', { email: 'race@observa.example', password: PASSWORD }, '192.0.2.51')).status).toBe(401);
   });
 
   it('a flood of random-email sign-ins from one address is refused before hashing, and a real sign-in gets through', async () => {

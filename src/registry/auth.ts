@@ -12,9 +12,10 @@ import type { Principal } from './policy.js';
  * Sign-in, sessions and sign-out. The policy (docs/architecture.md, "Sign-in"):
  * - Every answer costs one scrypt verification: unknown emails are checked against a dummy hash, locked accounts
  *   against their own hash (the result ignored), so the time of an answer tells nothing about the account.
+ * - Per process, first: at most 2 sign-ins are checked at once and 16 wait (a Gate), at most 3 of them from one
+ *   address, known devices first; beyond that, 429 at once, before any store write or hashing.
  * - Per address: at most LOGIN_ATTEMPTS_PER_ADDRESS attempts per window across all emails, counted in the store
  *   (shared by every server process) before any hashing; successes are given back. Over it: 429, no hashing.
- * - Per process: at most 2 verifications run and 16 wait (a Gate); beyond that, 429 at once, no hashing.
  * - Per account: every attempt is counted (atomically, a row-locking UPDATE) before its verdict; an attempt counted
  *   past LOGIN_MAX_FAILURES locks the account for LOGIN_LOCK_MINUTES, and a right password whose verdict arrives
  *   while the account is locked is refused. So parallel guesses cannot outrun the counter.
@@ -27,8 +28,8 @@ export const LOGIN_ATTEMPTS_PER_ADDRESS = 20;
 export const LOGIN_ADDRESS_WINDOW_MS = 10 * 60_000;
 export const DEVICE_DAYS = 90;
 
-/** The process's bound on concurrent password hashing (scrypt uses libuv's 4-thread pool). */
-export const LOGIN_GATE = new Gate(2, 16);
+/** The process's bound on concurrent password hashing (scrypt uses libuv's 4-thread pool): 2 run, 16 wait, 3 per address. */
+export const LOGIN_GATE = new Gate(2, 16, 3);
 
 export interface LoginOptions {
   /** The device token from an earlier successful sign-in on this device. */
@@ -104,23 +105,38 @@ async function lock(tx: WriteTx, userId: string, at: Date): Promise<void> {
  */
 export async function login(ctx: RegistryBase, email: string, password: string, options: LoginOptions = {}): Promise<LoginResult> {
   await ready(ctx);
-  const bucket = options.address === undefined ? null : `login:${options.address}`;
-  let windowStart: number | null = null;
-  if (bucket !== null) {
-    const hit = await hitLimit(ctx.store, bucket, options.attemptsPerAddress ?? LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_ADDRESS_WINDOW_MS, nowOf(ctx).getTime());
-    if (!hit.allowed) return { ok: false, reason: 'rate-limited', retryAfterSeconds: hit.retryAfterSeconds };
-    windowStart = hit.windowStart;
-  }
-  let result: LoginResult;
+  // A sign-in from a device that signed in before waits in the priority lane (a cheap read, before anything else).
+  const priority = options.deviceToken !== undefined && (await knownDevice(ctx, email, options.deviceToken));
+  const ticket = { priority, ...(options.address === undefined ? {} : { key: options.address }) };
   try {
-    result = await (options.gate ?? LOGIN_GATE).run(() => check(ctx, email, password, options.deviceToken));
+    // The gate comes first: a request it has no place for costs nothing (no write, no hashing) and is not counted.
+    return await (options.gate ?? LOGIN_GATE).run(async (): Promise<LoginResult> => {
+      const bucket = options.address === undefined ? null : `login:${options.address}`;
+      let windowStart: number | null = null;
+      if (bucket !== null) {
+        const hit = await hitLimit(ctx.store, bucket, options.attemptsPerAddress ?? LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_ADDRESS_WINDOW_MS, nowOf(ctx).getTime());
+        if (!hit.allowed) return { ok: false, reason: 'rate-limited', retryAfterSeconds: hit.retryAfterSeconds };
+        windowStart = hit.windowStart;
+      }
+      const result = await check(ctx, email, password, options.deviceToken);
+      // A success is not held against the address.
+      if (bucket !== null && windowStart !== null && result.ok) await refundLimit(ctx.store, bucket, windowStart);
+      return result;
+    }, ticket);
   } catch (error) {
     if (!(error instanceof GateFullError)) throw error;
-    result = { ok: false, reason: 'busy', retryAfterSeconds: 1 };
+    return { ok: false, reason: 'busy', retryAfterSeconds: 1 };
   }
-  // What was not a failure is not held against the address.
-  if (bucket !== null && windowStart !== null && (result.ok || result.reason === 'busy')) await refundLimit(ctx.store, bucket, windowStart);
-  return result;
+}
+
+async function knownDevice(ctx: RegistryBase, email: string, deviceToken: string): Promise<boolean> {
+  if (deviceToken.length > 200) return false;
+  const rows = await ctx.store.all(
+    `SELECT 1 AS known FROM login_device d JOIN app_user u ON u.id = d.user_id
+     WHERE d.token_sha256 = ? AND u.email = ? AND d.revoked = FALSE AND d.last_used_at > CAST(? AS TIMESTAMPTZ)`,
+    [hashToken(deviceToken), email.trim().toLowerCase(), iso(new Date(nowOf(ctx).getTime() - DEVICE_DAYS * 86_400_000))],
+  );
+  return rows.length > 0;
 }
 
 async function check(ctx: RegistryBase, email: string, password: string, deviceToken: string | undefined): Promise<LoginResult> {

@@ -67,10 +67,9 @@ beforeAll(async () => {
   const created = await run('org', 'create', '--name', 'Two servers');
   expect(created.code, created.stdout).toBe(0);
   org = /organisation (\S+)/.exec(created.stdout)?.[1] ?? '';
-  for (const [email, role] of [['doc@two.example', 'documenter'], ['lock@two.example', 'reviewer']]) {
-    const user = await run('user', 'create', '--email', email as string, '--role', role as string, '--org', org);
-    expect(user.code, user.stdout).toBe(0);
-  }
+  // Two operators at once: their writes go through the audit-head lock one after the other.
+  const users = await Promise.all([['doc@two.example', 'documenter'], ['lock@two.example', 'reviewer']].map(([email, role]) => run('user', 'create', '--email', email as string, '--role', role as string, '--org', org)));
+  for (const user of users) expect(user.code, user.stdout).toBe(0);
   const env = { ...ENV, OBSERVA_INTAKE_ORG: org };
   servers.push(...(await Promise.all([serve(env), serve(env)])));
 });

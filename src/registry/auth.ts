@@ -185,6 +185,11 @@ async function check(ctx: RegistryBase, email: string, password: string, deviceT
     }
     const device = attempt.device && deviceToken !== undefined ? deviceToken : newToken();
     if (!attempt.device) {
+      // Expired and revoked devices of this user go when a new one comes (clients that never keep the token add one per sign-in).
+      await tx.run('DELETE FROM login_device WHERE user_id = ? AND (revoked = TRUE OR last_used_at <= CAST(? AS TIMESTAMPTZ))', [
+        user.id,
+        iso(new Date(at.getTime() - DEVICE_DAYS * 86_400_000)),
+      ]);
       await tx.run(
         `INSERT INTO login_device (token_sha256, user_id, failures, created_at, last_used_at, revoked) VALUES (?, ?, 0, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), FALSE)`,
         [hashToken(device), user.id, iso(at), iso(at)],

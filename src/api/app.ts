@@ -6,7 +6,9 @@ import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSumm
 import { loadCatalog } from '../catalog/index.js';
 import { Lang, RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
+import { bodyLimits } from './body-limits.js';
 import { ResponseCache } from './cache.js';
+import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
@@ -44,11 +46,21 @@ export function registryOptionsFromEnv(env: Record<string, string | undefined> =
   } catch (error) {
     return { disabled: (error as Error).message };
   }
+  try {
+    parseTrustedProxies(env[TRUSTED_PROXY_ENV]);
+  } catch (error) {
+    throw new RequestError('bad_request', (error as Error).message);
+  }
   const recipients = {
     ...(env['OBSERVA_INTAKE_SEARCH_COMMISSION_ORG'] ? { search_commission: env['OBSERVA_INTAKE_SEARCH_COMMISSION_ORG'] } : {}),
     ...(env['OBSERVA_INTAKE_PROSECUTORS_ORG'] ? { prosecutors: env['OBSERVA_INTAKE_PROSECUTORS_ORG'] } : {}),
   };
-  return { masterKey, ...(env['OBSERVA_INTAKE_ORG'] ? { intakeOrganisationId: env['OBSERVA_INTAKE_ORG'] } : {}), intakeRecipientOrganisations: recipients };
+  return {
+    masterKey,
+    ...(env['OBSERVA_INTAKE_ORG'] ? { intakeOrganisationId: env['OBSERVA_INTAKE_ORG'] } : {}),
+    intakeRecipientOrganisations: recipients,
+    ...(env[TRUSTED_PROXY_ENV] ? { trustedProxy: env[TRUSTED_PROXY_ENV] } : {}),
+  };
 }
 
 /** Without a master key nothing personal can be stored or read: case routes still demand credentials first. */
@@ -81,7 +93,11 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     xFrameOptions: 'DENY',
     referrerPolicy: 'strict-origin-when-cross-origin',
     strictTransportSecurity: false,
+    // A route that sets its own, stricter policy (the registry, the intake pages) keeps it.
+    overwrite: false,
   }));
+  // Every route reads at most a stated body size (413 beyond it), before any handler parses it.
+  app.use('*', bodyLimits());
   const cache = options.cache ?? new ResponseCache();
 
   const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', html: 'text/html; charset=utf-8' } as const;

@@ -20,10 +20,12 @@ import {
   login,
   principalFromToken,
   readPerson,
+  RateLimitedError,
+  receiveIntake,
   searchCases,
-  submitIntake,
 } from '../registry/index.js';
-import type { Principal, RegistryContext } from '../registry/index.js';
+import type { Gate, Principal, RegistryContext } from '../registry/index.js';
+import { clientAddress, parseTrustedProxies } from './client-address.js';
 import type { Store } from '../store/index.js';
 import { intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailablePage } from '../site/index.js';
 
@@ -34,14 +36,20 @@ import { intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailableP
  */
 
 export interface RegistryRouteOptions extends Omit<RegistryContext, 'store'> {
-  /** Sign-in attempts allowed per client address and email per minute (default 10). */
-  readonly loginAttemptsPerMinute?: number;
+  /** Sign-in attempts allowed per client address per 10 minutes, across emails (default 20; successes are given back). */
+  readonly loginAttemptsPerAddress?: number;
   /** Intake form submissions allowed per client address per hour (default 30). */
   readonly intakeSubmissionsPerHour?: number;
-  /** The client's address, for rate limits (default: the socket's remote address under @hono/node-server). */
-  readonly clientIp?: (c: Context) => string;
+  /** Intake submissions per hour across all addresses before the slow path (default 300). */
+  readonly intakeGlobalPerHour?: number;
+  /** Trusted reverse proxies (OBSERVA_TRUSTED_PROXY): addresses or CIDR ranges, comma-separated. */
+  readonly trustedProxy?: string;
+  /** The hashing gate for sign-in and the slow-path queue for intake (defaults: one per process). */
+  readonly loginGate?: Gate;
+  readonly intakeSlowGate?: Gate;
 }
 
+/** Registry API responses: never cached, never framed, no referrer, nothing loaded. */
 const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
@@ -50,43 +58,24 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'",
 };
 
-const securityHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+/**
+ * The intake pages: the site's stylesheet and nothing else (no script, forms post only here), never cached, and no
+ * Referer ever leaves them (the status page's URL holds the receipt). The site-wide headers do not overwrite these.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
 
-const noStorePage: MiddlewareHandler = async (c, next) => {
-  await next();
-  c.res.headers.set('Cache-Control', 'no-store');
-  c.res.headers.set('Referrer-Policy', 'no-referrer');
-};
-
-/** Fixed-window counter in memory (one process). */
-class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Seconds to wait when `key` is over its limit, else null (and the attempt is counted). */
-  hit(key: string, now: number): number | null {
-    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
-    const window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      this.windows.set(key, { start: now, count: 1 });
-      return null;
-    }
-    if (window.count >= this.limit) return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-    window.count++;
-    return null;
-  }
-}
-
-function defaultClientIp(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
+const setHeaders =
+  (headers: Record<string, string>): MiddlewareHandler =>
+  async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
 
 const tooMany = (c: Context, retryAfter: number, what: string) =>
   c.json({ error: { code: 'rate_limited', message: `too many ${what}; try again in ${retryAfter} s`, details: { retryAfterSeconds: retryAfter } } }, 429, {
@@ -117,7 +106,12 @@ async function jsonBody(c: Context, shape: string): Promise<unknown> {
   }
 }
 
-const LoginBody = z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
+const LoginBody = z.strictObject({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+  /** From an earlier successful sign-in on this device: lets its owner in while strangers have locked the account. */
+  deviceToken: z.string().min(1).max(200).optional(),
+});
 const AssignmentBody = z.strictObject({ userId: z.string().trim().min(1).max(100) });
 const SearchQuery = z.object({ q: z.string().trim().min(1, 'give a search text in ?q=').max(200) });
 const EraseBody = z.strictObject({ reason: z.string().trim().min(3, 'say why (at least 3 characters): it is kept in the audit log').max(500) });
@@ -131,13 +125,17 @@ function idParam(c: Context, name: string): number {
 }
 
 export function registerRegistry(app: Hono, store: Store, options: RegistryRouteOptions): void {
-  const { loginAttemptsPerMinute = 10, intakeSubmissionsPerHour = 30, clientIp = defaultClientIp, ...rest } = options;
+  const { loginAttemptsPerAddress, intakeSubmissionsPerHour, intakeGlobalPerHour, trustedProxy, loginGate, intakeSlowGate, ...rest } = options;
   const ctx: RegistryContext = { ...rest, store };
-  const now = () => (ctx.now ? ctx.now() : new Date()).getTime();
-  const loginLimiter = new RateLimiter(loginAttemptsPerMinute, 60_000);
-  const intakeLimiter = new RateLimiter(intakeSubmissionsPerHour, 3_600_000);
+  const trusted = parseTrustedProxies(trustedProxy);
+  const clientIp = (c: Context) => clientAddress(c, trusted);
+  const intakeLimits = {
+    ...(intakeSubmissionsPerHour === undefined ? {} : { perAddressPerHour: intakeSubmissionsPerHour }),
+    ...(intakeGlobalPerHour === undefined ? {} : { globalPerHour: intakeGlobalPerHour }),
+    ...(intakeSlowGate === undefined ? {} : { slowGate: intakeSlowGate }),
+  };
 
-  for (const path of ['/api/v1/auth/*', '/api/v1/intake/*', '/api/v1/intake', '/api/v1/cases', '/api/v1/cases/*']) app.use(path, securityHeaders);
+  for (const path of ['/api/v1/auth/*', '/api/v1/intake/*', '/api/v1/intake', '/api/v1/cases', '/api/v1/cases/*']) app.use(path, setHeaders(SECURITY_HEADERS));
 
   /** The signed-in principal; 401 without a valid session token. */
   async function principal(c: Context, breakGlassReason?: string): Promise<Principal> {
@@ -149,33 +147,40 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
   }
 
   app.post('/api/v1/auth/login', async (c) => {
-    const body = LoginBody.parse(await jsonBody(c, '{email, password}'));
-    const wait = loginLimiter.hit(`${clientIp(c)}|${body.email.toLowerCase()}`, now());
-    if (wait !== null) return tooMany(c, wait, 'sign-in attempts');
-    const result = await login(ctx, body.email, body.password);
+    const body = LoginBody.parse(await jsonBody(c, '{email, password, deviceToken?}'));
+    const result = await login(ctx, body.email, body.password, {
+      address: clientIp(c),
+      ...(body.deviceToken === undefined ? {} : { deviceToken: body.deviceToken }),
+      ...(loginAttemptsPerAddress === undefined ? {} : { attemptsPerAddress: loginAttemptsPerAddress }),
+      ...(loginGate === undefined ? {} : { gate: loginGate }),
+    });
+    if (!result.ok && (result.reason === 'rate-limited' || result.reason === 'busy')) {
+      return tooMany(c, result.retryAfterSeconds, result.reason === 'busy' ? 'sign-ins being checked right now' : 'sign-in attempts from this address');
+    }
     // One answer for a wrong password, an unknown email and a locked account: nothing to learn about who has one.
     if (!result.ok) throw new RequestError('unauthorized', 'wrong email or password, or the account is locked for a while after repeated failures');
-    return c.json({ token: result.token, expiresAt: result.expiresAt });
+    return c.json({ token: result.token, expiresAt: result.expiresAt, deviceToken: result.deviceToken });
   });
 
   app.post('/api/v1/intake/migrant-kidnapping', async (c) => {
     if (!ctx.intakeOrganisationId) throw new RequestError('not_found', 'the intake form is not open on this server');
-    const wait = intakeLimiter.hit(clientIp(c), now());
-    if (wait !== null) return tooMany(c, wait, 'reports from this address');
-    const { receipt } = await submitIntake(ctx, await jsonBody(c, '{victim, reporter, last_seen, ransom_demanded, consent}'));
-    return c.json({ receipt }, 201);
+    try {
+      const { receipt } = await receiveIntake(ctx, await jsonBody(c, '{victim, reporter, last_seen, ransom_demanded, consent}'), clientIp(c), intakeLimits);
+      return c.json({ receipt }, 201);
+    } catch (error) {
+      if (error instanceof RateLimitedError) return tooMany(c, error.retryAfterSeconds, error.message.replace(/^too many /, ''));
+      throw error;
+    }
   });
   app.get('/api/v1/intake/:receipt', async (c) => c.json(await intakeStatus(ctx, c.req.param('receipt'))));
 
   // The same intake as a plain HTML form, for families without tools: no script, no account, errors in their language.
   for (const lang of ['es', 'en'] as const) {
     // The pages keep the site's CSP (its stylesheet) but are never cached and never leak the URL (receipts) as referrer.
-    for (const path of [`/${lang}/report-kidnapping`, `/${lang}/report-kidnapping/status`]) app.use(path, noStorePage);
+    for (const path of [`/${lang}/report-kidnapping`, `/${lang}/report-kidnapping/status`]) app.use(path, setHeaders(PAGE_HEADERS));
     app.get(`/${lang}/report-kidnapping`, (c) => (ctx.intakeOrganisationId ? c.html(intakeFormPage(lang)) : c.html(intakeUnavailablePage(lang, 'closed'), 503)));
     app.post(`/${lang}/report-kidnapping`, async (c) => {
       if (!ctx.intakeOrganisationId) return c.html(intakeUnavailablePage(lang, 'closed'), 503);
-      const wait = intakeLimiter.hit(clientIp(c), now());
-      if (wait !== null) return c.html(intakeFormPage(lang, [lang === 'es' ? 'Demasiados reportes desde esta dirección; intente más tarde.' : 'Too many reports from this address; try again later.']), 429);
       const form = await c.req.parseBody({ all: true });
       const one = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
       const shares = ([] as unknown[]).concat(form['share_with'] ?? []).filter((v): v is string => typeof v === 'string');
@@ -187,9 +192,13 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
         consent: { share_with: ['documenting_organisation', ...shares] },
       };
       try {
-        const { receipt } = await submitIntake(ctx, body);
+        const { receipt } = await receiveIntake(ctx, body, clientIp(c), intakeLimits);
         return c.html(intakeReceiptPage(lang, receipt), 201);
       } catch (error) {
+        if (error instanceof RateLimitedError) {
+          const message = lang === 'es' ? 'Demasiados reportes en este momento; intente de nuevo más tarde.' : 'Too many reports right now; try again later.';
+          return c.html(intakeFormPage(lang, [message]), 429, { 'Retry-After': String(error.retryAfterSeconds) });
+        }
         if (error instanceof z.ZodError) return c.html(intakeFormPage(lang, error.issues.map((i) => `${i.path.join(' › ')}: ${i.message}`)), 400);
         if (error instanceof RequestError && error.code === 'bad_request') return c.html(intakeFormPage(lang, [error.message]), 400);
         throw error;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IsoDate, Text } from './text.js';
+import type { Text } from './text.js';
+import { IsoDate } from './text.js';
 
 /*
  * The case registry: disappearances, torture and kidnappings of migrants, documented by civil-society organisations.
@@ -135,18 +136,19 @@ export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 /** ISO 3166-1 alpha-2 (shape only: `MX`, `GT`, `HN`, `US`…). */
 const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as MX or GT');
 const Age = z.number().int().min(0).max(120);
-const PersonalText = z.string().trim().min(1);
+/** Every text field has a stated maximum (characters), so that no body can make the server store or encrypt megabytes. */
+const PersonalText = (max: number) => z.string().trim().min(1).max(max);
 
 export const PersonInput = z
   .strictObject({
     role: PersonRole,
     /** Only for alleged perpetrators, and required for them (`unknown` is a value, so the gap is explicit). */
     institution: PerpetratorInstitution.optional(),
-    name: PersonalText.optional(),
-    contact: PersonalText.optional(),
-    address: PersonalText.optional(),
-    dateOfBirth: PersonalText.optional(),
-    testimony: PersonalText.optional(),
+    name: PersonalText(300).optional(),
+    contact: PersonalText(500).optional(),
+    address: PersonalText(1000).optional(),
+    dateOfBirth: PersonalText(50).optional(),
+    testimony: PersonalText(20_000).optional(),
     sex: PersonSex,
     ageAtEvent: Age.optional(),
     nationality: CountryCode.optional(),
@@ -174,9 +176,9 @@ export const CaseInput = z
     municipality: z.string().regex(/^\d{5}$/, 'expected a 5-digit INEGI municipality code').optional(),
     occurredOn: FuzzyDate,
     reportedOn: FuzzyDate.optional(),
-    owningOrganisationId: z.string().trim().min(1),
+    owningOrganisationId: z.string().trim().min(1).max(100),
     /** Published as is: it must not name or describe anyone (schemas cannot check free text; reviewers do). */
-    summaryPublic: Text.optional(),
+    summaryPublic: z.strictObject({ es: z.string().trim().min(1).max(2000), en: z.string().trim().min(1).max(2000) }).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.municipality !== undefined && !c.municipality.startsWith(c.state)) {
@@ -268,10 +270,10 @@ export const CaseEventInput = z.strictObject({
   kind: JusticeEventKind,
   date: FuzzyDate,
   /** Where we know it from (e.g. "copy of the complaint held by the family"). */
-  source: z.string().trim().min(1),
-  sourceUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  source: z.string().trim().min(1).max(500),
+  sourceUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000).optional(),
   reliability: Reliability,
-  note: z.string().trim().min(1).optional(),
+  note: z.string().trim().min(1).max(4000).optional(),
 });
 export type CaseEventInput = z.infer<typeof CaseEventInput>;
 

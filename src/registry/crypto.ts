@@ -129,6 +129,10 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+let verifications = 0;
+/** How many scrypt verifications this process has run (sign-in must cost the same for every kind of answer; tests count). */
+export const passwordVerifications = (): number => verifications;
+
 /** Whether `password` matches an encoding from hashPassword. Reads N, r, p from the encoding, within sane bounds. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parts = encoded.split('$');
@@ -144,14 +148,16 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const salt = Buffer.from(saltB64, 'base64');
   const expected = Buffer.from(hashB64, 'base64');
   if (salt.length < SCRYPT.saltBytes || expected.length !== SCRYPT.keyLength) throw new CryptoError('not a scrypt password hash from hashPassword');
-  if ([...password].length > MAX_PASSWORD_LENGTH) return false;
-  const actual = await scryptAsync(normalise(password), salt, expected.length, {
+  // An over-long password is hashed all the same (cut to the maximum) and then refused: the same time as any other.
+  const tooLong = [...password].length > MAX_PASSWORD_LENGTH;
+  verifications++;
+  const actual = await scryptAsync(normalise(tooLong ? [...password].slice(0, MAX_PASSWORD_LENGTH).join('') : password), salt, expected.length, {
     N,
     r: blockSize,
     p: parallel,
     maxmem: Math.max(SCRYPT_MAXMEM, 256 * N * blockSize),
   });
-  return timingSafeEqual(actual, expected);
+  return timingSafeEqual(actual, expected) && !tooLong;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

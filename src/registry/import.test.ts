@@ -9,7 +9,7 @@ import { loadMasterKey } from './crypto.js';
 import type { Principal } from './policy.js';
 import {
   ForbiddenError, OPERATOR_PRINCIPAL, createOrganisation, createUser, importCases, listCases, verifyAudit, type RegistryContext,
-} from './repository.js';
+} from './index.js';
 
 process.env['OBSERVA_MASTER_KEY'] ??= randomBytes(32).toString('base64');
 

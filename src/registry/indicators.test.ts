@@ -7,7 +7,7 @@ import { testStore, type TestStore } from '../test-support/any-store.js';
 import { loadMasterKey } from './crypto.js';
 import { publishFunnel } from './indicators.js';
 import type { Principal } from './policy.js';
-import { OPERATOR_PRINCIPAL, appendEvent, createCase, createOrganisation, createUser, funnelAggregates, type RegistryContext } from './repository.js';
+import { OPERATOR_PRINCIPAL, appendEvent, createCase, createOrganisation, createUser, funnelAggregates, type RegistryContext } from './index.js';
 
 process.env['OBSERVA_MASTER_KEY'] ??= randomBytes(32).toString('base64');
 

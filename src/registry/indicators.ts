@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { funnelAggregates, type RegistryContext } from './repository.js';
+import { funnelAggregates } from './public-funnel.js';
+import type { RegistryContext } from './context.js';
 
 /** The registry's public aggregates enter the observatory as a release of this source, like any official file. */
 export const REGISTRY_SOURCE = 'observa-registry';
@@ -36,7 +37,14 @@ export async function publishFunnel(ctx: RegistryContext): Promise<FunnelPublica
   const [last] = await ctx.store.all<{ id: number; sha256: string }>(`SELECT id, sha256 FROM release WHERE source_id = ? ORDER BY id DESC LIMIT 1`, [REGISTRY_SOURCE]);
   const suppressed = cells.filter((c) => c.suppressed).length;
   if (last?.sha256 === digest) return { releaseId: Number(last.id), status: 'unchanged', cells: cells.length, suppressed };
-  const releaseId = await ctx.store.write(async (tx) => {
+  const written = await ctx.store.write(async (tx): Promise<number | { unchanged: number }> => {
+    // Server processes starting together on one PostgreSQL publish one after the other; the later one finds the
+    // same digest and writes nothing (otherwise both publications could stay current and every count would double).
+    if (tx.dialect === 'postgres') {
+      await tx.run("SELECT pg_advisory_xact_lock(hashtext('observa.registry-funnel'))");
+      const [latest] = await tx.all<{ id: number; sha256: string }>(`SELECT id, sha256 FROM release WHERE source_id = ? ORDER BY id DESC LIMIT 1`, [REGISTRY_SOURCE]);
+      if (latest?.sha256 === digest) return { unchanged: Number(latest.id) };
+    }
     const [next] = await tx.all<{ id: number }>(`SELECT nextval('release_id_seq') AS id`);
     const id = Number(next?.id);
     const years = cells.map((c) => c.year);
@@ -62,5 +70,6 @@ export async function publishFunnel(ctx: RegistryContext): Promise<FunnelPublica
     }
     return id;
   });
-  return { releaseId, status: 'new', cells: cells.length, suppressed };
+  if (typeof written !== 'number') return { releaseId: written.unchanged, status: 'unchanged', cells: cells.length, suppressed };
+  return { releaseId: written, status: 'new', cells: cells.length, suppressed };
 }

@@ -26,10 +26,11 @@ import {
   principalFromToken,
   readPerson,
   searchCases,
+  receiveIntake,
   submitIntake,
   verifyAudit,
   type RegistryContext,
-} from './repository.js';
+} from './index.js';
 import { REGISTRY_TABLES } from './schema.js';
 
 process.env['OBSERVA_MASTER_KEY'] = randomBytes(32).toString('base64');
@@ -110,13 +111,13 @@ describe('personal data at rest', () => {
     personId = (await addPerson(ctx, documenter, caseId, { role: 'victim', sex: 'female', ageAtEvent: 34, nationality: 'MX', ...PERSONAL })).id;
     await appendEvent(ctx, documenter, caseId, { kind: 'complaint-filed', date: { value: '2023-12-01', precision: 'day' }, source: 'copy held by the family', reliability: 'high' });
     receipt = (
-      await submitIntake(ctx, {
+      await receiveIntake(ctx, {
         victim: { name: INTAKE_PERSONAL.victim, age: 27, nationality: 'GT' },
         reporter: { name: INTAKE_PERSONAL.reporter, relationship: INTAKE_PERSONAL.relationship, contact: INTAKE_PERSONAL.contact },
         last_seen: { date: '2024-05-01', state: '30', place: INTAKE_PERSONAL.place },
         ransom_demanded: true,
         consent: { share_with: ['documenting_organisation', 'search_commission'] },
-      })
+      }, '203.0.113.5')
     ).receipt;
   });
 

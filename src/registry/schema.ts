@@ -11,7 +11,8 @@ import { GENESIS_HASH } from './audit.js';
  *
  * What is append-only: case_record (a correction is a new version), case_event, person_field, audit_log, intake.
  * The only UPDATEs in the repository: app_user (failed_logins, locked_until), user_session (revoked),
- * person (wrapped_dek set to NULL on erasure), audit_head (moved forward with every entry).
+ * person (wrapped_dek set to NULL on erasure), audit_head (moved forward with every entry; locked first by every
+ * registry write), rate_limit (counters) and login_device (failures, last use, revoked).
  */
 export const REGISTRY_DDL: readonly string[] = [
   `CREATE SEQUENCE IF NOT EXISTS registry_organisation_seq START 1`,
@@ -70,6 +71,16 @@ export const REGISTRY_DDL: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS intake (
      receipt_sha256 VARCHAR PRIMARY KEY, case_id BIGINT NOT NULL, share_with VARCHAR NOT NULL, ransom_demanded BOOLEAN NOT NULL,
      created_at TIMESTAMPTZ NOT NULL)`,
+  // Reports past the global hourly budget are still taken, marked 'over-budget' for the receiving organisation to triage.
+  `ALTER TABLE intake ADD COLUMN IF NOT EXISTS triage VARCHAR`,
+
+  // Shared counters (fixed windows) for rate limits: every server process on one store counts in the same rows.
+  `CREATE TABLE IF NOT EXISTS rate_limit (bucket VARCHAR PRIMARY KEY, window_start BIGINT NOT NULL, hits INTEGER NOT NULL)`,
+  // Devices that signed in before (the SHA-256 of a token the client keeps): their own failure count, so that a lockout
+  // caused by strangers does not lock out the account's owner on a device they used before.
+  `CREATE TABLE IF NOT EXISTS login_device (
+     token_sha256 VARCHAR PRIMARY KEY, user_id VARCHAR NOT NULL, failures INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+     last_used_at TIMESTAMPTZ NOT NULL, revoked BOOLEAN NOT NULL DEFAULT FALSE)`,
 ];
 
 /** The registry's tables, in the order REGISTRY_DDL creates them (used by tests that dump everything). */
@@ -85,11 +96,15 @@ export const REGISTRY_TABLES = [
   'audit_log',
   'audit_head',
   'intake',
+  'rate_limit',
+  'login_device',
 ] as const;
 
 /** Creates whatever registry tables are missing; idempotent, all in one transaction. */
 export async function ensureRegistrySchema(store: Store): Promise<void> {
   await store.write(async (tx) => {
+    // Several server processes may start at once on one PostgreSQL: one creates, the others wait and find it done.
+    if (tx.dialect === 'postgres') await tx.run("SELECT pg_advisory_xact_lock(hashtext('observa.registry-schema'))");
     for (const sql of REGISTRY_DDL) await tx.run(sql);
   });
 }

@@ -20,6 +20,9 @@ export interface GeoSelection {
   readonly expansions: readonly Expansion[];
 }
 
+/** Distinct geography items one request may name (explicit codes and expansions together). */
+export const MAX_GEO_ITEMS = 120;
+
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** SQL subquery of the codes an expansion stands for (registry codes for "not specified" places left out). */
@@ -52,7 +55,15 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
   const explicit = new Map<string, SelectedGeo>();
   const expansions: Expansion[] = [];
   const country = indicator.code.startsWith('us.') ? 'US' : 'MX';
-  for (const raw of specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '')) {
+  // Each distinct item once (a repeated `level:state` used to repeat the whole SQL), and a bounded number of them:
+  // every item costs a lookup and a condition, so an anonymous request must not name thousands.
+  const items = [...new Set(specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))];
+  if (items.length > MAX_GEO_ITEMS) {
+    throw new RequestError('bad_request', `too many geographies (${items.length}): name at most ${MAX_GEO_ITEMS}, or use level:state, level:municipality or children:<state>`, {
+      geo: items.length, max: MAX_GEO_ITEMS,
+    });
+  }
+  for (const raw of items) {
     if (raw.startsWith('level:')) {
       const level = GeoLevel.safeParse(raw.slice('level:'.length));
       if (!level.success) throw new RequestError('bad_request', `"${raw}": the level must be country, state or municipality`, { geo: raw });

@@ -7,7 +7,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { Lang, RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
-import { ResponseCache } from './cache.js';
+import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -112,7 +112,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
 
   const respond: Responder = async (c, kind, produce, extraKey = '') => {
     const version = await currentVersion();
-    const key = `${version}|${kind}|${extraKey}|${c.req.url}`;
+    const key = `${version}|${kind}|${extraKey}|${normalisedRequestKey(c.req.url)}`;
     const entry = await cache.get(key, async () => ({ body: await produce(), contentType: TYPES[kind] }));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);

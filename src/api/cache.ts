@@ -6,13 +6,34 @@ interface Entry {
   readonly etag: string;
 }
 
-/** Responses keyed by data version and request: a new release changes the version, so nothing stale is served. */
+/** Bytes a cached entry holds: the body as UTF-16 in V8 plus the key and the bookkeeping around it. */
+const entryBytes = (key: string, body: string) => 2 * (key.length + body.length) + 200;
+
+/**
+ * Responses keyed by data version and request: a new release changes the version, so nothing stale is served.
+ * Bounded by bytes as well as entries: one municipal × monthly answer is megabytes, and a client varying the query
+ * string must not be able to grow the heap until the process dies. Answers larger than an eighth of the budget are
+ * served but not kept.
+ */
 export class ResponseCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry & { bytes: number }>();
   /** Requests for the same key while it is being computed wait for that one computation (no thundering herd). */
   private readonly inFlight = new Map<string, Promise<Entry>>();
+  private held = 0;
   /** maxEntries 0 keeps nothing (benchmarks of the uncached path). */
-  constructor(private readonly maxEntries = 2000) {}
+  constructor(
+    private readonly maxEntries = 2000,
+    private readonly maxBytes = Number(process.env['OBSERVA_CACHE_BYTES'] ?? 96 * 1024 * 1024),
+  ) {}
+
+  /** Bytes the cached entries hold now (what the byte bound limits). */
+  get bytes(): number {
+    return this.held;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   async get(key: string, produce: () => Promise<{ body: string; contentType: string }>): Promise<Entry> {
     const hit = this.entries.get(key);
@@ -27,10 +48,15 @@ export class ResponseCache {
     const computing = produce()
       .then(({ body, contentType }) => {
         const entry = { body, contentType, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-        this.entries.set(key, entry);
-        if (this.entries.size > this.maxEntries) {
-          const oldest = this.entries.keys().next().value;
-          if (oldest !== undefined) this.entries.delete(oldest);
+        const bytes = entryBytes(key, body);
+        if (this.maxEntries === 0 || bytes > this.maxBytes / 8) return entry;
+        this.entries.set(key, { ...entry, bytes });
+        this.held += bytes;
+        while (this.entries.size > this.maxEntries || this.held > this.maxBytes) {
+          const oldest = this.entries.entries().next().value;
+          if (oldest === undefined) break;
+          this.entries.delete(oldest[0]);
+          this.held -= oldest[1].bytes;
         }
         return entry;
       })
@@ -41,5 +67,16 @@ export class ResponseCache {
 
   clear(): void {
     this.entries.clear();
+    this.held = 0;
   }
+}
+
+/**
+ * The part of a request that decides its answer: path and query parameters in a fixed order. Not the Host header
+ * (answers do not depend on it, and varying it must not create new entries) nor the order of parameters.
+ */
+export function normalisedRequestKey(url: string): string {
+  const parsed = new URL(url);
+  const params = [...parsed.searchParams.entries()].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
+  return `${parsed.pathname}?${new URLSearchParams(params).toString()}`;
 }

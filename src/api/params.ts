@@ -3,7 +3,7 @@ import { Dimension, Lang, QueryFreq, type QueryParams } from '../domain/index.js
 
 /** Query-string schema of /indicators/{code}/data: the one definition the route and the OpenAPI document share. */
 export const DataQuery = z.strictObject({
-  geo: z.string().default('00').describe('Comma-separated geo codes (00, 09, 14039, US), or level:state, level:municipality, children:<state>'),
+  geo: z.string().max(4000).default('00').describe('Comma-separated geo codes (00, 09, 14039, US), or level:state, level:municipality, children:<state>'),
   period: z.string().optional().describe('FROM..TO, e.g. 2015..2024 or 2019-01..2020-12; open ends allowed (2019..)'),
   freq: QueryFreq.default('year'),
   by: Dimension.optional(),

@@ -11,4 +11,12 @@ export const Text = z.strictObject({
 });
 export type Text = z.infer<typeof Text>;
 
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+/** A calendar date as YYYY-MM-DD that exists (2024-02-31 and 2024-99-99 are refused, not rolled over). */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((text) => {
+    const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, 'expected a date that exists in the calendar (YYYY-MM-DD)');

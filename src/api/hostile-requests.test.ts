@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBundled } from '../ingest/index.js';
+import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { ResponseCache, normalisedRequestKey } from './cache.js';
+import { startServer, type RunningServer } from './server.js';
+
+// Issue 12, findings 1, 2 and 9: one anonymous client must not grow the heap, multiply the SQL, or reach a 500.
+let t: TempStore;
+let server: RunningServer;
+const BUDGET = 4 * 1024 * 1024;
+const cache = new ResponseCache(2000, BUDGET);
+beforeAll(async () => {
+  t = await tempStore();
+  await loadBundled(t.store);
+  server = await startServer(t.store, 0, '127.0.0.1', { cache });
+});
+afterAll(async () => {
+  await server.close();
+  await t.cleanup();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers });
+
+describe('the response cache is bounded by bytes and keyed on the request, not the Host', () => {
+  it('many large answers with varying periods keep the bytes held under the budget', async () => {
+    let served = 0;
+    for (let year = 2015; year <= 2025; year++) {
+      for (const to of [year, year + 1]) {
+        const res = await get(`/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=${year}..${to}`);
+        expect(res.status).toBe(200);
+        served += (await res.text()).length;
+        expect(cache.bytes).toBeLessThanOrEqual(BUDGET);
+      }
+    }
+    // The answers together are far larger than what the cache may hold.
+    expect(served).toBeGreaterThan(BUDGET);
+  });
+
+  it('varying the Host header or the parameter order does not create new entries', async () => {
+    const path = '/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2020..2021';
+    expect((await get(path)).status).toBe(200);
+    const size = cache.size;
+    for (let i = 0; i < 20; i++) {
+      expect((await get(path, { host: `attacker-${i}.example` })).status).toBe(200);
+    }
+    expect((await get('/api/v1/indicators/mx.homicide.victims/data?period=2020..2021&geo=00')).status).toBe(200);
+    expect(cache.size).toBe(size);
+    expect(normalisedRequestKey('http://a.example/x?b=2&a=1')).toBe(normalisedRequestKey('http://b.example/x?a=1&b=2'));
+  });
+});
+
+describe('geography selections are deduplicated and bounded', () => {
+  it('level:state repeated 100 times answers exactly what level:state once answers', async () => {
+    const once = await (await get('/api/v1/indicators/mx.homicide.victims/data?geo=level:state&period=2024&lang=en')).json();
+    const repeated = await get(`/api/v1/indicators/mx.homicide.victims/data?geo=${Array(100).fill('level:state').join(',')}&period=2024&lang=en`);
+    expect(repeated.status).toBe(200);
+    expect(await repeated.json()).toEqual(once);
+  });
+
+  it('more than 120 distinct items is a 400 with the limit, before any query runs', async () => {
+    const many = Array.from({ length: 121 }, (_, i) => String(1001 + i).padStart(5, '0')).join(',');
+    const res = await get(`/api/v1/indicators/mx.disappeared.persons/data?geo=${many}`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string; details: { max: number } } };
+    expect(body.error.details.max).toBe(120);
+  });
+
+  it('an over-long geo parameter is refused with 400', async () => {
+    const res = await get(`/api/v1/indicators/mx.homicide.victims/data?geo=${'0'.repeat(5000)}`);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('impossible dates are a 400, not a 500', () => {
+  it('as_of=2024-99-99 and 2024-02-31 on the scorecard', async () => {
+    for (const d of ['2024-99-99', '2024-02-31', '2023-02-29']) {
+      const res = await get(`/api/v1/scorecard?as_of=${d}`);
+      expect(res.status, d).toBe(400);
+    }
+    expect((await get('/api/v1/scorecard?as_of=2024-02-29')).status).toBe(200);
+  });
+});

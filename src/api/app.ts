@@ -4,7 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { Lang, RequestError } from '../domain/index.js';
+import { Lang, QUERY_RETRY_AFTER_SECONDS, RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
@@ -99,6 +99,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   // Every route reads at most a stated body size (413 beyond it), before any handler parses it.
   app.use('*', bodyLimits());
   const cache = options.cache ?? new ResponseCache();
+  // Every read behind a public request is bounded in time (the CLI's own reads are not).
+  store.readTimeoutMs ??= Number(process.env['OBSERVA_QUERY_TIMEOUT_MS'] ?? 15_000);
 
   const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
 
@@ -132,6 +134,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     const { status, body } = errorResponse(error);
     if (status === 500) console.error(error);
     if (status === 401) return c.json(body, status, { 'WWW-Authenticate': 'Bearer realm="observa"' });
+    if (status === 503) return c.json(body, status, { 'Retry-After': String(body.error.details['retryAfterSeconds'] ?? QUERY_RETRY_AFTER_SECONDS) });
     return c.json(body, status);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));

@@ -80,3 +80,21 @@ describe('impossible dates are a 400, not a 500', () => {
     expect((await get('/api/v1/scorecard?as_of=2024-02-29')).status).toBe(200);
   });
 });
+
+describe('every public read is bounded in time', () => {
+  it('a read past the limit is stopped with 503 and Retry-After, and the next request is answered', async () => {
+    t.store.readTimeoutMs = 1;
+    try {
+      const res = await get('/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=2015..2025&lang=en');
+      expect(res.status).toBe(503);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('unavailable');
+      expect(body.error.message).toMatch(/was stopped/);
+    } finally {
+      t.store.readTimeoutMs = 15_000;
+    }
+    const after = await get('/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2019');
+    expect(after.status).toBe(200);
+  });
+});

@@ -39,3 +39,14 @@ export class RequestError extends Error {
     super(message);
   }
 }
+
+/** Seconds a client is asked to wait (Retry-After) when a read was stopped for taking too long. */
+export const QUERY_RETRY_AFTER_SECONDS = 5;
+
+export function queryTimedOut(timeoutMs: number): RequestError {
+  return new RequestError(
+    'unavailable',
+    `the query took longer than ${timeoutMs / 1000} s and was stopped so that other requests are answered; ask for fewer places or periods, or try again shortly`,
+    { timeoutMs, retryAfterSeconds: QUERY_RETRY_AFTER_SECONDS },
+  );
+}

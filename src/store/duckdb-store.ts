@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { RequestError } from '../domain/index.js';
+import { RequestError, queryTimedOut } from '../domain/index.js';
 import { existsSync } from 'node:fs';
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { migrate } from './schema.js';
@@ -56,6 +56,7 @@ export class DuckDbStore implements Store {
   readonly dialect = 'duckdb' as const;
   /** What the integrity check at open found and mended (null for read-only opens). */
   recovery: IntegrityReport | null = null;
+  readTimeoutMs: number | null = null;
 
   private constructor(
     readonly location: string,
@@ -104,11 +105,28 @@ export class DuckDbStore implements Store {
     while (this.writing) await this.writing;
     if (this.closed) throw new Error(`the store ${this.location} is closed`);
     const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
-    const read = all<T>(conn, sql, params);
+    const read = this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params));
     this.reading.add(read);
     const forget = () => this.reading.delete(read);
     read.then(forget, forget);
     return read;
+  }
+
+  /** Interrupts the connection's query when it outlives `ms` (DuckDB then rejects it, and the connection stays usable). */
+  private async bounded<T>(conn: DuckDBConnection, ms: number, read: () => Promise<T>): Promise<T> {
+    let stopped = false;
+    const timer = setTimeout(() => {
+      stopped = true;
+      conn.interrupt();
+    }, ms);
+    try {
+      return await read();
+    } catch (error) {
+      if (stopped) throw queryTimedOut(ms);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {

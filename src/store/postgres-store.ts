@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { RequestError } from '../domain/index.js';
+import { RequestError, queryTimedOut } from '../domain/index.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
 import { Mutex } from './mutex.js';
 
@@ -65,6 +65,7 @@ export class PostgresStore implements Store {
   private closed = false;
   generation = 0;
   readonly dialect = 'postgres' as const;
+  readTimeoutMs: number | null = null;
 
   private constructor(readonly location: string, private readonly pool: pg.Pool) {}
 
@@ -98,7 +99,20 @@ export class PostgresStore implements Store {
 
   async all<T extends Row = Row>(sql: string, params: readonly Param[] = []): Promise<T[]> {
     if (this.closed) throw new Error(`the store ${this.location} is closed`);
-    return (await this.pool.query(toPositional(sql), values(params))).rows as T[];
+    if (this.readTimeoutMs === null) return (await this.pool.query(toPositional(sql), values(params))).rows as T[];
+    // The server stops the statement (statement_timeout), so a slow read does not keep running after its answer.
+    const ms = Math.max(1, Math.round(this.readTimeoutMs));
+    const client = await this.pool.connect();
+    try {
+      await client.query(`SET statement_timeout = ${ms}`);
+      return (await client.query(toPositional(sql), values(params))).rows as T[];
+    } catch (error) {
+      if ((error as { code?: string }).code === '57014') throw queryTimedOut(ms);
+      throw error;
+    } finally {
+      await client.query('RESET statement_timeout').catch(() => undefined);
+      client.release();
+    }
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {

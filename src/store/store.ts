@@ -23,6 +23,11 @@ export interface Store extends ReadTx {
   readonly location: string;
   /** Increases with every committed write; equal generations mean the data has not changed (one process owns a store). */
   readonly generation: number;
+  /**
+   * Reads (not writes) longer than this are stopped and answered with RequestError 'unavailable' (503 with
+   * Retry-After over HTTP), so no public request can hold the engine for the others. null: no limit (the CLI).
+   */
+  readTimeoutMs: number | null;
   /** Runs `work` in one transaction: it commits whole, or (on any throw) changes nothing. */
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
   /** Runs `work` on a connection of its own, for staging tables that must not be seen by other work. */

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { QueryResult } from '../domain/index.js';
+import { SPREADSHEET_SAFE_CSV, type QueryResult } from '../domain/index.js';
 
 /** The rows of a result as CSV, with the citation in a trailing comment-free column set (flags joined by ";"). */
 export function toCsv(result: QueryResult): string {
@@ -8,5 +8,5 @@ export function toCsv(result: QueryResult): string {
     result.indicator, r.geo, r.geo_name, r.period, ...(result.by ? [r.dimension ?? ''] : []),
     r.value ?? '', r.numerator ?? '', r.denominator ?? '', r.flags.join(';'), r.release_ids.join(';'),
   ]);
-  return stringify([header, ...rows]);
+  return stringify([header, ...rows], SPREADSHEET_SAFE_CSV);
 }

@@ -4,7 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { Lang, QUERY_RETRY_AFTER_SECONDS, RequestError } from '../domain/index.js';
+import { Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
@@ -160,7 +160,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   const listCsv = (rows: unknown) =>
     stringify((rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v]))), {
       header: true,
-      cast: { boolean: (v) => (v ? 'true' : 'false') },
+      cast: { ...SPREADSHEET_SAFE_CSV.cast, boolean: (v) => (v ? 'true' : 'false') },
     });
   app.get('/api/v1/indicators', (c) => {
     const { lang } = LangQuery.parse(c.req.query());

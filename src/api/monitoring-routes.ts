@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { loadCatalog } from '../catalog/index.js';
-import { AssistanceAccount, FundingStage, IsoDate, Lang, RequestError } from '../domain/index.js';
+import { AssistanceAccount, FundingStage, IsoDate, Lang, RequestError, SPREADSHEET_SAFE_CSV } from '../domain/index.js';
 import { addEvidence, computeScorecard, listAssistance, listEvidence, pipelineByYear, reportedFigures, verifyToken } from '../monitoring/index.js';
 import type { Store } from '../store/index.js';
 
@@ -37,7 +37,7 @@ const appendOnly = () => {
 };
 
 const gapsCsv = (rows: unknown) =>
-  stringify((rows as { id: string; kind: string; title: string; missing: string[] }[]).map((g) => ({ ...g, missing: g.missing.join(';') })), { header: true });
+  stringify((rows as { id: string; kind: string; title: string; missing: string[] }[]).map((g) => ({ ...g, missing: g.missing.join(';') })), { header: true, ...SPREADSHEET_SAFE_CSV });
 
 export function registerMonitoring(app: Hono, store: Store, respond: Respond): void {
   /** The scorecard a request asks for; freshness depends on the date, so the date is part of the cache key. */
@@ -100,7 +100,7 @@ export function registerMonitoring(app: Hono, store: Store, respond: Respond): v
       id: l.id, program: l.program, account: l.account, account_name: l.accountName ?? '', fy_from: l.fyFrom, fy_to: l.fyTo, stage: l.stage,
       amount_usd: l.amountUsd, is_total: l.isTotal ? 'true' : 'false', pillars: l.pillars.join(';'), goals: l.goals.join(';'), confidence: l.confidence,
       origin: l.origin, release_id: l.releaseId ?? '', source_title: l.source.title, source_url: l.source.url, note_es: l.note.es, note_en: l.note.en,
-    })), { header: true });
+    })), { header: true, ...SPREADSHEET_SAFE_CSV });
   const assistanceRoute = (format: 'json' | 'csv' | null) => (c: Context) => {
     const q = AssistanceQuery.parse(c.req.query());
     const chosen = format ?? ((c.req.header('accept') ?? '').includes('text/csv') ? 'csv' : 'json');

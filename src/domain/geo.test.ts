@@ -16,3 +16,11 @@ describe('geo codes', () => {
     expect([padStateCode(7), padStateCode('9'), padStateCode(' 14 ')]).toEqual(['07', '09', '14']);
   });
 });
+
+describe('spreadsheet-safe CSV text', () => {
+  it('prefixes formula starts with an apostrophe and leaves other text alone', async () => {
+    const { spreadsheetSafe } = await import('./text.js');
+    expect(['=HYPERLINK("x")', '+1', '-cmd', '@SUM(A1)', '\tx', 'Ciudad de México', '2024'].map(spreadsheetSafe))
+      .toEqual(['\'=HYPERLINK("x")', "'+1", "'-cmd", "'@SUM(A1)", "'\tx", 'Ciudad de México', '2024']);
+  });
+});

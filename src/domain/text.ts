@@ -20,3 +20,14 @@ export const IsoDate = z
     const date = new Date(Date.UTC(y, m - 1, d));
     return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
   }, 'expected a date that exists in the calendar (YYYY-MM-DD)');
+
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe. Applied to
+ * text only: numbers in our CSVs stay numbers (a negative change is not a formula).
+ */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** csv-stringify options for every public CSV: text cells made spreadsheet-safe. */
+export const SPREADSHEET_SAFE_CSV = { cast: { string: spreadsheetSafe } } as const;

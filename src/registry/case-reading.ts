@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_TYPE_LABELS, furthestStage } from '../domain/index.js';
+import { CASE_TYPE_LABELS, furthestStage, spreadsheetSafe } from '../domain/index.js';
 import type { JusticeEventKind } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { appendAudit as audit, registryWrite } from './audit-log.js';
@@ -96,8 +96,7 @@ const EXPORT_COLUMNS = [
 
 /** One CSV cell, quoted when needed; cells that a spreadsheet would run as a formula are prefixed with '. */
 function csvCell(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const text = spreadsheetSafe(value === null ? '' : String(value));
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -130,7 +130,10 @@ describe('observa CLI', () => {
 
     const bad = await observa('evidence', 'add', '--action', '9.9.9', '--status', 'limited', '--date', '2024-02-30', '--source', 'https://example.org', '--author', 'A', '--note-en', 'x');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/action/);
+    expect(bad.stderr).toMatch(/date.*calendar/s);
+    const badAction = await observa('evidence', 'add', '--action', '9.9.9', '--status', 'limited', '--date', '2024-02-29', '--source', 'https://example.org', '--author', 'A', '--note-en', 'x');
+    expect(badAction.code).toBe(2);
+    expect(badAction.stderr).toMatch(/action/);
     const ok = await observa('evidence', 'add', '--action', '2.2.a.1', '--status', 'substantial', '--date', '2024-06-01', '--source', 'https://example.org/labs', '--author', 'Observa desk', '--note-es', 'Se abrieron dos laboratorios de balística.');
     expect(ok.code).toBe(0);
     expect((await observa('evidence', 'list', '--format', 'json')).stdout).toContain('laboratorios de balística');

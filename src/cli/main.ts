@@ -103,7 +103,11 @@ export function buildProgram(): Command {
   const program = new Command('observa')
     .description('Observa: official statistics on the U.S.–Mexico Bicentennial Framework, in an embedded store')
     .addOption(new Option('--store <path>', 'DuckDB store file, or the postgres:// URL of a server store').env('OBSERVA_STORE').default(DEFAULT_STORE))
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // A wrong command line is a caller's mistake: exit 2 as documented (commander's own default is 1).
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
 
   program
     .command('load-bundled')
@@ -465,6 +469,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     } else if (error instanceof RequestError) {
       console.error(`observa: ${error.message}`);
       process.exitCode = error.code === 'store_busy' ? 3 : 2;
+    } else if (/ENOSPC|No space left on device/i.test(String((error as { code?: string }).code ?? '') + String((error as Error).message ?? ''))) {
+      console.error('observa: no space left on the device; nothing was committed. Free some space (the store and its .tmp folder) and run it again.');
+      process.exitCode = 1;
     } else {
       throw error;
     }

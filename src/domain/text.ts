@@ -19,7 +19,7 @@ export const IsoDate = z
     const [y, m, d] = text.split('-').map(Number) as [number, number, number];
     const date = new Date(Date.UTC(y, m - 1, d));
     return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  }, 'expected a date that exists in the calendar (YYYY-MM-DD)');
+  }, 'a date that exists in the calendar (YYYY-MM-DD)');
 
 /**
  * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe. Applied to

@@ -66,8 +66,16 @@ export function oneOf(column: string, values: readonly string[]): ColumnCheck {
   };
 }
 
-export function yearCheck(column: string): ColumnCheck {
-  return { column, invalidWhen: `NOT regexp_full_match(trim(v), '(19|20)[0-9]{2}')`, expected: 'a four-digit year between 1900 and 2099' };
+/**
+ * A four-digit year no later than `latest` (default: next year, since publishers label a file by the year it covers;
+ * statistics of the past cannot carry a year like 2099). Projections (CONAPO to 2070) pass their own horizon.
+ */
+export function yearCheck(column: string, latest: number = new Date().getUTCFullYear() + 1): ColumnCheck {
+  return {
+    column,
+    invalidWhen: `NOT regexp_full_match(trim(v), '(19|20)[0-9]{2}') OR trim(v)::INT > ${latest}`,
+    expected: `a four-digit year between 1900 and ${latest}`,
+  };
 }
 
 export interface TotalMismatch {

@@ -149,6 +149,12 @@ describe('SESNSP import: hostile files', () => {
     expect(e.message).toMatch(/utf-8/i);
   });
 
+  it('a year in the future (2099) is refused at its line and column', async () => {
+    const e = await rejects('future.csv', csv([sesnspRow({ year: 2021 }), sesnspRow({ year: 2099 })]));
+    expect(e.problems[0]).toMatchObject({ line: 3, column: 'Año', value: '2099' });
+    expect(e.problems[0]?.expected).toMatch(/between 1900 and \d{4}/);
+  });
+
   it('missing column', async () => {
     const header = SESNSP_HEADER.filter((h) => h !== 'Modalidad');
     const rows = [sesnspRow()].map((r) => r.filter((_, i) => i !== 6));

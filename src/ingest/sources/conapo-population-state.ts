@@ -9,7 +9,7 @@ export const conapoPopulationState: CsvAdapter = {
   encodings: ['utf-8', 'latin-1'],
   columns: ['n_year', 'nombre_estado', 'cve_ent', 'genero', 'pob_start_year', 'pob_mid_year'],
   checks: [
-    yearCheck('n_year'),
+    yearCheck('n_year', 2100),
     { column: 'cve_ent', invalidWhen: `NOT regexp_full_match(trim(v), '00|0[1-9]|[12][0-9]|3[0-2]')`, expected: 'a two-digit state code 01–32, or 00 for the nation' },
     oneOf('genero', ['Hombres', 'Mujeres', 'Total']),
     ...countChecks(['pob_start_year', 'pob_mid_year']),

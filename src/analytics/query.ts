@@ -70,14 +70,20 @@ async function aggregate(
   if (usable.length === 0) return [];
   const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
   const { lo, hi } = bounds(from, to);
-  const period = periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  // U.S. fiscal years (FY2023 = October 2022 – September 2023) are built from calendar months.
+  const fiscalYear = `(CASE WHEN o.month >= 10 THEN o.year + 1 ELSE o.year END)`;
+  const fiscal = params.freq === 'fy' && periodKey === 'output';
+  const period = fiscal ? `'FY' || ${fiscalYear}::VARCHAR` : periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  const year = fiscal ? fiscalYear : 'o.year';
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
   const periodFilter =
     periodKey === 'year'
       ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)}`
       : params.freq === 'year'
         ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)} AND (o.freq <> 'r12' OR o.month = 12)`
-        : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
+        : fiscal
+          ? `o.freq = 'month' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`
+          : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
@@ -88,7 +94,7 @@ async function aggregate(
   // Stage 1 groups by release and flags too: plain sums, no per-row list building; stage 2 collects them.
   return tx.all<Part & Record<string, unknown>>(`
     WITH s AS (
-      SELECT ${term} AS term, o.geo, ${period} AS period, o.year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
+      SELECT ${term} AS term, o.geo, ${period} AS period, ${year} AS year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
              sum(o.value) AS value
       FROM ${visibleObservations(params.asOf)} o
       WHERE (${filters}) AND ${periodFilter}
@@ -100,13 +106,17 @@ async function aggregate(
     GROUP BY a.ancestor, s.period, s.dimension`);
 }
 
-/** Months each monthly series has, per year, over the whole country: fewer than 12 makes a year partial. */
-async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null): Promise<Map<number, number>> {
+/**
+ * Months each monthly series has, per calendar year (or per U.S. fiscal year, October–September), over the whole
+ * country: fewer than 12 makes a year partial.
+ */
+async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null, fiscal: boolean): Promise<Map<number, number>> {
+  const year = fiscal ? `CASE WHEN month >= 10 THEN year + 1 ELSE year END` : 'year';
   // Current data: kept up to date at each import. As of a past instant: counted from the observations then visible.
   const source = asOf === null
-    ? `SELECT series, year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY series, year`
-    : `SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
-       WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year`;
+    ? `SELECT series, ${year} AS year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY 1, 2`
+    : `SELECT series, ${year} AS year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
+       WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY 1, 2`;
   const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) AS coverage GROUP BY year`);
   return new Map(rows.map((r) => [r.year, r.months]));
 }
@@ -127,12 +137,18 @@ export function resolveIndicator(code: string): Indicator {
 }
 
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */
-export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<QueryResult> {
+export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<QueryResult> {
+  // With fiscal years, a bare year in the range means that fiscal year (`2019..2026` = `FY2019..FY2026`).
+  const asFiscal = (p: string | null) => (asked.freq === 'fy' && p !== null && /^\d{4}$/.test(p.trim()) ? `FY${p.trim()}` : p);
+  const params: QueryParams = { ...asked, from: asFiscal(asked.from), to: asFiscal(asked.to) };
   const indicator = resolveIndicator(params.indicator);
   if (!indicator.frequencies.includes(params.freq)) {
     throw new RequestError('bad_request', `${indicator.code} is published ${indicator.frequencies.join('/')}ly; freq=${params.freq} is not available`, {
       freq: params.freq, frequencies: indicator.frequencies,
     });
+  }
+  if (params.freq === 'fy' && indicator.denominator) {
+    throw new RequestError('bad_request', `${indicator.code} is a ratio; fiscal years are available for counts only`, { freq: params.freq });
   }
   if (params.by && !indicator.dimensions.includes(params.by)) {
     throw new RequestError('bad_request', `${indicator.code} cannot be broken down by ${params.by}; it can by: ${indicator.dimensions.join(', ') || 'nothing'}`, {
@@ -157,7 +173,9 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
           return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output') };
         })
       : Promise.resolve(null),
-    params.freq === 'year' ? monthsPerYear(tx, monthlySeries, params.asOf) : Promise.resolve(new Map<number, number>()),
+    params.freq === 'year' || params.freq === 'fy'
+      ? monthsPerYear(tx, monthlySeries, params.asOf, params.freq === 'fy')
+      : Promise.resolve(new Map<number, number>()),
   ]);
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
@@ -165,7 +183,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
   const rows: ResultRow[] = numerator.map((n) => {
     const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
     const releases = new Set(n.releases);
-    const months = n.native_freq === 'month' && params.freq === 'year' ? coverage.get(n.year) : undefined;
+    const months = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
     if (months !== undefined && months < 12) flags.add('partial-period');
     let value: number | null = n.value;
     let den: number | null = null;
@@ -215,8 +233,8 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
   const notes: string[] = [];
   if (rows.some((r) => r.flags.includes('partial-period'))) {
     notes.push(params.lang === 'es'
-      ? 'Los años marcados partial-period no tienen los 12 meses publicados: no los compare con años completos.'
-      : 'Years flagged partial-period lack some of their 12 months: do not compare them with full years.');
+      ? `Los años${params.freq === 'fy' ? ' fiscales' : ''} marcados partial-period no tienen los 12 meses publicados: no los compare con años completos.`
+      : `${params.freq === 'fy' ? 'Fiscal years' : 'Years'} flagged partial-period lack some of their 12 months: do not compare them with full years.`);
   }
   if (rows.length === 0) notes.push(params.lang === 'es' ? 'No hay datos cargados para esta consulta.' : 'No data is loaded for this query.');
   return {

@@ -4,7 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { Lang, RequestError } from '../domain/index.js';
+import { GeoLevel, Lang, RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { ResponseCache } from './cache.js';
 import { errorResponse } from './errors.js';
@@ -182,7 +182,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   );
 
   app.get('/api/v1/geo', (c) => {
-    const level = z.object({ level: z.enum(['country', 'state', 'municipality']).optional() }).parse(c.req.query()).level;
+    const level = z.object({ level: GeoLevel.optional() }).parse(c.req.query()).level;
     return respondData(c, formatOf(c, undefined), () =>
       store.all(`SELECT code, level, country, parent, name_es, name_en, official_name, iso, abbr, unspecified FROM geo
                  ${level ? `WHERE level = '${level}'` : ''} ORDER BY code`), listCsv);

@@ -69,7 +69,7 @@ describe('catalog', () => {
     expect(codes).toEqual(expect.arrayContaining(REQUIRED_INDICATORS));
     for (const i of catalog.indicators) {
       expect(i.sources.length, i.code).toBeGreaterThan(0);
-      expect(i.baseline.period, i.code).toMatch(/^\d{4}$/);
+      expect(i.baseline.period, i.code).toMatch(/^(FY)?\d{4}$/);
       expect(i.targets.length > 0 || i.targetNote !== undefined, i.code).toBe(true);
       if (i.kind === 'ratio') expect(i.denominator, i.code).toBeDefined();
     }

@@ -25,6 +25,11 @@ export interface CsvAdapter {
   /** Header row of that sheet (1-based, default 1). */
   readonly headerRow?: number;
   readonly columns: readonly string[];
+  /**
+   * Files of a related data set this adapter must not read, told apart by their header: when the header has `name` in
+   * column `index` (0-based), the file is refused with `expected` instead of a generic header mismatch.
+   */
+  readonly otherFiles?: readonly { readonly index: number; readonly name: string; readonly expected: string }[];
   readonly checks: readonly ColumnCheck[];
   /** SELECT over `raw` producing the observation columns (see `observationColumns`) plus `line` and `geo_column`. */
   readonly observations: string;

@@ -119,6 +119,8 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   const problems: InputProblem[] = [];
   const found = Array.from({ length: width }, (_, i) => header?.[`c${i + 1}`] ?? null).map((v) => v?.replace(/^\uFEFF/, '').trim() ?? null);
   const expectedNames = adapter.columns;
+  const other = adapter.otherFiles?.find((o) => found[o.index] === o.name);
+  if (other) return [{ file, line: 1, column: expectedNames[other.index] ?? other.name, value: other.name, expected: other.expected }];
   const missing = expectedNames.filter((n) => !found.includes(n));
   expectedNames.forEach((name, i) => {
     const got = found[i];

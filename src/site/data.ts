@@ -1,10 +1,23 @@
 import { dataVersion, indicatorDetail, queryIndicator } from '../analytics/index.js';
-import type { Indicator, QueryResult, ResultRow } from '../domain/index.js';
+import type { Indicator, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 
-export const nationOf = (i: Indicator): string => (i.code.startsWith('us.') ? 'US' : '00');
+/**
+ * The place an indicator's page opens on: Mexico (00), the United States, or — for the U.S. border indicators, which
+ * are defined for one CBP region (`us.border.fentanyl_seized` is the Southwest Border) — the region of their baseline.
+ */
+export const nationOf = (i: Indicator): string =>
+  i.code.startsWith('us.') ? (i.baseline.geo.startsWith('US-') ? i.baseline.geo : 'US') : '00';
 export const hasStates = (i: Indicator): boolean => i.levels.includes('state');
+/** CBP regions (Southwest Border, Northern Border, Coastal/Interior). */
+export const hasRegions = (i: Indicator): boolean => i.levels.includes('region');
+/** U.S. fiscal years first where an indicator has them (CBP and DHS publish by fiscal year), then calendar years. */
+export const defaultFreq = (i: Indicator): QueryFreq =>
+  i.frequencies.includes('fy') ? 'fy' : i.frequencies.includes('year') ? 'year' : 'month';
+/** The places of an indicator's data file: the nation and every state, or the United States and every CBP region. */
+export const filePlaces = (i: Indicator): string[] =>
+  hasStates(i) ? [nationOf(i), 'level:state'] : hasRegions(i) ? ['US', 'level:region'] : [nationOf(i)];
 export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('municipality');
 
 const memo = new Map<string, Promise<unknown>>();
@@ -25,8 +38,8 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
 }
 
 /** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
-export function dataFile(tx: ReadTx, indicator: Indicator, freq: 'year' | 'month', lang: SiteLang): Promise<QueryResult> {
-  const geo = hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)];
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang): Promise<QueryResult> {
+  const geo = filePlaces(indicator);
   return remember(tx, `file|${indicator.code}|${freq}|${lang}`, () =>
     queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null }));
 }
@@ -50,7 +63,7 @@ export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<
 
 async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
   const detail = await indicatorDetail(tx, indicator.code, lang);
-  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [nationOf(indicator)], from: null, to: null, freq: 'year', by: null, lang, asOf: null });
+  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [nationOf(indicator)], from: null, to: null, freq: defaultFreq(indicator) === 'fy' ? 'fy' : 'year', by: null, lang, asOf: null });
   return {
     indicator,
     baseline: detail.baseline.row,

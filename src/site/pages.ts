@@ -1,11 +1,12 @@
 import { loadCatalog } from '../catalog/index.js';
 import { listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, type FrameworkNode, type Indicator, type QualityFlag, type QueryResult, type ResultRow,
+  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, type FrameworkNode, type Indicator, type QualityFlag, type QueryFreq,
+  type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
-import { card, hasMunicipalities, hasStates, nationOf, stateProfile, type Card } from './data.js';
+import { card, defaultFreq, hasMunicipalities, hasRegions, hasStates, nationOf, stateProfile, type Card } from './data.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
@@ -147,7 +148,7 @@ export interface ViewState {
   readonly geo: readonly string[];
   readonly from: string | null;
   readonly to: string | null;
-  readonly freq: 'year' | 'month';
+  readonly freq: QueryFreq;
   readonly view: 'chart' | 'map' | 'table';
   readonly map: 'states' | 'hex' | 'municipal';
   readonly year: string | null;
@@ -173,6 +174,9 @@ export function indicatorPage(
   const used = releases.filter((r) => indicator.sources.includes(r.source_id));
   const states = hasStates(indicator) ? geography.states : [];
   const nation = nationOf(indicator);
+  // U.S. border indicators: the United States (all regions) and each CBP region.
+  const regions = hasRegions(indicator) ? [{ code: 'US', name: t(lang, 'allRegionsUs') }, ...geography.usBorder.regions.map((r) => ({ code: r.code, name: r[lang] }))] : [];
+  const freqLabel = (f: QueryFreq) => t(lang, f === 'year' ? 'freqYear' : f === 'fy' ? 'freqFiscalYear' : 'freqMonth');
   const geoOption = (code: string, name: string) =>
     html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
   const main = html`
@@ -184,9 +188,9 @@ export function indicatorPage(
       ${(['chart', 'map', 'table'] as const).filter((v) => v !== 'map' || hasStates(indicator)).map((v) => html`<label><input type="radio" name="view" value="${v}"${raw(state.view === v ? ' checked' : '')}> ${t(lang, v === 'chart' ? 'viewChart' : v === 'map' ? 'viewMap' : 'viewTable')}</label>`)}
     </fieldset>
     <fieldset><legend>${t(lang, 'period')}</legend>
-      <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="\\d{4}(-\\d{2})?" inputmode="numeric"></label>
-      <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="\\d{4}(-\\d{2})?" inputmode="numeric"></label>
-      ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${t(lang, f === 'year' ? 'freqYear' : 'freqMonth')}</option>`)}</select></label>` : ''}
+      <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
+      <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
+      ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
     </fieldset>
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
       <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
@@ -195,7 +199,9 @@ export function indicatorPage(
         <option value="hex"${raw(state.map === 'hex' ? ' selected' : '')}>${t(lang, 'mapHex')}</option>
         ${hasMunicipalities(indicator) ? html`<option value="municipal"${raw(state.map === 'municipal' ? ' selected' : '')}>${t(lang, 'mapMunicipal')}</option>` : ''}
       </select></label></fieldset>` : ''}
-    ${states.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${geoOption(nation, t(lang, 'national'))}${states.map((s) => geoOption(s.code, s[lang]))}</fieldset>` : html`<input type="hidden" name="geo" value="${nation}">`}
+    ${states.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${geoOption(nation, t(lang, 'national'))}${states.map((s) => geoOption(s.code, s[lang]))}</fieldset>`
+      : regions.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${regions.map((r) => geoOption(r.code, r.name))}</fieldset>`
+      : html`<input type="hidden" name="geo" value="${nation}">`}
     <button type="submit">${t(lang, 'apply')}</button>
   </form>
   <div id="viz" class="viz" aria-live="polite"></div>
@@ -238,7 +244,7 @@ export function indicatorPage(
         nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies,
         zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
-      defaults: { geo: [nation], freq: indicator.frequencies.includes('year') ? 'year' : 'month', view: 'chart', map: 'states', year: defaultYear },
+      defaults: { geo: [nation], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear },
       events,
       messages: {
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),

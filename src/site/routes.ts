@@ -6,7 +6,7 @@ import { findIndicator } from '../catalog/index.js';
 import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
-import { dataFile, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
+import { dataFile, defaultFreq, filePlaces, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { reportedFigures } from '../monitoring/index.js';
 import {
@@ -22,8 +22,8 @@ const ASSETS = new URL('../../dist/assets/', import.meta.url);
 const Lang = z.enum(['es', 'en']);
 
 const ViewQuery = z.object({
-  from: z.string().regex(/^(\d{4}(-\d{2})?)?$/).optional(),
-  to: z.string().regex(/^(\d{4}(-\d{2})?)?$/).optional(),
+  from: z.string().regex(/^(FY\d{4}|\d{4}(-\d{2})?)?$/).optional(),
+  to: z.string().regex(/^(FY\d{4}|\d{4}(-\d{2})?)?$/).optional(),
   freq: QueryFreq.optional(),
   view: z.enum(['chart', 'map', 'table']).optional(),
   map: z.enum(['states', 'hex', 'municipal']).optional(),
@@ -38,7 +38,7 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     geo: geo.length > 0 ? [...new Set(geo)] : [nationOf(indicator)],
     from: q.from || null,
     to: q.to || null,
-    freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : indicator.frequencies.includes('year') ? 'year' : 'month',
+    freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : defaultFreq(indicator),
     view: q.view ?? 'chart',
     map: q.map ?? 'states',
     year: q.year ?? null,
@@ -84,8 +84,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/data/:lang/:code/:file', (c) => {
     const lang = Lang.parse(c.req.param('lang'));
     const indicator = indicatorOr404(c.req.param('code'));
-    const m = /^(year|month|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
-    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, municipality-YYYY.json (or .csv)');
+    const m = /^(year|month|fy|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
+    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv)');
     const kind = m[3] as 'json' | 'csv';
     return respond(c, kind, async () => {
       let result;
@@ -93,8 +93,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
         if (!hasMunicipalities(indicator)) throw new RequestError('not_found', `${indicator.code} has no municipal data`);
         result = await municipalFile(store, indicator, m[2], lang);
       } else {
-        const freq = m[1] as 'year' | 'month';
-        if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq}ly data`);
+        const freq = QueryFreq.parse(m[1]);
+        if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq === 'fy' ? 'fiscal-year' : `${freq}ly`} data`);
         result = await dataFile(store, indicator, freq, lang);
       }
       return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
@@ -129,7 +129,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     const params = { indicator: code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang: lang.data, asOf: null };
     if (suffix) {
       // The view's own data: the same URL with .csv or .json (all states when no geography is chosen, as the baked file).
-      const query = c.req.queries('geo') ? params : { ...params, geo: hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)] };
+      const query = c.req.queries('geo') ? params : { ...params, geo: filePlaces(indicator) };
       return respond(c, suffix, async () => {
         const result = await queryIndicator(store, query);
         return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);

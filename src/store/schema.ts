@@ -100,6 +100,14 @@ async function seedGeography(tx: WriteTx): Promise<void> {
     FROM geo s, (VALUES ('998', 'Sin municipio de referencia', 'No municipality of reference'),
                         ('999', 'Municipio no especificado', 'Municipality not specified')) u(suffix, es, en)
     WHERE s.level = 'state'`);
+  // CBP regions (children of US) and areas of responsibility (children of their region); official_name is CBP's own
+  // spelling, which the CBP adapters match on.
+  for (const r of geography.usBorder.regions) {
+    await tx.run(`INSERT INTO geo VALUES (?, 'region', 'US', 'US', ?, ?, ?, NULL, NULL, false)`, [r.code, r.es, r.en, r.cbp]);
+  }
+  for (const a of geography.usBorder.areas) {
+    await tx.run(`INSERT INTO geo VALUES (?, 'area', 'US', ?, ?, ?, ?, NULL, NULL, false)`, [a.code, a.code.split('-').slice(0, 2).join('-'), a.es, a.en, a.cbp]);
+  }
   await tx.run(`INSERT INTO geo_ancestor
     SELECT code, code FROM geo
     UNION ALL SELECT code, parent FROM geo WHERE parent IS NOT NULL

@@ -70,7 +70,8 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
         throw new RequestError('not_found', `unknown geography "${raw}": use an INEGI code (00, 01–32, 5-digit municipality), US, a CBP region or area (US-SWB, US-SWB-USBP-TCA), level:state or children:<code>`, { geo: raw });
       }
       checkLevel(indicator, row.level, `${row.code} (${row.name_en})`);
-      if ((row.level === 'country' || row.code.startsWith('US-')) && row.code.startsWith('US') !== (country === 'US')) {
+      // CBP regions and areas belong to the U.S. indicators only.
+      if ((row.level === 'country' && (row.code === 'US') !== (country === 'US')) || ((row.level === 'region' || row.level === 'area') && country !== 'US')) {
         throw new RequestError('bad_request', `${indicator.code} does not cover ${row.name_en} (${row.code})`, { geo: row.code });
       }
       explicit.set(row.code, row);

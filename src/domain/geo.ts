@@ -34,7 +34,8 @@ export type Geo = z.infer<typeof Geo>;
 
 export function levelOf(code: GeoCode): GeoLevel {
   if (code === MEXICO || code === UNITED_STATES) return 'country';
-  if (code.startsWith('US-')) return code.split('-').length === 2 ? 'region' : 'area';
+  if (/^US-(SWB|NB|CI)$/.test(code)) return 'region';
+  if (/^US-[A-Z]{2,3}-(USBP|OFO)-[A-Z]{3}$/.test(code)) return 'area';
   return code.length === 2 ? 'state' : 'municipality';
 }
 

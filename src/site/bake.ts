@@ -19,7 +19,7 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
     `SELECT DISTINCT year FROM observation WHERE superseded_by IS NULL AND freq = 'month' AND series LIKE 'rnpdno.%' ORDER BY year`,
   );
   for (const lang of ['es', 'en']) {
-    urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/${lang}/scorecard/`, `/${lang}/assistance/`, `/${lang}/timeline/`, `/${lang}/figures/`, `/data/${lang}/search.json`);
+    urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/${lang}/scorecard/`, `/${lang}/assistance/`, `/${lang}/timeline/`, `/${lang}/figures/`, `/${lang}/both-sides/`, `/data/${lang}/search.json`);
     for (const n of framework.nodes) urls.push(`/${lang}/framework/${n.id}/`);
     for (const s of geography.states) urls.push(`/${lang}/states/${s.code}/`);
     for (const i of indicators) {

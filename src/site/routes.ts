@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 import { dataFile, defaultFreq, filePlaces, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
+import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
 import {
   dataPage, frameworkIndexPage, frameworkNodePage, homePage, indicatorPage, indicatorsIndexPage, notFoundPage, searchIndex, searchPage,
@@ -159,6 +160,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/:lang/assistance', (c) => html(c, (lang) => assistancePage(store, lang)));
   app.get('/:lang/timeline', (c) => html(c, (lang) => timelinePage(lang)));
   app.get('/:lang/figures', (c) => html(c, (lang) => figuresPage(store, lang)));
+  app.get('/:lang/both-sides', (c) => html(c, (lang) => bothSidesPage(store, lang)));
   app.get('/:lang/search', (c) => html(c, (lang) => searchPage(lang, c.req.query('q') ?? '')));
 }
 

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { renderLineChart, downloadableSvg } from './chart.js';
 import { renderHexMap, renderMunicipalMap, renderStateMap } from './map.js';
+import { renderIndexChart, type BothSidesPair } from './both-sides.js';
 import { search, type SearchEntry } from '../search.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
@@ -12,6 +13,13 @@ interface IndicatorConfig {
   defaults: ViewState;
   events: ChartEvent[];
   messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags', string>;
+}
+
+interface BothSidesConfig {
+  page: 'both-sides';
+  lang: 'es' | 'en';
+  pairs: BothSidesPair[];
+  messages: { index: string; partial: string; base: string };
 }
 
 interface SearchConfig {
@@ -229,9 +237,32 @@ function initSearch(config: SearchConfig): void {
   if (input.value.trim() !== '') void run();
 }
 
+function initBothSides(config: BothSidesConfig): void {
+  const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
+  const draw = () => {
+    for (const pair of config.pairs) {
+      const box = document.querySelector<HTMLElement>(`[data-viz="${pair.id}"]`);
+      if (!box) continue;
+      const citation = `Observa, ${location.href} — ${pair.series.map((s) => `${s.name}: ${s.sources.map((x) => x.publisher).join(', ')}`).join('; ')}`;
+      box.replaceChildren(renderIndexChart(pair, {
+        locale, width: Math.min(box.clientWidth || 800, 1000), indexLabel: config.messages.index, partialLabel: config.messages.partial, baseLabel: config.messages.base, citation,
+      }));
+    }
+    document.body.dataset['rendered'] = String(Date.now());
+  };
+  draw();
+  let last = window.innerWidth;
+  window.addEventListener('resize', () => {
+    if (Math.abs(window.innerWidth - last) < 40) return;
+    last = window.innerWidth;
+    draw();
+  });
+}
+
 const configElement = document.getElementById('page-config');
 if (configElement?.textContent) {
-  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig;
+  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig | BothSidesConfig;
   if (config.page === 'indicator') initIndicator(config);
   else if (config.page === 'search') initSearch(config);
+  else if (config.page === 'both-sides') initBothSides(config);
 }

@@ -121,6 +121,8 @@ async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string
   return new Map(rows.map((r) => [r.year, r.months]));
 }
 
+const SUM_DECIMALS = 6;
+
 function round(value: number, decimals: number): number {
   const f = 10 ** decimals;
   return Math.round(value * f) / f;
@@ -185,14 +187,17 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
     const releases = new Set(n.releases);
     const months = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
     if (months !== undefined && months < 12) flags.add('partial-period');
-    let value: number | null = n.value;
+    // Sums of fractional values (CBP's pounds) depend on the order the engine adds them in, in the last bits: rounded
+    // to a millionth, DuckDB and PostgreSQL give the same number.
+    const sum = round(n.value, SUM_DECIMALS);
+    let value: number | null = sum;
     let den: number | null = null;
     if (indicator.denominator) {
       const d = denominator.get(keyOf(n.geo, denominatorByYear ? String(n.year) : n.period, null));
       den = d?.value ?? null;
       d?.flags.forEach((f) => flags.add(f as QualityFlag));
       d?.releases.forEach((r) => releases.add(r));
-      value = den === null || den === 0 ? null : round((n.value / den) * indicator.factor, indicator.decimals + 2);
+      value = den === null || den === 0 ? null : round((sum / den) * indicator.factor, indicator.decimals + 2);
     }
     // A value that includes a suppressed cell (registry counts of 1–4) is not published: it would be a wrong number
     // (missing the hidden cases) or, by difference, reveal them.
@@ -202,7 +207,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       geo_name: params.lang === 'es' ? n.name_es : n.name_en,
       period: n.period,
       value: hidden ? null : value,
-      numerator: hidden ? null : n.value,
+      numerator: hidden ? null : sum,
       denominator: hidden ? null : den,
       flags: [...flags].sort(),
       release_ids: [...releases].sort((a, b) => a - b),

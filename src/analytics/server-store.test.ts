@@ -32,6 +32,8 @@ const QUERIES: QueryParams[] = [
   { ...base, indicator: 'mx.homicide.firearm_share', geo: ['00'], from: '2015', to: '2025' },
   { ...base, indicator: 'us.overdose.deaths', geo: ['US'], freq: 'month', from: '2021-01', to: '2021-12', by: 'estimate' },
   { ...base, indicator: 'mx.population', geo: ['level:municipality'], from: '2020', to: '2020' },
+  { ...base, indicator: 'us.border.fentanyl_seized', geo: ['US-SWB', 'level:region'], freq: 'fy', from: 'FY2019', to: 'FY2026', by: 'component' },
+  { ...base, indicator: 'us.border.encounters', geo: ['US-SWB'], freq: 'year', from: '2021', to: '2025', by: 'citizenship' },
 ];
 
 describe('PostgreSQL server store after publish', () => {
@@ -42,9 +44,11 @@ describe('PostgreSQL server store after publish', () => {
       expect(b?.n, table).toBe(a?.n);
     }
     const sum = `SELECT sum(value) AS v, count(*) FILTER (WHERE cardinality(flags) > 0) AS flagged FROM observation WHERE superseded_by IS NULL`;
-    const [a] = await duck.store.all(sum.replace('cardinality(flags)', 'len(flags)'));
-    const [b] = await pgs.store.all(sum);
-    expect(b).toEqual(a);
+    const [a] = await duck.store.all<{ v: number; flagged: number }>(sum.replace('cardinality(flags)', 'len(flags)'));
+    const [b] = await pgs.store.all<{ v: number; flagged: number }>(sum);
+    // CBP's fractional pounds make the last bits of a grand total depend on summation order.
+    expect(b?.flagged).toBe(a?.flagged);
+    expect(Number(b?.v)).toBeCloseTo(Number(a?.v), 2);
   });
 
   it('answers every indicator query with the same numbers, flags and releases as DuckDB', async () => {

@@ -54,6 +54,9 @@ export function renderIndexChart(pair: BothSidesPair, opts: { locale: Locale; wi
   });
   const svg = fig instanceof SVGSVGElement ? fig : fig.querySelector('svg');
   svg?.setAttribute('aria-label', pair.title);
+  // Plot names each mark's group with aria-label, which ARIA forbids on a plain <g>: the figure's own label and the
+  // tables below carry the content.
+  for (const g of Array.from(svg?.querySelectorAll('g[aria-label]') ?? [])) g.removeAttribute('aria-label');
   // The legend is HTML under the chart, so long series names wrap on a phone instead of running off the plot.
   const legend = document.createElement('ul');
   legend.className = 'chart-legend';

@@ -100,7 +100,7 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
         <tr><th>${T('progress')}</th><td>${PROGRESS_LABELS[s.progress][lang]} · ${T('trend')}: ${TREND_LABELS[s.trend][lang]}${s.yearlyChangePct === null ? '' : ` (${s.yearlyChangePct > 0 ? '+' : ''}${num.format(s.yearlyChangePct)} %/${lang === 'es' ? 'año' : 'yr'})`}</td></tr>
         <tr><th>${T('data')}</th><td>${FRESHNESS_LABELS[s.freshness][lang]} (${s.lastPeriodWithData ?? '—'})</td></tr>
       </tbody></table>
-      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${ind.baseline.geo === 'US' ? 'EE. UU./U.S.' : 'México'}), ${FIRST_CHART_YEAR}–${year}. ${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
+      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${ind.baseline.geo.startsWith('US') ? 'EE. UU./U.S.' : 'México'}), ${FIRST_CHART_YEAR}–${year}. ${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
     </article>`);
   }
 

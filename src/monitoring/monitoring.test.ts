@@ -52,7 +52,7 @@ describe('scorecard', () => {
     expect(homicides?.latestComplete?.period).toBe('2024');
     expect(['improving', 'little-change', 'worsening']).toContain(homicides?.trend);
     // Projections are not data: population is not linked to a node, and no latest period is after the as-of year.
-    for (const i of card.indicators) expect(Number((i.latest?.period ?? '0').replace(/^12m-ending-/, '').slice(0, 4))).toBeLessThanOrEqual(2026);
+    for (const i of card.indicators) expect(Number((i.latest?.period ?? '0').replace(/^12m-ending-|^FY/, '').slice(0, 4))).toBeLessThanOrEqual(2026);
   });
 
   it('rolls indicators up from objectives to areas and goals, each counted once', () => {

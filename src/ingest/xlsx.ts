@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { open, stat } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { SessionTx } from '../store/index.js';
 import { sha256File } from './file-inspection.js';
@@ -100,7 +100,9 @@ export async function inspectWorkbook(path: string): Promise<{ sha256: string; b
 }
 
 async function readWorkbook(path: string): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes most of a second to load, which every CLI start would otherwise pay.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.Workbook();
   try {
     await workbook.xlsx.readFile(path);
   } catch (error) {

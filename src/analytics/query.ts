@@ -5,6 +5,7 @@ import {
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
+import { attachSourceLinks } from './source-links.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -70,7 +71,8 @@ async function aggregate(
   if (usable.length === 0) return [];
   const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
   const { lo, hi } = bounds(from, to);
-  const period = periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  // A U.S. fiscal year keeps its own label (FY2022) in yearly output: it is not the calendar year.
+  const period = periodKey === 'year' || params.freq === 'year' ? `CASE WHEN o.freq = 'fy' THEN o.period ELSE o.year::VARCHAR END` : `o.period`;
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
   const periodFilter =
     periodKey === 'year'
@@ -162,7 +164,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
-  const rows: ResultRow[] = numerator.map((n) => {
+  const computed: ResultRow[] = numerator.map((n) => {
     const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
     const releases = new Set(n.releases);
     const months = n.native_freq === 'month' && params.freq === 'year' ? coverage.get(n.year) : undefined;
@@ -192,6 +194,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
       ...(months === undefined ? {} : { months }),
     };
   });
+  const rows = await attachSourceLinks(tx, indicator, params, computed);
   // Places named explicitly come first, in the order given; expanded ones follow in code order.
   const order = new Map(geos.explicit.map((g, i) => [g.code, i]));
   const rank = (geo: string) => order.get(geo) ?? geos.explicit.length;

@@ -13,8 +13,8 @@ const StateEntry = z.strictObject({
   en: z.string().min(1),
   abbr: z.string().min(1),
 });
-const CountryEntry = z.strictObject({ code: z.enum(['00', 'US']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
-const GeographyFile = z.strictObject({ countries: z.array(CountryEntry).length(2), states: z.array(StateEntry).length(32) });
+const CountryEntry = z.strictObject({ code: z.enum(['00', 'US', 'US-MX']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
+const GeographyFile = z.strictObject({ countries: z.array(CountryEntry).min(2), states: z.array(StateEntry).length(32) });
 const IndicatorsFile = z.object({ indicators: z.array(Indicator).min(1) });
 const Vocabulary = z.partialRecord(Dimension, z.record(z.string(), Text));
 

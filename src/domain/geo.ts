@@ -6,17 +6,19 @@ export type GeoLevel = z.infer<typeof GeoLevel>;
 /** INEGI codes for Mexico (00 nation, 01–32 states, 5-digit municipalities) and `US` for the United States. */
 export const GeoCode = z
   .string()
-  .regex(/^(00|0[1-9]|[12]\d|3[0-2]|99|(0[1-9]|[12]\d|3[0-2]|99)\d{3}|US)$/, 'expected an INEGI code (00, 01–32, 5-digit municipality) or US')
+  .regex(/^(00|0[1-9]|[12]\d|3[0-2]|99|(0[1-9]|[12]\d|3[0-2]|99)\d{3}|US|US-MX)$/, 'expected an INEGI code (00, 01–32, 5-digit municipality), US or US-MX')
   .brand<'GeoCode'>();
 export type GeoCode = z.infer<typeof GeoCode>;
 
 export const MEXICO = '00' as GeoCode;
 export const UNITED_STATES = 'US' as GeoCode;
+/** The U.S.–Mexico border as one binational area (IOM's route "US-Mexico border crossing"): country-like, no parent. */
+export const US_MEXICO_BORDER = 'US-MX' as GeoCode;
 
 export const Geo = z.strictObject({
   code: GeoCode,
   level: GeoLevel,
-  country: z.enum(['MX', 'US']),
+  country: z.enum(['MX', 'US', 'US-MX']),
   parent: GeoCode.nullable(),
   nameEs: z.string().min(1),
   nameEn: z.string().min(1),
@@ -26,7 +28,7 @@ export const Geo = z.strictObject({
 export type Geo = z.infer<typeof Geo>;
 
 export function levelOf(code: GeoCode): GeoLevel {
-  if (code === MEXICO || code === UNITED_STATES) return 'country';
+  if (code === MEXICO || code === UNITED_STATES || code === US_MEXICO_BORDER) return 'country';
   return code.length === 2 ? 'state' : 'municipality';
 }
 

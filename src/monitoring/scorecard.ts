@@ -29,9 +29,9 @@ export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'roll
 
 const MAX_AGE_MONTHS: Record<PublicationFrequency, number | null> = { monthly: 3, quarterly: 6, yearly: 24, decennial: 132, irregular: null };
 
-/** A period as a fractional year: '2021' → 2021, '2021-06' → 2020.5 + 6/12, '12m-ending-2021-12' → 2021. */
+/** A period as a fractional year: '2021' → 2021, '2021-06' → 2020.5 + 6/12, '12m-ending-2021-12' → 2021, 'FY2021' → 2021. */
 export function periodYears(period: string): number {
-  const m = /^(?:12m-ending-)?(\d{4})(?:-(\d{2}))?$/.exec(period);
+  const m = /^(?:12m-ending-|FY)?(\d{4})(?:-(\d{2}))?$/.exec(period);
   if (!m) return Number.NaN;
   const year = Number(m[1]);
   return m[2] === undefined ? year : year - 1 + Number(m[2]) / 12;

@@ -3,7 +3,7 @@ import type { Indicator, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 
-export const nationOf = (i: Indicator): string => (i.code.startsWith('us.') ? 'US' : '00');
+export const nationOf = (i: Indicator): string => (i.code.startsWith('us.') ? 'US' : i.code.startsWith('migrants.') ? 'US-MX' : '00');
 export const hasStates = (i: Indicator): boolean => i.levels.includes('state');
 export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('municipality');
 

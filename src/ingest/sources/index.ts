@@ -5,9 +5,17 @@ import { inegiPopulationMunicipal } from './inegi-population-municipal.js';
 import { rnpdnoMunicipal } from './rnpdno-municipal.js';
 import { sesnspIncidenceMunicipal } from './sesnsp-incidence-municipal.js';
 import { sesnspVictimsState } from './sesnsp-victims-state.js';
+import { foreignassistanceCountry } from './foreignassistance-country.js';
+import { inegiEnvipePerception } from './inegi-envipe-perception.js';
+import { iomMissingMigrants } from './iom-missing-migrants.js';
+import { secondaryExtraditions, secondaryWjpRuleOfLaw } from './secondary.js';
 
 export const ADAPTERS: Readonly<Record<string, CsvAdapter>> = Object.fromEntries(
-  [sesnspVictimsState, sesnspIncidenceMunicipal, conapoPopulationState, inegiPopulationMunicipal, rnpdnoMunicipal, cdcVsrrOverdose].map((a) => [a.id, a]),
+  [
+    sesnspVictimsState, sesnspIncidenceMunicipal, conapoPopulationState, inegiPopulationMunicipal, rnpdnoMunicipal, cdcVsrrOverdose,
+    // Binational, U.S. assistance, perception and secondary sources (issue 10, part B).
+    iomMissingMigrants, foreignassistanceCountry, inegiEnvipePerception, secondaryExtraditions, secondaryWjpRuleOfLaw,
+  ].map((a) => [a.id, a]),
 );
 
 /** The official files shipped in data/, in load order (see data/SOURCES.md). */
@@ -18,6 +26,12 @@ export const BUNDLED_FILES: readonly { readonly source: string; readonly path: s
   { source: 'rnpdno-municipal', path: 'rnpdno/rnpdno_municipal_mensual_disappeared_not_located.csv.gz' },
   { source: 'rnpdno-municipal', path: 'rnpdno/rnpdno_municipal_mensual_located_dead.csv.gz' },
   { source: 'cdc-vsrr-overdose', path: 'cdc/cdc_vsrr_us_national_12mo_ending_2015_2025.csv' },
+  // Binational, U.S. assistance, perception and secondary sources (issue 10, part B).
+  { source: 'iom-missing-migrants', path: 'iom/Missing_Migrants_Global_Figures.csv.gz' },
+  { source: 'foreignassistance-country', path: 'foreignassistance/us_foreign_aid_country.csv.gz' },
+  { source: 'inegi-envipe-perception', path: 'inegi/inegi_envipe_percepcion_inseguridad_estatal_2011_2025.csv' },
+  { source: 'secondary-extraditions', path: 'secondary/extraditions_mx_to_us_TRANSCRIBED.csv' },
+  { source: 'secondary-wjp-rule-of-law', path: 'secondary/wjp_iedmx_2019_2023_TRANSCRIBED.csv' },
 ];
 
 /** Map layers shipped in data/geo (see data/SOURCES.md). */

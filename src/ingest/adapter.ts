@@ -21,6 +21,10 @@ export interface CsvAdapter {
   readonly version: string;
   readonly title: string;
   readonly encodings: readonly Encoding[];
+  /** For an .xlsx workbook: the sheet to read (see `xlsx.ts`); `encodings` is then unused. Absent for CSV files. */
+  readonly sheet?: string;
+  /** Header row of that sheet (1-based, default 1). */
+  readonly headerRow?: number;
   readonly columns: readonly string[];
   readonly checks: readonly ColumnCheck[];
   /** SELECT over `raw` producing the observation columns (see `observationColumns`) plus `line` and `geo_column`. */

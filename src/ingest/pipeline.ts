@@ -6,6 +6,7 @@ import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
 import { DIMENSION_COLUMNS, recordSeriesPeriods } from '../store/index.js';
 import { OBSERVATION_COLUMNS, ROW_SOURCE_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
+import { inspectWorkbook, stageSheet } from './xlsx.js';
 
 /** Extra columns read beyond the expected ones, so a line with too many fields is reported rather than cut. */
 const EXTRA_COLUMNS = 4;
@@ -217,7 +218,7 @@ async function stageObservations(tx: SessionTx, adapter: CsvAdapter, file: strin
   if (unknownGeo.length > 0) {
     return unknownGeo.map((u) => ({
       file, line: u.line, column: u.geo_column, value: u.geo,
-      expected: 'a geographic code in the INEGI catalogue (states 01–32, 5-digit municipalities) or US',
+      expected: 'a geographic code in the INEGI catalogue (states 01–32, 5-digit municipalities), US, or a U.S. border code of the geography catalogue (US-SWB, US-SWB-USBP-TCA, …)',
     }));
   }
   // Grouping on one 64-bit hash is far cheaper than on ten text columns; only a hash collision pays the exact check.
@@ -301,7 +302,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
  */
 export async function importFile(store: Store, adapter: CsvAdapter, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const file = basename(path);
-  const inspection = await inspectFile(path, adapter.encodings);
+  const inspection = adapter.sheet ? await inspectWorkbook(path) : await inspectFile(path, adapter.encodings);
   const [already] = await store.all<{ id: number; summary: string }>(
     `SELECT id, summary::VARCHAR AS summary FROM release WHERE source_id = ? AND sha256 = ? ORDER BY id LIMIT 1`,
     [adapter.id, inspection.sha256],
@@ -313,16 +314,24 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
   return store.session(async (tx) => {
     try {
       options.onStage?.('read');
-      const shapeProblems = await stageRaw(tx, adapter, path, inspection.encoding);
-      if (shapeProblems.length > 0) throw new InputError(shapeProblems);
+      // A workbook's problems are located by sheet and cell; a CSV file's by line and column.
+      let locate = (p: InputProblem): InputProblem => p;
+      if (adapter.sheet) {
+        const staged = await stageSheet(tx, path, { sheet: adapter.sheet, columns: adapter.columns, ...(adapter.headerRow ? { headerRow: adapter.headerRow } : {}) });
+        locate = staged.locate;
+        if (staged.problems.length > 0) throw new InputError(staged.problems);
+      } else {
+        const shapeProblems = await stageRaw(tx, adapter, path, inspection.encoding);
+        if (shapeProblems.length > 0) throw new InputError(shapeProblems);
+      }
       options.onStage?.('validate');
       const valueProblems = await checkColumns(tx, adapter, file);
-      if (valueProblems.length > 0) throw new InputError(valueProblems);
+      if (valueProblems.length > 0) throw new InputError(valueProblems.map(locate));
       const keyProblems = await stageObservations(tx, adapter, file);
-      if (keyProblems.length > 0) throw new InputError(keyProblems);
+      if (keyProblems.length > 0) throw new InputError(keyProblems.map(locate));
       options.onStage?.('reconcile');
       const reconciliation = adapter.reconcile ? await adapter.reconcile(tx, file) : { checks: [], problems: [] };
-      if (reconciliation.problems.length > 0) throw new InputError(reconciliation.problems);
+      if (reconciliation.problems.length > 0) throw new InputError(reconciliation.problems.map(locate));
       options.onStage?.('compare');
       const [counts] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
       const [range] = await tx.all<{ n: number; from: string | null; to: string | null }>(

@@ -8,9 +8,12 @@ import { bundledDataPath } from '../catalog/index.js';
 import { InputError } from '../domain/index.js';
 import { storeFingerprint, tempStore, type TempStore } from '../test-support/temp-store.js';
 import { importFile } from './pipeline.js';
-import { ADAPTERS, BUNDLED_FILES } from './sources/index.js';
+import ExcelJS from 'exceljs';
+import { adapterFor } from './bundled.js';
+import { BUNDLED_FILES } from './sources/index.js';
 
 const MINE = ['iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law'];
+const WORKBOOKS = ['secondary-enpol-torture', 'secondary-guardia-nacional-2019', 'secondary-guardia-nacional-2020', 'secondary-guardia-nacional-2021'];
 const bundled = (source: string) => {
   const entry = BUNDLED_FILES.find((f) => f.source === source);
   if (!entry) throw new Error(`no bundled file for ${source}`);
@@ -21,17 +24,21 @@ const text = (path: string, encoding: BufferEncoding = 'utf8') => {
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString(encoding);
 };
 const records = (path: string, encoding: BufferEncoding = 'utf8') => parse(text(path, encoding), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-const adapter = (id: string) => {
-  const a = ADAPTERS[id];
-  if (!a) throw new Error(`adapter ${id} missing`);
-  return a;
-};
+const adapter = adapterFor;
+/** A sheet's rows as arrays of cell values (1-based like the sheet), read independently of the adapter. */
+async function sheetRows(path: string): Promise<unknown[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path);
+  const rows: unknown[][] = [];
+  wb.worksheets[0]?.eachRow((row, n) => { rows[n] = row.values as unknown[]; });
+  return rows;
+}
 const base = { from: null, to: null, by: null, lang: 'en' as const, asOf: null };
 
 let t: TempStore;
 beforeAll(async () => {
   t = await tempStore();
-  for (const source of MINE) await importFile(t.store, adapter(source), bundled(source));
+  for (const source of [...MINE, ...WORKBOOKS]) await importFile(t.store, adapter(source), bundled(source));
 }, 120_000);
 afterAll(async () => t.cleanup());
 
@@ -95,6 +102,66 @@ describe('binational and secondary sources, as bundled', () => {
     expect(wjp.rows.every((r) => r.flags.includes('secondary-source') && (r.source_links?.[0]?.url ?? '').startsWith('https://estadisticas.sinaloa.gob.mx/'))).toBe(true);
     // "Cuidad de México" (as printed) is Mexico City.
     expect(wjp.rows.find((r) => r.geo === '09')?.source_links?.[0]?.note).toContain('Cuidad de México');
+  });
+});
+
+describe('secondary workbooks (xlsx)', () => {
+  it('Guardia Nacional: states sum to the nation per month; March 2021 carries known-error with its note, values as published', async () => {
+    const rows2020 = (await sheetRows(bundled('secondary-guardia-nacional-2020'))).slice(2).filter((r) => r !== undefined);
+    const january2020 = rows2020.reduce((a, r) => a + Number(r[3]), 0);
+    expect(january2020).toBe(74_437); // the national total the research notes computed from guardia_2020.xlsx
+    const nation = await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['00'], freq: 'month', from: '2020-01', to: '2020-01' });
+    expect(nation.rows[0]?.value).toBe(january2020);
+    const march = await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['05', '09'], freq: 'month', from: '2021-03', to: '2021-03' });
+    expect(march.rows.map((r) => [r.geo, r.value])).toEqual([['05', 12_224], ['09', 979]]);
+    for (const r of march.rows) {
+      expect(r.flags).toEqual(expect.arrayContaining(['known-error', 'secondary-source']));
+      expect(r.source_links?.[0]?.note).toMatch(/known error: the March 2021 column is shifted/);
+      expect(r.source_links?.[0]?.url).toMatch(/^https:\/\/github\.com\/FelipeSaNa\/despliegue-guardia-nacional\/.*guardia_2021\.xlsx$/);
+    }
+    const april = await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['09'], freq: 'month', from: '2021-04', to: '2021-04' });
+    expect(april.rows[0]?.flags).not.toContain('known-error');
+  });
+
+  it('ENPOL torture shares: percentages by state of arrest, before and after the registry, with the WJP link', async () => {
+    const rows = (await sheetRows(bundled('secondary-enpol-torture'))).filter((r) => r !== undefined);
+    const guerrero = rows.find((r) => r[1] === 'Guerrero');
+    const result = await queryIndicator(t.store, { ...base, indicator: 'mx.torture.arrest_share', geo: ['12'], freq: 'year', by: 'category' });
+    expect(Object.fromEntries(result.rows.map((r) => [r.dimension, r.value]))).toEqual({
+      before_registry: Math.round(Number(guerrero?.[2]) * 1_000_000) / 10_000, after_registry: Math.round(Number(guerrero?.[3]) * 1_000_000) / 10_000,
+    });
+    const states = await queryIndicator(t.store, { ...base, indicator: 'mx.torture.arrest_share', geo: ['level:state'], freq: 'year' });
+    expect(states.rows).toHaveLength(32);
+    expect(states.rows.every((r) => r.flags.includes('secondary-source') && r.source_links?.[0]?.url.includes('aspardog/ENPOL'))).toBe(true);
+  });
+
+  it('a workbook saved as HTML, a text quantity, and a wrong difference are refused with sheet and cell; the store is unchanged', async () => {
+    const before = await storeFingerprint(t.store);
+    const html = join(t.dir, 'guardia_2020.xlsx');
+    writeFileSync(html, '<!DOCTYPE html><html><body>Not found</body></html>');
+    const e1 = await importFile(t.store, adapter('secondary-guardia-nacional-2020'), html).catch((e: unknown) => e);
+    expect((e1 as InputError).problems[0]?.expected).toMatch(/xlsx workbook/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(bundled('secondary-guardia-nacional-2020'));
+    const sheet = wb.getWorksheet('Hoja1');
+    if (!sheet) throw new Error('Hoja1');
+    sheet.getCell('C3').value = '1,888';
+    const edited = join(t.dir, 'guardia_2020_edited.xlsx');
+    await wb.xlsx.writeFile(edited);
+    const e2 = await importFile(t.store, adapter('secondary-guardia-nacional-2020'), edited).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(InputError);
+    expect((e2 as InputError).problems[0]).toMatchObject({ line: 3, column: 'ene', value: '1,888', sheet: 'Hoja1', cell: 'C3' });
+    const enpol = new ExcelJS.Workbook();
+    await enpol.xlsx.readFile(bundled('secondary-enpol-torture'));
+    const s1 = enpol.getWorksheet('Sheet1');
+    if (!s1) throw new Error('Sheet1');
+    s1.getCell('J2').value = 0.5;
+    const wrong = join(t.dir, 'enpol_wrong.xlsx');
+    await enpol.xlsx.writeFile(wrong);
+    const e3 = await importFile(t.store, adapter('secondary-enpol-torture'), wrong).catch((e: unknown) => e);
+    expect(e3).toBeInstanceOf(InputError);
+    expect((e3 as InputError).problems[0]).toMatchObject({ line: 2, column: 'dif_tra_f' });
+    expect(await storeFingerprint(t.store)).toBe(before);
   });
 });
 

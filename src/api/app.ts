@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
+import { borderIncidents, dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { Lang, RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -198,6 +198,9 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       return { type: 'FeatureCollection', features: rows.map((r) => JSON.parse(r.geometry) as unknown) };
     }),
   );
+  // IOM incidents on the U.S.–Mexico border route as GeoJSON points (attribution and caveat included; ?lang=es|en for causes).
+  app.get('/api/v1/migrants/incidents', (c) =>
+    respondData(c, 'json', () => borderIncidents(store, Lang.parse(c.req.query('lang') ?? 'en'))));
   app.get('/api/v1/sources', (c) =>
     respondData(c, 'json', async () => {
       const releases = await listReleases(store);

@@ -55,6 +55,21 @@ describe('scorecard', () => {
     for (const i of card.indicators) expect(Number((i.latest?.period ?? '0').replace(/^12m-ending-/, '').slice(0, 4))).toBeLessThanOrEqual(2026);
   });
 
+  it('counts the goals, areas and objectives measured by an indicator with data (binational part: 22 of 28)', () => {
+    const { framework } = loadCatalog();
+    const nonActions = framework.nodes.filter((n) => n.kind !== 'action');
+    expect(card.summary.goalsAreasObjectives).toBe(nonActions.length);
+    expect(nonActions).toHaveLength(28);
+    // Independently: a node counts when an indicator linked to it or to a node below it has a latest value.
+    const withData = new Set(card.indicators.filter((i) => i.lastPeriodWithData !== null).flatMap((i) => i.nodes));
+    const below = (id: string): string[] => framework.nodes.filter((n) => n.parent === id).flatMap((n) => [n.id, ...below(n.id)]);
+    const measured = nonActions.filter((n) => [n.id, ...below(n.id)].some((id) => withData.has(id))).map((n) => n.id);
+    expect(card.summary.measuredWithData).toBe(measured.length);
+    console.info(`measured with data: ${measured.length} of 28; not measured: ${nonActions.map((n) => n.id).filter((id) => !measured.includes(id)).join(', ')}`);
+    for (const id of ['1.2', '2.4', '3.2', '3.2.a', '1.3.x', '1.1.2', '1.1.x']) expect(measured).toContain(id);
+    expect(card.summary.indicatorsByTag).toEqual({ militarisation: 1 });
+  });
+
   it('rolls indicators up from objectives to areas and goals, each counted once', () => {
     const goal = card.nodes.find((n) => n.id === '1');
     const area = card.nodes.find((n) => n.id === '1.3');

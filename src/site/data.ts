@@ -5,6 +5,12 @@ import type { SiteLang } from '../web/index.js';
 
 export const nationOf = (i: Indicator): string => (i.code.startsWith('us.') ? 'US' : i.code.startsWith('migrants.') ? 'US-MX' : '00');
 export const hasStates = (i: Indicator): boolean => i.levels.includes('state');
+/** Where a page opens: the country, or (for indicators published only by state) the baseline's state. */
+export const defaultGeo = (i: Indicator): string => (i.levels.includes('country') ? nationOf(i) : i.baseline.geo);
+/** The frequency pages and maps use by default: years where published, else months. */
+export const primaryFreq = (i: Indicator): 'year' | 'month' => (i.frequencies.includes('year') ? 'year' : 'month');
+/** The geographies of an indicator's data file: the country where it is published, and every state where they are. */
+export const fileGeos = (i: Indicator): string[] => [...(i.levels.includes('country') ? [nationOf(i)] : []), ...(hasStates(i) ? ['level:state'] : [])];
 export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('municipality');
 
 const memo = new Map<string, Promise<unknown>>();
@@ -26,7 +32,7 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
 
 /** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
 export function dataFile(tx: ReadTx, indicator: Indicator, freq: 'year' | 'month', lang: SiteLang): Promise<QueryResult> {
-  const geo = hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)];
+  const geo = fileGeos(indicator);
   return remember(tx, `file|${indicator.code}|${freq}|${lang}`, () =>
     queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null }));
 }
@@ -50,7 +56,7 @@ export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<
 
 async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
   const detail = await indicatorDetail(tx, indicator.code, lang);
-  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [nationOf(indicator)], from: null, to: null, freq: 'year', by: null, lang, asOf: null });
+  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [defaultGeo(indicator)], from: null, to: null, freq: primaryFreq(indicator), by: null, lang, asOf: null });
   return {
     indicator,
     baseline: detail.baseline.row,
@@ -73,7 +79,7 @@ export interface ProfileRow {
 export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[], state: string, lang: SiteLang): Promise<ProfileRow[]> {
   const out: ProfileRow[] = [];
   for (const indicator of indicators.filter(hasStates)) {
-    const file = await dataFile(tx, indicator, 'year', lang);
+    const file = await dataFile(tx, indicator, primaryFreq(indicator), lang);
     // Projections (population to 2070) are not a state's latest figure.
     const thisYear = new Date().getUTCFullYear();
     const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period') && Number(r.period.slice(0, 4)) <= thisYear);

@@ -69,7 +69,8 @@ describe('catalog', () => {
     expect(codes).toEqual(expect.arrayContaining(REQUIRED_INDICATORS));
     for (const i of catalog.indicators) {
       expect(i.sources.length, i.code).toBeGreaterThan(0);
-      expect(i.baseline.period, i.code).toMatch(/^(FY)?\d{4}$/);
+      // A year, a U.S. fiscal year, or a month for indicators published monthly only.
+      expect(i.baseline.period, i.code).toMatch(/^(FY)?\d{4}(-\d{2})?$/);
       expect(i.targets.length > 0 || i.targetNote !== undefined, i.code).toBe(true);
       if (i.kind === 'ratio') expect(i.denominator, i.code).toBeDefined();
     }

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/index.js';
-import { loadCatalog } from '../catalog/index.js';
+import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { EvidenceEntry } from '../domain/index.js';
 import { loadBundled } from '../ingest/index.js';
 import { buildReportHtml } from '../report/index.js';
@@ -160,6 +162,27 @@ describe('reported figures beside computed ones', () => {
     expect(envipe?.reasons.map((r) => r.code)).toEqual(['not-computable']);
     const overdoses = figures.find((f) => f.id === 'us-overdoses-2021-04');
     expect(overdoses?.computed?.value).toBeGreaterThan(100_000);
+  });
+});
+
+describe('transcribed headline figures among the cited figures', () => {
+  it('all 41 rows of the transcribed table, each with its value, outlet and address, in both languages', async () => {
+    const rows = parse(readFileSync(bundledDataPath('secondary/transcribed_headline_figures.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(41);
+    for (const lang of ['es', 'en'] as const) {
+      const figures = (await reportedFigures(t.store, lang)).filter((f) => f.id.startsWith('transcribed-'));
+      expect(figures).toHaveLength(rows.length);
+      figures.forEach((f, i) => {
+        const row = rows[i] as Record<string, string>;
+        expect(f.reported.value, f.id).toBe(Number(row['value']));
+        expect(f.source.url, f.id).toBe(row['source_url']);
+        expect(f.source.title, f.id).toBe(row['source_outlet']);
+        expect(f.attribution, f.id).toContain(row['attributed_to']);
+        expect(f.reasons.map((r) => r.code)).toEqual(['not-computable']);
+      });
+    }
+    const es = await reportedFigures(t.store, 'es');
+    expect(es.find((f) => f.id === 'transcribed-firearms-13')?.statement).toBe('Armas de fuego aseguradas por fiscalías estatales y federal (Censo Nacional de Procuración de Justicia) (México, 2021)');
   });
 });
 

@@ -11,7 +11,7 @@ const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const MINE = new Set([
   'iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law',
-  'secondary-enpol-torture', 'secondary-guardia-nacional-2019', 'secondary-guardia-nacional-2020', 'secondary-guardia-nacional-2021',
+  'secondary-enpol-torture', 'secondary-headline-figures', 'secondary-guardia-nacional-2019', 'secondary-guardia-nacional-2020', 'secondary-guardia-nacional-2021',
 ]);
 
 let t: TempStore;
@@ -90,6 +90,7 @@ describe('indicator pages of the new indicators', () => {
     ['mx.rule_of_law.wjp', '?view=map', true],
     ['mx.torture.arrest_share', '?view=map', true],
     ['mx.guardia_nacional.personnel', '?view=map&year=2021-03', true],
+    ['mx.fentanyl_labs.sedena', '', false],
   ];
   for (const lang of ['es', 'en'] as const) {
     it(`${lang}: charts (and state maps where the level is state), secondary values with their source links, axe clean`, async () => {

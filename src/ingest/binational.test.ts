@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import { adapterFor } from './bundled.js';
 import { BUNDLED_FILES } from './sources/index.js';
 
-const MINE = ['iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law'];
+const MINE = ['iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law', 'secondary-headline-figures'];
 const WORKBOOKS = ['secondary-enpol-torture', 'secondary-guardia-nacional-2019', 'secondary-guardia-nacional-2020', 'secondary-guardia-nacional-2021'];
 const bundled = (source: string) => {
   const entry = BUNDLED_FILES.find((f) => f.source === source);
@@ -105,6 +105,17 @@ describe('binational and secondary sources, as bundled', () => {
   });
 });
 
+describe('the transcribed headline figures', () => {
+  it('the SEDENA fentanyl-lab rows become a yearly secondary series with their links; 2024 (to October) is partial', async () => {
+    const rows = records(bundled('secondary-headline-figures')).filter((r) => r.indicator === 'Fentanyl pill-manufacturing labs found by SEDENA');
+    const result = await queryIndicator(t.store, { ...base, indicator: 'mx.fentanyl_labs.sedena', geo: ['00'], freq: 'year' });
+    expect(result.rows.map((r) => [r.period, r.value])).toEqual(rows.map((r) => [(r.period ?? '').slice(0, 4), Number(r.value)]));
+    expect(result.rows.find((r) => r.period === '2021')?.value).toBe(5);
+    expect(result.rows.at(-1)?.flags).toEqual(['partial-period', 'secondary-source']);
+    for (const r of result.rows) expect(r.source_links?.[0]?.url).toBe(rows[0]?.source_url);
+  });
+});
+
 describe('secondary workbooks (xlsx)', () => {
   it('Guardia Nacional: states sum to the nation per month; March 2021 carries known-error with its note, values as published', async () => {
     const rows2020 = (await sheetRows(bundled('secondary-guardia-nacional-2020'))).slice(2).filter((r) => r !== undefined);
@@ -180,6 +191,7 @@ describe('hostile files are refused with file, line and what was expected; the s
     cases.push({ name: `${source}: truncated file`, source, content: () => `${head}\n${sample}\n${(body[n] ?? '').slice(0, 12)}`, expect: { line: n + 2, expected: /fields on every line|quoted/ } });
   }
   const thousands: [string, string, RegExp][] = [
+    ['secondary-headline-figures', 'value', /digits only/],
     ['iom-missing-migrants', 'Number of Dead', /digits only/],
     ['foreignassistance-country', 'current_amount', /digits only/],
     ['secondary-extraditions', 'extradited_mx_to_us', /digits only/],

@@ -8,14 +8,14 @@ import { sesnspVictimsState } from './sesnsp-victims-state.js';
 import { foreignassistanceCountry } from './foreignassistance-country.js';
 import { inegiEnvipePerception } from './inegi-envipe-perception.js';
 import { iomMissingMigrants } from './iom-missing-migrants.js';
-import { secondaryExtraditions, secondaryWjpRuleOfLaw } from './secondary.js';
+import { secondaryExtraditions, secondaryHeadlineFigures, secondaryWjpRuleOfLaw } from './secondary.js';
 import { secondaryEnpolTorture, secondaryGuardiaNacional2019, secondaryGuardiaNacional2020, secondaryGuardiaNacional2021 } from './secondary-xlsx.js';
 
 export const ADAPTERS: Readonly<Record<string, CsvAdapter>> = Object.fromEntries(
   [
     sesnspVictimsState, sesnspIncidenceMunicipal, conapoPopulationState, inegiPopulationMunicipal, rnpdnoMunicipal, cdcVsrrOverdose,
     // Binational, U.S. assistance, perception and secondary sources (issue 10, part B).
-    iomMissingMigrants, foreignassistanceCountry, inegiEnvipePerception, secondaryExtraditions, secondaryWjpRuleOfLaw, secondaryEnpolTorture,
+    iomMissingMigrants, foreignassistanceCountry, inegiEnvipePerception, secondaryExtraditions, secondaryWjpRuleOfLaw, secondaryEnpolTorture, secondaryHeadlineFigures,
   ].map((a) => [a.id, a]),
 );
 
@@ -44,6 +44,7 @@ export const BUNDLED_FILES: readonly { readonly source: string; readonly path: s
   { source: 'secondary-extraditions', path: 'secondary/extraditions_mx_to_us_TRANSCRIBED.csv' },
   { source: 'secondary-wjp-rule-of-law', path: 'secondary/wjp_iedmx_2019_2023_TRANSCRIBED.csv' },
   { source: 'secondary-enpol-torture', path: 'secondary/Tortura_RND_estados.xlsx' },
+  { source: 'secondary-headline-figures', path: 'secondary/transcribed_headline_figures.csv' },
   { source: 'secondary-guardia-nacional-2019', path: 'secondary/guardia_2019.xlsx' },
   { source: 'secondary-guardia-nacional-2020', path: 'secondary/guardia_2020.xlsx' },
   { source: 'secondary-guardia-nacional-2021', path: 'secondary/guardia_2021.xlsx' },

@@ -117,3 +117,49 @@ export const secondaryWjpRuleOfLaw: CsvAdapter = {
       'edition label on page ' || trim(edition_label_on_page) || '; rank ' || trim(rank) || '; state as printed: ' || trim(state_as_on_page) AS source_note
     FROM raw LEFT JOIN ${stateNames()} ON state_name.name = ${normalisedName('state_as_on_page')}`,
 };
+
+/** Rows of the transcribed headline figures that form a yearly series from one outlet, and the series each becomes. */
+const HEADLINE_SERIES: Readonly<Record<string, string>> = {
+  'Fentanyl pill-manufacturing labs found by SEDENA': 'secondary.sedena.fentanyl_labs',
+};
+
+/**
+ * The transcribed headline figures (one row per figure, each with its outlet and address). Most are single figures
+ * shown as cited figures; the rows that form a yearly series from one outlet (`HEADLINE_SERIES`) become observations
+ * (`2024 (to October)` is 2024, flagged partial). The other rows are checked and kept in the release only.
+ */
+export const secondaryHeadlineFigures: CsvAdapter = {
+  id: 'secondary-headline-figures',
+  version: '1.0.0',
+  title: 'Transcribed headline figures (firearms, drugs, money laundering, impunity, torture)',
+  encodings: ['utf-8', 'latin-1'],
+  rowSources: true,
+  columns: ['topic', 'indicator', 'period', 'value', 'unit', 'geography', 'source_outlet', 'attributed_to', 'source_url', 'note'],
+  checks: [
+    { column: 'topic', invalidWhen: `trim(v) NOT IN ('firearms', 'drugs', 'money_laundering', 'impunity', 'torture')`, expected: 'one of "firearms", "drugs", "money_laundering", "impunity", "torture"' },
+    { column: 'indicator', invalidWhen: `trim(v) = ''`, expected: 'what the figure counts' },
+    { column: 'period', invalidWhen: `trim(v) = ''`, expected: 'the period the figure covers' },
+    { column: 'value', invalidWhen: `NOT regexp_full_match(trim(v), '[0-9]{1,12}(\\.[0-9]+)?')`, expected: 'a number with digits only and a dot for decimals (no thousands separators)' },
+    { column: 'source_outlet', invalidWhen: `trim(v) = ''`, expected: 'the outlet the figure was transcribed from' },
+    sourceUrlCheck('source_url'),
+  ],
+  observations: `
+    SELECT line, CASE ${Object.entries(HEADLINE_SERIES).map(([k, v]) => `WHEN trim(indicator) = ${sqlString(k)} THEN ${sqlString(v)}`).join(' ')} END AS series,
+      '00' AS geo, 'geography' AS geo_column, left(trim(period), 4) AS period, 'year' AS freq, left(trim(period), 4)::SMALLINT AS year, NULL::TINYINT AS month,
+      '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, '' AS sex, '' AS age, '' AS estimate,
+      '' AS component, '' AS drug, '' AS citizenship, '' AS stage, '' AS cause, '' AS category,
+      trim(value)::DOUBLE AS value,
+      CASE WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN ['secondary-source'] ELSE ['secondary-source', 'partial-period'] END::VARCHAR[] AS flags,
+      source_url, source_outlet || ' (' || attributed_to || ')' AS source_outlet, 'as transcribed: ' || trim(period) AS source_note
+    FROM raw WHERE trim(indicator) IN (${Object.keys(HEADLINE_SERIES).map(sqlString).join(', ')})`,
+  async reconcile(tx, file) {
+    const bad = await tx.all<{ line: number; period: string }>(
+      `SELECT line, period FROM raw WHERE trim(indicator) IN (${Object.keys(HEADLINE_SERIES).map(sqlString).join(', ')})
+         AND NOT regexp_full_match(trim(period), '(19|20)[0-9]{2}( \\(to [A-Z][a-z]+\\))?') ORDER BY line LIMIT 10`,
+    );
+    return {
+      checks: [{ name: 'series rows have a year', compared: Object.keys(HEADLINE_SERIES).length, mismatches: bad.length }],
+      problems: bad.map((b) => ({ file, line: b.line, column: 'period', value: b.period, expected: 'a year, or a year followed by "(to <Month>)" for a partial year' })),
+    };
+  },
+};

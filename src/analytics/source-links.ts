@@ -22,12 +22,22 @@ export async function attachSourceLinks(tx: ReadTx, indicator: Indicator, params
      ORDER BY s.url, s.note`,
   );
   const key = (geo: string, period: string, category: string) => `${geo}|${period}|${byCategory ? category : ''}`;
-  const grouped = new Map<string, SourceLink[]>();
+  // One link per address: a sum over many places of one workbook (Guardia Nacional by state) cites the workbook once.
+  // Its note is the place's own when there is one place; for a sum, only a known-error note is kept.
+  const grouped = new Map<string, Map<string, { outlet: string; notes: Set<string> }>>();
   for (const l of links) {
     const k = key(l.geo, l.period, l.category);
-    const list = grouped.get(k) ?? [];
-    if (!list.some((x) => x.url === l.url && x.note === l.note)) list.push({ url: l.url, outlet: l.outlet, note: l.note });
-    grouped.set(k, list);
+    const byUrl = grouped.get(k) ?? new Map<string, { outlet: string; notes: Set<string> }>();
+    const entry = byUrl.get(l.url) ?? { outlet: l.outlet, notes: new Set<string>() };
+    entry.notes.add(l.note);
+    byUrl.set(l.url, entry);
+    grouped.set(k, byUrl);
   }
-  return rows.map((r) => (r.flags.includes('secondary-source') ? { ...r, source_links: grouped.get(key(r.geo, r.period, r.dimension ?? '')) ?? [] } : r));
+  const listOf = (k: string): SourceLink[] =>
+    [...(grouped.get(k) ?? new Map<string, { outlet: string; notes: Set<string> }>())].map(([url, e]) => {
+      const notes = [...e.notes];
+      const note = notes.length === 1 ? (notes[0] ?? '') : (notes.find((n) => n.includes('known error')) ?? '');
+      return { url, outlet: e.outlet, note };
+    });
+  return rows.map((r) => (r.flags.includes('secondary-source') ? { ...r, source_links: listOf(key(r.geo, r.period, r.dimension ?? '')) } : r));
 }

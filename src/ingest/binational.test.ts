@@ -123,6 +123,11 @@ describe('secondary workbooks (xlsx)', () => {
     expect(january2020).toBe(74_437); // the national total the research notes computed from guardia_2020.xlsx
     const nation = await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['00'], freq: 'month', from: '2020-01', to: '2020-01' });
     expect(nation.rows[0]?.value).toBe(january2020);
+    // The national sum cites the workbook once, not once per state.
+    expect(nation.rows[0]?.source_links?.map((l) => l.url)).toEqual([expect.stringMatching(/guardia_2020\.xlsx$/)]);
+    const nationMarch = await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['00'], freq: 'month', from: '2021-03', to: '2021-03' });
+    expect(nationMarch.rows[0]?.flags).toContain('known-error');
+    expect(nationMarch.rows[0]?.source_links?.[0]?.note).toMatch(/known error/);
     const march = await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['05', '09'], freq: 'month', from: '2021-03', to: '2021-03' });
     expect(march.rows.map((r) => [r.geo, r.value])).toEqual([['05', 12_224], ['09', 979]]);
     for (const r of march.rows) {

@@ -257,6 +257,7 @@ export function indicatorPage(
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
       },
+      flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
     },
   });
 }

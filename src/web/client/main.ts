@@ -12,6 +12,8 @@ interface IndicatorConfig {
   indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean; mapFreq: 'year' | 'month' };
   defaults: ViewState;
   events: ChartEvent[];
+  /** Quality flags in the page's language. */
+  flagLabels?: Record<string, string>;
   messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source', string>;
 }
 
@@ -64,7 +66,7 @@ function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: 
     const tr = body.appendChild(el('tr', { 'data-geo': r.geo, 'data-period': r.period }));
     tr.append(el('th', { scope: 'row' }, r.geo_name), el('td', {}, r.period), el('td', { class: 'num' }, r.value === null ? m.noData : nf.format(r.value)));
     if (ratio) tr.append(el('td', { class: 'num' }, r.numerator === null ? '' : whole.format(r.numerator)), el('td', { class: 'num' }, r.denominator === null ? '' : whole.format(r.denominator)));
-    tr.append(el('td', {}, r.flags.map((f) => (f === 'partial-period' ? m.partial : f)).join(', ')));
+    tr.append(el('td', {}, r.flags.map((f) => (f === 'partial-period' ? m.partial : (config.flagLabels?.[f] ?? f))).join(', ')));
     if (linked) {
       // A secondary value always shows where it was taken from.
       const cell = tr.appendChild(el('td'));

@@ -222,6 +222,11 @@ describe('hostile files are refused with file, line and what was expected; the s
     },
   });
   cases.push({
+    // Found by the fuzz test: a yearly row whose period is not a year used to fail in a cast, unlocated.
+    name: 'secondary-extraditions: a yearly row whose period is not a year', source: 'secondary-extraditions', expect: { line: 2, column: 'period', expected: /four-digit year/ },
+    content: () => `${header('secondary-extraditions')}\nall persons,calendar_year,63,2006,,Voz de América,not stated,https://www.vozdeamerica.com/a/x.html\n`,
+  });
+  cases.push({
     name: 'secondary-wjp-rule-of-law: a state nobody knows', source: 'secondary-wjp-rule-of-law', expect: { line: 2, column: 'state_as_on_page', expected: /geographic code/ },
     content: () => `${header('secondary-wjp-rule-of-law')}\n2023,1,Atlantis,0.49,0,https://example.org/wjp\n`,
   });

@@ -70,7 +70,8 @@ export const secondaryExtraditions: CsvAdapter = {
       CASE WHEN trim(period_type) = 'partial_year' THEN ['secondary-source', 'partial-period'] ELSE ['secondary-source'] END::VARCHAR[] AS flags,
       source_url, source_outlet || ' (' || source_attribution || ')' AS source_outlet,
       CASE WHEN trim(as_of) <> '' THEN 'as of ' || trim(as_of) || '; ' ELSE '' END || trim(population_counted) AS source_note
-    FROM raw WHERE trim(period_type) IN ('calendar_year', 'partial_year')`,
+    -- A yearly row without a year is refused by reconcile (after this SELECT), so it must not reach the casts here.
+    FROM raw WHERE trim(period_type) IN ('calendar_year', 'partial_year') AND regexp_full_match(trim(period), '(19|20)[0-9]{2}')`,
   async reconcile(tx, file) {
     const bad = await tx.all<{ line: number; column: string; value: string; expected: string }>(`
       SELECT line, 'period' AS "column", period AS value, 'a four-digit year for a calendar_year or partial_year row' AS expected FROM raw
@@ -151,7 +152,8 @@ export const secondaryHeadlineFigures: CsvAdapter = {
       trim(value)::DOUBLE AS value,
       CASE WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN ['secondary-source'] ELSE ['secondary-source', 'partial-period'] END::VARCHAR[] AS flags,
       source_url, source_outlet || ' (' || attributed_to || ')' AS source_outlet, 'as transcribed: ' || trim(period) AS source_note
-    FROM raw WHERE trim(indicator) IN (${Object.keys(HEADLINE_SERIES).map(sqlString).join(', ')})`,
+    FROM raw WHERE trim(indicator) IN (${Object.keys(HEADLINE_SERIES).map(sqlString).join(', ')})
+      AND regexp_full_match(trim(period), '(19|20)[0-9]{2}( \\(to [A-Z][a-z]+\\))?')`,
   async reconcile(tx, file) {
     const bad = await tx.all<{ line: number; period: string }>(
       `SELECT line, period FROM raw WHERE trim(indicator) IN (${Object.keys(HEADLINE_SERIES).map(sqlString).join(', ')})

@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryIndicator, toCsv } from '../analytics/index.js';
+import { createApp } from '../api/index.js';
 import { bundledDataPath } from '../catalog/index.js';
 import { InputError } from '../domain/index.js';
 import { storeFingerprint, tempStore, type TempStore } from '../test-support/temp-store.js';
@@ -105,6 +106,26 @@ describe('binational and secondary sources, as bundled', () => {
   });
 });
 
+describe('secondary values over HTTP', () => {
+  it('the API JSON gives every secondary row its flag and links; the CSV its source_url', async () => {
+    const app = createApp(t.store);
+    for (const code of ['mx.extraditions.to_us', 'mx.rule_of_law.wjp', 'mx.torture.arrest_share', 'mx.guardia_nacional.personnel', 'mx.fentanyl_labs.sedena']) {
+      const geo = code.includes('wjp') || code.includes('torture') ? 'level:state' : '00';
+      const freq = code.includes('guardia') ? 'month' : 'year';
+      const body = (await (await app.request(`/api/v1/indicators/${code}/data?geo=${geo}&freq=${freq}`)).json()) as { rows: { flags: string[]; source_links?: { url: string }[] }[] };
+      expect(body.rows.length, code).toBeGreaterThan(0);
+      for (const r of body.rows) {
+        expect(r.flags, code).toContain('secondary-source');
+        expect(r.source_links?.[0]?.url, code).toMatch(/^https?:\/\//);
+      }
+      const csv = await (await app.request(`/api/v1/indicators/${code}/data.csv?geo=${geo}&freq=${freq}`)).text();
+      const [head, ...lines] = csv.trim().split('\n');
+      expect(head, code).toMatch(/,source_url$/);
+      for (const line of lines) expect(line, code).toMatch(/secondary-source.*,https?:\/\/\S+$/);
+    }
+  });
+});
+
 describe('the transcribed headline figures', () => {
   it('the SEDENA fentanyl-lab rows become a yearly secondary series with their links; 2024 (to October) is partial', async () => {
     const rows = records(bundled('secondary-headline-figures')).filter((r) => r.indicator === 'Fentanyl pill-manufacturing labs found by SEDENA');
@@ -177,6 +198,21 @@ describe('secondary workbooks (xlsx)', () => {
     const e3 = await importFile(t.store, adapter('secondary-enpol-torture'), wrong).catch((e: unknown) => e);
     expect(e3).toBeInstanceOf(InputError);
     expect((e3 as InputError).problems[0]).toMatchObject({ line: 2, column: 'dif_tra_f' });
+    const renamedBook = new ExcelJS.Workbook();
+    await renamedBook.xlsx.readFile(bundled('secondary-guardia-nacional-2021'));
+    const hoja = renamedBook.getWorksheet('Hoja1');
+    if (!hoja) throw new Error('Hoja1');
+    hoja.getCell('A1').value = 'estado';
+    const renamed = join(t.dir, 'guardia_2021_renamed.xlsx');
+    await renamedBook.xlsx.writeFile(renamed);
+    const e4 = await importFile(t.store, adapter('secondary-guardia-nacional-2021'), renamed).catch((e: unknown) => e);
+    expect((e4 as InputError).problems[0]).toMatchObject({ line: 1, column: 'entidad', value: 'estado', sheet: 'Hoja1', cell: 'A1' });
+    const truncated = join(t.dir, 'guardia_2019_truncated.xlsx');
+    const whole = readFileSync(bundled('secondary-guardia-nacional-2019'));
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const e5 = await importFile(t.store, adapter('secondary-guardia-nacional-2019'), truncated).catch((e: unknown) => e);
+    expect(e5).toBeInstanceOf(InputError);
+    expect((e5 as InputError).problems[0]?.expected).toMatch(/truncated or damaged|workbook/);
     expect(await storeFingerprint(t.store)).toBe(before);
   });
 });
@@ -200,6 +236,7 @@ describe('hostile files are refused with file, line and what was expected; the s
     ['iom-missing-migrants', 'Number of Dead', /digits only/],
     ['foreignassistance-country', 'current_amount', /digits only/],
     ['secondary-extraditions', 'extradited_mx_to_us', /digits only/],
+    ['inegi-envipe-perception', 'valor', /no thousands separators/],
   ];
   for (const [source, column, expected] of thousands) {
     cases.push({
@@ -220,6 +257,10 @@ describe('hostile files are refused with file, line and what was expected; the s
       const [head, a, b] = lines('secondary-extraditions');
       return `${head}\n${a}\n${(b ?? '').replace(/,https?:\/\/\S+$/, ',')}\n`;
     },
+  });
+  cases.push({
+    name: 'secondary-wjp-rule-of-law: a score written with a decimal comma', source: 'secondary-wjp-rule-of-law', expect: { line: 2, column: 'score', expected: /between 0 and 1/ },
+    content: () => `${header('secondary-wjp-rule-of-law')}\n2023,1,Querétaro,"0,49",0,https://example.org/wjp\n`,
   });
   cases.push({
     // Found by the fuzz test: a yearly row whose period is not a year used to fail in a cast, unlocated.

@@ -128,6 +128,27 @@ describe('indicator pages of the new indicators', () => {
     expect(csv).toMatch(/2021,37,37,,secondary-source,\d+,https:\/\/www\.elmanana\.com\//);
   });
 
+  it('state profiles and home cards show secondary values with their flag and link; state-only indicators open on states', async () => {
+    for (const lang of ['es', 'en'] as const) {
+      const state = await open(`/${lang}/states/09/`);
+      const row = state.locator('tr[data-indicator="mx.rule_of_law.wjp"]');
+      expect(await row.locator('a.source-link').getAttribute('href')).toMatch(/^https:\/\/estadisticas\.sinaloa\.gob\.mx\//);
+      const link = await row.locator('th a').getAttribute('href');
+      expect(link).toBe(`/${lang}/indicators/mx.rule_of_law.wjp/?geo=09`);
+      const page = await open(link ?? '');
+      await rendered(page);
+      expect(page.errors).toEqual([]);
+      expect(await page.locator('#table tbody tr').count()).toBeGreaterThan(0);
+      await page.close();
+      await expectAccessible(state);
+      await state.close();
+      const home = await open(`/${lang}/`);
+      const card = home.locator('.card', { has: home.locator('[data-indicator="mx.extraditions.to_us"]') }).first();
+      expect(await card.locator('a.source-link').count()).toBeGreaterThan(0);
+      await home.close();
+    }
+  }, 120_000);
+
   it('the scorecard says how many goals, areas and objectives are measured', async () => {
     for (const [lang, words] of [['es', 'de 28 metas, áreas y objetivos medidos'], ['en', 'of 28 goals, areas and objectives measured']] as const) {
       const page = await open(`/${lang}/scorecard/`);

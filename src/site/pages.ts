@@ -47,7 +47,8 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
   const latest = c.latestComplete;
   return html`<li class="card">
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
-    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}</small></p>
+    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}${i.levels.includes('country') ? '' : ` · ${latest?.geo_name ?? ''}`}</small></p>
+    ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
     <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
     ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
     ${sparkline(c.series, `${i.name[lang]}, ${c.series[0]?.period ?? ''}–${c.series.at(-1)?.period ?? ''}`)}
@@ -282,8 +283,8 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted">${state.official} · ${state.iso} · INEGI ${state.code}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
-  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${nationOf(r.indicator)},${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
-    <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
+  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
+    <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
     <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
 }

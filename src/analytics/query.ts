@@ -5,6 +5,7 @@ import {
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
+import { attachSourceLinks } from './source-links.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -70,10 +71,14 @@ async function aggregate(
   if (usable.length === 0) return [];
   const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
   const { lo, hi } = bounds(from, to);
-  // U.S. fiscal years (FY2023 = October 2022 – September 2023) are built from calendar months.
-  const fiscalYear = `(CASE WHEN o.month >= 10 THEN o.year + 1 ELSE o.year END)`;
+  // U.S. fiscal years (FY2023 = October 2022 – September 2023) are built from calendar months; a series published by
+  // fiscal year (`o.freq = 'fy'`, year = the fiscal year) is read as it is.
+  const fiscalYear = `(CASE WHEN o.freq = 'fy' THEN o.year WHEN o.month >= 10 THEN o.year + 1 ELSE o.year END)`;
   const fiscal = params.freq === 'fy' && periodKey === 'output';
-  const period = fiscal ? `'FY' || ${fiscalYear}::VARCHAR` : periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  // A U.S. fiscal year keeps its own label (FY2022) in yearly output: it is not the calendar year.
+  const period = fiscal
+    ? `'FY' || ${fiscalYear}::VARCHAR`
+    : periodKey === 'year' || params.freq === 'year' ? `CASE WHEN o.freq = 'fy' THEN o.period ELSE o.year::VARCHAR END` : `o.period`;
   const year = fiscal ? fiscalYear : 'o.year';
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
   const periodFilter =
@@ -82,7 +87,7 @@ async function aggregate(
       : params.freq === 'year'
         ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)} AND (o.freq <> 'r12' OR o.month = 12)`
         : fiscal
-          ? `o.freq = 'month' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`
+          ? `((o.freq = 'month' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}) OR (o.freq = 'fy' AND (o.year::INT * 100 + 9) BETWEEN ${lo} AND ${hi}))`
           : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
@@ -182,7 +187,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
-  const rows: ResultRow[] = numerator.map((n) => {
+  const computed: ResultRow[] = numerator.map((n) => {
     const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
     const releases = new Set(n.releases);
     const months = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
@@ -215,6 +220,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       ...(months === undefined ? {} : { months }),
     };
   });
+  const rows = await attachSourceLinks(tx, indicator, params, computed);
   // Places named explicitly come first, in the order given; expanded ones follow in code order.
   const order = new Map(geos.explicit.map((g, i) => [g.code, i]));
   const rank = (geo: string) => order.get(geo) ?? geos.explicit.length;

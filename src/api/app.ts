@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { bothSides, dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
+import { bothSides, borderIncidents, dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { GeoLevel, Lang, RequestError, type BothSidesView } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -210,6 +210,9 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       return { type: 'FeatureCollection', features: rows.map((r) => JSON.parse(r.geometry) as unknown) };
     }),
   );
+  // IOM incidents on the U.S.–Mexico border route as GeoJSON points (attribution and caveat included; ?lang=es|en for causes).
+  app.get('/api/v1/migrants/incidents', (c) =>
+    respondData(c, 'json', () => borderIncidents(store, Lang.parse(c.req.query('lang') ?? 'en'))));
   app.get('/api/v1/sources', (c) =>
     respondData(c, 'json', async () => {
       const releases = await listReleases(store);

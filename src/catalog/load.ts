@@ -13,7 +13,7 @@ const StateEntry = z.strictObject({
   en: z.string().min(1),
   abbr: z.string().min(1),
 });
-const CountryEntry = z.strictObject({ code: z.enum(['00', 'US']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
+const CountryEntry = z.strictObject({ code: z.enum(['00', 'US', 'US-MX']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
 const UsRegionEntry = z.strictObject({ code: z.string().regex(/^US-[A-Z]{2,3}$/), cbp: z.string().min(1), es: z.string().min(1), en: z.string().min(1) });
 const UsAreaEntry = z.strictObject({
   code: z.string().regex(/^US-[A-Z]{2,3}-(USBP|OFO)-[A-Z]{3}$/),
@@ -22,7 +22,7 @@ const UsAreaEntry = z.strictObject({
   en: z.string().min(1),
 });
 const GeographyFile = z.strictObject({
-  countries: z.array(CountryEntry).length(2),
+  countries: z.array(CountryEntry).min(2),
   states: z.array(StateEntry).length(32),
   /** CBP regions and areas of responsibility (the U.S. side of the border statistics). */
   usBorder: z.strictObject({ regions: z.array(UsRegionEntry).min(1), areas: z.array(UsAreaEntry).min(1) }),

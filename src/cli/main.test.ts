@@ -76,6 +76,20 @@ describe('observa CLI', () => {
     expect((await observa('releases', '--format', 'json')).stdout).toBe(before);
   });
 
+  it('load-bundled from an empty store brings the binational and assistance sources: IOM 2021 = 727, FY2022 obligations', async () => {
+    const iom = JSON.parse((await observa('query', 'migrants.border.dead_missing', '--geo', 'US-MX', '--period', '2021', '--format', 'json')).stdout) as QueryResult;
+    expect(iom.rows.map((r) => [r.period, r.value])).toEqual([['2021', 727]]);
+    const aid = JSON.parse((await observa('query', 'us.assistance.mexico', '--geo', 'US', '--period', '2022', '--format', 'json')).stdout) as QueryResult;
+    expect(aid.rows.map((r) => [r.period, r.value])).toEqual([['FY2022', 231_980_939]]);
+    // Published by fiscal year: freq=fy reads the same observations (no monthly roll-up, no partial flag from months).
+    const aidFy = JSON.parse((await observa('query', 'us.assistance.mexico', '--geo', 'US', '--freq', 'fy', '--period', 'FY2022', '--format', 'json')).stdout) as QueryResult;
+    expect(aidFy.rows.map((r) => [r.period, r.value])).toEqual([['FY2022', 231_980_939]]);
+    const releases = (await observa('releases', '--format', 'json')).stdout;
+    for (const source of ['iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law', 'secondary-enpol-torture', 'secondary-guardia-nacional']) {
+      expect(releases, source).toContain(`"${source}"`);
+    }
+  });
+
   it('query --format csv and table', async () => {
     const csv = await observa('query', 'mx.homicide.rate', '--geo', '09', '--period', '2024', '--format', 'csv');
     expect(csv.stdout.split('\n')[1]).toMatch(/^mx\.homicide\.rate,09,Mexico City,2024,10\.7/);

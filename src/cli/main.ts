@@ -12,7 +12,7 @@ import {
 import { addEvidence, computeScorecard, createToken, listAssistance, listEvidence, listTokens, reportedFigures, revokeToken } from '../monitoring/index.js';
 import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
-import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
+import { ADAPTERS, LAYOUT_ADAPTERS, adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
 import { DuckDbStore, PostgresStore, isPostgresUrl, migrateServer, openStore, publishToPostgres, type Store } from '../store/index.js';
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
@@ -117,8 +117,8 @@ export function buildProgram(): Command {
   program
     .command('ingest')
     .description('import official files through the adapter of their source')
-    .argument('<source>', `one of: ${[...Object.keys(ADAPTERS), ...Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`)].join(', ')}`)
-    .argument('<files...>', 'files as published (CSV, optionally .gz)')
+    .argument('<source>', `one of: ${[...Object.keys(ADAPTERS), ...Object.keys(LAYOUT_ADAPTERS), ...Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`)].join(', ')}`)
+    .argument('<files...>', 'files as published (CSV, optionally .gz, or an .xlsx workbook)')
     .option('--dry-run', 'validate, reconcile and compare, print the summary, write nothing')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action((source: string, files: string[], opts: { dryRun?: boolean; format: string }) =>
@@ -130,8 +130,7 @@ export function buildProgram(): Command {
           for (const file of files) printBoundary(await importBoundaries(store, layer, resolve(file), { dryRun: opts.dryRun ?? false }));
           return;
         }
-        const adapter = ADAPTERS[source];
-        if (!adapter) throw new RequestError('bad_request', `unknown source "${source}"; known sources: ${Object.keys(ADAPTERS).join(', ')}`);
+        const adapter = adapterFor(source);
         const summaries: ImportSummary[] = [];
         for (const file of files) summaries.push(await importFile(store, adapter, resolve(file), { dryRun: opts.dryRun ?? false }));
         if (opts.format === 'json') console.log(JSON.stringify(summaries, null, 2));

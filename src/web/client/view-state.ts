@@ -28,7 +28,7 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     freq: frequencies.includes(freq) ? freq : defaults.freq,
     view: pick(params.get('view'), ['chart', 'map', 'table'] as const, defaults.view),
     map: pick(params.get('map'), ['states', 'hex', 'municipal'] as const, defaults.map),
-    year: params.get('year') !== null && /^\d{4}$/.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
+    year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
   };
 }
 

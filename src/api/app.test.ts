@@ -58,8 +58,12 @@ describe('HTTP API over a real server and store', () => {
       }
     }
     expect(fentanyl?.series[0]?.points.filter((p) => p.partial).map((p) => p.period)).toEqual(['FY2026']);
-    // The IOM indicator comes from another module: until it is in the catalog, its pair is listed as skipped.
-    expect(view.pairs.length + view.skipped.length).toBe(2);
+    // Both pairs are drawn: the IOM indicator (binational border, US-MX) is in the catalog, so nothing is skipped.
+    expect(view.skipped).toEqual([]);
+    expect(view.pairs.map((p) => p.id)).toHaveLength(2);
+    const migrants = view.pairs.flatMap((p) => p.series).find((s) => s.indicator === 'migrants.border.dead_missing');
+    expect(migrants?.base).toEqual({ period: '2021', value: 727 });
+    expect(migrants?.points.find((p) => p.period === '2021')?.index).toBe(100);
     const csv = await (await get('/api/v1/both-sides.csv?lang=es')).text();
     expect(csv.split('\n')[0]).toBe('pair,indicator,geo,freq,period,value,base_period,index,partial,flags');
     expect(csv).toMatch(/\nfentanyl,us\.border\.fentanyl_seized,US-SWB,fy,FY2021,[0-9.]+,FY2021,100,false,\n/);

@@ -66,7 +66,7 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
   for (const raw of items) {
     if (raw.startsWith('level:')) {
       const level = GeoLevel.safeParse(raw.slice('level:'.length));
-      if (!level.success) throw new RequestError('bad_request', `"${raw}": the level must be country, state or municipality`, { geo: raw });
+      if (!level.success) throw new RequestError('bad_request', `"${raw}": the level must be one of ${GeoLevel.options.join(', ')}`, { geo: raw });
       checkLevel(indicator, level.data, raw);
       expansions.push({ level: level.data, parent: null, country });
     } else if (raw.startsWith('children:')) {
@@ -78,10 +78,11 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
     } else {
       const [row] = await tx.all<SelectedGeo & Record<string, unknown>>(`SELECT code, level, name_es, name_en FROM geo WHERE code = ?`, [raw]);
       if (!row) {
-        throw new RequestError('not_found', `unknown geography "${raw}": use an INEGI code (00, 01–32, 5-digit municipality), US, level:state or children:<state>`, { geo: raw });
+        throw new RequestError('not_found', `unknown geography "${raw}": use an INEGI code (00, 01–32, 5-digit municipality), US, a CBP region or area (US-SWB, US-SWB-USBP-TCA), level:state or children:<code>`, { geo: raw });
       }
       checkLevel(indicator, row.level, `${row.code} (${row.name_en})`);
-      if (row.level === 'country' && (row.code === 'US') !== (country === 'US')) {
+      // CBP regions and areas belong to the U.S. indicators only.
+      if ((row.level === 'country' && (row.code === 'US') !== (country === 'US')) || ((row.level === 'region' || row.level === 'area') && country !== 'US')) {
         throw new RequestError('bad_request', `${indicator.code} does not cover ${row.name_en} (${row.code})`, { geo: row.code });
       }
       explicit.set(row.code, row);

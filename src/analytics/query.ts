@@ -5,6 +5,7 @@ import {
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
+import { attachSourceLinks } from './source-links.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -70,14 +71,24 @@ async function aggregate(
   if (usable.length === 0) return [];
   const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
   const { lo, hi } = bounds(from, to);
-  const period = periodKey === 'year' || params.freq === 'year' ? `o.year::VARCHAR` : `o.period`;
+  // U.S. fiscal years (FY2023 = October 2022 – September 2023) are built from calendar months; a series published by
+  // fiscal year (`o.freq = 'fy'`, year = the fiscal year) is read as it is.
+  const fiscalYear = `(CASE WHEN o.freq = 'fy' THEN o.year WHEN o.month >= 10 THEN o.year + 1 ELSE o.year END)`;
+  const fiscal = params.freq === 'fy' && periodKey === 'output';
+  // A U.S. fiscal year keeps its own label (FY2022) in yearly output: it is not the calendar year.
+  const period = fiscal
+    ? `'FY' || ${fiscalYear}::VARCHAR`
+    : periodKey === 'year' || params.freq === 'year' ? `CASE WHEN o.freq = 'fy' THEN o.period ELSE o.year::VARCHAR END` : `o.period`;
+  const year = fiscal ? fiscalYear : 'o.year';
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
   const periodFilter =
     periodKey === 'year'
       ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)}`
       : params.freq === 'year'
         ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)} AND (o.freq <> 'r12' OR o.month = 12)`
-        : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
+        : fiscal
+          ? `((o.freq = 'month' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}) OR (o.freq = 'fy' AND (o.year::INT * 100 + 9) BETWEEN ${lo} AND ${hi}))`
+          : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
@@ -88,7 +99,7 @@ async function aggregate(
   // Stage 1 groups by release and flags too: plain sums, no per-row list building; stage 2 collects them.
   return tx.all<Part & Record<string, unknown>>(`
     WITH s AS (
-      SELECT ${term} AS term, o.geo, ${period} AS period, o.year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
+      SELECT ${term} AS term, o.geo, ${period} AS period, ${year} AS year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
              sum(o.value) AS value
       FROM ${visibleObservations(params.asOf)} o
       WHERE (${filters}) AND ${periodFilter}
@@ -100,16 +111,22 @@ async function aggregate(
     GROUP BY a.ancestor, s.period, s.dimension`);
 }
 
-/** Months each monthly series has, per year, over the whole country: fewer than 12 makes a year partial. */
-async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null): Promise<Map<number, number>> {
+/**
+ * Months each monthly series has, per calendar year (or per U.S. fiscal year, October–September), over the whole
+ * country: fewer than 12 makes a year partial.
+ */
+async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null, fiscal: boolean): Promise<Map<number, number>> {
+  const year = fiscal ? `CASE WHEN month >= 10 THEN year + 1 ELSE year END` : 'year';
   // Current data: kept up to date at each import. As of a past instant: counted from the observations then visible.
   const source = asOf === null
-    ? `SELECT series, year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY series, year`
-    : `SELECT series, year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
-       WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY series, year`;
+    ? `SELECT series, ${year} AS year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY 1, 2`
+    : `SELECT series, ${year} AS year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
+       WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY 1, 2`;
   const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) AS coverage GROUP BY year`);
   return new Map(rows.map((r) => [r.year, r.months]));
 }
+
+const SUM_DECIMALS = 6;
 
 function round(value: number, decimals: number): number {
   const f = 10 ** decimals;
@@ -127,12 +144,18 @@ export function resolveIndicator(code: string): Indicator {
 }
 
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */
-export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<QueryResult> {
+export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<QueryResult> {
+  // With fiscal years, a bare year in the range means that fiscal year (`2019..2026` = `FY2019..FY2026`).
+  const asFiscal = (p: string | null) => (asked.freq === 'fy' && p !== null && /^\d{4}$/.test(p.trim()) ? `FY${p.trim()}` : p);
+  const params: QueryParams = { ...asked, from: asFiscal(asked.from), to: asFiscal(asked.to) };
   const indicator = resolveIndicator(params.indicator);
   if (!indicator.frequencies.includes(params.freq)) {
     throw new RequestError('bad_request', `${indicator.code} is published ${indicator.frequencies.join('/')}ly; freq=${params.freq} is not available`, {
       freq: params.freq, frequencies: indicator.frequencies,
     });
+  }
+  if (params.freq === 'fy' && indicator.denominator) {
+    throw new RequestError('bad_request', `${indicator.code} is a ratio; fiscal years are available for counts only`, { freq: params.freq });
   }
   if (params.by && !indicator.dimensions.includes(params.by)) {
     throw new RequestError('bad_request', `${indicator.code} cannot be broken down by ${params.by}; it can by: ${indicator.dimensions.join(', ') || 'nothing'}`, {
@@ -157,24 +180,29 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
           return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output') };
         })
       : Promise.resolve(null),
-    params.freq === 'year' ? monthsPerYear(tx, monthlySeries, params.asOf) : Promise.resolve(new Map<number, number>()),
+    params.freq === 'year' || params.freq === 'fy'
+      ? monthsPerYear(tx, monthlySeries, params.asOf, params.freq === 'fy')
+      : Promise.resolve(new Map<number, number>()),
   ]);
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
-  const rows: ResultRow[] = numerator.map((n) => {
+  const computed: ResultRow[] = numerator.map((n) => {
     const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
     const releases = new Set(n.releases);
-    const months = n.native_freq === 'month' && params.freq === 'year' ? coverage.get(n.year) : undefined;
+    const months = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
     if (months !== undefined && months < 12) flags.add('partial-period');
-    let value: number | null = n.value;
+    // Sums of fractional values (CBP's pounds) depend on the order the engine adds them in, in the last bits: rounded
+    // to a millionth, DuckDB and PostgreSQL give the same number.
+    const sum = round(n.value, SUM_DECIMALS);
+    let value: number | null = sum;
     let den: number | null = null;
     if (indicator.denominator) {
       const d = denominator.get(keyOf(n.geo, denominatorByYear ? String(n.year) : n.period, null));
       den = d?.value ?? null;
       d?.flags.forEach((f) => flags.add(f as QualityFlag));
       d?.releases.forEach((r) => releases.add(r));
-      value = den === null || den === 0 ? null : round((n.value / den) * indicator.factor, indicator.decimals + 2);
+      value = den === null || den === 0 ? null : round((sum / den) * indicator.factor, indicator.decimals + 2);
     }
     // A value that includes a suppressed cell (registry counts of 1–4) is not published: it would be a wrong number
     // (missing the hidden cases) or, by difference, reveal them.
@@ -184,7 +212,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
       geo_name: params.lang === 'es' ? n.name_es : n.name_en,
       period: n.period,
       value: hidden ? null : value,
-      numerator: hidden ? null : n.value,
+      numerator: hidden ? null : sum,
       denominator: hidden ? null : den,
       flags: [...flags].sort(),
       release_ids: [...releases].sort((a, b) => a - b),
@@ -192,6 +220,7 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
       ...(months === undefined ? {} : { months }),
     };
   });
+  const rows = await attachSourceLinks(tx, indicator, params, computed);
   // Places named explicitly come first, in the order given; expanded ones follow in code order.
   const order = new Map(geos.explicit.map((g, i) => [g.code, i]));
   const rank = (geo: string) => order.get(geo) ?? geos.explicit.length;
@@ -215,8 +244,8 @@ export async function queryIndicator(tx: ReadTx, params: QueryParams): Promise<Q
   const notes: string[] = [];
   if (rows.some((r) => r.flags.includes('partial-period'))) {
     notes.push(params.lang === 'es'
-      ? 'Los años marcados partial-period no tienen los 12 meses publicados: no los compare con años completos.'
-      : 'Years flagged partial-period lack some of their 12 months: do not compare them with full years.');
+      ? `Los años${params.freq === 'fy' ? ' fiscales' : ''} marcados partial-period no tienen los 12 meses publicados: no los compare con años completos.`
+      : `${params.freq === 'fy' ? 'Fiscal years' : 'Years'} flagged partial-period lack some of their 12 months: do not compare them with full years.`);
   }
   if (rows.length === 0) notes.push(params.lang === 'es' ? 'No hay datos cargados para esta consulta.' : 'No data is loaded for this query.');
   return {

@@ -15,11 +15,12 @@ export interface IndicatorDetail {
 /** `through`: ignore periods after this year (a report on a past year sees the data up to it). */
 export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang, now?: Date, through?: number): Promise<IndicatorDetail> {
   const indicator = resolveIndicator(code);
-  const freq = indicator.frequencies.includes('year') ? 'year' : 'month';
+  // An indicator with a fiscal-year baseline (the U.S. border series) is followed in fiscal years.
+  const freq = indicator.baseline.period.startsWith('FY') && indicator.frequencies.includes('fy') ? 'fy' : indicator.frequencies.includes('year') ? 'year' : 'month';
   const series = await queryIndicator(tx, { indicator: code, geo: [indicator.baseline.geo], from: null, to: null, freq, by: null, lang, asOf: null });
   // Projections (CONAPO runs to 2070) are not "latest": only periods that have begun count.
   const thisYear = Math.min((now ?? new Date()).getUTCFullYear(), through ?? Number.POSITIVE_INFINITY);
-  const rows = series.rows.filter((r) => Number(r.period.replace(/^12m-ending-/, '').slice(0, 4)) <= thisYear);
+  const rows = series.rows.filter((r) => Number(r.period.replace(/^12m-ending-|^FY/, '').slice(0, 4)) <= thisYear);
   const nodes = loadCatalog().framework.nodes;
   return {
     indicator,

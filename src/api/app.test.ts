@@ -32,6 +32,46 @@ describe('HTTP API over a real server and store', () => {
     expect(body.sources[0]?.releases[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('fiscal years over HTTP (freq=fy, CBP regions) and the both-sides view indexed to its base, documented in OpenAPI', async () => {
+    const fy = (await (await get('/api/v1/indicators/us.border.fentanyl_seized/data?geo=US-SWB,US&freq=fy&period=2023..2026&lang=en')).json()) as Awaited<ReturnType<typeof queryIndicator>>;
+    expect(fy.rows.map((r) => `${r.geo} ${r.period} ${r.value?.toFixed(1) ?? ''} ${r.flags.join(',')}`)).toEqual([
+      'US-SWB FY2023 26717.8 ', 'US-SWB FY2024 21148.2 ', 'US-SWB FY2025 11488.3 ', 'US-SWB FY2026 3353.7 partial-period',
+      'US FY2023 27022.9 ', 'US FY2024 21889.2 ', 'US FY2025 12027.3 ', 'US FY2026 3398.3 partial-period',
+    ]);
+    expect((await get('/api/v1/indicators/mx.homicide.rate/data?geo=00&freq=fy')).status).toBe(400);
+    expect((await get('/api/v1/indicators/mx.homicide.rate/data?geo=US-SWB')).status).toBe(400);
+    const view = (await (await get('/api/v1/both-sides?lang=en')).json()) as {
+      pairs: { id: string; series: { indicator: string; base: { period: string; value: number }; points: { period: string; value: number; index: number; partial: boolean }[] }[] }[];
+      skipped: { id: string; missing: string[] }[];
+    };
+    const fentanyl = view.pairs.find((p) => p.id === 'fentanyl');
+    expect(fentanyl?.series.map((s) => [s.indicator, s.base.period])).toEqual([['us.border.fentanyl_seized', 'FY2021'], ['us.overdose.synthetic_opioid_deaths', '2021']]);
+    for (const s of fentanyl?.series ?? []) {
+      const geo = s.indicator.startsWith('us.border') ? 'US-SWB' : 'US';
+      const freq = s.base.period.startsWith('FY') ? 'fy' : 'year';
+      const data = (await (await get(`/api/v1/indicators/${s.indicator}/data?geo=${geo}&freq=${freq}&lang=en`)).json()) as Awaited<ReturnType<typeof queryIndicator>>;
+      const base = data.rows.find((r) => r.period === s.base.period)?.value ?? Number.NaN;
+      for (const p of s.points) {
+        const row = data.rows.find((r) => r.period === p.period);
+        expect(p.index, `${s.indicator} ${p.period}`).toBeCloseTo(((row?.value ?? Number.NaN) / base) * 100, 1);
+        expect(p.partial).toBe(row?.flags.includes('partial-period'));
+      }
+    }
+    expect(fentanyl?.series[0]?.points.filter((p) => p.partial).map((p) => p.period)).toEqual(['FY2026']);
+    // Both pairs are drawn: the IOM indicator (binational border, US-MX) is in the catalog, so nothing is skipped.
+    expect(view.skipped).toEqual([]);
+    expect(view.pairs.map((p) => p.id)).toHaveLength(2);
+    const migrants = view.pairs.flatMap((p) => p.series).find((s) => s.indicator === 'migrants.border.dead_missing');
+    expect(migrants?.base).toEqual({ period: '2021', value: 727 });
+    expect(migrants?.points.find((p) => p.period === '2021')?.index).toBe(100);
+    const csv = await (await get('/api/v1/both-sides.csv?lang=es')).text();
+    expect(csv.split('\n')[0]).toBe('pair,indicator,geo,freq,period,value,base_period,index,partial,flags');
+    expect(csv).toMatch(/\nfentanyl,us\.border\.fentanyl_seized,US-SWB,fy,FY2021,[0-9.]+,FY2021,100,false,\n/);
+    const openapi = (await (await get('/api/v1/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(openapi.paths)).toContain('/api/v1/both-sides');
+    expect(Object.keys(openapi.components.schemas)).toContain('BothSidesView');
+  });
+
   it('the .csv variant and Accept: text/csv return the same CSV as the engine', async () => {
     const params = 'geo=level:state&period=2024&lang=es';
     const suffix = await (await get(`/api/v1/indicators/mx.homicide.victims/data.csv?${params}`)).text();

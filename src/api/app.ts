@@ -2,9 +2,9 @@ import { stringify } from 'csv-stringify/sync';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
+import { bothSides, borderIncidents, dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV } from '../domain/index.js';
+import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
@@ -146,7 +146,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       openapi: '/api/v1/openapi.json',
       endpoints: ['/api/v1/indicators', '/api/v1/indicators/{code}', '/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/framework/{id}',
         '/api/v1/geo', '/api/v1/boundaries/{layer}', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}', '/api/v1/scorecard',
-        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events',
+        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events', '/api/v1/both-sides',
         '/api/v1/auth/login', '/api/v1/cases', '/api/v1/cases/funnel', '/api/v1/intake/migrant-kidnapping', '/api/v1/intake/{receipt}'],
     }),
   );
@@ -166,6 +166,18 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     const { lang } = LangQuery.parse(c.req.query());
     return respondData(c, formatOf(c, undefined), async () => indicatorList(lang), listCsv);
   });
+  // Both sides of the border: paired series indexed to a base period (also /both-sides.csv, one row per point).
+  const bothSidesCsv = (data: unknown) =>
+    stringify((data as BothSidesView).pairs.flatMap((p) => p.series.flatMap((s) => s.points.map((x) => ({
+      pair: p.id, indicator: s.indicator, geo: s.geo, freq: s.freq, period: x.period, value: x.value, base_period: s.base.period, index: x.index,
+      partial: x.partial, flags: x.flags.join(' '),
+    })))), { header: true, columns: ['pair', 'indicator', 'geo', 'freq', 'period', 'value', 'base_period', 'index', 'partial', 'flags'], cast: { boolean: (v) => (v ? 'true' : 'false') } });
+  for (const [path, format] of [['/api/v1/both-sides', undefined], ['/api/v1/both-sides.csv', 'csv']] as const) {
+    app.get(path, (c) => {
+      const { lang } = LangQuery.parse(c.req.query());
+      return respondData(c, format ?? formatOf(c, undefined), () => bothSides(store, lang), bothSidesCsv);
+    });
+  }
   app.get('/api/v1/indicators.csv', (c) => {
     const { lang } = LangQuery.parse(c.req.query());
     return respondData(c, 'csv', async () => indicatorList(lang), listCsv);
@@ -201,7 +213,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   );
 
   app.get('/api/v1/geo', (c) => {
-    const level = z.object({ level: z.enum(['country', 'state', 'municipality']).optional() }).parse(c.req.query()).level;
+    const level = z.object({ level: GeoLevel.optional() }).parse(c.req.query()).level;
     return respondData(c, formatOf(c, undefined), () =>
       store.all(`SELECT code, level, country, parent, name_es, name_en, official_name, iso, abbr, unspecified FROM geo
                  ${level ? `WHERE level = '${level}'` : ''} ORDER BY code`), listCsv);
@@ -217,6 +229,9 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       return { type: 'FeatureCollection', features: rows.map((r) => JSON.parse(r.geometry) as unknown) };
     }),
   );
+  // IOM incidents on the U.S.–Mexico border route as GeoJSON points (attribution and caveat included; ?lang=es|en for causes).
+  app.get('/api/v1/migrants/incidents', (c) =>
+    respondData(c, 'json', () => borderIncidents(store, Lang.parse(c.req.query('lang') ?? 'en'))));
   app.get('/api/v1/sources', (c) =>
     respondData(c, 'json', async () => {
       const releases = await listReleases(store);

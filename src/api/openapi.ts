@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssistanceLine, EvidenceEntry, EvidenceInput, Framework, Indicator, QueryResult, Risk } from '../domain/index.js';
+import { AssistanceLine, BothSidesView, EvidenceEntry, EvidenceInput, Framework, Indicator, QueryResult, Risk } from '../domain/index.js';
 import { ErrorBody } from './errors.js';
 import { DataQuery } from './params.js';
 
@@ -81,13 +81,20 @@ export function openApiDocument(): unknown {
       '/api/v1/risks': { get: { summary: 'Risk register per joint objective', responses: { '200': { description: 'Risks', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Risk' } } } } } } } },
       '/api/v1/assistance': { get: { summary: 'U.S. assistance lines by account, fiscal year and stage (also /assistance.csv)', responses: { '200': { description: 'Lines and sums by year' } } } },
       '/api/v1/reported': { get: { summary: 'Figures reported by others beside what Observa computes, with the reasons they differ', parameters: [lang], responses: { '200': { description: 'Comparisons' } } } },
+      '/api/v1/both-sides': {
+        get: {
+          summary: 'Both sides of the border: pairs of series (fentanyl seized at the southwest border vs U.S. synthetic-opioid deaths; Border Patrol encounters vs migrants dead and missing) each indexed to its base period = 100, with method, caveats, sources and partial periods marked (also /both-sides.csv)',
+          parameters: [lang],
+          responses: { '200': { description: 'Pairs; pairs whose indicators this build lacks are listed under skipped', content: { ...json('BothSidesView'), 'text/csv': { schema: { type: 'string' } } } } },
+        },
+      },
       '/api/v1/events': { get: { summary: 'Policy events timeline (context, not attribution)', responses: { '200': { description: 'Events' } } } },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         QueryResult: schema(QueryResult), Framework: schema(Framework), Indicator: schema(Indicator), Error: schema(ErrorBody),
-        EvidenceInput: schema(EvidenceInput), EvidenceEntry: schema(EvidenceEntry), Risk: schema(Risk), AssistanceLine: schema(AssistanceLine),
+        EvidenceInput: schema(EvidenceInput), BothSidesView: schema(BothSidesView), EvidenceEntry: schema(EvidenceEntry), Risk: schema(Risk), AssistanceLine: schema(AssistanceLine),
       },
     },
   };

@@ -3,9 +3,9 @@ import { Dimension, Lang, QueryFreq, type QueryParams } from '../domain/index.js
 
 /** Query-string schema of /indicators/{code}/data: the one definition the route and the OpenAPI document share. */
 export const DataQuery = z.strictObject({
-  geo: z.string().max(4000).default('00').describe('Comma-separated geo codes (00, 09, 14039, US), or level:state, level:municipality, children:<state>'),
-  period: z.string().optional().describe('FROM..TO, e.g. 2015..2024 or 2019-01..2020-12; open ends allowed (2019..)'),
-  freq: QueryFreq.default('year'),
+  geo: z.string().max(4000).default('00').describe('Comma-separated geo codes (00, 09, 14039, US, CBP regions US-SWB/US-NB/US-CI, areas such as US-SWB-USBP-TCA), or level:state, level:municipality, level:region, children:<code>'),
+  period: z.string().optional().describe('FROM..TO, e.g. 2015..2024, 2019-01..2020-12 or FY2019..FY2026; open ends allowed (2019..). With freq=fy a bare year is a fiscal year'),
+  freq: QueryFreq.default('year').describe('month, year (calendar) or fy (U.S. fiscal year, October–September, built from months; partial fiscal years are flagged partial-period)'),
   by: Dimension.optional(),
   lang: Lang.default('es'),
   as_of: z.iso.datetime({ offset: true }).optional().describe('Values as they were known at this instant (ISO 8601)'),

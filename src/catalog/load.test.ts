@@ -69,7 +69,8 @@ describe('catalog', () => {
     expect(codes).toEqual(expect.arrayContaining(REQUIRED_INDICATORS));
     for (const i of catalog.indicators) {
       expect(i.sources.length, i.code).toBeGreaterThan(0);
-      expect(i.baseline.period, i.code).toMatch(/^\d{4}$/);
+      // A year, a U.S. fiscal year, or a month for indicators published monthly only.
+      expect(i.baseline.period, i.code).toMatch(/^(FY)?\d{4}(-\d{2})?$/);
       expect(i.targets.length > 0 || i.targetNote !== undefined, i.code).toBe(true);
       if (i.kind === 'ratio') expect(i.denominator, i.code).toBeDefined();
     }
@@ -82,7 +83,7 @@ describe('catalog', () => {
         `SELECT count(*) FILTER (WHERE level = 'state' AND NOT unspecified) AS states, count(*) FILTER (WHERE level = 'municipality' AND NOT unspecified) AS municipalities,
                 count(*) FILTER (WHERE level = 'country') AS countries FROM geo`,
       );
-      expect(geo).toEqual({ states: 32, municipalities: 2475, countries: 2 });
+      expect(geo).toEqual({ states: 32, municipalities: 2475, countries: 3 });
       const [iso] = await t.store.all<{ iso: string; name: string }>(`SELECT iso, official_name AS name FROM geo WHERE code = '30'`);
       expect(iso).toEqual({ iso: 'MX-VER', name: 'Veracruz de Ignacio de la Llave' });
       const [counts] = await t.store.all<{ nodes: number; indicators: number; observations: number }>(

@@ -13,13 +13,26 @@ const StateEntry = z.strictObject({
   en: z.string().min(1),
   abbr: z.string().min(1),
 });
-const CountryEntry = z.strictObject({ code: z.enum(['00', 'US']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
-const GeographyFile = z.strictObject({ countries: z.array(CountryEntry).length(2), states: z.array(StateEntry).length(32) });
+const CountryEntry = z.strictObject({ code: z.enum(['00', 'US', 'US-MX']), iso: z.string(), official: z.string(), es: z.string(), en: z.string() });
+const UsRegionEntry = z.strictObject({ code: z.string().regex(/^US-[A-Z]{2,3}$/), cbp: z.string().min(1), es: z.string().min(1), en: z.string().min(1) });
+const UsAreaEntry = z.strictObject({
+  code: z.string().regex(/^US-[A-Z]{2,3}-(USBP|OFO)-[A-Z]{3}$/),
+  cbp: z.string().min(1),
+  es: z.string().min(1),
+  en: z.string().min(1),
+});
+const GeographyFile = z.strictObject({
+  countries: z.array(CountryEntry).min(2),
+  states: z.array(StateEntry).length(32),
+  /** CBP regions and areas of responsibility (the U.S. side of the border statistics). */
+  usBorder: z.strictObject({ regions: z.array(UsRegionEntry).min(1), areas: z.array(UsAreaEntry).min(1) }),
+});
 const IndicatorsFile = z.object({ indicators: z.array(Indicator).min(1) });
 const Vocabulary = z.partialRecord(Dimension, z.record(z.string(), Text));
 
 export type StateEntry = z.infer<typeof StateEntry>;
 export type CountryEntry = z.infer<typeof CountryEntry>;
+export type UsAreaEntry = z.infer<typeof UsAreaEntry>;
 
 export interface Catalog {
   readonly framework: Framework;
@@ -82,6 +95,12 @@ function checkReferences(c: Catalog): void {
   for (const f of c.monitoring.reported) {
     if (f.compare && !codes.has(f.compare.indicator)) problems.push(`reported figure ${f.id} compares with unknown indicator ${f.compare.indicator}`);
     if (!f.compare && !f.reasons.includes('not-computable')) problems.push(`reported figure ${f.id} has nothing to compare with but does not say it is not computable`);
+  }
+  const regions = new Set(c.geography.usBorder.regions.map((r) => r.code));
+  unique('U.S. border geography', [...c.geography.usBorder.regions, ...c.geography.usBorder.areas].map((g) => g.code));
+  for (const a of c.geography.usBorder.areas) {
+    const region = a.code.split('-').slice(0, 2).join('-');
+    if (!regions.has(region)) problems.push(`U.S. border area ${a.code} names unknown region ${region}`);
   }
   if (problems.length > 0) throw new CatalogError(`catalog cross-references are broken:\n  ${problems.join('\n  ')}`);
 }

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,45 @@ describe('observa CLI', () => {
     expect(Object.keys(result.rows[0] ?? {})).toEqual(expect.arrayContaining(['geo', 'geo_name', 'period', 'value', 'numerator', 'denominator', 'flags', 'release_ids']));
     expect(result.rows.map((r) => r.value).slice(0, 10)).toEqual([18312, 23188, 29636, 34662, 35693, 35545, 34380, 31962, 30572, 30898]);
     expect(result.rows[10]).toMatchObject({ period: '2025', flags: ['partial-period'] });
+  });
+
+  it('load-bundled brings in the U.S. border files: fiscal, calendar and monthly queries; an AMO file is refused, nothing written', async () => {
+    const fy = await observa('query', 'us.border.fentanyl_seized', '--geo', 'US-SWB', '--freq', 'fy', '--period', 'FY2019..FY2026', '--format', 'json');
+    expect(fy.code).toBe(0);
+    const rows = (JSON.parse(fy.stdout) as QueryResult).rows;
+    expect(rows.map((r) => r.period)).toEqual(['FY2019', 'FY2020', 'FY2021', 'FY2022', 'FY2023', 'FY2024', 'FY2025', 'FY2026']);
+    expect(rows.find((r) => r.period === 'FY2023')?.value?.toFixed(1)).toBe('26717.8');
+    expect(rows.filter((r) => r.flags.includes('partial-period')).map((r) => r.period)).toEqual(['FY2026']);
+    const bare = await observa('query', 'us.border.fentanyl_seized', '--geo', 'US-SWB', '--freq', 'fy', '--period', '2019..2026', '--format', 'json');
+    expect((JSON.parse(bare.stdout) as QueryResult).rows).toEqual(rows);
+    const months = JSON.parse((await observa('query', 'us.border.fentanyl_seized', '--geo', 'US-SWB', '--freq', 'month', '--period', '2025-10..2025-12', '--format', 'json')).stdout) as QueryResult;
+    expect(months.rows.map((r) => r.period)).toEqual(['2025-10', '2025-11', '2025-12']);
+    const years = JSON.parse((await observa('query', 'us.border.fentanyl_seized', '--geo', 'US-SWB', '--freq', 'year', '--period', '2024..2025', '--format', 'json')).stdout) as QueryResult;
+    expect(years.rows.map((r) => [r.period, r.flags])).toEqual([['2024', []], ['2025', []]]);
+    const encounters = JSON.parse((await observa('query', 'us.border.encounters', '--geo', 'US-SWB', '--freq', 'fy', '--period', 'FY2023', '--format', 'json')).stdout) as QueryResult;
+    expect(encounters.rows[0]?.value).toBe(2475669);
+    const before = (await observa('releases', '--format', 'json')).stdout;
+    const amo = join(dir, 'amo-drug-seizures-fy23-fy26-dec.csv');
+    writeFileSync(amo, 'FY,Month (abbv),Component,Region,Land Filter,Branch,Drug Type,Count of Event,Sum Qty (lbs)\n2026 (FYTD),DEC,Air and Marine Operations,Coastal/Interior,Other,Caribbean Air And Marine Branch,Cocaine,1,1702.83\n');
+    const refused = await observa('ingest', 'cbp-drug-seizures', amo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('amo-drug-seizures-fy23-fy26-dec.csv, line 1, column "Area of Responsibility": found "Branch"; expected the nationwide (OFO + USBP) drug seizures file; this is the Air and Marine Operations file');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect((await observa('releases', '--format', 'json')).stdout).toBe(before);
+  });
+
+  it('load-bundled from an empty store brings the binational and assistance sources: IOM 2021 = 727, FY2022 obligations', async () => {
+    const iom = JSON.parse((await observa('query', 'migrants.border.dead_missing', '--geo', 'US-MX', '--period', '2021', '--format', 'json')).stdout) as QueryResult;
+    expect(iom.rows.map((r) => [r.period, r.value])).toEqual([['2021', 727]]);
+    const aid = JSON.parse((await observa('query', 'us.assistance.mexico', '--geo', 'US', '--period', '2022', '--format', 'json')).stdout) as QueryResult;
+    expect(aid.rows.map((r) => [r.period, r.value])).toEqual([['FY2022', 231_980_939]]);
+    // Published by fiscal year: freq=fy reads the same observations (no monthly roll-up, no partial flag from months).
+    const aidFy = JSON.parse((await observa('query', 'us.assistance.mexico', '--geo', 'US', '--freq', 'fy', '--period', 'FY2022', '--format', 'json')).stdout) as QueryResult;
+    expect(aidFy.rows.map((r) => [r.period, r.value])).toEqual([['FY2022', 231_980_939]]);
+    const releases = (await observa('releases', '--format', 'json')).stdout;
+    for (const source of ['iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law', 'secondary-enpol-torture', 'secondary-guardia-nacional']) {
+      expect(releases, source).toContain(`"${source}"`);
+    }
   });
 
   it('query --format csv and table', async () => {

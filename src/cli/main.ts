@@ -12,7 +12,7 @@ import {
 import { addEvidence, computeScorecard, createToken, listAssistance, listEvidence, listTokens, reportedFigures, revokeToken } from '../monitoring/index.js';
 import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
-import { ADAPTERS, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
+import { ADAPTERS, LAYOUT_ADAPTERS, adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
 import {
   DuckDbStore, PostgresStore, describeRepair, isPostgresUrl, isRepaired, migrateServer, openStore as openAnyStore, publishToPostgres, type Store,
 } from '../store/index.js';
@@ -130,8 +130,8 @@ export function buildProgram(): Command {
   program
     .command('ingest')
     .description('import official files through the adapter of their source')
-    .argument('<source>', `one of: ${[...Object.keys(ADAPTERS), ...Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`)].join(', ')}`)
-    .argument('<files...>', 'files as published (CSV, optionally .gz)')
+    .argument('<source>', `one of: ${[...Object.keys(ADAPTERS), ...Object.keys(LAYOUT_ADAPTERS), ...Object.keys(BOUNDARY_LAYERS).map((l) => `boundaries:${l}`)].join(', ')}`)
+    .argument('<files...>', 'files as published (CSV, optionally .gz, or an .xlsx workbook)')
     .option('--dry-run', 'validate, reconcile and compare, print the summary, write nothing')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action((source: string, files: string[], opts: { dryRun?: boolean; format: string }) =>
@@ -143,8 +143,7 @@ export function buildProgram(): Command {
           for (const file of files) printBoundary(await importBoundaries(store, layer, resolve(file), { dryRun: opts.dryRun ?? false }));
           return;
         }
-        const adapter = ADAPTERS[source];
-        if (!adapter) throw new RequestError('bad_request', `unknown source "${source}"; known sources: ${Object.keys(ADAPTERS).join(', ')}`);
+        const adapter = adapterFor(source);
         const summaries: ImportSummary[] = [];
         for (const file of files) summaries.push(await importFile(store, adapter, resolve(file), { dryRun: opts.dryRun ?? false }));
         if (opts.format === 'json') console.log(JSON.stringify(summaries, null, 2));
@@ -156,9 +155,9 @@ export function buildProgram(): Command {
     .command('query')
     .description('values of an indicator by geography and period')
     .argument('<indicator>', 'indicator code, e.g. mx.homicide.rate')
-    .requiredOption('--geo <codes>', 'comma-separated codes (00, 09, 14039, US) or level:state, children:14')
-    .option('--period <from..to>', 'e.g. 2015..2024, 2019-01..2020-12, 2020')
-    .addOption(new Option('--freq <freq>', 'month or year').argParser(choice(QueryFreq.options)).default('year'))
+    .requiredOption('--geo <codes>', 'comma-separated codes (00, 09, 14039, US, US-SWB, US-SWB-USBP-TCA) or level:state, level:region, children:14')
+    .option('--period <from..to>', 'e.g. 2015..2024, 2019-01..2020-12, 2020, FY2019..FY2026')
+    .addOption(new Option('--freq <freq>', 'month, year or fy (U.S. fiscal year, October–September; --period 2019..2026 then means FY2019..FY2026)').argParser(choice(QueryFreq.options)).default('year'))
     .addOption(new Option('--by <dimension>', 'break down by a dimension').argParser(choice(Dimension.options)))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--lang <lang>', 'language of names').argParser(choice(Lang.options)).default('en'))

@@ -3,6 +3,9 @@ export interface FileLocation {
   readonly file: string;
   readonly line?: number;
   readonly column?: string;
+  /** Workbooks: the sheet and the cell (`C14`); `line` is then the sheet's row number. */
+  readonly sheet?: string;
+  readonly cell?: string;
 }
 
 export interface InputProblem extends FileLocation {
@@ -11,7 +14,12 @@ export interface InputProblem extends FileLocation {
 }
 
 export function describeProblem(p: InputProblem): string {
-  const where = [p.file, p.line === undefined ? null : `line ${p.line}`, p.column === undefined ? null : `column "${p.column}"`]
+  const where = [
+    p.file,
+    p.sheet === undefined ? null : `sheet "${p.sheet}"`,
+    p.cell !== undefined ? `cell ${p.cell}` : p.line === undefined ? null : `${p.sheet === undefined ? 'line' : 'row'} ${p.line}`,
+    p.column === undefined ? null : `column "${p.column}"`,
+  ]
     .filter((x) => x !== null)
     .join(', ');
   const got = p.value === undefined ? '' : `: found ${JSON.stringify(p.value.length > 80 ? `${p.value.slice(0, 80)}…` : p.value)}`;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Text } from './text.js';
 
 /** Quality flags travel with every value in every output. */
-export const QualityFlag = z.enum(['partial-period', 'provisional', 'revised', 'method-break', 'suppressed', 'estimated']);
+export const QualityFlag = z.enum(['partial-period', 'provisional', 'revised', 'method-break', 'suppressed', 'estimated', 'secondary-source', 'known-error']);
 export type QualityFlag = z.infer<typeof QualityFlag>;
 
 export const FLAG_LABELS: Record<QualityFlag, Text> = {
@@ -12,4 +12,8 @@ export const FLAG_LABELS: Record<QualityFlag, Text> = {
   'method-break': { es: 'cambio de metodología', en: 'break in methodology' },
   suppressed: { es: 'suprimida por confidencialidad', en: 'suppressed for confidentiality' },
   estimated: { es: 'estimada', en: 'estimated' },
+  // Transcribed or derived by a third party (press, think tank, researcher's table): never mixed with official series;
+  // each value carries its own source link.
+  'secondary-source': { es: 'fuente secundaria (transcrita o derivada; ver enlace)', en: 'secondary source (transcribed or derived; see link)' },
+  'known-error': { es: 'error conocido en el archivo publicado (ver nota)', en: 'known error in the published file (see note)' },
 };

@@ -24,3 +24,12 @@ describe('spreadsheet-safe CSV text', () => {
       .toEqual(['\'=HYPERLINK("x")', "'+1", "'-cmd", "'@SUM(A1)", "'\tx", 'Ciudad de México', '2024']);
   });
 });
+
+describe('U.S. border geography (CBP regions and areas of responsibility)', () => {
+  it('places regions under US and areas under their region', () => {
+    const code = (c: string) => GeoCode.parse(c);
+    expect([levelOf(code('US-SWB')), levelOf(code('US-SWB-USBP-TCA')), levelOf(code('US-CI-OFO-NYC'))]).toEqual(['region', 'area', 'area']);
+    expect([parentOf(code('US-SWB')), parentOf(code('US-SWB-USBP-TCA')), parentOf(code('US-NB-OFO-SEA'))]).toEqual(['US', 'US-SWB', 'US-NB']);
+    expect(GeoCode.safeParse('US-SWB-XX-TCA').success).toBe(false);
+  });
+});

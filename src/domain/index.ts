@@ -9,3 +9,4 @@ export * from './query.js';
 export * from './monitoring.js';
 export * from './registry.js';
 export * from './csv-table.js';
+export * from './both-sides.js';

@@ -25,6 +25,12 @@ export const SeriesTerm = z.strictObject({
 });
 export type SeriesTerm = z.infer<typeof SeriesTerm>;
 
+export const IndicatorTag = z.enum(['militarisation']);
+export type IndicatorTag = z.infer<typeof IndicatorTag>;
+export const TAG_LABELS: Record<IndicatorTag, Text> = {
+  militarisation: { es: 'Militarización de la seguridad pública', en: 'Militarisation of public security' },
+};
+
 export const Indicator = z.strictObject({
   code: IndicatorCode,
   name: Text,
@@ -50,6 +56,8 @@ export const Indicator = z.strictObject({
   /** Why there is no target, when there is none (the scorecard counts it as a gap). */
   targetNote: Text.optional(),
   caveats: z.array(Text).default([]),
+  /** Cross-cutting themes the Framework's nodes do not name (e.g. the militarisation of public security). */
+  tags: z.array(IndicatorTag).default([]),
   /** The publisher leaves out rows whose count is zero (RNPDNO): a place without a row has 0, not "no data". */
   zeroWhenAbsent: z.boolean().default(false),
 });

@@ -11,7 +11,8 @@ export type Period =
   | { readonly freq: 'fy'; readonly year: number };
 export type Freq = Period['freq'];
 
-export const QueryFreq = z.enum(['month', 'year']);
+/** What a query can ask for: calendar months, calendar years, or U.S. fiscal years (`fy`, built from months). */
+export const QueryFreq = z.enum(['month', 'year', 'fy']);
 export type QueryFreq = z.infer<typeof QueryFreq>;
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -3,6 +3,10 @@ import { Dimension } from './indicator.js';
 import { QualityFlag } from './flags.js';
 import { QueryFreq } from './period.js';
 
+/** Where a secondary value was taken from (every `secondary-source` row carries at least one). */
+export const SourceLink = z.object({ url: z.string(), outlet: z.string(), note: z.string() });
+export type SourceLink = z.infer<typeof SourceLink>;
+
 /** The rows an indicator query returns: one boundary, shared by the CLI (`--format json`) and the API. */
 export const ResultRow = z.object({
   geo: z.string(),
@@ -17,6 +21,8 @@ export const ResultRow = z.object({
   dimension: z.string().optional(),
   /** Months summed into a year, when built from monthly data. */
   months: z.number().int().optional(),
+  /** For values flagged `secondary-source`: the pages they were transcribed from. */
+  source_links: z.array(SourceLink).optional(),
 });
 export type ResultRow = z.infer<typeof ResultRow>;
 

@@ -1,7 +1,8 @@
 import type { InputProblem } from '../domain/index.js';
-import type { ReadTx } from '../store/index.js';
+import type { ReadTx, WriteTx } from '../store/index.js';
 
-export type Encoding = 'utf-8' | 'latin-1';
+/** windows-1252: Latin-1 plus typographic quotes and dashes in 0x80–0x9F (spreadsheet exports such as IOM's). */
+export type Encoding = 'utf-8' | 'latin-1' | 'windows-1252';
 
 /** A rule on one column of the staged file, written as SQL over the text value `v` (NULL never reaches it). */
 export interface ColumnCheck {
@@ -20,10 +21,26 @@ export interface CsvAdapter {
   readonly version: string;
   readonly title: string;
   readonly encodings: readonly Encoding[];
+  /** For an .xlsx workbook: the sheet to read (see `xlsx.ts`); `encodings` is then unused. Absent for CSV files. */
+  readonly sheet?: string;
+  /** Header row of that sheet (1-based, default 1). */
+  readonly headerRow?: number;
   readonly columns: readonly string[];
+  /**
+   * Files of a related data set this adapter must not read, told apart by their header: when the header has `name` in
+   * column `index` (0-based), the file is refused with `expected` instead of a generic header mismatch.
+   */
+  readonly otherFiles?: readonly { readonly index: number; readonly name: string; readonly expected: string }[];
   readonly checks: readonly ColumnCheck[];
   /** SELECT over `raw` producing the observation columns (see `observationColumns`) plus `line` and `geo_column`. */
   readonly observations: string;
+  /**
+   * Secondary sources: the SELECT also yields `source_url`, `source_outlet` and `source_note` per observation, kept in
+   * `observation_source` with the release (the per-value link shown wherever the value is).
+   */
+  readonly rowSources?: boolean;
+  /** Extra rows of the same file kept in a table of their own, written in the release's transaction (`raw` and `stage_obs` are there). */
+  readonly keep?: (tx: WriteTx, releaseId: number) => Promise<void>;
   /** Totals the publisher gives inside the same file, checked against the parts. */
   readonly reconcile?: (tx: ReadTx, file: string) => Promise<{ checks: ReconciliationCheck[]; problems: InputProblem[] }>;
 }
@@ -40,6 +57,9 @@ export const OBSERVATION_COLUMNS = [
   'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate',
   'component', 'drug', 'citizenship', 'stage', 'cause', 'category', 'value', 'flags',
 ] as const;
+
+/** The columns a `rowSources` adapter adds after the observation columns. */
+export const ROW_SOURCE_COLUMNS = ['source_url', 'source_outlet', 'source_note'] as const;
 
 /** The schema-4 dimensions (U.S. side, secondary sources) as empty values, for adapters whose files have none of them. */
 export const NO_SCHEMA4_DIMENSIONS = `'' AS component, '' AS drug, '' AS citizenship, '' AS stage, '' AS cause, '' AS category`;

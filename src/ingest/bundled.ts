@@ -3,12 +3,12 @@ import { RequestError } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { importFile, type ImportOptions, type ImportSummary } from './pipeline.js';
 import { BOUNDARY_LAYERS, importBoundaries, type BoundarySummary } from './boundaries.js';
-import { ADAPTERS, BUNDLED_BOUNDARIES, BUNDLED_FILES } from './sources/index.js';
+import { ADAPTERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, LAYOUT_ADAPTERS } from './sources/index.js';
 
 export function adapterFor(source: string) {
-  const adapter = ADAPTERS[source];
+  const adapter = ADAPTERS[source] ?? LAYOUT_ADAPTERS[source];
   if (!adapter) {
-    throw new RequestError('bad_request', `unknown source "${source}"; known sources: ${Object.keys(ADAPTERS).join(', ')}`);
+    throw new RequestError('bad_request', `unknown source "${source}"; known sources: ${[...Object.keys(ADAPTERS), ...Object.keys(LAYOUT_ADAPTERS)].join(', ')}`);
   }
   return adapter;
 }

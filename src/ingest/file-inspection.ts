@@ -102,6 +102,7 @@ export async function inspectFile(path: string, accepted: readonly Encoding[]): 
   }
   let encoding: Encoding;
   if (isUtf8(trimPartialUtf8(head))) encoding = 'utf-8';
+  else if (accepted.includes('windows-1252')) encoding = 'windows-1252';
   else if (accepted.includes('latin-1')) encoding = 'latin-1';
   else {
     const offset = firstInvalidUtf8(head);
@@ -128,5 +129,25 @@ export async function withLfLineEndings(path: string): Promise<string> {
   });
   const source = createReadStream(path);
   await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toLf, createWriteStream(out)] : [source, toLf, createWriteStream(out)]);
+  return out;
+}
+
+/**
+ * A temporary UTF-8 copy of a windows-1252 file (decompressed if gzip), which DuckDB's reader does not decode itself:
+ * one byte per character in, so lines and their numbers are unchanged.
+ */
+export async function utf8CopyOf(path: string): Promise<string> {
+  const out = join(tmpdir(), `observa-utf8-${process.pid}-${Date.now()}-${basename(path).replace(/\.gz$/, '')}`);
+  const decoder = new TextDecoder('windows-1252');
+  const toUtf8 = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+    },
+    flush(done) {
+      done(null, Buffer.from(decoder.decode(), 'utf8'));
+    },
+  });
+  const source = createReadStream(path);
+  await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toUtf8, createWriteStream(out)] : [source, toUtf8, createWriteStream(out)]);
   return out;
 }

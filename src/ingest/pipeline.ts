@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { withLfLineEndings } from './file-inspection.js';
+import { utf8CopyOf, withLfLineEndings } from './file-inspection.js';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
 import { DIMENSION_COLUMNS, recordSeriesPeriods } from '../store/index.js';
-import { OBSERVATION_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
+import { OBSERVATION_COLUMNS, ROW_SOURCE_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
+import { inspectWorkbook, stageSheet } from './xlsx.js';
 
 /** Extra columns read beyond the expected ones, so a line with too many fields is reported rather than cut. */
 const EXTRA_COLUMNS = 4;
@@ -65,26 +66,39 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   await tx.run(`DROP TABLE IF EXISTS raw_file`);
   await tx.run(`DROP TABLE IF EXISTS observa_rejects`);
   await tx.run(`DROP TABLE IF EXISTS observa_rejects_scan`);
-  const read = (source: string) =>
+  // Line breaks inside quoted fields (IOM's article titles) need the single-threaded reader alongside null_padding.
+  const readOnce = (source: string, parallel: boolean) =>
     tx.run(`CREATE OR REPLACE TEMP TABLE raw_file AS SELECT * FROM read_csv(${sqlString(source)},
-      header=false, auto_detect=false, delim=',', quote='"', escape='"', null_padding=true,
+      header=false, auto_detect=false, delim=',', quote='"', escape='"', null_padding=true, parallel=${parallel},
       nullstr=${sqlString(NULL_MARK)}, encoding=${sqlString(encoding)}, max_line_size=${MAX_LINE_BYTES},
       store_rejects=true, rejects_table='observa_rejects', rejects_scan='observa_rejects_scan',
       columns={${columns}})`);
+  const read = (source: string) =>
+    readOnce(source, true).catch((error: unknown) => {
+      if (!/quoted new ?lines/i.test(error instanceof Error ? error.message : String(error))) throw error;
+      return readOnce(source, false);
+    });
+  // DuckDB decodes UTF-8 and Latin-1 itself; windows-1252 is read from a UTF-8 copy (same lines).
+  const transcoded = encoding === 'windows-1252' ? await utf8CopyOf(path) : null;
+  if (transcoded !== null) encoding = 'utf-8';
   try {
-    await read(path);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // DuckDB's parser (1.5) trips on quoted fields in CRLF files: read an LF copy instead (same lines, same numbers).
-    if (!/state machine reached an invalid state/.test(message)) throw readError(file, encoding, message);
-    const copy = await withLfLineEndings(path);
     try {
-      await read(copy);
-    } catch (retry) {
-      throw readError(file, encoding, retry instanceof Error ? retry.message : String(retry));
-    } finally {
-      await rm(copy, { force: true });
+      await read(transcoded ?? path);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // DuckDB's parser (1.5) trips on quoted fields in CRLF files: read an LF copy instead (same lines, same numbers).
+      if (!/state machine reached an invalid state/.test(message)) throw readError(file, encoding, message);
+      const copy = await withLfLineEndings(transcoded ?? path);
+      try {
+        await read(copy);
+      } catch (retry) {
+        throw readError(file, encoding, retry instanceof Error ? retry.message : String(retry));
+      } finally {
+        await rm(copy, { force: true });
+      }
     }
+  } finally {
+    if (transcoded !== null) await rm(transcoded, { force: true });
   }
   // Line numbers are fixed now (rowid order = file order); later steps need no order, and keeping it costs memory at scale.
   await tx.run(`SET preserve_insertion_order = false`);
@@ -118,6 +132,8 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   const problems: InputProblem[] = [];
   const found = Array.from({ length: width }, (_, i) => header?.[`c${i + 1}`] ?? null).map((v) => v?.replace(/^\uFEFF/, '').trim() ?? null);
   const expectedNames = adapter.columns;
+  const other = adapter.otherFiles?.find((o) => found[o.index] === o.name);
+  if (other) return [{ file, line: 1, column: expectedNames[other.index] ?? other.name, value: other.name, expected: other.expected }];
   const missing = expectedNames.filter((n) => !found.includes(n));
   expectedNames.forEach((name, i) => {
     const got = found[i];
@@ -187,7 +203,16 @@ async function checkColumns(tx: WriteTx, adapter: CsvAdapter, file: string): Pro
 
 async function stageObservations(tx: SessionTx, adapter: CsvAdapter, file: string): Promise<InputProblem[]> {
   await tx.run(`DROP TABLE IF EXISTS stage_obs`);
-  await tx.run(`CREATE TEMP TABLE stage_obs AS SELECT ${OBSERVATION_COLUMNS.join(', ')}, geo_column FROM (${adapter.observations})`);
+  const extra = adapter.rowSources ? `, ${ROW_SOURCE_COLUMNS.join(', ')}` : '';
+  await tx.run(`CREATE TEMP TABLE stage_obs AS SELECT ${OBSERVATION_COLUMNS.join(', ')}, geo_column${extra} FROM (${adapter.observations})`);
+  if (adapter.rowSources) {
+    const unsourced = await tx.all<{ line: number }>(
+      `SELECT line FROM stage_obs WHERE coalesce(trim(source_url), '') = '' OR NOT regexp_full_match(trim(source_url), 'https?://\\S+') ORDER BY line LIMIT 10`,
+    );
+    if (unsourced.length > 0) {
+      return unsourced.map((u) => ({ file, line: u.line, column: 'source_url', expected: 'the address (http:// or https://) the value was taken from: a secondary value is never kept without its source' }));
+    }
+  }
   const unknownGeo = await tx.all<{ line: number; geo: string; geo_column: string }>(
     `SELECT min(line) AS line, s.geo, any_value(geo_column) AS geo_column FROM stage_obs s
      WHERE NOT EXISTS (SELECT 1 FROM geo AS known WHERE known.code = s.geo) GROUP BY s.geo ORDER BY line LIMIT 10`,
@@ -195,7 +220,7 @@ async function stageObservations(tx: SessionTx, adapter: CsvAdapter, file: strin
   if (unknownGeo.length > 0) {
     return unknownGeo.map((u) => ({
       file, line: u.line, column: u.geo_column, value: u.geo,
-      expected: 'a geographic code in the INEGI catalogue (states 01–32, 5-digit municipalities) or US',
+      expected: 'a geographic code in the INEGI catalogue (states 01–32, 5-digit municipalities), US, or a U.S. border code of the geography catalogue (US-SWB, US-SWB-USBP-TCA, …)',
     }));
   }
   // Grouping on one 64-bit hash is far cheaper than on ten text columns; only a hash collision pays the exact check.
@@ -265,6 +290,11 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
   await tx.run(`INSERT INTO observation (release_id, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')})
                 SELECT ${id}, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')} FROM stage_obs`);
   await recordSeriesPeriods(tx, 'stage_obs');
+  if (adapter.rowSources) {
+    await tx.run(`INSERT INTO observation_source SELECT ${id}, series, geo, period, year, category, line, trim(source_url),
+                    coalesce(trim(source_outlet), ''), coalesce(trim(source_note), '') FROM stage_obs`);
+  }
+  await adapter.keep?.(tx, id);
   return id;
 }
 
@@ -274,7 +304,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
  */
 export async function importFile(store: Store, adapter: CsvAdapter, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const file = basename(path);
-  const inspection = await inspectFile(path, adapter.encodings);
+  const inspection = adapter.sheet ? await inspectWorkbook(path) : await inspectFile(path, adapter.encodings);
   const [already] = await store.all<{ id: number; summary: string }>(
     `SELECT id, summary::VARCHAR AS summary FROM release WHERE source_id = ? AND sha256 = ? ORDER BY id LIMIT 1`,
     [adapter.id, inspection.sha256],
@@ -286,16 +316,24 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
   return store.session(async (tx) => {
     try {
       options.onStage?.('read');
-      const shapeProblems = await stageRaw(tx, adapter, path, inspection.encoding);
-      if (shapeProblems.length > 0) throw new InputError(shapeProblems);
+      // A workbook's problems are located by sheet and cell; a CSV file's by line and column.
+      let locate = (p: InputProblem): InputProblem => p;
+      if (adapter.sheet) {
+        const staged = await stageSheet(tx, path, { sheet: adapter.sheet, columns: adapter.columns, ...(adapter.headerRow ? { headerRow: adapter.headerRow } : {}) });
+        locate = staged.locate;
+        if (staged.problems.length > 0) throw new InputError(staged.problems);
+      } else {
+        const shapeProblems = await stageRaw(tx, adapter, path, inspection.encoding);
+        if (shapeProblems.length > 0) throw new InputError(shapeProblems);
+      }
       options.onStage?.('validate');
       const valueProblems = await checkColumns(tx, adapter, file);
-      if (valueProblems.length > 0) throw new InputError(valueProblems);
+      if (valueProblems.length > 0) throw new InputError(valueProblems.map(locate));
       const keyProblems = await stageObservations(tx, adapter, file);
-      if (keyProblems.length > 0) throw new InputError(keyProblems);
+      if (keyProblems.length > 0) throw new InputError(keyProblems.map(locate));
       options.onStage?.('reconcile');
       const reconciliation = adapter.reconcile ? await adapter.reconcile(tx, file) : { checks: [], problems: [] };
-      if (reconciliation.problems.length > 0) throw new InputError(reconciliation.problems);
+      if (reconciliation.problems.length > 0) throw new InputError(reconciliation.problems.map(locate));
       options.onStage?.('compare');
       const [counts] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
       const [range] = await tx.all<{ n: number; from: string | null; to: string | null }>(

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/index.js';
-import { loadCatalog } from '../catalog/index.js';
+import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { EvidenceEntry } from '../domain/index.js';
 import { loadBundled } from '../ingest/index.js';
 import { buildReportHtml } from '../report/index.js';
@@ -52,7 +54,23 @@ describe('scorecard', () => {
     expect(homicides?.latestComplete?.period).toBe('2024');
     expect(['improving', 'little-change', 'worsening']).toContain(homicides?.trend);
     // Projections are not data: population is not linked to a node, and no latest period is after the as-of year.
-    for (const i of card.indicators) expect(Number((i.latest?.period ?? '0').replace(/^12m-ending-/, '').slice(0, 4))).toBeLessThanOrEqual(2026);
+    for (const i of card.indicators) expect(Number((i.latest?.period ?? '0').replace(/^12m-ending-|^FY/, '').slice(0, 4))).toBeLessThanOrEqual(2026);
+  });
+
+  it('counts the goals, areas and objectives measured by an indicator with data (24 of 28: the binational part and the border indicators on 2.1.a)', () => {
+    const { framework } = loadCatalog();
+    const nonActions = framework.nodes.filter((n) => n.kind !== 'action');
+    expect(card.summary.goalsAreasObjectives).toBe(nonActions.length);
+    expect(nonActions).toHaveLength(28);
+    // Independently: a node counts when an indicator linked to it or to a node below it has a latest value.
+    const withData = new Set(card.indicators.filter((i) => i.lastPeriodWithData !== null).flatMap((i) => i.nodes));
+    const below = (id: string): string[] => framework.nodes.filter((n) => n.parent === id).flatMap((n) => [n.id, ...below(n.id)]);
+    const measured = nonActions.filter((n) => [n.id, ...below(n.id)].some((id) => withData.has(id))).map((n) => n.id);
+    expect(card.summary.measuredWithData).toBe(measured.length);
+    console.info(`measured with data: ${measured.length} of 28; not measured: ${nonActions.map((n) => n.id).filter((id) => !measured.includes(id)).join(', ')}`);
+    for (const id of ['1.2', '2.1.a', '2.4', '3.2', '3.2.a', '1.3.x', '1.1.2', '1.1.x', '2.3.x']) expect(measured).toContain(id);
+    expect(measured).toHaveLength(24);
+    expect(card.summary.indicatorsByTag).toEqual({ militarisation: 2 });
   });
 
   it('rolls indicators up from objectives to areas and goals, each counted once', () => {
@@ -145,6 +163,27 @@ describe('reported figures beside computed ones', () => {
     expect(envipe?.reasons.map((r) => r.code)).toEqual(['not-computable']);
     const overdoses = figures.find((f) => f.id === 'us-overdoses-2021-04');
     expect(overdoses?.computed?.value).toBeGreaterThan(100_000);
+  });
+});
+
+describe('transcribed headline figures among the cited figures', () => {
+  it('all 41 rows of the transcribed table, each with its value, outlet and address, in both languages', async () => {
+    const rows = parse(readFileSync(bundledDataPath('secondary/transcribed_headline_figures.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(41);
+    for (const lang of ['es', 'en'] as const) {
+      const figures = (await reportedFigures(t.store, lang)).filter((f) => f.id.startsWith('transcribed-'));
+      expect(figures).toHaveLength(rows.length);
+      figures.forEach((f, i) => {
+        const row = rows[i] as Record<string, string>;
+        expect(f.reported.value, f.id).toBe(Number(row['value']));
+        expect(f.source.url, f.id).toBe(row['source_url']);
+        expect(f.source.title, f.id).toBe(row['source_outlet']);
+        expect(f.attribution, f.id).toContain(row['attributed_to']);
+        expect(f.reasons.map((r) => r.code)).toEqual(['not-computable']);
+      });
+    }
+    const es = await reportedFigures(t.store, 'es');
+    expect(es.find((f) => f.id === 'transcribed-firearms-13')?.statement).toBe('Armas de fuego aseguradas por fiscalías estatales y federal (Censo Nacional de Procuración de Justicia) (México, 2021)');
   });
 });
 

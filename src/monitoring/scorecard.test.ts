@@ -42,6 +42,7 @@ describe('progress classes (Open SDG method)', () => {
     expect(periodYears('2021')).toBe(2021);
     expect(periodYears('12m-ending-2021-12')).toBe(2021);
     expect(periodYears('2021-06')).toBe(2020.5);
+    expect(periodYears('FY2021')).toBe(2021);
     expect(periodYears('nonsense')).toBeNaN();
   });
 });

@@ -1,7 +1,7 @@
 import { indicatorDetail } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import {
-  type CompletionStatus, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
+  IndicatorTag, type CompletionStatus, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
   type PublicationFrequency, type QualityFlag, type Text, type Trend,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
@@ -29,9 +29,10 @@ export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'roll
 
 const MAX_AGE_MONTHS: Record<PublicationFrequency, number | null> = { monthly: 3, quarterly: 6, yearly: 24, decennial: 132, irregular: null };
 
-/** A period as a fractional year: '2021' → 2021, '2021-06' → 2020.5 + 6/12, '12m-ending-2021-12' → 2021. */
+/** A period as a fractional year: '2021' → 2021, '2021-06' → 2020.5 + 6/12, '12m-ending-2021-12' → 2021, 'FY2021' → 2021. */
 export function periodYears(period: string): number {
-  const m = /^(?:12m-ending-)?(\d{4})(?:-(\d{2}))?$/.exec(period);
+  // FY2025 counts as 2025 (fiscal years are compared with fiscal years: the baseline is one too).
+  const m = /^(?:12m-ending-|FY)?(\d{4})(?:-(\d{2}))?$/.exec(period);
   if (!m) return Number.NaN;
   const year = Number(m[1]);
   return m[2] === undefined ? year : year - 1 + Number(m[2]) / 12;
@@ -120,6 +121,8 @@ export interface NodeScore {
   readonly indicators: readonly string[];
   /** Indicators linked to it or any node below it. */
   readonly measuredBy: readonly string[];
+  /** Of those, the ones with at least one value in the store. */
+  readonly measuredWithData: readonly string[];
   readonly hasBaseline: boolean;
   readonly hasTarget: boolean;
   readonly hasFreshData: boolean;
@@ -142,6 +145,12 @@ export interface Scorecard {
     readonly nodes: number;
     readonly nodesByKind: Record<FrameworkNode['kind'], number>;
     readonly measured: number;
+    /** Goals, areas and objectives (no actions). */
+    readonly goalsAreasObjectives: number;
+    /** Goals, areas and objectives with at least one linked indicator (itself or below) that has data. */
+    readonly measuredWithData: number;
+    /** Indicators by cross-cutting tag (e.g. militarisation). */
+    readonly indicatorsByTag: Record<string, number>;
     readonly withTarget: number;
     readonly withFreshData: number;
     readonly withRisks: number;
@@ -277,6 +286,7 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
       confidence: n.confidence,
       indicators: direct,
       measuredBy,
+      measuredWithData: linked.filter((l) => l.lastPeriodWithData !== null).map((l) => l.code),
       hasBaseline: linked.some((s) => s.baseline.value !== null),
       hasTarget: linked.some((s) => s.target !== null),
       hasFreshData: linked.some((s) => s.freshness === 'fresh'),
@@ -305,6 +315,9 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
       nodes: nodes.length,
       nodesByKind,
       measured: nodes.filter((n) => n.kind !== 'action' && n.measuredBy.length > 0).length,
+      goalsAreasObjectives: nodes.filter((n) => n.kind !== 'action').length,
+      measuredWithData: nodes.filter((n) => n.kind !== 'action' && n.measuredWithData.length > 0).length,
+      indicatorsByTag: Object.fromEntries(IndicatorTag.options.map((tag) => [tag, measurable.filter((i) => i.tags.includes(tag)).length])),
       withTarget: nodes.filter((n) => n.hasTarget).length,
       withFreshData: nodes.filter((n) => n.hasFreshData).length,
       withRisks: nodes.filter((n) => n.kind !== 'action' && n.risks.length > 0).length,

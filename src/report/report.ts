@@ -43,6 +43,13 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
   const eventsAll = framework.events.filter((e) => Number(e.date.slice(0, 4)) <= year);
   const eventsInPeriod = framework.events.filter((e) => e.date >= from && e.date <= to);
   const flag = (f: QualityFlag) => FLAG_LABELS[f][lang];
+  // Secondary sources are named (and linked) beside their values; every value's own address is in the data files.
+  const secondarySources = (i: { sources: readonly string[] }) =>
+    catalog.sources.filter((src) => i.sources.includes(src.id) && src.id.startsWith('secondary-'));
+  const placeName = (geo: string) =>
+    // US-MX is the binational border area; other US codes (US, the CBP regions US-SWB…) name the United States.
+    geo === 'US-MX' ? (lang === 'es' ? 'frontera México–EE. UU.' : 'U.S.–Mexico border') : geo.startsWith('US') ? 'EE. UU./U.S.'
+      : geo === '00' ? 'México' : (catalog.geography.states.find((st) => st.code === geo)?.[lang] ?? geo);
   const note = (n: { es?: string; en?: string }) => n[lang] ?? (lang === 'es' ? `${n.en ?? ''} ${T('untranslated')}` : `${n.es ?? ''} ${T('untranslated')}`);
 
   // --- summary by goal
@@ -99,8 +106,9 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
         <tr><th>${T('target')}</th><td>${s.target ? `${s.target.period}: ${fmt(s.target.value)}` : `${T('noTarget')}: ${s.targetNote ?? ''}`}</td></tr>
         <tr><th>${T('progress')}</th><td>${PROGRESS_LABELS[s.progress][lang]} · ${T('trend')}: ${TREND_LABELS[s.trend][lang]}${s.yearlyChangePct === null ? '' : ` (${s.yearlyChangePct > 0 ? '+' : ''}${num.format(s.yearlyChangePct)} %/${lang === 'es' ? 'año' : 'yr'})`}</td></tr>
         <tr><th>${T('data')}</th><td>${FRESHNESS_LABELS[s.freshness][lang]} (${s.lastPeriodWithData ?? '—'})</td></tr>
+        ${secondarySources(ind).map((src) => html`<tr><th>${flag('secondary-source')}</th><td><a href="${src.url}">${src.dataset[lang]}</a></td></tr>`)}
       </tbody></table>
-      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${ind.baseline.geo === 'US' ? 'EE. UU./U.S.' : 'México'}), ${FIRST_CHART_YEAR}–${year}. ${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
+      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${placeName(ind.baseline.geo)}), ${FIRST_CHART_YEAR}–${year}. ${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
     </article>`);
   }
 

@@ -14,12 +14,13 @@ export interface BakeSummary {
 /** The site's every public URL: pages, their data files, search indexes, map layers and assets. */
 export async function siteUrls(tx: ReadTx): Promise<string[]> {
   const { framework, indicators, geography } = loadCatalog();
-  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json'];
+  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
   const municipalYears = await tx.all<{ year: number }>(
     `SELECT DISTINCT year FROM observation WHERE superseded_by IS NULL AND freq = 'month' AND series LIKE 'rnpdno.%' ORDER BY year`,
   );
   for (const lang of ['es', 'en']) {
-    urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/${lang}/scorecard/`, `/${lang}/assistance/`, `/${lang}/timeline/`, `/${lang}/figures/`, `/data/${lang}/search.json`);
+    urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/${lang}/scorecard/`, `/${lang}/assistance/`, `/${lang}/timeline/`, `/${lang}/figures/`, `/${lang}/both-sides/`, `/data/${lang}/search.json`,
+      `/${lang}/border-map/`, `/data/${lang}/migrant-incidents.json`);
     for (const n of framework.nodes) urls.push(`/${lang}/framework/${n.id}/`);
     for (const s of geography.states) urls.push(`/${lang}/states/${s.code}/`);
     for (const i of indicators) {

@@ -1,10 +1,33 @@
 import { dataVersion, indicatorDetail, queryIndicator } from '../analytics/index.js';
-import type { Indicator, QueryResult, ResultRow } from '../domain/index.js';
+import type { Indicator, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 
-export const nationOf = (i: Indicator): string => (i.code.startsWith('us.') ? 'US' : '00');
+/**
+ * The place an indicator's country-level series is at: Mexico (00), the United States, the binational border area
+ * (`US-MX`) for `migrants.*`, or — for the U.S. border indicators, which are defined for one CBP region
+ * (`us.border.fentanyl_seized` is the Southwest Border) — the region of their baseline.
+ */
+export const nationOf = (i: Indicator): string =>
+  i.code.startsWith('us.') ? (i.baseline.geo.startsWith('US-') ? i.baseline.geo : 'US') : i.code.startsWith('migrants.') ? 'US-MX' : '00';
 export const hasStates = (i: Indicator): boolean => i.levels.includes('state');
+/** CBP regions (Southwest Border, Northern Border, Coastal/Interior). */
+export const hasRegions = (i: Indicator): boolean => i.levels.includes('region');
+/** Where a page opens: the country (or CBP region), or (for indicators published only by state) the baseline's state. */
+export const defaultGeo = (i: Indicator): string => (i.levels.includes('country') ? nationOf(i) : i.baseline.geo);
+/** U.S. fiscal years first where an indicator has them (CBP and DHS publish by fiscal year), then calendar years, then months. */
+export const defaultFreq = (i: Indicator): QueryFreq =>
+  i.frequencies.includes('fy') ? 'fy' : i.frequencies.includes('year') ? 'year' : 'month';
+/** The frequency maps and state profiles use: years where published, else months. */
+export const primaryFreq = (i: Indicator): 'year' | 'month' => (i.frequencies.includes('year') ? 'year' : 'month');
+/**
+ * The places of an indicator's data file: the United States and every CBP region; or the country where it is published
+ * and every state where they are (state-only indicators hold the states only).
+ */
+export const filePlaces = (i: Indicator): string[] =>
+  hasRegions(i)
+    ? ['US', 'level:region']
+    : [...(i.levels.includes('country') ? [nationOf(i)] : []), ...(hasStates(i) ? ['level:state'] : [])];
 export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('municipality');
 
 const memo = new Map<string, Promise<unknown>>();
@@ -25,8 +48,8 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
 }
 
 /** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
-export function dataFile(tx: ReadTx, indicator: Indicator, freq: 'year' | 'month', lang: SiteLang): Promise<QueryResult> {
-  const geo = hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)];
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang): Promise<QueryResult> {
+  const geo = filePlaces(indicator);
   return remember(tx, `file|${indicator.code}|${freq}|${lang}`, () =>
     queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null }));
 }
@@ -50,7 +73,7 @@ export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<
 
 async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
   const detail = await indicatorDetail(tx, indicator.code, lang);
-  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [nationOf(indicator)], from: null, to: null, freq: 'year', by: null, lang, asOf: null });
+  const series = await queryIndicator(tx, { indicator: indicator.code, geo: [defaultGeo(indicator)], from: null, to: null, freq: defaultFreq(indicator), by: null, lang, asOf: null });
   return {
     indicator,
     baseline: detail.baseline.row,
@@ -73,7 +96,7 @@ export interface ProfileRow {
 export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[], state: string, lang: SiteLang): Promise<ProfileRow[]> {
   const out: ProfileRow[] = [];
   for (const indicator of indicators.filter(hasStates)) {
-    const file = await dataFile(tx, indicator, 'year', lang);
+    const file = await dataFile(tx, indicator, primaryFreq(indicator), lang);
     // Projections (population to 2070) are not a state's latest figure.
     const thisYear = new Date().getUTCFullYear();
     const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period') && Number(r.period.slice(0, 4)) <= thisYear);

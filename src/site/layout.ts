@@ -21,6 +21,7 @@ const NAV: readonly [string, Parameters<typeof t>[1]][] = [
   ['/assistance/', 'navAssistance'],
   ['/timeline/', 'navTimeline'],
   ['/figures/', 'navFigures'],
+  ['/both-sides/', 'navBothSides'],
   ['/data/', 'navData'],
   ['/search/', 'navSearch'],
 ];

@@ -36,6 +36,7 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
     <dt>${t(lang, 'scorecardAsOf')}</dt><dd>${card.asOf}</dd>
     <dt>${t(lang, 'nodesTotal')}</dt><dd>${s.nodes} (${(Object.entries(s.nodesByKind) as [keyof typeof KIND_LABELS, number][]).map(([k, c]) => `${KIND_LABELS[k][lang]}: ${c}`).join(', ')})</dd>
     <dt>${t(lang, 'nodesMeasured')}</dt><dd>${s.measured} / ${s.nodes - s.nodesByKind.action}</dd>
+    <dt>${t(lang, 'nodesMeasuredWithData')}</dt><dd id="measured-with-data">${t(lang, 'measuredWithDataSentence').replace('{n}', String(s.measuredWithData)).replace('{total}', String(s.goalsAreasObjectives))}</dd>
     <dt>${t(lang, 'nodesWithTarget')}</dt><dd>${s.withTarget}</dd>
     <dt>${t(lang, 'nodesWithFresh')}</dt><dd>${s.withFreshData}</dd>
     <dt>${t(lang, 'nodesWithRisks')}</dt><dd>${s.withRisks}</dd>

@@ -1,11 +1,12 @@
 import { loadCatalog } from '../catalog/index.js';
 import { listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, type FrameworkNode, type Indicator, type QualityFlag, type QueryResult, type ResultRow,
+  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
+  type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
-import { card, hasMunicipalities, hasStates, nationOf, stateProfile, type Card } from './data.js';
+import { card, defaultFreq, defaultGeo, hasMunicipalities, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card } from './data.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
@@ -47,7 +48,8 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
   const latest = c.latestComplete;
   return html`<li class="card">
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
-    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}</small></p>
+    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}${i.levels.includes('country') ? '' : ` · ${latest?.geo_name ?? ''}`}</small></p>
+    ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
     <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
     ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
     ${sparkline(c.series, `${i.name[lang]}, ${c.series[0]?.period ?? ''}–${c.series.at(-1)?.period ?? ''}`)}
@@ -147,16 +149,23 @@ export interface ViewState {
   readonly geo: readonly string[];
   readonly from: string | null;
   readonly to: string | null;
-  readonly freq: 'year' | 'month';
+  readonly freq: QueryFreq;
   readonly view: 'chart' | 'map' | 'table';
   readonly map: 'states' | 'hex' | 'municipal';
   readonly year: string | null;
 }
 
+/** The pages a secondary value was taken from, each a link (with the outlet and note as its title). */
+export function sourceLinks(lang: SiteLang, row: ResultRow): Raw {
+  const links = row.source_links ?? [];
+  return html`${links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}" rel="external" title="${l.outlet}${l.note ? ` — ${l.note}` : ''}">${l.outlet || t(lang, 'sourceLink')}</a>`)}`;
+}
+
 function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult): Raw {
+  const linked = result.rows.some((r) => r.source_links !== undefined);
   return html`<table class="data"><caption>${t(lang, 'tableCaption')}</caption>
-  <thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'value')}</th>${indicator.denominator ? html`<th scope="col" class="num">${t(lang, 'numerator')}</th><th scope="col" class="num">${t(lang, 'denominator')}</th>` : ''}<th scope="col">${t(lang, 'flags')}</th></tr></thead>
-  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${r.period}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td></tr>`)}</tbody></table>`;
+  <thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'value')}</th>${indicator.denominator ? html`<th scope="col" class="num">${t(lang, 'numerator')}</th><th scope="col" class="num">${t(lang, 'denominator')}</th>` : ''}<th scope="col">${t(lang, 'flags')}</th>${linked ? html`<th scope="col">${t(lang, 'sourceLink')}</th>` : ''}</tr></thead>
+  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${r.period}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
 }
 
 export function citation(lang: SiteLang, indicator: Indicator, result: QueryResult, url: string): string {
@@ -173,20 +182,28 @@ export function indicatorPage(
   const used = releases.filter((r) => indicator.sources.includes(r.source_id));
   const states = hasStates(indicator) ? geography.states : [];
   const nation = nationOf(indicator);
+  // U.S. border indicators: the United States (all regions) and each CBP region.
+  const regions = hasRegions(indicator) ? [{ code: 'US', name: t(lang, 'allRegionsUs') }, ...geography.usBorder.regions.map((r) => ({ code: r.code, name: r[lang] }))] : [];
+  const freqLabel = (f: QueryFreq) => t(lang, f === 'year' ? 'freqYear' : f === 'fy' ? 'freqFiscalYear' : 'freqMonth');
+  const national = indicator.levels.includes('country');
+  const start = defaultGeo(indicator);
   const geoOption = (code: string, name: string) =>
     html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
   const main = html`
   <nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/indicators/')}">${t(lang, 'navIndicators')}</a></nav>
   <h1>${indicator.name[lang]}</h1>
   <p class="lead">${indicator.definition[lang]}</p>
+  ${indicator.code.startsWith('migrants.') ? html`<p><a href="${href(lang, '/border-map/')}">${t(lang, 'borderMapLink')}</a></p>` : ''}
+  ${indicator.tags.length > 0 ? html`<p class="tags">${indicator.tags.map((tag) => html`<span class="tag">${TAG_LABELS[tag][lang]}</span>`)}</p>` : ''}
+  ${indicator.sources.some((id) => id.startsWith('secondary-')) ? html`<p class="note secondary-note">${t(lang, 'secondaryNote')}</p>` : ''}
   <form id="view-form" class="controls" method="get" action="${href(lang, `/indicators/${indicator.code}/`)}">
     <fieldset><legend>${t(lang, 'view')}</legend>
       ${(['chart', 'map', 'table'] as const).filter((v) => v !== 'map' || hasStates(indicator)).map((v) => html`<label><input type="radio" name="view" value="${v}"${raw(state.view === v ? ' checked' : '')}> ${t(lang, v === 'chart' ? 'viewChart' : v === 'map' ? 'viewMap' : 'viewTable')}</label>`)}
     </fieldset>
     <fieldset><legend>${t(lang, 'period')}</legend>
-      <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="\\d{4}(-\\d{2})?" inputmode="numeric"></label>
-      <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="\\d{4}(-\\d{2})?" inputmode="numeric"></label>
-      ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${t(lang, f === 'year' ? 'freqYear' : 'freqMonth')}</option>`)}</select></label>` : ''}
+      <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
+      <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
+      ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
     </fieldset>
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
       <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
@@ -195,7 +212,9 @@ export function indicatorPage(
         <option value="hex"${raw(state.map === 'hex' ? ' selected' : '')}>${t(lang, 'mapHex')}</option>
         ${hasMunicipalities(indicator) ? html`<option value="municipal"${raw(state.map === 'municipal' ? ' selected' : '')}>${t(lang, 'mapMunicipal')}</option>` : ''}
       </select></label></fieldset>` : ''}
-    ${states.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${geoOption(nation, t(lang, 'national'))}${states.map((s) => geoOption(s.code, s[lang]))}</fieldset>` : html`<input type="hidden" name="geo" value="${nation}">`}
+    ${states.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${national ? geoOption(nation, t(lang, 'national')) : ''}${states.map((s) => geoOption(s.code, s[lang]))}</fieldset>`
+      : regions.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${regions.map((r) => geoOption(r.code, r.name))}</fieldset>`
+      : html`<input type="hidden" name="geo" value="${nation}">`}
     <button type="submit">${t(lang, 'apply')}</button>
   </form>
   <div id="viz" class="viz" aria-live="polite"></div>
@@ -235,16 +254,17 @@ export function indicatorPage(
       page: 'indicator',
       indicator: {
         code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
-        nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies,
+        nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
         zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
-      defaults: { geo: [nation], freq: indicator.frequencies.includes('year') ? 'year' : 'month', view: 'chart', map: 'states', year: defaultYear },
+      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear },
       events,
       messages: {
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
-        numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'),
+        numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
       },
+      flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
     },
   });
 }
@@ -269,8 +289,8 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted">${state.official} · ${state.iso} · INEGI ${state.code}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
-  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${nationOf(r.indicator)},${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
-    <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
+  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
+    <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
     <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
 }

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { listReleases, queryIndicator, toCsv } from '../analytics/index.js';
+import { borderIncidents, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
+import { borderMapPage } from './border-page.js';
 import { findIndicator } from '../catalog/index.js';
 import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
-import { dataFile, hasMunicipalities, hasStates, municipalFile, nationOf } from './data.js';
+import { dataFile, defaultFreq, defaultGeo, filePlaces, hasMunicipalities, hasStates, municipalFile, primaryFreq } from './data.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
+import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
 import {
   dataPage, frameworkIndexPage, frameworkNodePage, homePage, indicatorPage, indicatorsIndexPage, notFoundPage, searchIndex, searchPage,
@@ -22,12 +25,12 @@ const ASSETS = new URL('../../dist/assets/', import.meta.url);
 const Lang = z.enum(['es', 'en']);
 
 const ViewQuery = z.object({
-  from: z.string().regex(/^(\d{4}(-\d{2})?)?$/).optional(),
-  to: z.string().regex(/^(\d{4}(-\d{2})?)?$/).optional(),
+  from: z.string().regex(/^(FY\d{4}|\d{4}(-\d{2})?)?$/).optional(),
+  to: z.string().regex(/^(FY\d{4}|\d{4}(-\d{2})?)?$/).optional(),
   freq: QueryFreq.optional(),
   view: z.enum(['chart', 'map', 'table']).optional(),
   map: z.enum(['states', 'hex', 'municipal']).optional(),
-  year: z.string().regex(/^\d{4}$/).optional(),
+  year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
 });
 
 /** URL → view state; geo may come as `geo=00,09` or as repeated `geo=` from the form's checkboxes. */
@@ -35,10 +38,10 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
   const q = ViewQuery.parse(Object.fromEntries(Object.entries(c.req.query()).filter(([k]) => k !== 'geo' && k !== 'lang')));
   const geo = (c.req.queries('geo') ?? []).flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
   return {
-    geo: geo.length > 0 ? [...new Set(geo)] : [nationOf(indicator)],
+    geo: geo.length > 0 ? [...new Set(geo)] : [defaultGeo(indicator)],
     from: q.from || null,
     to: q.to || null,
-    freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : indicator.frequencies.includes('year') ? 'year' : 'month',
+    freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : defaultFreq(indicator),
     view: q.view ?? 'chart',
     map: q.map ?? 'states',
     year: q.year ?? null,
@@ -70,6 +73,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     return c.body(new Uint8Array(found.body), 200, { 'Content-Type': found.type, 'Cache-Control': 'public, max-age=300' });
   });
 
+  // U.S. states: the Census Bureau's cartographic boundaries as maintained in the us-atlas package (TopoJSON, lon/lat).
+  app.get('/data/geo/us-states.json', (c) => respond(c, 'json', () => Promise.resolve(readFileSync(createRequire(import.meta.url).resolve('us-atlas/states-10m.json'), 'utf8'))));
   app.get('/data/geo/:layer', (c) =>
     respond(c, 'json', async () => {
       const layer = c.req.param('layer').replace(/\.json$/, '');
@@ -80,12 +85,13 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
       return `{"type":"FeatureCollection","features":[${rows.map((r) => r.geometry).join(',')}]}`;
     }),
   );
+  app.get('/data/:lang/migrant-incidents.json', (c) => respond(c, 'json', async () => JSON.stringify(await borderIncidents(store, Lang.parse(c.req.param('lang'))))));
   app.get('/data/:lang/search.json', (c) => respond(c, 'json', async () => JSON.stringify(searchIndex(Lang.parse(c.req.param('lang'))))));
   app.get('/data/:lang/:code/:file', (c) => {
     const lang = Lang.parse(c.req.param('lang'));
     const indicator = indicatorOr404(c.req.param('code'));
-    const m = /^(year|month|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
-    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, municipality-YYYY.json (or .csv)');
+    const m = /^(year|month|fy|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
+    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv)');
     const kind = m[3] as 'json' | 'csv';
     return respond(c, kind, async () => {
       let result;
@@ -93,8 +99,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
         if (!hasMunicipalities(indicator)) throw new RequestError('not_found', `${indicator.code} has no municipal data`);
         result = await municipalFile(store, indicator, m[2], lang);
       } else {
-        const freq = m[1] as 'year' | 'month';
-        if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq}ly data`);
+        const freq = QueryFreq.parse(m[1]);
+        if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq === 'fy' ? 'fiscal-year' : `${freq}ly`} data`);
         result = await dataFile(store, indicator, freq, lang);
       }
       return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
@@ -129,7 +135,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     const params = { indicator: code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang: lang.data, asOf: null };
     if (suffix) {
       // The view's own data: the same URL with .csv or .json (all states when no geography is chosen, as the baked file).
-      const query = c.req.queries('geo') ? params : { ...params, geo: hasStates(indicator) ? [nationOf(indicator), 'level:state'] : [nationOf(indicator)] };
+      const query = c.req.queries('geo') ? params : { ...params, geo: filePlaces(indicator) };
       return respond(c, suffix, async () => {
         const result = await queryIndicator(store, query);
         return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);
@@ -137,7 +143,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     }
     return html(c, async (l) => {
       const result = await queryIndicator(store, params);
-      const stateRows = hasStates(indicator) ? (await dataFile(store, indicator, 'year', l)).rows.filter((r) => r.geo !== nationOf(indicator)) : [];
+      const stateRows = hasStates(indicator) ? (await dataFile(store, indicator, primaryFreq(indicator), l)).rows.filter((r) => r.geo.length === 2 && r.geo !== '00') : [];
       const years = [...new Set(stateRows.map((r) => r.period))].sort();
       // The map opens on the latest complete year: a partial year is there to choose, never the silent default.
       const complete = [...new Set(stateRows.filter((r) => !r.flags.includes('partial-period')).map((r) => r.period))].sort();
@@ -158,7 +164,9 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   });
   app.get('/:lang/assistance', (c) => html(c, (lang) => assistancePage(store, lang)));
   app.get('/:lang/timeline', (c) => html(c, (lang) => timelinePage(lang)));
+  app.get('/:lang/border-map', (c) => html(c, (lang) => borderMapPage(store, lang)));
   app.get('/:lang/figures', (c) => html(c, (lang) => figuresPage(store, lang)));
+  app.get('/:lang/both-sides', (c) => html(c, (lang) => bothSidesPage(store, lang)));
   app.get('/:lang/search', (c) => html(c, (lang) => searchPage(lang, c.req.query('q') ?? '')));
 }
 

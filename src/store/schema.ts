@@ -65,6 +65,16 @@ export const DDL = [
   `CREATE TABLE IF NOT EXISTS assistance_line (id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, release_id INTEGER, doc JSON NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS boundary (
      layer VARCHAR NOT NULL, geo VARCHAR, release_id INTEGER NOT NULL, geometry JSON NOT NULL, superseded_by INTEGER)`,
+  // Secondary sources (transcribed or derived tables): the address each value was taken from, per observation of the
+  // release (same key as the observation within its release: series, geo, period, category). Written with the release.
+  `CREATE TABLE IF NOT EXISTS observation_source (
+     release_id INTEGER NOT NULL, series VARCHAR NOT NULL, geo VARCHAR NOT NULL, period VARCHAR NOT NULL, year SMALLINT NOT NULL,
+     category VARCHAR NOT NULL, line INTEGER NOT NULL, url VARCHAR NOT NULL, outlet VARCHAR NOT NULL, note VARCHAR NOT NULL)`,
+  // IOM Missing Migrants incidents, as published (one row per incident), kept with the release that brought them.
+  `CREATE TABLE IF NOT EXISTS migrant_incident (
+     release_id INTEGER NOT NULL, incident_id VARCHAR NOT NULL, date DATE, year SMALLINT NOT NULL, month TINYINT NOT NULL, route VARCHAR NOT NULL, region VARCHAR NOT NULL,
+     dead INTEGER NOT NULL, missing INTEGER NOT NULL, cause VARCHAR NOT NULL, lon DOUBLE PRECISION, lat DOUBLE PRECISION,
+     location VARCHAR NOT NULL, information_source VARCHAR NOT NULL, url VARCHAR NOT NULL, line INTEGER NOT NULL)`,
 ];
 
 async function seedGeography(tx: WriteTx): Promise<void> {
@@ -73,7 +83,7 @@ async function seedGeography(tx: WriteTx): Promise<void> {
   await tx.run('DELETE FROM geo');
   for (const c of geography.countries) {
     await tx.run(`INSERT INTO geo VALUES (?, 'country', ?, NULL, ?, ?, ?, ?, NULL, false)`, [
-      c.code, c.code === 'US' ? 'US' : 'MX', c.es, c.en, c.official, c.iso,
+      c.code, c.code === '00' ? 'MX' : c.code, c.es, c.en, c.official, c.iso === '' ? null : c.iso,
     ]);
   }
   for (const s of geography.states) {
@@ -100,6 +110,14 @@ async function seedGeography(tx: WriteTx): Promise<void> {
     FROM geo s, (VALUES ('998', 'Sin municipio de referencia', 'No municipality of reference'),
                         ('999', 'Municipio no especificado', 'Municipality not specified')) u(suffix, es, en)
     WHERE s.level = 'state'`);
+  // CBP regions (children of US) and areas of responsibility (children of their region); official_name is CBP's own
+  // spelling, which the CBP adapters match on.
+  for (const r of geography.usBorder.regions) {
+    await tx.run(`INSERT INTO geo VALUES (?, 'region', 'US', 'US', ?, ?, ?, NULL, NULL, false)`, [r.code, r.es, r.en, r.cbp]);
+  }
+  for (const a of geography.usBorder.areas) {
+    await tx.run(`INSERT INTO geo VALUES (?, 'area', 'US', ?, ?, ?, ?, NULL, NULL, false)`, [a.code, a.code.split('-').slice(0, 2).join('-'), a.es, a.en, a.cbp]);
+  }
   await tx.run(`INSERT INTO geo_ancestor
     SELECT code, code FROM geo
     UNION ALL SELECT code, parent FROM geo WHERE parent IS NOT NULL
@@ -186,7 +204,7 @@ export function postgresDdl(statement: string): string {
 /** Tables `observa publish` copies from the embedded store to the server store, in dependency order. */
 export const PUBLISHED_TABLES = [
   'geo', 'geo_ancestor', 'catalog_source', 'catalog_indicator', 'framework_node', 'framework_event', 'release', 'observation',
-  'series_period', 'boundary', 'assistance_line',
+  'series_period', 'boundary', 'assistance_line', 'observation_source', 'migrant_incident',
 ] as const;
 
 /** Indexes the server store needs for the indicator queries (DuckDB scans; PostgreSQL wants an index). */

@@ -35,7 +35,11 @@ export async function storeFingerprint(tx: ReadTx): Promise<string> {
   const [rel] = await tx.all<{ n: number; h: string }>(
     `SELECT count(*) AS n, coalesce(sum(hash(id, source_id, sha256, row_count))::VARCHAR, '0') AS h FROM release`,
   );
-  return `${obs?.n}:${obs?.h}|${rel?.n}:${rel?.h}`;
+  // Tables written with a release (secondary source links, IOM incidents): a refused import leaves them as they were too.
+  const [kept] = await tx.all<{ links: number; incidents: number }>(
+    `SELECT (SELECT count(*) FROM observation_source) AS links, (SELECT count(*) FROM migrant_incident) AS incidents`,
+  );
+  return `${obs?.n}:${obs?.h}|${rel?.n}:${rel?.h}|${kept?.links}:${kept?.incidents}`;
 }
 
 /** Observations without their release ids: two stores holding the same data compare equal. */

@@ -131,6 +131,8 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const svg = fig instanceof SVGSVGElement ? fig : fig.querySelector('svg');
   if (svg) {
     svg.setAttribute('aria-label', opts.title);
+    // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
+    for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
     addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null);
   }
   return fig;

@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 import { renderLineChart, downloadableSvg } from './chart.js';
 import { renderHexMap, renderMunicipalMap, renderStateMap } from './map.js';
+import { renderIndexChart, type BothSidesPair } from './both-sides.js';
+import { renderBorderMap, type BorderMapConfig, type IncidentFile } from './border-map.js';
 import { search, type SearchEntry } from '../search.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
@@ -8,10 +10,19 @@ import { inRange, periodDate, readState, writeState, type ViewState } from './vi
 interface IndicatorConfig {
   page: 'indicator';
   lang: 'es' | 'en';
-  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean };
+  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean; mapFreq: 'year' | 'month' };
   defaults: ViewState;
   events: ChartEvent[];
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags', string>;
+  /** Quality flags in the page's language. */
+  flagLabels?: Record<string, string>;
+  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source', string>;
+}
+
+interface BothSidesConfig {
+  page: 'both-sides';
+  lang: 'es' | 'en';
+  pairs: BothSidesPair[];
+  messages: { index: string; partial: string; base: string };
 }
 
 interface SearchConfig {
@@ -51,10 +62,11 @@ function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: 
   const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: config.indicator.decimals });
   const whole = new Intl.NumberFormat(locale);
   const ratio = rows.some((r) => r.denominator !== null);
+  const linked = rows.some((r) => r.source_links !== undefined);
   const table = el('table', { class: 'data' });
   table.append(el('caption', {}, m.table));
   const head = el('tr');
-  const columns: [string, boolean][] = [[m.geographies, false], [m.period, false], [m.value, true], ...(ratio ? ([[m.numerator, true], [m.denominator, true]] as [string, boolean][]) : []), [m.flags, false]];
+  const columns: [string, boolean][] = [[m.geographies, false], [m.period, false], [m.value, true], ...(ratio ? ([[m.numerator, true], [m.denominator, true]] as [string, boolean][]) : []), [m.flags, false], ...(linked ? ([[m.source, false]] as [string, boolean][]) : [])];
   for (const [label, num] of columns) head.append(el('th', { scope: 'col', ...(num ? { class: 'num' } : {}) }, label));
   table.appendChild(el('thead')).append(head);
   const body = table.appendChild(el('tbody'));
@@ -62,7 +74,15 @@ function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: 
     const tr = body.appendChild(el('tr', { 'data-geo': r.geo, 'data-period': r.period }));
     tr.append(el('th', { scope: 'row' }, r.geo_name), el('td', {}, r.period), el('td', { class: 'num' }, r.value === null ? m.noData : nf.format(r.value)));
     if (ratio) tr.append(el('td', { class: 'num' }, r.numerator === null ? '' : whole.format(r.numerator)), el('td', { class: 'num' }, r.denominator === null ? '' : whole.format(r.denominator)));
-    tr.append(el('td', {}, r.flags.map((f) => (f === 'partial-period' ? m.partial : f)).join(', ')));
+    tr.append(el('td', {}, r.flags.map((f) => (f === 'partial-period' ? m.partial : (config.flagLabels?.[f] ?? f))).join(', ')));
+    if (linked) {
+      // A secondary value always shows where it was taken from.
+      const cell = tr.appendChild(el('td'));
+      (r.source_links ?? []).forEach((l, i) => {
+        if (i > 0) cell.append(' · ');
+        cell.append(el('a', { href: l.url, rel: 'external', class: 'source-link', title: l.note ? `${l.outlet} — ${l.note}` : l.outlet }, l.outlet || m.source));
+      });
+    }
   }
   return table;
 }
@@ -144,7 +164,7 @@ function initIndicator(config: IndicatorConfig): void {
         const year = state.year ?? config.defaults.year ?? '';
         const mapRows = state.map === 'municipal'
           ? (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)).rows
-          : (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/year.json`)).rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
+          : (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${config.indicator.mapFreq}.json`)).rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
         const opts = { values, title: `${config.indicator.name}, ${year} (${config.indicator.unit})`, unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
@@ -229,9 +249,52 @@ function initSearch(config: SearchConfig): void {
   if (input.value.trim() !== '') void run();
 }
 
+function initBothSides(config: BothSidesConfig): void {
+  const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
+  const draw = () => {
+    for (const pair of config.pairs) {
+      const box = document.querySelector<HTMLElement>(`[data-viz="${pair.id}"]`);
+      if (!box) continue;
+      const citation = `Observa, ${location.href} — ${pair.series.map((s) => `${s.name}: ${s.sources.map((x) => x.publisher).join(', ')}`).join('; ')}`;
+      box.replaceChildren(renderIndexChart(pair, {
+        locale, width: Math.min(box.clientWidth || 800, 1000), indexLabel: config.messages.index, partialLabel: config.messages.partial, baseLabel: config.messages.base, citation,
+      }));
+    }
+    document.body.dataset['rendered'] = String(Date.now());
+  };
+  draw();
+  let last = window.innerWidth;
+  window.addEventListener('resize', () => {
+    if (Math.abs(window.innerWidth - last) < 40) return;
+    last = window.innerWidth;
+    draw();
+  });
+}
+
+async function initBorderMap(config: BorderMapConfig): Promise<void> {
+  const box = document.getElementById('border-map') as HTMLElement;
+  box.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const [us, mx, incidents] = await Promise.all([
+      getJson<Parameters<typeof renderBorderMap>[0]>(config.files.usStates),
+      getJson<Parameters<typeof renderBorderMap>[1]>(config.files.mxStates),
+      getJson<IncidentFile>(config.files.incidents),
+    ]);
+    box.replaceChildren(renderBorderMap(us, mx, incidents, config, Math.min(box.clientWidth || 900, 1000)));
+  } catch (error) {
+    box.replaceChildren(el('p', { class: 'error', role: 'alert' }, `${config.messages.loadFailed} (${(error as Error).message})`));
+  } finally {
+    box.removeAttribute('aria-busy');
+    document.body.dataset['rendered'] = String(Date.now());
+  }
+}
+
 const configElement = document.getElementById('page-config');
 if (configElement?.textContent) {
-  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig;
+  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig | BothSidesConfig | BorderMapConfig;
   if (config.page === 'indicator') initIndicator(config);
   else if (config.page === 'search') initSearch(config);
+  else if (config.page === 'both-sides') initBothSides(config);
+  else if (config.page === 'border-map') void initBorderMap(config);
 }

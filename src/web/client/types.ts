@@ -9,6 +9,8 @@ export interface DataRow {
   readonly flags: readonly string[];
   readonly release_ids: readonly number[];
   readonly months?: number;
+  /** Secondary values: the pages they were taken from. */
+  readonly source_links?: readonly { url: string; outlet: string; note: string }[];
 }
 
 export interface DataFile {

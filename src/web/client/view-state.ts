@@ -3,13 +3,13 @@ export interface ViewState {
   geo: string[];
   from: string | null;
   to: string | null;
-  freq: 'year' | 'month';
+  freq: 'year' | 'month' | 'fy';
   view: 'chart' | 'map' | 'table';
   map: 'states' | 'hex' | 'municipal';
   year: string | null;
 }
 
-const PERIOD = /^\d{4}(-\d{2})?$/;
+const PERIOD = /^(FY\d{4}|\d{4}(-\d{2})?)$/;
 const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
   value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 
@@ -20,7 +20,7 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     const v = params.get(key);
     return v !== null && PERIOD.test(v) ? v : null;
   };
-  const freq = pick(params.get('freq'), ['year', 'month'] as const, defaults.freq);
+  const freq = pick(params.get('freq'), ['year', 'month', 'fy'] as const, defaults.freq);
   return {
     geo: geo.length > 0 ? [...new Set(geo)] : defaults.geo,
     from: period('from'),
@@ -28,7 +28,7 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     freq: frequencies.includes(freq) ? freq : defaults.freq,
     view: pick(params.get('view'), ['chart', 'map', 'table'] as const, defaults.view),
     map: pick(params.get('map'), ['states', 'hex', 'municipal'] as const, defaults.map),
-    year: params.get('year') !== null && /^\d{4}$/.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
+    year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
   };
 }
 
@@ -46,7 +46,10 @@ export function writeState(state: ViewState, defaults: ViewState): string {
   return text === '' ? '' : `?${text}`;
 }
 
-/** yyyymm of a period's start (`2020` → 202001, `2020-03` → 202003, `12m-ending-2021-04` → 202104). */
+/**
+ * yyyymm of a period's start (`2020` → 202001, `2020-03` → 202003, `12m-ending-2021-04` → 202104). A U.S. fiscal year
+ * is placed at the calendar year it is named after (`FY2023` → 202301), so a chart's tick "2023" sits on FY2023.
+ */
 export function periodKey(period: string, end = false): number {
   const m = /(\d{4})(?:-(\d{2}))?$/.exec(period);
   if (!m) return Number.NaN;

@@ -1,0 +1,106 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/api/index.js';
+import { loadBundled } from '../src/ingest/index.js';
+import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
+import { launchChromium } from './browser.js';
+
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+let t: TempStore;
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  t = await tempStore();
+  await loadBundled(t.store);
+  server = await startServer(t.store, 0);
+  browser = await launchChromium();
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.cleanup();
+});
+
+type TrackedPage = Page & { errors: string[] };
+
+async function open(path: string, width = 1280): Promise<TrackedPage> {
+  const page = (await browser.newPage({ viewport: { width, height: 1000 }, bypassCSP: true })) as TrackedPage;
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
+
+interface Row { geo: string; period: string; value: number | null; flags: string[] }
+const apiRows = async (path: string): Promise<Row[]> => ((await (await fetch(`${server.url}${path}`)).json()) as { rows: Row[] }).rows;
+
+async function expectAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  expect(violations).toEqual([]);
+}
+
+describe('the U.S. border pages in Chromium', () => {
+  for (const lang of ['es', 'en'] as const) {
+    it(`fentanyl seized (${lang}): fiscal years by default, points equal the API, the partial FY2026 drawn hollow`, async () => {
+      const page = await open(`/${lang}/indicators/us.border.fentanyl_seized/`);
+      await rendered(page);
+      const dots = await page.locator('#viz circle[data-period]').evaluateAll((cs) =>
+        cs.map((c) => ({ geo: c.getAttribute('data-geo'), period: c.getAttribute('data-period'), value: Number(c.getAttribute('data-value')), partial: c.hasAttribute('data-partial') })));
+      const api = await apiRows(`/api/v1/indicators/us.border.fentanyl_seized/data?geo=US-SWB&freq=fy&lang=${lang}`);
+      expect(dots.map((d) => d.period)).toEqual(api.map((r) => r.period));
+      for (const d of dots) expect(d.value).toBeCloseTo(api.find((r) => r.period === d.period)?.value ?? Number.NaN, 6);
+      expect(dots.filter((d) => d.partial).map((d) => d.period)).toEqual(['FY2026']);
+      expect(Math.round((dots.find((d) => d.period === 'FY2023')?.value ?? 0) * 10) / 10).toBe(26717.8);
+      // Calendar years from the same months: 2025 is complete (12 months), 2018 is not (the files start in October 2018).
+      await page.selectOption('select[name="freq"]', 'year');
+      await page.waitForFunction(() => document.querySelector('#viz circle[data-period="2025"]') !== null);
+      const partialYears = await page.locator('#viz circle[data-partial]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-period')));
+      expect(partialYears).toEqual(['2018']);
+      expect(page.url()).toContain('freq=year');
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('encounters (es): the chart and the CBP regions to choose from', async () => {
+    const page = await open('/es/indicators/us.border.encounters/');
+    await rendered(page);
+    expect(await page.locator('#viz circle[data-period="FY2023"]').getAttribute('data-value')).toBe('2475669');
+    expect(await page.locator('input[name="geo"]').evaluateAll((is) => is.map((i) => (i as HTMLInputElement).value))).toEqual(['US', 'US-SWB', 'US-NB', 'US-CI']);
+    expect(await page.locator('select[name="freq"] option').allTextContents()).toContain('Año fiscal de EE. UU. (oct.–sep.)');
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  for (const [lang, width] of [['es', 1280], ['en', 1280], ['es', 390], ['en', 390]] as const) {
+    it(`both sides (${lang}, ${width} px): indexed chart, base 100 at FY2021/2021, partial FY2026 off the line, accessible`, async () => {
+      const page = await open(`/${lang}/both-sides/`, width);
+      await page.waitForSelector('[data-viz="fentanyl"] svg');
+      const figure = page.locator('[data-viz="fentanyl"] [data-pair="fentanyl"]');
+      expect(await figure.getAttribute('data-partial-points')).toBe('1');
+      // 7 complete fiscal years (FY2019–FY2025) + CDC's complete calendar years 2015–2024.
+      expect(await figure.getAttribute('data-complete-points')).toBe('17');
+      const table = page.locator('table[data-indicator="us.border.fentanyl_seized"]');
+      expect(await table.locator('tr[data-period="FY2021"] td').nth(1).textContent()).toBe('100');
+      expect(await table.locator('tr[data-partial]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-period')))).toEqual(['FY2026']);
+      expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe(lang === 'es' ? 'Ambos lados' : 'Both sides');
+      // Fits the viewport: no horizontal scrolling of the page.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await page.screenshot({ path: `${SHOTS}both-sides-${lang}-${width}.png`, fullPage: true });
+      if (width === 1280) await expectAccessible(page);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+  }
+});

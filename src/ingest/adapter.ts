@@ -93,7 +93,7 @@ export function oneOf(column: string, values: readonly string[]): ColumnCheck {
 export function yearCheck(column: string, latest: number = new Date().getUTCFullYear() + 1): ColumnCheck {
   return {
     column,
-    invalidWhen: `NOT regexp_full_match(trim(v), '(19|20)[0-9]{2}') OR trim(v)::INT > ${latest}`,
+    invalidWhen: `NOT regexp_full_match(trim(v), '(19|20)[0-9]{2}') OR coalesce(TRY_CAST(trim(v) AS INTEGER), 0) > ${latest}`,
     expected: `a four-digit year between 1900 and ${latest}`,
   };
 }

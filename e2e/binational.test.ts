@@ -1,14 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
 import { bundledDataPath } from '../src/catalog/index.js';
 import { adapterFor, BOUNDARY_LAYERS, BUNDLED_FILES, importBoundaries, importFile } from '../src/ingest/index.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const MINE = new Set([
   'iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law',
   'secondary-enpol-torture', 'secondary-headline-figures', 'secondary-guardia-nacional-2019', 'secondary-guardia-nacional-2020', 'secondary-guardia-nacional-2021',
@@ -19,7 +17,7 @@ let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   t = await tempStore();
   for (const entry of BUNDLED_FILES.filter((e) => MINE.has(e.source))) await importFile(t.store, adapterFor(entry.source), bundledDataPath(entry.path));
   await importBoundaries(t.store, BOUNDARY_LAYERS.states, bundledDataPath('geo/mx_estados.geojson'));
@@ -33,23 +31,11 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function open(path: string, width = 1280): Promise<Page & { errors: string[] }> {
-  const page = (await browser.newPage({ viewport: { width, height: 1000 }, bypassCSP: true })) as Page & { errors: string[] };
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string, width = 1280): Promise<TrackedPage> => openTracked(browser, `${server.url}${path}`, { width });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('[aria-busy]'));
 
 async function expectAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  expect(violations).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 }
 
 interface IncidentFile { features: { properties: { id: string; date: string; total: number; url: string; cause: string } }[]; attribution: string }
@@ -73,7 +59,7 @@ describe('the binational border map', () => {
         const linked = file.features.find((f) => /^https?:/.test(f.properties.url));
         expect(await page.locator(`#border-map a[href="${linked?.properties.url}"] circle`).count()).toBeGreaterThan(0);
         expect(await page.locator('main').textContent()).toContain(attribution);
-        await page.screenshot({ path: `${SHOTS}border-map-${lang}-${width}.png`, fullPage: true });
+        await page.screenshot({ path: `${SCREENSHOTS}border-map-${lang}-${width}.png`, fullPage: true });
         if (width === 1280) await expectAccessible(page);
         await page.close();
       }
@@ -107,13 +93,13 @@ describe('indicator pages of the new indicators', () => {
           expect(await page.locator('#table tbody tr a.source-link').count(), code).toBeGreaterThanOrEqual(rows);
           expect(await page.locator('.secondary-note').count(), code).toBe(1);
         }
-        await page.screenshot({ path: `${SHOTS}indicator-${code}-${lang}-1280.png`, fullPage: true });
+        await page.screenshot({ path: `${SCREENSHOTS}indicator-${code}-${lang}-1280.png`, fullPage: true });
         await expectAccessible(page);
         await page.close();
       }
       const narrow = await open(`/${lang}/indicators/mx.extraditions.to_us/`, 390);
       await rendered(narrow);
-      await narrow.screenshot({ path: `${SHOTS}indicator-mx.extraditions.to_us-${lang}-390.png`, fullPage: true });
+      await narrow.screenshot({ path: `${SCREENSHOTS}indicator-mx.extraditions.to_us-${lang}-390.png`, fullPage: true });
       await narrow.close();
     }, 240_000);
   }

@@ -1,20 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
 import { loadBundled } from '../src/ingest/index.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 let t: TempStore;
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   t = await tempStore();
   await loadBundled(t.store);
   server = await startServer(t.store, 0);
@@ -26,28 +24,14 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-type TrackedPage = Page & { errors: string[] };
-
-async function open(path: string, width = 1280): Promise<TrackedPage> {
-  const page = (await browser.newPage({ viewport: { width, height: 1000 }, bypassCSP: true })) as TrackedPage;
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string, width = 1280): Promise<TrackedPage> => openTracked(browser, `${server.url}${path}`, { width });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
 
 interface Row { geo: string; period: string; value: number | null; flags: string[] }
 const apiRows = async (path: string): Promise<Row[]> => ((await (await fetch(`${server.url}${path}`)).json()) as { rows: Row[] }).rows;
 
 async function expectAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  expect(violations).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 }
 
 describe('the U.S. border pages in Chromium', () => {
@@ -97,7 +81,7 @@ describe('the U.S. border pages in Chromium', () => {
       expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe(lang === 'es' ? 'Ambos lados' : 'Both sides');
       // Fits the viewport: no horizontal scrolling of the page.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-      await page.screenshot({ path: `${SHOTS}both-sides-${lang}-${width}.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}both-sides-${lang}-${width}.png`, fullPage: true });
       if (width === 1280) await expectAccessible(page);
       expect(page.errors).toEqual([]);
       await page.close();

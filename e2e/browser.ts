@@ -1,9 +1,35 @@
-import { chromium, type Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background fetches). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** Where e2e tests write their screenshots (git-ignored). */
+export const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
+const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+export type TrackedPage = Page & { errors: string[] };
+
+/** A new page that records uncaught script errors. axe-core is injected inline, so the page's CSP is bypassed. */
+export async function openTracked(browser: Browser, url: string, options: { width?: number; acceptDownloads?: boolean } = {}): Promise<TrackedPage> {
+  const page = (await browser.newPage({ viewport: { width: options.width ?? 1280, height: 1000 }, acceptDownloads: options.acceptDownloads ?? false, bypassCSP: true })) as TrackedPage;
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(url);
+  return page;
+}
+
+/** axe-core run in the page: the serious or critical violations, as `rule (nodes)`. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
   });
 }

@@ -9,17 +9,15 @@ import { createApp, startServer, type RunningServer } from '../src/api/index.js'
 import { loadBundled } from '../src/ingest/index.js';
 import { bakeSite } from '../src/site/index.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 let t: TempStore;
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   t = await tempStore();
   await loadBundled(t.store);
   server = await startServer(t.store, 0);
@@ -31,31 +29,15 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-type TrackedPage = Page & { errors: string[] };
-
-/** A new page that records uncaught script errors. */
-async function open(path: string, base = server.url): Promise<TrackedPage> {
-  // axe-core is injected as an inline script, which the site's CSP forbids; one test below runs without the bypass.
-  const page = (await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true, bypassCSP: true })) as TrackedPage;
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`${base}${path}`);
-  return page;
-}
+/** A new page that records uncaught script errors (one test below runs without the CSP bypass). */
+const open = (path: string, base = server.url): Promise<TrackedPage> => openTracked(browser, `${base}${path}`, { acceptDownloads: true });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
 const apiJson = async <T>(path: string): Promise<T> => (await fetch(`${server.url}${path}`)).json() as Promise<T>;
 
 interface Row { geo: string; geo_name: string; period: string; value: number | null }
 
-/** axe-core in the page: no serious or critical violations. */
 async function expectAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  expect(violations).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 }
 
 describe('the observatory in Chromium', () => {
@@ -66,7 +48,7 @@ describe('the observatory in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
     await expectAccessible(page);
-    await page.screenshot({ path: `${SHOTS}home-en.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}home-en.png`, fullPage: true });
     await page.close();
   });
 
@@ -85,7 +67,7 @@ describe('the observatory in Chromium', () => {
       expect(shape?.title).toContain(new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(row.value ?? 0));
     }
     await expectAccessible(page);
-    await page.screenshot({ path: `${SHOTS}map-states-en.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}map-states-en.png`, fullPage: true });
     await page.close();
   });
 
@@ -98,7 +80,7 @@ describe('the observatory in Chromium', () => {
     const api = await apiJson<{ rows: Row[] }>('/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2024');
     expect(last).toEqual({ period: '2024', value: api.rows[0]?.value });
     expect(await page.locator('#viz [data-geo="25"][data-period]').count()).toBe(10);
-    await page.screenshot({ path: `${SHOTS}chart-en.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}chart-en.png`, fullPage: true });
     await page.close();
   });
 
@@ -113,7 +95,7 @@ describe('the observatory in Chromium', () => {
     const home = await open('/es/');
     await expect(home.locator('.timeline time').first().textContent()).resolves.toBe('8 de octubre de 2021');
     await expectAccessible(page);
-    await page.screenshot({ path: `${SHOTS}table-es.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}table-es.png`, fullPage: true });
     await page.close();
     await home.close();
   });
@@ -136,7 +118,7 @@ describe('the observatory in Chromium', () => {
     expect(await again.locator('input[name="view"][value="map"]').isChecked()).toBe(true);
     expect(await again.locator('input[name="geo"][value="25"]').isChecked()).toBe(true);
     expect(await again.locator('#viz path[data-geo]').count()).toBe(32);
-    await again.screenshot({ path: `${SHOTS}map-hex-en.png`, fullPage: true });
+    await again.screenshot({ path: `${SCREENSHOTS}map-hex-en.png`, fullPage: true });
     const spanish = await again.locator('#lang-switch').getAttribute('href');
     expect(spanish).toBe(`/es/indicators/mx.homicide.rate/${new URL(url).search}`);
     await page.close();
@@ -157,14 +139,14 @@ describe('the observatory in Chromium', () => {
     const page = await open('/en/indicators/mx.disappeared.persons/?view=map&map=municipal&year=2024');
     await rendered(page);
     expect(await page.locator('#viz path[data-geo]').count()).toBeGreaterThan(2000);
-    await page.screenshot({ path: `${SHOTS}map-municipal-en.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}map-municipal-en.png`, fullPage: true });
     await page.close();
   });
 
   it('state profile and search pass axe', async () => {
     const page = await open('/es/states/25/');
     await expectAccessible(page);
-    await page.screenshot({ path: `${SHOTS}state-es.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}state-es.png`, fullPage: true });
     const search = await open('/en/search/');
     await search.locator('#q').fill('feminicidio');
     await search.waitForSelector('#results a');
@@ -181,12 +163,12 @@ describe('the observatory in Chromium', () => {
     const card = await apiJson<{ nodes: { id: string }[]; gaps: { id: string; missing: string[] }[] }>('/api/v1/scorecard?lang=es');
     expect(await scorecard.locator('table.scorecard tbody tr').count()).toBe(card.nodes.length);
     expect(await scorecard.locator('#gaps + p + .table-wrap tbody tr').count()).toBe(card.gaps.length);
-    await scorecard.screenshot({ path: `${SHOTS}scorecard-es.png`, fullPage: true });
+    await scorecard.screenshot({ path: `${SCREENSHOTS}scorecard-es.png`, fullPage: true });
     for (const path of ['/en/assistance/', '/en/timeline/', '/en/figures/', '/es/framework/1.3.b.1/', '/en/framework/2.2.a/']) {
       const page = await open(path);
       await expectAccessible(page);
       expect(page.errors).toEqual([]);
-      await page.screenshot({ path: `${SHOTS}${path.replaceAll('/', '-').replace(/^-|-$/g, '')}.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}${path.replaceAll('/', '-').replace(/^-|-$/g, '')}.png`, fullPage: true });
       await page.close();
     }
     const indicator = await open('/en/indicators/mx.homicide.victims/');
@@ -234,7 +216,7 @@ describe('the observatory in Chromium', () => {
       const intake = await fetch(`${base}/es/report-kidnapping/`);
       expect(intake.status).toBe(200);
       expect(await intake.text()).toContain('copia estática');
-      await page.screenshot({ path: `${SHOTS}baked-chart-en.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}baked-chart-en.png`, fullPage: true });
       await page.close();
       await home.close();
     } finally {

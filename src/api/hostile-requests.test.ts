@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectGeos } from '../analytics/index.js';
+import { findIndicator } from '../catalog/index.js';
 import { loadBundled } from '../ingest/index.js';
 import { tempStore, type TempStore } from '../test-support/temp-store.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
@@ -50,7 +52,12 @@ describe('the response cache is bounded by bytes and keyed on the request, not t
 });
 
 describe('geography selections are deduplicated and bounded', () => {
-  it('level:state repeated 100 times answers exactly what level:state once answers', async () => {
+  it('level:state repeated 100 times is one expansion (one SQL condition), and answers what level:state once answers', async () => {
+    const indicator = findIndicator('mx.homicide.victims');
+    if (!indicator) throw new Error('mx.homicide.victims is missing from the catalog');
+    const selection = await selectGeos(t.store, indicator, Array(100).fill('level:state'));
+    expect(selection.expansions).toHaveLength(1);
+    expect((await selectGeos(t.store, indicator, ['09,09, 09,15'])).explicit.map((g) => g.code)).toEqual(['09', '15']);
     const once = await (await get('/api/v1/indicators/mx.homicide.victims/data?geo=level:state&period=2024&lang=en')).json();
     const repeated = await get(`/api/v1/indicators/mx.homicide.victims/data?geo=${Array(100).fill('level:state').join(',')}&period=2024&lang=en`);
     expect(repeated.status).toBe(200);

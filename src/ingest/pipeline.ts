@@ -328,12 +328,12 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       }
       options.onStage?.('validate');
       const valueProblems = await checkColumns(tx, adapter, file);
-      if (valueProblems.length > 0) throw new InputError(valueProblems.map(locate));
+      if (valueProblems.length > 0) throw new InputError(inReadingOrder(valueProblems, adapter.columns).map(locate));
       const keyProblems = await stageObservations(tx, adapter, file);
-      if (keyProblems.length > 0) throw new InputError(keyProblems.map(locate));
+      if (keyProblems.length > 0) throw new InputError(inReadingOrder(keyProblems, adapter.columns).map(locate));
       options.onStage?.('reconcile');
       const reconciliation = adapter.reconcile ? await adapter.reconcile(tx, file) : { checks: [], problems: [] };
-      if (reconciliation.problems.length > 0) throw new InputError(reconciliation.problems.map(locate));
+      if (reconciliation.problems.length > 0) throw new InputError(inReadingOrder(reconciliation.problems, adapter.columns).map(locate));
       options.onStage?.('compare');
       const [counts] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
       const [range] = await tx.all<{ n: number; from: string | null; to: string | null }>(
@@ -369,4 +369,17 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       }
     }
   });
+}
+
+/**
+ * Problems as a reader meets them: by line, then left to right in the file's columns. Checks run as one
+ * SQL query each, so two problems on the same line would otherwise come back in whatever order DuckDB's
+ * threads finished, and the first one reported would change from run to run.
+ */
+function inReadingOrder(problems: readonly InputProblem[], columns: readonly string[]): InputProblem[] {
+  const position = (column: string | undefined) => {
+    const i = column === undefined ? -1 : columns.indexOf(column);
+    return i < 0 ? columns.length : i;
+  };
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || position(a.column) - position(b.column));
 }

@@ -63,11 +63,14 @@ export async function releaseSummary(tx: ReadTx, id: number): Promise<unknown> {
   return row ? (JSON.parse(row.summary) as unknown) : null;
 }
 
-/** A fingerprint of everything a response can depend on: changes when a release lands, evidence is added or the catalog changes. */
+/**
+ * A fingerprint of everything a response can depend on: changes when a release lands, evidence is added or reviewed
+ * (an approval makes an entry public) or the catalog changes.
+ */
 export async function dataVersion(tx: ReadTx): Promise<string> {
-  const [row] = await tx.all<{ releases: number; max_id: number | null; evidence: number | null; fingerprint: string | null }>(
-    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT max(id) FROM evidence) AS evidence,
+  const [row] = await tx.all<{ releases: number; max_id: number | null; evidence: number | null; reviews: number | null; fingerprint: string | null }>(
+    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT max(id) FROM evidence) AS evidence, (SELECT max(id) FROM evidence_review) AS reviews,
             (SELECT value FROM meta WHERE key = 'catalog_fingerprint') AS fingerprint FROM release`,
   );
-  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.evidence ?? 0}.${row?.fingerprint ?? ''}`;
+  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.evidence ?? 0}.${row?.reviews ?? 0}.${row?.fingerprint ?? ''}`;
 }

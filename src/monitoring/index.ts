@@ -1,5 +1,7 @@
-export { createToken, listTokens, revokeToken, verifyToken, type CreatedToken, type TokenInfo } from './tokens.js';
-export { addEvidence, currentStatus, listEvidence, type EvidenceFilter } from './evidence.js';
+export { createToken, listTokens, revokeToken, verifyToken, type CreatedToken, type TokenHolder, type TokenInfo } from './tokens.js';
+export { addEvidence, currentStatus, listEvidence, requireRole, type EvidenceFilter } from './evidence.js';
+export { listPending, reviewEvidence } from './evidence-review.js';
+export { evidenceSources, type EvidenceSource } from './evidence-sources.js';
 export {
   SCORECARD_METHOD, assess, computeScorecard, freshness, periodYears, type Assessment, type IndicatorScore, type NodeScore, type Scorecard,
   type ScorecardOptions,

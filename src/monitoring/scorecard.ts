@@ -1,14 +1,14 @@
 import { indicatorDetail } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import {
-  IndicatorTag, type CompletionStatus, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
+  IndicatorTag, type BenchmarksPromise, type CompletionStatus, type EvidenceKind, type EvidenceTarget, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
   type PublicationFrequency, type QualityFlag, type Text, type Trend,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { currentStatus, listEvidence } from './evidence.js';
 
 /** The method, published with every scorecard (es/en). */
-export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'rollup', Text> = {
+export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'rollup' | 'evidence', Text> = {
   progress: {
     es: 'Con meta: se compara el cambio anual observado desde la línea de base con el cambio anual necesario para llegar a la meta en su fecha (tasa de crecimiento compuesta; lineal si algún valor es cero). Cociente ≥ 0,95 o meta ya alcanzada: en camino; entre 0 y 0,95: algún avance; ≤ 0 (sin cambio o en contra): fuera de camino. Es el método de Open SDG (Statistics Canada). Sin meta: «sin meta». Sin valor completo posterior a la línea de base: «sin datos».',
     en: 'With a target: the yearly change observed since the baseline is compared with the yearly change needed to reach the target by its date (compound growth rate; linear when a value is zero). Ratio ≥ 0.95, or target already met: on track; between 0 and 0.95: some progress; ≤ 0 (no change or the wrong way): off track. This is Open SDG\'s method (Statistics Canada). Without a target: "no target". Without a complete value after the baseline: "no data".',
@@ -25,6 +25,16 @@ export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'roll
     es: 'Cada objetivo, área y meta cuenta los indicadores vinculados a él o a los nodos debajo (sin repetir), las acciones debajo por estado de evidencia y los riesgos registrados para él o para su área.',
     en: 'Each objective, area and goal counts the indicators linked to it or to the nodes below it (each once), the actions below it by evidence status, and the risks registered for it or for its area.',
   },
+  evidence: {
+    es: 'Solo cuenta la evidencia aprobada: las entradas del catálogo (revisadas en git) y las enviadas por un editor que otra persona con rol de revisor aprobó. Cada nodo cuenta sus propias entradas y las de los nodos debajo. Una declaración del gobierno es una declaración, no un resultado verificado. El estado de un nodo es el de su entrada con la fecha más reciente.',
+    en: 'Only approved evidence counts: catalog entries (reviewed in git) and entries submitted by an editor and approved by a second person with the reviewer role. Each node counts its own entries and those of the nodes below it. A government claim is a claim, not a verified result. A node\'s status is that of its entry with the latest date.',
+  },
+};
+
+/** What the scorecard says when no government published a target or benchmark. */
+const NO_TARGETS_STATEMENT: Text = {
+  es: 'Ningún gobierno publicó metas ni puntos de referencia (benchmarks) para el Marco; el tablero no las inventa.',
+  en: 'Neither government published targets or benchmarks for the Framework; the scorecard does not invent them.',
 };
 
 const MAX_AGE_MONTHS: Record<PublicationFrequency, number | null> = { monthly: 3, quarterly: 6, yearly: 24, decennial: 132, irregular: null };
@@ -127,8 +137,12 @@ export interface NodeScore {
   readonly hasTarget: boolean;
   readonly hasFreshData: boolean;
   readonly progress: Record<ProgressClass, number>;
-  /** For an action: its current status on the completion scale, from the latest evidence entry. */
+  /** Its current status on the completion scale, from its latest approved evidence entry (about the node itself). */
   readonly evidence: { status: CompletionStatus; date: string; entry: number; entries: number } | null;
+  /** Approved entries about the node itself, and about it or any node below it. */
+  readonly evidenceCount: { own: number; withBelow: number };
+  /** Benchmarks or targets the governments published for this node (evidence.yaml `targets` naming the node). */
+  readonly publishedTargets: readonly { value: number; period: string; note: string | null; source: string }[];
   /** For goals, areas and objectives: the actions below them by current status (`none`: no evidence yet). */
   readonly actions: Record<CompletionStatus | 'none', number> | null;
   readonly risks: readonly string[];
@@ -155,6 +169,19 @@ export interface Scorecard {
     readonly withFreshData: number;
     readonly withRisks: number;
     readonly actionsWithEvidence: number;
+    /** actionsWithEvidence ÷ actions, from 0 to 1 (null without actions). */
+    readonly actionsWithEvidenceShare: number | null;
+    /** Nodes of every kind with approved evidence about themselves or a node below. */
+    readonly nodesWithEvidence: number;
+    /** Approved entries in all, and by kind. */
+    readonly evidenceEntries: number;
+    readonly evidenceByKind: Record<EvidenceKind, number>;
+    /** Published targets (indicators.yaml and evidence.yaml) and, when there are none, what the scorecard says and cites. */
+    readonly targets: {
+      readonly published: number;
+      readonly statement: string | null;
+      readonly promise: (Omit<BenchmarksPromise, 'note'> & { note: string }) | null;
+    };
     readonly indicatorsByProgress: Record<ProgressClass, number>;
   };
   readonly indicators: readonly IndicatorScore[];
@@ -189,7 +216,8 @@ async function scoreIndicator(
     if (!last || bounded.year * 100 + bounded.month > last.year * 100 + last.month) last = bounded;
   }
   const fresh = freshness(last, frequency, asOf);
-  const targetRow = indicator.targets.find((t) => periodYears(t.period) >= periodYears(detail.latestComplete?.period ?? '0000')) ?? indicator.targets.at(-1) ?? null;
+  const targets = [...indicator.targets, ...evidenceTargets(indicator.code)];
+  const targetRow = targets.find((t) => periodYears(t.period) >= periodYears(detail.latestComplete?.period ?? '0000')) ?? targets.at(-1) ?? null;
   const baselineValue = detail.baseline.row?.value ?? null;
   const complete = detail.latestComplete;
   const a = assess({
@@ -217,6 +245,13 @@ async function scoreIndicator(
   };
 }
 
+const sourceUrl = (t: EvidenceTarget) => (typeof t.source === 'string' ? t.source : t.source.url);
+
+/** Targets the governments published for an indicator (evidence.yaml), in the shape of the indicator's own targets. */
+function evidenceTargets(code: string): { period: string; value: number; source: string }[] {
+  return loadCatalog().evidence.targets.filter((t) => t.indicator === code).map((t) => ({ period: t.period, value: t.value, source: sourceUrl(t) }));
+}
+
 export interface ScorecardOptions {
   readonly lang: Lang;
   /** The date freshness is judged at; defaults to now. */
@@ -230,7 +265,7 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
   const { lang } = options;
   const through = options.through ?? null;
   const asOf = options.asOf ?? (through === null ? new Date() : new Date(Date.UTC(through, 11, 31)));
-  const { framework, indicators, monitoring } = loadCatalog();
+  const { framework, indicators, monitoring, evidence } = loadCatalog();
   const periods = await lastPeriods(tx);
   const measurable = indicators.filter((i) => i.framework.length > 0);
   const scores: IndicatorScore[] = [];
@@ -240,7 +275,7 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
   const entries = await listEvidence(tx, through === null ? {} : { to: `${through}-12-31` });
   const status = currentStatus(entries);
   const entryCount = new Map<string, number>();
-  for (const e of entries) entryCount.set(e.action, (entryCount.get(e.action) ?? 0) + 1);
+  for (const e of entries) entryCount.set(e.node, (entryCount.get(e.node) ?? 0) + 1);
 
   const children = new Map<string, FrameworkNode[]>();
   for (const n of framework.nodes) if (n.parent !== null) children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
@@ -262,6 +297,10 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     // A risk counts for the node it names, the nodes below (an area's risk covers its objectives) and above it.
     const risks = [...new Set([n, ...below, ...ancestors(n).filter((a) => a.kind === 'area')].flatMap((m) => risksOf(m.id)))];
     const current = status.get(n.id);
+    const own = entryCount.get(n.id) ?? 0;
+    const withBelow = own + below.reduce((sum, m) => sum + (entryCount.get(m.id) ?? 0), 0);
+    const publishedTargets = evidence.targets.filter((t) => t.node === n.id)
+      .map((t) => ({ value: t.value, period: t.period, note: t.note?.[lang] ?? null, source: sourceUrl(t) }));
     const actionsBelow = below.filter((m) => m.kind === 'action');
     let actions: NodeScore['actions'] = null;
     if (n.kind !== 'action') {
@@ -274,9 +313,10 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     } else {
       if (linked.length === 0) gaps.push('no-indicator');
       if (!linked.some((s) => s.baseline.value !== null)) gaps.push('no-baseline');
-      if (!linked.some((s) => s.target !== null)) gaps.push('no-target');
+      if (!linked.some((s) => s.target !== null) && publishedTargets.length === 0) gaps.push('no-target');
       if (!linked.some((s) => s.freshness === 'fresh')) gaps.push('no-recent-data');
       if (n.kind !== 'goal' && risks.length === 0) gaps.push('no-risk-entry');
+      if (withBelow === 0) gaps.push('no-evidence');
     }
     return {
       id: n.id,
@@ -288,10 +328,12 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
       measuredBy,
       measuredWithData: linked.filter((l) => l.lastPeriodWithData !== null).map((l) => l.code),
       hasBaseline: linked.some((s) => s.baseline.value !== null),
-      hasTarget: linked.some((s) => s.target !== null),
+      hasTarget: linked.some((s) => s.target !== null) || publishedTargets.length > 0,
       hasFreshData: linked.some((s) => s.freshness === 'fresh'),
       progress,
-      evidence: current ? { status: current.status, date: current.date, entry: current.id, entries: entryCount.get(n.id) ?? 0 } : null,
+      evidence: current ? { status: current.status, date: current.date, entry: current.id, entries: own } : null,
+      evidenceCount: { own, withBelow },
+      publishedTargets,
       actions,
       risks,
       gaps,
@@ -302,6 +344,11 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
   for (const n of nodes) nodesByKind[n.kind] += 1;
   const indicatorsByProgress = emptyProgress();
   for (const s of scores) indicatorsByProgress[s.progress] += 1;
+  const evidenceByKind: Record<EvidenceKind, number> = { 'government-claim': 0, 'independent-assessment': 0, 'observa-judgement': 0 };
+  for (const e of entries) evidenceByKind[e.kind] += 1;
+  const actionsWithEvidence = nodes.filter((n) => n.kind === 'action' && n.evidence !== null).length;
+  const publishedTargetCount = indicators.reduce((sum, i) => sum + i.targets.length, 0) + evidence.targets.length;
+  const promise = evidence.benchmarks_promise;
   return {
     asOf: asOf.toISOString().slice(0, 10),
     through,
@@ -309,7 +356,7 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     frameworkVersion: framework.version,
     method: {
       progress: SCORECARD_METHOD.progress[lang], trend: SCORECARD_METHOD.trend[lang],
-      freshness: SCORECARD_METHOD.freshness[lang], rollup: SCORECARD_METHOD.rollup[lang],
+      freshness: SCORECARD_METHOD.freshness[lang], rollup: SCORECARD_METHOD.rollup[lang], evidence: SCORECARD_METHOD.evidence[lang],
     },
     summary: {
       nodes: nodes.length,
@@ -321,7 +368,16 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
       withTarget: nodes.filter((n) => n.hasTarget).length,
       withFreshData: nodes.filter((n) => n.hasFreshData).length,
       withRisks: nodes.filter((n) => n.kind !== 'action' && n.risks.length > 0).length,
-      actionsWithEvidence: nodes.filter((n) => n.kind === 'action' && n.evidence !== null).length,
+      actionsWithEvidence,
+      actionsWithEvidenceShare: nodesByKind.action === 0 ? null : Math.round((actionsWithEvidence / nodesByKind.action) * 1000) / 1000,
+      nodesWithEvidence: nodes.filter((n) => n.evidenceCount.withBelow > 0).length,
+      evidenceEntries: entries.length,
+      evidenceByKind,
+      targets: {
+        published: publishedTargetCount,
+        statement: publishedTargetCount === 0 ? NO_TARGETS_STATEMENT[lang] : null,
+        promise: publishedTargetCount === 0 && promise ? { ...promise, note: promise.note[lang] } : null,
+      },
       indicatorsByProgress,
     },
     indicators: scores,

@@ -19,7 +19,15 @@ export const REPORT_TEXT = {
   gaps: { es: 'Brechas de monitoreo', en: 'Monitoring gaps' },
   risks: { es: 'Registro de riesgos', en: 'Risk register' },
   assistance: { es: 'Asistencia de EE. UU.', en: 'U.S. assistance' },
-  evidence: { es: 'Cambios en la evidencia de las acciones', en: 'Changes in the evidence for actions' },
+  evidence: { es: 'Evidencia de avance fechada en el periodo', en: 'Evidence of progress dated in the period' },
+  evidenceContext: {
+    es: 'Solo evidencia aprobada: entradas del catálogo (revisadas en git) y entradas que una segunda persona con rol de revisor aprobó. Una declaración del gobierno es una declaración, no un resultado verificado; donde una evaluación la disputa, se listan ambas.',
+    en: 'Approved evidence only: catalog entries (reviewed in git) and entries a second person with the reviewer role approved. A government claim is a claim, not a verified result; where an assessment disputes it, both are listed.',
+  },
+  evidenceKind: { es: 'Tipo de evidencia', en: 'Kind of evidence' },
+  publisher: { es: 'Publicada por', en: 'Publisher' },
+  disputes: { es: 'disputa la entrada', en: 'disputes entry' },
+  benchmarksPromise: { es: 'Promesa de publicar puntos de referencia', en: 'The promise to publish benchmarks' },
   events: { es: 'Eventos de política en el periodo', en: 'Policy events in the period' },
   sources: { es: 'Fuentes de datos y publicaciones', en: 'Data sources and releases' },
   quality: { es: 'Notas de calidad', en: 'Quality notes' },
@@ -68,8 +76,8 @@ export const REPORT_TEXT = {
   author: { es: 'Autor', en: 'Author' },
   note: { es: 'Nota', en: 'Note' },
   noEvidence: {
-    es: 'No se registró evidencia con fecha en este periodo. Las acciones sin evidencia aparecen en las brechas de monitoreo.',
-    en: 'No evidence dated in this period was recorded. Actions without evidence appear among the monitoring gaps.',
+    es: 'No hay evidencia aprobada con fecha en este periodo. Los nodos sin evidencia aparecen en las brechas de monitoreo.',
+    en: 'No approved evidence is dated in this period. Nodes without evidence appear among the monitoring gaps.',
   },
   eventsContext: {
     es: 'Los eventos son contexto, no atribución: un cambio en un indicador después de un evento no demuestra que el evento lo causó.',

@@ -20,7 +20,7 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
   );
   for (const lang of ['es', 'en']) {
     urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/${lang}/scorecard/`, `/${lang}/assistance/`, `/${lang}/timeline/`, `/${lang}/figures/`, `/${lang}/both-sides/`, `/data/${lang}/search.json`,
-      `/${lang}/border-map/`, `/data/${lang}/migrant-incidents.json`);
+      `/${lang}/border-map/`, `/data/${lang}/migrant-incidents.json`, `/${lang}/evidence/sources/`);
     for (const n of framework.nodes) urls.push(`/${lang}/framework/${n.id}/`);
     for (const s of geography.states) urls.push(`/${lang}/states/${s.code}/`);
     for (const i of indicators) {

@@ -9,6 +9,7 @@ import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 import { dataFile, defaultFreq, defaultGeo, filePlaces, hasMunicipalities, hasStates, municipalFile, primaryFreq } from './data.js';
+import { evidenceSourcesPage } from './evidence-pages.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
@@ -166,6 +167,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/:lang/timeline', (c) => html(c, (lang) => timelinePage(lang)));
   app.get('/:lang/border-map', (c) => html(c, (lang) => borderMapPage(store, lang)));
   app.get('/:lang/figures', (c) => html(c, (lang) => figuresPage(store, lang)));
+  app.get('/:lang/evidence/sources', (c) => html(c, (lang) => evidenceSourcesPage(store, lang)));
   app.get('/:lang/both-sides', (c) => html(c, (lang) => bothSidesPage(store, lang)));
   app.get('/:lang/search', (c) => html(c, (lang) => searchPage(lang, c.req.query('q') ?? '')));
 }

@@ -63,10 +63,10 @@ async function migrateEvidenceTo5(tx: WriteTx): Promise<void> {
   const names = new Set(columns.map((c) => c.name));
   if (names.has('node')) return;
   await tx.run(`ALTER TABLE evidence RENAME COLUMN action TO node`);
-  for (const [name, type, initial] of EVIDENCE_ADDED_IN_5) {
-    await tx.run(`ALTER TABLE evidence ADD COLUMN IF NOT EXISTS ${name} ${type}`);
-    if (initial !== 'NULL') await tx.run(`UPDATE evidence SET ${name} = ${initial} WHERE ${name} IS NULL`);
-  }
+  for (const [name, type] of EVIDENCE_ADDED_IN_5) await tx.run(`ALTER TABLE evidence ADD COLUMN IF NOT EXISTS ${name} ${type}`);
+  // One UPDATE after every ALTER: DuckDB refuses to commit a transaction that updates a table between two of its ALTERs.
+  const filled = EVIDENCE_ADDED_IN_5.filter(([, , initial]) => initial !== 'NULL');
+  await tx.run(`UPDATE evidence SET ${filled.map(([name, , initial]) => `${name} = ${initial}`).join(', ')}`);
 }
 
 /** The statistics tables: DuckDB's definitions; `postgresDdl` translates the few types that differ. */

@@ -38,7 +38,7 @@ export async function evidenceSection(tx: ReadTx, lang: SiteLang, id: string): P
   return html`<h2 id="evidence">${t(lang, 'evidenceTitle')}</h2>
     <p class="muted">${t(lang, 'evidenceLead')}${hasBelow ? html` ${t(lang, 'evidenceBelowNote')}` : ''}</p>
     <p>${t(lang, 'currentStatus')}: ${current ? html`<strong class="status status-${current.status}">${COMPLETION_LABELS[current.status][lang]}</strong> (${current.date}, ${EVIDENCE_KIND_LABELS[current.kind][lang]})` : t(lang, 'noEvidenceYet')}</p>
-    ${entries.length > 0 ? html`<div class="table-wrap"><table class="data evidence"><caption>${t(lang, 'evidenceTitle')}</caption>
+    ${entries.length > 0 ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'evidenceTitle')}"><table class="data evidence"><caption>${t(lang, 'evidenceTitle')}</caption>
       <thead><tr><th scope="col">${t(lang, 'dateCol')}</th><th scope="col">${t(lang, 'node')}</th><th scope="col">${t(lang, 'statusCol')}</th><th scope="col">${t(lang, 'evidenceKindCol')}</th>
       <th scope="col">${t(lang, 'publisherCol')}</th><th scope="col">${t(lang, 'noteCol')}</th><th scope="col">${t(lang, 'sourceCol')}</th></tr></thead>
       <tbody>${entries.map(row)}</tbody></table></div>` : ''}
@@ -50,7 +50,7 @@ export async function evidenceSourcesPage(tx: ReadTx, lang: SiteLang): Promise<s
   const sources = await evidenceSources(tx);
   const main = html`<h1>${t(lang, 'evidenceSourcesTitle')}</h1>
   <p class="lead">${t(lang, 'evidenceSourcesLead')}</p>
-  ${sources.length === 0 ? html`<p>${t(lang, 'noEvidenceYet')}</p>` : html`<div class="table-wrap"><table class="data"><caption>${t(lang, 'evidenceSourcesTitle')}</caption>
+  ${sources.length === 0 ? html`<p>${t(lang, 'noEvidenceYet')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'evidenceSourcesTitle')}"><table class="data"><caption>${t(lang, 'evidenceSourcesTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'sourceCol')}</th><th scope="col">${t(lang, 'publisherCol')}</th><th scope="col">${t(lang, 'evidenceKindCol')}</th>
     <th scope="col">${t(lang, 'entriesCol')}</th><th scope="col">${t(lang, 'figuresCol')}</th></tr></thead>
     <tbody>${sources.map((s) => html`<tr><th scope="row"><a href="${s.url}" rel="external nofollow">${s.title}</a><br><span class="muted">${new URL(s.url).hostname}</span></th>

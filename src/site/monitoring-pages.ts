@@ -78,7 +78,7 @@ export async function nodeMonitoringSections(tx: ReadTx, lang: SiteLang, id: str
   if (kind !== 'objective' && kind !== 'area') return evidence;
   const risks: Risk[] = loadCatalog().monitoring.risks.filter((r) => r.nodes.includes(id));
   return html`${evidence}<h2 id="risks">${t(lang, 'risksTitle')}</h2>
-    ${risks.length === 0 ? html`<p>${t(lang, 'noRisks')}</p>` : html`<div class="table-wrap"><table class="data"><caption>${t(lang, 'risksTitle')}</caption>
+    ${risks.length === 0 ? html`<p>${t(lang, 'noRisks')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'risksTitle')}"><table class="data"><caption>${t(lang, 'risksTitle')}</caption>
       <thead><tr><th scope="col">${t(lang, 'riskCol')}</th><th scope="col">${t(lang, 'likelihoodCol')}</th><th scope="col">${t(lang, 'impactCol')}</th><th scope="col">${t(lang, 'mitigationCol')}</th><th scope="col">${t(lang, 'ownerCol')}</th><th scope="col">${t(lang, 'reviewCol')}</th></tr></thead>
       <tbody>${risks.map((r) => html`<tr><td>${r.risk[lang]} <span class="muted">(${RISK_CATEGORY_LABELS[r.category][lang]}; ${r.sources.map((s) => s.title).join('; ')})</span></td>
         <td>${RISK_LEVEL_LABELS[r.likelihood][lang]}</td><td>${RISK_LEVEL_LABELS[r.impact][lang]}</td><td>${r.mitigation[lang]}</td><td>${r.owner[lang]}</td><td>${r.reviewDate}</td></tr>`)}</tbody></table></div>

@@ -40,6 +40,12 @@ export async function reviewEvidence(store: Store, id: number, input: unknown, r
       `INSERT INTO evidence_review (id, evidence_id, decision, reason, reviewer, reviewer_token, decided_at) VALUES (?, ?, ?, ?, ?, ?, now())`,
       [Number(row?.id), id, decision === 'approve' ? 'approved' : 'rejected', reason ?? null, reviewer.name, reviewer.id],
     );
+  }).catch((error: unknown) => {
+    // Two reviewers at once on a server store: the UNIQUE entry of evidence_review lets one decision in.
+    if (!(error instanceof RequestError) && /unique|duplicate/i.test(String((error as Error).message))) {
+      throw new RequestError('conflict', `entry ${id} was decided by another reviewer a moment ago; a decision is final`, { id });
+    }
+    throw error;
   });
   const [stored] = await listEvidence(store, { id, visibility: 'ledger' });
   if (!stored) throw new Error(`evidence entry ${id} vanished`);

@@ -118,6 +118,16 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect((await submitted()).map((e) => e.id)).toEqual([entry.id]);
     const [kept] = await listEvidence(store, { id: rejected.id, visibility: 'ledger' });
     expect(kept?.review).toMatchObject({ state: 'rejected', reviewer: 'contract reviewer', reason: 'the source does not say so' });
+    // Two reviewers deciding at once: one decision goes in, the other is told it came too late (409), on either store.
+    const second = await verifyToken(store, (await createToken(store, 'contract reviewer 2', 'reviewer')).token);
+    if (!second) throw new Error('token was not stored');
+    const raced = await addEvidence(store, { ...input, note: { en: 'Raced.' } }, editorHolder);
+    const outcomes = await Promise.allSettled([
+      reviewEvidence(store, raced.id, { decision: 'approve' }, reviewerHolder), reviewEvidence(store, raced.id, { decision: 'reject', reason: 'no' }, second),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect((refused?.reason as { code?: string } | undefined)?.code).toBe('conflict');
     expect(await revokeToken(store, editor.id)).toBe(true);
     expect(await verifyToken(store, editor.token)).toBeNull();
   });

@@ -77,7 +77,10 @@ export function registerMonitoring(app: Hono, store: Store, respond: Respond): v
     const q = EvidenceQuery.parse(c.req.query());
     return respond(c, 'json', () => listEvidence(store, evidenceFilter(q)));
   });
-  app.get('/api/v1/evidence/sources', (c) => respond(c, 'json', () => evidenceSources(store)));
+  app.get('/api/v1/evidence/sources', (c) => {
+    const { lang } = z.strictObject({ lang: Lang.default('es') }).parse(c.req.query());
+    return respond(c, 'json', () => evidenceSources(store, lang));
+  });
   const ledgerRoute = (fixed: 'pending' | null) => async (c: Context) => {
     await requireToken(c, store);
     const q = LedgerQuery.parse(c.req.query());

@@ -93,7 +93,7 @@ export function openApiDocument(): unknown {
       '/api/v1/evidence/pending': {
         get: { summary: 'Entries waiting for a reviewer, oldest first; any token', security: [{ bearer: [] }], responses: { '200': { description: 'Entries', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/EvidenceEntry' } } } } }, '401': { description: 'No valid token', content: json('Error') } } },
       },
-      '/api/v1/evidence/sources': { get: { summary: 'Every source address the published evidence, figures and targets use, with the entries citing it', responses: { '200': { description: 'Sources' } } } },
+      '/api/v1/evidence/sources': { get: { summary: 'Every source address the published evidence, figures and targets use, with the entries citing it', parameters: [lang], responses: { '200': { description: 'Sources' } } } },
       '/api/v1/evidence/{id}': { get: { summary: 'One published evidence entry (404 for pending, rejected or withdrawn ones)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'Entry', content: json('EvidenceEntry') }, ...errors } } },
       '/api/v1/evidence/{id}/review': {
         post: {

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../catalog/index.js';
-import type { EvidenceKind } from '../domain/index.js';
+import type { EvidenceKind, Lang } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { listEvidence } from './evidence.js';
 
@@ -18,8 +18,8 @@ export interface EvidenceSource {
   readonly benchmarksPromise: boolean;
 }
 
-/** Every source the public evidence uses (approved entries, catalog figures, targets), by address, first cited first. */
-export async function evidenceSources(tx: ReadTx): Promise<EvidenceSource[]> {
+/** Every source the public evidence uses (approved entries, catalog figures, targets), by address, first cited first; figures' attribution in `lang`. */
+export async function evidenceSources(tx: ReadTx, lang: Lang): Promise<EvidenceSource[]> {
   const { evidence } = loadCatalog();
   const byUrl = new Map<string, { url: string; title: string; publisher: string; kinds: Set<EvidenceKind>; entries: EvidenceSource['entries'][number][]; figures: string[]; targets: number; benchmarksPromise: boolean }>();
   const at = (url: string, title: string, publisher: string) => {
@@ -35,7 +35,7 @@ export async function evidenceSources(tx: ReadTx): Promise<EvidenceSource[]> {
     s.kinds.add(e.kind);
     s.entries.push({ id: e.id, node: e.node, date: e.date });
   }
-  for (const f of evidence.figures) at(f.source.url, f.source.title, f.attribution.en).figures.push(f.id);
+  for (const f of evidence.figures) at(f.source.url, f.source.title, f.attribution[lang]).figures.push(f.id);
   for (const t of evidence.targets) {
     const src = typeof t.source === 'string' ? { url: t.source, title: t.source } : t.source;
     at(src.url, src.title, '').targets += 1;

@@ -47,7 +47,7 @@ export async function evidenceSection(tx: ReadTx, lang: SiteLang, id: string): P
 
 /** /{lang}/evidence/sources/: every source the public evidence uses. */
 export async function evidenceSourcesPage(tx: ReadTx, lang: SiteLang): Promise<string> {
-  const sources = await evidenceSources(tx);
+  const sources = await evidenceSources(tx, lang);
   const main = html`<h1>${t(lang, 'evidenceSourcesTitle')}</h1>
   <p class="lead">${t(lang, 'evidenceSourcesLead')}</p>
   ${sources.length === 0 ? html`<p>${t(lang, 'noEvidenceYet')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'evidenceSourcesTitle')}"><table class="data"><caption>${t(lang, 'evidenceSourcesTitle')}</caption>
@@ -57,6 +57,6 @@ export async function evidenceSourcesPage(tx: ReadTx, lang: SiteLang): Promise<s
       <td>${s.publisher}</td><td>${s.kinds.map((k) => EVIDENCE_KIND_LABELS[k][lang]).join(', ')}</td>
       <td>${s.entries.map((e, i) => html`${i > 0 ? ', ' : ''}<a href="${href(lang, `/framework/${e.node}/`)}#evidence-${e.id}">${e.node}</a> (${e.date})`)}</td>
       <td>${[...s.figures.map((f) => html`<a href="${href(lang, '/figures/')}#${f}">${f}</a>`), ...(s.targets > 0 ? [`${t(lang, 'publishedTargets')}: ${s.targets}`] : []), ...(s.benchmarksPromise ? [t(lang, 'benchmarksPromise')] : [])].map((x, i) => html`${i > 0 ? '; ' : ''}${x}`)}</td></tr>`)}</tbody></table></div>`}
-  <p><a href="/api/v1/evidence/sources">/api/v1/evidence/sources</a> (JSON) · <a href="/api/v1/evidence">/api/v1/evidence</a> (JSON)</p>`;
+  <p><a href="/api/v1/evidence/sources?lang=${lang}">/api/v1/evidence/sources?lang=${lang}</a> (JSON) · <a href="/api/v1/evidence">/api/v1/evidence</a> (JSON)</p>`;
   return page({ lang, title: t(lang, 'evidenceSourcesTitle'), path: '/evidence/sources/', main });
 }

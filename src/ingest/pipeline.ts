@@ -304,7 +304,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
  */
 export async function importFile(store: Store, adapter: CsvAdapter, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const file = basename(path);
-  const inspection = adapter.sheet ? await inspectWorkbook(path) : await inspectFile(path, adapter.encodings);
+  const inspection = adapter.sheet ? await inspectWorkbook(path) : await inspectFile(path, adapter.encodings, adapter.columns);
   const [already] = await store.all<{ id: number; summary: string }>(
     `SELECT id, summary::VARCHAR AS summary FROM release WHERE source_id = ? AND sha256 = ? ORDER BY id LIMIT 1`,
     [adapter.id, inspection.sha256],

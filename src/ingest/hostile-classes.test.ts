@@ -154,7 +154,7 @@ describe('unbalanced quotes are reported where the quote opened', () => {
 describe('values that contradict each other on one row', () => {
   it('a state code whose name names another state is refused', async () => {
     const rows = sampleRows();
-    rows[2] = sesnspRow({ state: 9, stateName: 'Jalisco' });
+    rows[2] = sesnspRow({ state: 9, stateName: 'Jalisco', modality: 'Con otro elemento' });
     const p = await sesnsp('state-name.csv', text(csvLines(rows)));
     expect(p).toMatchObject({ line: 4, column: 'Entidad', value: 'Jalisco' });
     expect(p.expected).toMatch(/state 09/);

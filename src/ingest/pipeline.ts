@@ -160,6 +160,13 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   await tx.run(`CREATE TEMP VIEW raw AS SELECT rowid + 1 AS line, ${named}, c${expectedNames.length + 1} AS _extra FROM raw_file WHERE rowid > 0`);
   const [rows] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM raw`);
   if (!rows || rows.n === 0) return [{ file, line: 2, expected: 'at least one data row after the header' }];
+  // Two exports pasted together: their rows would be counted twice (or differ and overwrite each other).
+  const repeated = await tx.all<{ line: number }>(
+    `SELECT line FROM raw WHERE ${expectedNames.map((n) => `trim(${q(n)}) = ${sqlString(n)}`).join(' AND ')} ORDER BY line LIMIT 5`,
+  );
+  if (repeated.length > 0) {
+    return repeated.map((r) => ({ file, line: r.line, expected: 'a data row; this line is the header repeated (two files pasted together?): import each file on its own' }));
+  }
 
   // Field counts: padded fields come back NULL, extra fields non-NULL.
   const last = q(expectedNames[expectedNames.length - 1] as string);

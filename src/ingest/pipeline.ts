@@ -102,6 +102,16 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   }
   // Line numbers are fixed now (rowid order = file order); later steps need no order, and keeping it costs memory at scale.
   await tx.run(`SET preserve_insertion_order = false`);
+  // A first line with none of the expected names is some other file (a page, a system file behind a link): neither it
+  // nor its other lines are echoed back, only what was expected.
+  const [firstRow] = await tx.all<Record<string, string | null>>(`SELECT * FROM raw_file WHERE rowid = 0`);
+  const firstNames = Array.from({ length: width }, (_, i) => firstRow?.[`c${i + 1}`]?.replace(/^\uFEFF/, '').trim() ?? null);
+  if (firstRow !== undefined && !adapter.columns.some((n) => firstNames.includes(n)) && !adapter.otherFiles?.some((o) => firstNames[o.index] === o.name)) {
+    return [{
+      file, line: 1, column: adapter.columns[0] as string,
+      expected: `header column 1 to be "${adapter.columns[0]}": the header of ${adapter.title} (${adapter.columns.join(',')}); the first line names none of these columns, so this is not that file`,
+    }];
+  }
   const rejects = await tx.all<{ line: number; column_idx: number | null; error_type: string; csv_line: string | null; error_message: string }>(
     `SELECT line, column_idx, error_type, csv_line, error_message FROM observa_rejects ORDER BY line LIMIT 50`,
   );

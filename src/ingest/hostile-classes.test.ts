@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync, constants as zlib, gzipSync } from 'node:zlib';
+import { deflateRawSync, constants as zlib, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../domain/index.js';
 import { SESNSP_HEADER, sampleRows, sesnspRow } from '../test-support/sesnsp-fixture.js';
 import { storeFingerprint, tempStore, type TempStore } from '../test-support/temp-store.js';
 import { importFile } from './pipeline.js';
-import { ADAPTERS } from './sources/index.js';
+import { ADAPTERS, BUNDLED_FILES } from './sources/index.js';
+import { bundledDataPath } from '../catalog/index.js';
 import type { CsvAdapter } from './adapter.js';
 
 /**
@@ -201,4 +202,62 @@ describe('a header repeated inside the file (files concatenated)', () => {
     const p = await refused('foreignassistance-country', 'fa-comma.csv', text(csvLines([['MEX', 'Mexico', '6', 'Western Hemisphere', 'UMIC', 'Upper Middle Income Country', '2', 'Obligations', '2021', '1250000,50', '1100']], header)));
     expect(p).toMatchObject({ line: 2, column: 'current_amount', value: '1250000,50' });
   });
+});
+
+describe('every CSV source: the whole-file classes, on a sample of its own bundled file', () => {
+  const csvSources = BUNDLED_FILES.filter((f) => !f.path.endsWith('.xlsx'));
+  const seen = new Set<string>();
+  for (const { source, path } of csvSources) {
+    if (seen.has(source)) continue;
+    seen.add(source);
+    const binary = source === 'iom-missing-migrants' ? 'latin1' : 'utf8';
+    const gz = path.endsWith('.gz');
+    const sample = () => {
+      const raw = readFileSync(bundledDataPath(path));
+      return (gz ? gunzipSync(raw) : raw).toString(binary).split(/\r?\n/).slice(0, 40);
+    };
+    const write = (lines: readonly string[]) => {
+      const body = Buffer.from(text(lines), binary);
+      return gz ? gzipSync(body) : body;
+    };
+    const name = (kind: string) => `${source}-${kind}.csv${gz ? '.gz' : ''}`;
+
+    it(`${source}: a NUL byte on line 3, a line of 1,000,000 fields on line 4, an unbalanced quote on line 3`, async () => {
+      const nul = sample();
+      nul[2] = `${nul[2]?.slice(0, 5)}\u0000${nul[2]?.slice(5)}`;
+      expect((await refused(source, name('nul'), write(nul))).line).toBe(3);
+      const wide = sample();
+      wide.splice(3, 0, ','.repeat(1_000_000));
+      expect((await refused(source, name('wide'), write(wide))).line).toBe(4);
+      const quote = sample();
+      quote[2] = (quote[2] as string).replace(',', ',"');
+      const p = await refused(source, name('quote'), write(quote));
+      expect(p.line).toBe(3);
+      expect(p.expected).toMatch(/quote/);
+    });
+
+    it(`${source}: rows of two encodings are refused at the first row that is not in the file's encoding`, async () => {
+      const ascii = (l: string | undefined) => [...(l ?? '')].filter((ch) => ch.charCodeAt(0) < 128).join('');
+      const original = sample();
+      const lines = original.map((l) => Buffer.from(`${l}\n`, binary));
+      // The accent goes into the first field (unquoted in every source), so the line stays well-formed CSV.
+      lines[1] = Buffer.from(`más ${ascii(original[1])}\n`, 'latin1');
+      lines[3] = Buffer.from(`más ${ascii(original[3])}\n`, 'utf8');
+      const body = Buffer.concat(lines);
+      const p = await refused(source, name('mixed'), gz ? gzipSync(body) : body);
+      // The first non-ASCII line sets the encoding: a UTF-8 header with accents (Año) makes line 2 the odd one out.
+      expect(p.line).toBe(binary === 'utf8' && ascii(original[0]) !== original[0] ? 2 : 4);
+      expect(p.expected).toMatch(/mixes two encodings/);
+    });
+
+    if (gz) {
+      it(`${source}: its gzip cut at a line boundary is refused whole`, async () => {
+        const header = gzipSync(Buffer.alloc(0)).subarray(0, 10);
+        const cut = Buffer.concat([header, deflateRawSync(Buffer.from(text(sample().slice(0, 13)), binary), { finishFlush: zlib.Z_SYNC_FLUSH })]);
+        const p = await refused(source, name('cut'), cut);
+        expect(p.line).toBeUndefined();
+        expect(p.expected).toMatch(/truncated or damaged.*unexpected end of file/);
+      });
+    }
+  }
 });

@@ -59,8 +59,12 @@ function send(base: URL, agent: Agent, method: string, path: string, headers: Re
 function abusers(): { name: string; next: (i: number) => { method: string; path: string; headers?: Record<string, string>; body?: Buffer | string } }[] {
   const big = Buffer.alloc(2 << 20, 'a');
   return [
-    { name: 'cache-busting periods', next: (i) => ({ method: 'GET', path: `/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=${2015 + (i % 10)}..2025&_=${i}` }) },
-    { name: 'varying Host', next: (i) => ({ method: 'GET', path: '/api/v1/indicators/mx.homicide.rate/data?geo=level:municipality&period=2024', headers: { host: `h${i}.example` } }) },
+    // 66 distinct periods × 2 languages of a 4 MB answer (municipalities × months).
+    { name: 'cache-busting periods', next: (i) => {
+      const from = 2015 + (i % 11);
+      return { method: 'GET', path: `/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=${from}..${from + (Math.floor(i / 11) % (2026 - from))}&lang=${i % 2 ? 'en' : 'es'}` };
+    } },
+    { name: 'varying Host', next: (i) => ({ method: 'GET', path: '/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=2019..2024', headers: { host: `h${i}.example` } }) },
     { name: 'repeated geographies', next: (i) => ({ method: 'GET', path: `/api/v1/indicators/mx.homicide.rate/data?geo=${Array(100).fill('level:state').join(',')}&period=${2015 + (i % 10)}` }) },
     { name: 'children ×1000', next: () => ({ method: 'GET', path: `/api/v1/indicators/mx.homicide.rate/data?geo=${Array(1000).fill('children:14').join(',')}` }) },
     { name: 'scorecard as_of', next: (i) => ({ method: 'GET', path: `/api/v1/scorecard?as_of=${2000 + (i % 60)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}` }) },

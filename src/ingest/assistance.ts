@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { AssistanceLine, InputError, raggedRows, readCsvTable, type AssistanceAccount, type FundingStage, type InputProblem, type MeridaPillarId } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -72,7 +73,8 @@ export async function importAssistance(store: Store, path: string, options: { dr
   );
   if (already) return { ...(JSON.parse(already.summary) as AssistanceImportSummary), file, status: 'unchanged', releaseId: Number(already.id) };
 
-  const text = readFileSync(path, inspection.encoding === 'utf-8' ? 'utf8' : 'latin1');
+  const bytes = readFileSync(path);
+  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString(inspection.encoding === 'utf-8' ? 'utf8' : 'latin1');
   const table = readCsvTable(text, file);
   const header = table.header;
   // A column named twice would be read from whichever copy came last.

@@ -26,12 +26,17 @@ export interface Inspection {
 const hex = (byte: number) => `0x${byte.toString(16).padStart(2, '0').toUpperCase()}`;
 
 /** What a path is when it is not a regular file, in words. */
-function kindOf(info: Stats): string {
+export function kindOf(info: Stats): string {
   if (info.isDirectory()) return 'a directory';
   if (info.isFIFO()) return 'a named pipe (FIFO)';
   if (info.isSocket()) return 'a socket';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
   return 'not a regular file';
+}
+
+/** What to expect of a path that is not a regular file. */
+export function notRegular(info: Stats): string {
+  return `a regular file; this is ${kindOf(info).replace(/^not a regular file$/, 'something else')}`;
 }
 
 /** The problem a fatal finding of the scan makes, located by line and (when `columns` name the fields) column. */
@@ -125,7 +130,7 @@ export async function inspectFile(path: string, accepted: readonly Encoding[], c
   } catch {
     throw new InputError([{ file, expected: 'an existing, readable file' }]);
   }
-  if (!info.isFile()) throw new InputError([{ file, expected: `a regular file; this is ${kindOf(info).replace(/^not a regular file$/, 'something else')}` }]);
+  if (!info.isFile()) throw new InputError([{ file, expected: notRegular(info) }]);
   if (info.size === 0) throw new InputError([{ file, line: 1, expected: 'a header line followed by data rows; the file is empty' }]);
   let scan: TextScan;
   try {

@@ -103,12 +103,13 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   // Line numbers are fixed now (rowid order = file order); later steps need no order, and keeping it costs memory at scale.
   await tx.run(`SET preserve_insertion_order = false`);
   // A first line with none of the expected names is some other file (a page, a system file behind a link): neither it
-  // nor its other lines are echoed back, only what was expected.
+  // nor its other lines are echoed back, only what was expected (and the start of an HTML page, to say what it is).
   const [firstRow] = await tx.all<Record<string, string | null>>(`SELECT * FROM raw_file WHERE rowid = 0`);
   const firstNames = Array.from({ length: width }, (_, i) => firstRow?.[`c${i + 1}`]?.replace(/^\uFEFF/, '').trim() ?? null);
   if (firstRow !== undefined && !adapter.columns.some((n) => firstNames.includes(n)) && !adapter.otherFiles?.some((o) => firstNames[o.index] === o.name)) {
+    const page = firstNames[0]?.startsWith('<') ? firstNames[0].slice(0, 40).replace(/[^\x20-\x7e]/g, '.') : null;
     return [{
-      file, line: 1, column: adapter.columns[0] as string,
+      file, line: 1, column: adapter.columns[0] as string, ...(page === null ? {} : { value: page }),
       expected: `header column 1 to be "${adapter.columns[0]}": the header of ${adapter.title} (${adapter.columns.join(',')}); the first line names none of these columns, so this is not that file`,
     }];
   }

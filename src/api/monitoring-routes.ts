@@ -1,10 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { dataVersion } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { AssistanceAccount, EvidenceKind, FundingStage, IsoDate, Lang, RequestError, ReviewState, SPREADSHEET_SAFE_CSV } from '../domain/index.js';
 import {
-  addEvidence, computeScorecard, evidenceSources, listAssistance, listEvidence, pipelineByYear, reportedFigures, reviewEvidence, verifyToken,
+  ScorecardCache, addEvidence, evidenceSources, listAssistance, listEvidence, pipelineByYear, reportedFigures, reviewEvidence, verifyToken,
   type TokenHolder,
 } from '../monitoring/index.js';
 import type { Store } from '../store/index.js';
@@ -54,10 +55,13 @@ const gapsCsv = (rows: unknown) =>
 
 export function registerMonitoring(app: Hono, store: Store, respond: Respond): void {
   /** The scorecard a request asks for; freshness depends on the date, so the date is part of the cache key. */
+  // Each distinct as_of is a new URL (and response cache entry), but not a new reading of the store.
+  const scorecards = new ScorecardCache();
   const scorecardOf = (c: Context) => {
     const q = ScorecardQuery.parse(c.req.query());
     const asOf = q.as_of ?? today();
-    const compute = () => computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) });
+    const compute = async () =>
+      scorecards.scorecard(store, await dataVersion(store), { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) });
     return { asOf, compute };
   };
   app.get('/api/v1/scorecard', (c) => {

@@ -1,8 +1,8 @@
-import { indicatorDetail } from '../analytics/index.js';
+import { baselineSeries, detailOf } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import {
-  IndicatorTag, type BenchmarksPromise, type CompletionStatus, type EvidenceKind, type EvidenceTarget, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
-  type PublicationFrequency, type QualityFlag, type Text, type Trend,
+  IndicatorTag, type BenchmarksPromise, type CompletionStatus, type EvidenceEntry, type EvidenceKind, type EvidenceTarget, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
+  type PublicationFrequency, type QualityFlag, type QueryResult, type Text, type Trend,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { currentStatus, listEvidence } from './evidence.js';
@@ -200,10 +200,10 @@ async function lastPeriods(tx: ReadTx): Promise<Map<string, { year: number; mont
   return new Map(rows.map((r) => [r.series, { year: Number(r.year), month: Number(r.month) }]));
 }
 
-async function scoreIndicator(
-  tx: ReadTx, indicator: Indicator, lang: Lang, asOf: Date, through: number | null, periods: Map<string, { year: number; month: number }>,
-): Promise<IndicatorScore> {
-  const detail = await indicatorDetail(tx, indicator.code, lang, asOf, through ?? undefined);
+function scoreIndicator(
+  series: QueryResult, indicator: Indicator, lang: Lang, asOf: Date, through: number | null, periods: Map<string, { year: number; month: number }>,
+): IndicatorScore {
+  const detail = detailOf(indicator.code, lang, series, asOf, through ?? undefined);
   const { sources } = loadCatalog();
   const frequency = sources.find((s) => s.id === indicator.sources[0])?.publicationFrequency ?? 'irregular';
   // Freshness follows the numerator's series: the outcome, not the denominator, is what goes stale.
@@ -260,19 +260,43 @@ export interface ScorecardOptions {
   readonly through?: number;
 }
 
+/**
+ * Everything a scorecard reads from the store, for one language: the latest period of each series, each measurable
+ * indicator's series at its baseline place, the evidence ledger. The date (`asOf`, `through`) only filters these.
+ */
+export interface ScorecardInputs {
+  readonly lang: Lang;
+  readonly periods: Map<string, { year: number; month: number }>;
+  readonly series: ReadonlyMap<string, QueryResult>;
+  readonly evidence: readonly EvidenceEntry[];
+}
+
+export async function scorecardInputs(tx: ReadTx, lang: Lang): Promise<ScorecardInputs> {
+  const periods = await lastPeriods(tx);
+  const series = new Map<string, QueryResult>();
+  for (const indicator of loadCatalog().indicators.filter((i) => i.framework.length > 0)) series.set(indicator.code, await baselineSeries(tx, indicator.code, lang));
+  return { lang, periods, series, evidence: await listEvidence(tx) };
+}
+
 /** The scorecard for every node of the Framework catalog. */
 export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): Promise<Scorecard> {
+  return assembleScorecard(await scorecardInputs(tx, options.lang), options);
+}
+
+/** The scorecard at a date from what was read (no store access). */
+export function assembleScorecard(inputs: ScorecardInputs, options: ScorecardOptions): Scorecard {
   const { lang } = options;
+  if (inputs.lang !== lang) throw new Error(`scorecard inputs read in ${inputs.lang}, asked for ${lang}`);
   const through = options.through ?? null;
   const asOf = options.asOf ?? (through === null ? new Date() : new Date(Date.UTC(through, 11, 31)));
   const { framework, indicators, monitoring, evidence } = loadCatalog();
-  const periods = await lastPeriods(tx);
+  const { periods } = inputs;
   const measurable = indicators.filter((i) => i.framework.length > 0);
   const scores: IndicatorScore[] = [];
-  for (const indicator of measurable) scores.push(await scoreIndicator(tx, indicator, lang, asOf, through, periods));
+  for (const indicator of measurable) scores.push(scoreIndicator(inputs.series.get(indicator.code) as QueryResult, indicator, lang, asOf, through, periods));
   const byCode = new Map(scores.map((s) => [s.code, s]));
 
-  const entries = await listEvidence(tx, through === null ? {} : { to: `${through}-12-31` });
+  const entries = through === null ? [...inputs.evidence] : inputs.evidence.filter((e) => e.date <= `${through}-12-31`);
   const status = currentStatus(entries);
   const entryCount = new Map<string, number>();
   for (const e of entries) entryCount.set(e.node, (entryCount.get(e.node) ?? 0) + 1);
@@ -384,4 +408,29 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     nodes,
     gaps: nodes.filter((n) => n.gaps.length > 0).map((n) => ({ id: n.id, kind: n.kind, title: n.title, missing: n.gaps })),
   };
+}
+
+/**
+ * Scorecards by date without a computation per date: what a scorecard reads from the store is read once per data
+ * version and language (a few entries kept), and each `as_of`/`through` is then assembled from it in memory. Any number
+ * of distinct dates costs one reading of the store (`computations` counts the readings).
+ */
+export class ScorecardCache {
+  computations = 0;
+  private readonly inputs = new Map<string, Promise<ScorecardInputs>>();
+
+  constructor(private readonly capacity = 4) {}
+
+  async scorecard(tx: ReadTx, dataVersion: string, options: ScorecardOptions): Promise<Scorecard> {
+    const key = `${dataVersion}|${options.lang}`;
+    let inputs = this.inputs.get(key);
+    if (inputs === undefined) {
+      this.computations++;
+      inputs = scorecardInputs(tx, options.lang);
+      this.inputs.set(key, inputs);
+      inputs.catch(() => this.inputs.delete(key));
+      for (const old of this.inputs.keys()) if (this.inputs.size > this.capacity) this.inputs.delete(old);
+    }
+    return assembleScorecard(await inputs, options);
+  }
 }

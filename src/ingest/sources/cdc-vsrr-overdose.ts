@@ -32,4 +32,18 @@ export const cdcVsrrOverdose: CsvAdapter = {
     FROM (UNPIVOT (SELECT line, state, period_end, indicator, reported_value AS reported, predicted_value AS predicted FROM raw)
           ON reported, predicted INTO NAME estimate VALUE v)
     WHERE trim(v) <> ''`,
+  async reconcile(tx, file) {
+    // period_end is the key; year and month say the same month in words. A row where they disagree is miscoded, and
+    // importing it would overwrite (and flag revised) the real value of the month period_end names.
+    const months = `[${MONTHS_EN.map((m) => `'${m}'`).join(', ')}]`;
+    const bad = await tx.all<{ line: number; period_end: string; expected: string }>(
+      `SELECT line, trim(period_end) AS period_end, trim(year) || '-' || lpad(list_position(${months}, trim(month))::VARCHAR, 2, '0') AS expected
+       FROM raw WHERE trim(period_end) <> trim(year) || '-' || lpad(list_position(${months}, trim(month))::VARCHAR, 2, '0') ORDER BY line LIMIT 10`,
+    );
+    const [n] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
+    return {
+      checks: [{ name: 'period_end = year and month', compared: n?.rows ?? 0, mismatches: bad.length }],
+      problems: bad.map((b) => ({ file, line: b.line, column: 'period_end', value: b.period_end, expected: `${b.expected}, the month given by year and month` })),
+    };
+  },
 };

@@ -60,6 +60,18 @@ export const Indicator = z.strictObject({
   tags: z.array(IndicatorTag).default([]),
   /** The publisher leaves out rows whose count is zero (RNPDNO): a place without a row has 0, not "no data". */
   zeroWhenAbsent: z.boolean().default(false),
+  /**
+   * Counts of a status at the date the data was retrieved (RNPDNO): months near that date are still being registered,
+   * so the series is biased by lag and its trend is "not comparable" rather than a verdict.
+   */
+  statusAtRetrieval: z.strictObject({
+    /** YYYY-MM (or YYYY-MM-DD when the day is known). */
+    date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/),
+    /** Months before the last published month whose counts are still being registered (flagged provisional). */
+    registeringMonths: z.number().int().min(0),
+    /** Said wherever the national value is shown (e.g. persons without a registered state count only there). */
+    nationalNote: Text.optional(),
+  }).optional(),
 });
 export type Indicator = z.infer<typeof Indicator>;
 export type IndicatorInput = z.input<typeof Indicator>;

@@ -66,22 +66,27 @@ export class SeriesCoverage {
   }
 }
 
-const MONTH_NAMES = {
-  es: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-} as const;
+const LOCALE = { es: 'es-MX', en: 'en-US' } as const;
+const monthOnly = (lang: 'es' | 'en', m: number) =>
+  new Intl.DateTimeFormat(LOCALE[lang], { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m - 1, 1)));
 
 /** "enero–junio" / "January–June" for a run of months (or the list when they are not consecutive). */
 export function monthSpan(months: readonly number[], lang: 'es' | 'en'): string {
-  const names = months.map((m) => MONTH_NAMES[lang][m - 1] ?? String(m));
+  const names = months.map((m) => monthOnly(lang, m));
   const consecutive = months.every((m, i) => i === 0 || m === (months[i - 1] ?? 0) % 12 + 1);
   if (names.length === 1) return names[0] ?? '';
   return consecutive ? `${names[0]}–${names.at(-1)}` : names.join(', ');
 }
 
-/** "junio de 2025" / "June 2025" from YYYY-MM. */
+/** "junio de 2025" / "June 2025" from YYYY-MM (or YYYY-MM-DD). */
 export function monthName(yearMonth: string, lang: 'es' | 'en'): string {
   const [y, m] = yearMonth.split('-').map(Number);
-  const name = MONTH_NAMES[lang][(m ?? 1) - 1] ?? '';
-  return lang === 'es' ? `${name} de ${y}` : `${name} ${y}`;
+  return new Intl.DateTimeFormat(LOCALE[lang], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y ?? 2000, (m ?? 1) - 1, 1)));
+}
+
+/** Whether an indicator has monthly data to compare the same months of each year on (`ytd`): CDC's 12-month periods do not. */
+export async function hasMonthlySeries(tx: ReadTx, series: readonly string[]): Promise<boolean> {
+  if (series.length === 0) return false;
+  const rows = await tx.all(`SELECT 1 AS one FROM series_period WHERE freq = 'month' AND series IN (${series.map(lit).join(', ')}) LIMIT 1`);
+  return rows.length > 0;
 }

@@ -188,7 +188,9 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   if (params.ytd && (!yearly || ytdMonths === null)) {
     throw new RequestError('bad_request', `ytd compares the same months of each year: it needs freq=year or fy and monthly data (${indicator.code}, freq=${params.freq})`, { ytd: true, freq: params.freq });
   }
-  const scope: MonthScope = { perPlace: !indicator.zeroWhenAbsent, ytdMonths };
+  const catalogSources = loadCatalog().sources;
+  const perPlace = !indicator.zeroWhenAbsent && indicator.sources.some((id) => catalogSources.find((x) => x.id === id)?.missingMonthMeansUnreported);
+  const scope: MonthScope = { perPlace, ytdMonths };
   // Independent reads run side by side (the store keeps more than one reader connection).
   const denominatorTerms = indicator.denominator;
   const [numerator, denominatorParts] = await Promise.all([

@@ -95,5 +95,11 @@ export const Source = z.strictObject({
   /** How often the publisher releases it; the scorecard's freshness test uses it. */
   publicationFrequency: PublicationFrequency,
   notes: Text,
+  /**
+   * Each place is published in every month it reports, a month not yet reported left empty (SESNSP's wide layout): a
+   * place missing a month makes its own period — and every total containing it — partial. Off where a missing row means
+   * zero or nothing (CBP lists only the areas that seized something; RNPDNO only non-zero municipality-months).
+   */
+  missingMonthMeansUnreported: z.boolean().default(false),
 });
 export type Source = z.infer<typeof Source>;

@@ -1,4 +1,4 @@
-import { dataVersion, indicatorDetail, queryIndicator } from '../analytics/index.js';
+import { dataVersion, hasMonthlySeries, indicatorDetail, queryIndicator } from '../analytics/index.js';
 import type { Indicator, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
@@ -47,11 +47,20 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
   return memo.get(key) as Promise<T>;
 }
 
-/** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
-export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang): Promise<QueryResult> {
+/**
+ * The data file the client loads for an indicator page: nation and (where published) every state, all periods; with
+ * `ytd`, every year over the months the latest year has (`year-ytd.json`).
+ */
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, ytd = false): Promise<QueryResult> {
   const geo = filePlaces(indicator);
-  return remember(tx, `file|${indicator.code}|${freq}|${lang}`, () =>
-    queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null }));
+  return remember(tx, `file|${indicator.code}|${freq}|${lang}${ytd ? '|ytd' : ''}`, () =>
+    queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null, ...(ytd ? { ytd } : {}) }));
+}
+
+/** The yearly frequencies on which an indicator offers a same-months comparison: those built from monthly data. */
+export async function ytdFrequencies(tx: ReadTx, indicator: Indicator): Promise<QueryFreq[]> {
+  const monthly = await hasMonthlySeries(tx, indicator.numerator.map((t) => t.series));
+  return monthly ? indicator.frequencies.filter((f) => f === 'year' || f === 'fy') : [];
 }
 
 export function municipalFile(tx: ReadTx, indicator: Indicator, year: string, lang: SiteLang): Promise<QueryResult> {

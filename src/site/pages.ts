@@ -5,7 +5,7 @@ import {
   type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
+import { LOCALES, coverageText, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
 import { card, defaultFreq, defaultGeo, hasMunicipalities, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card } from './data.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
@@ -153,6 +153,8 @@ export interface ViewState {
   readonly view: 'chart' | 'map' | 'table';
   readonly map: 'states' | 'hex' | 'municipal';
   readonly year: string | null;
+  /** Compare the same months of each year (those the latest year has). */
+  readonly ytd: boolean;
 }
 
 /** The pages a secondary value was taken from, each a link (with the outlet and note as its title). */
@@ -169,13 +171,15 @@ function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult):
 }
 
 export function citation(lang: SiteLang, indicator: Indicator, result: QueryResult, url: string): string {
-  const sources = result.sources.map((s) => `${s.publisher}, ${s.dataset} (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})`).join('; ');
+  // A source without a release in this view is named without an empty "()".
+  const sources = result.sources.map((s) => `${s.publisher}, ${s.dataset}${s.releases.length > 0 ? ` (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})` : ''}`).join('; ');
   return `Observa, «${indicator.name[lang]}» [${indicator.code}]. ${sources}. ${url}`;
 }
 
 export function indicatorPage(
   lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
   cited: readonly ReportedComparison[] = [],
+  options: { ytdFrequencies?: readonly QueryFreq[] } = {},
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
@@ -204,6 +208,7 @@ export function indicatorPage(
       <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
       <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
       ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
+      ${(options.ytdFrequencies ?? []).length > 0 ? html`<label class="ytd"><input type="checkbox" name="ytd" value="true"${raw(state.ytd ? ' checked' : '')}> ${t(lang, 'ytdControl')}</label>` : ''}
     </fieldset>
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
       <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
@@ -217,7 +222,9 @@ export function indicatorPage(
       : html`<input type="hidden" name="geo" value="${nation}">`}
     <button type="submit">${t(lang, 'apply')}</button>
   </form>
-  <div id="viz" class="viz" aria-live="polite"></div>
+  <p id="data-through" class="coverage-note">${coverageText(lang, result)}</p>
+  ${indicator.statusAtRetrieval?.nationalNote && result.rows.some((r) => r.geo === nation) ? html`<p class="note national-note">${indicator.statusAtRetrieval.nationalNote[lang]}</p>` : ''}
+  <div id="viz" class="viz" aria-live="polite">${result.rows.length === 0 && result.sources.every((s) => s.releases.length === 0) ? html`<section class="reporting-status" data-status="no-data"><h2>${t(lang, 'reportingStatus')}</h2><p>${t(lang, 'reportingNoData')}</p></section>` : ''}</div>
   <p class="muted events-note">${t(lang, 'eventsNote')}</p>
   <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, indicator, result)}</div></section>
   <section><h2>${t(lang, 'downloads')}</h2><ul class="downloads">
@@ -257,12 +264,13 @@ export function indicatorPage(
         nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
         zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
-      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear },
+      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, ytd: false },
       events,
       messages: {
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
+        partialPoint: t(lang, 'partialPoint'), partialPointNoMonths: t(lang, 'partialPointNoMonths'), reportingStatus: t(lang, 'reportingStatus'), reportingNoData: t(lang, 'reportingNoData'),
       },
       flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
     },

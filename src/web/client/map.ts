@@ -137,6 +137,7 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     x += w + 12;
   }
   svg.append(legend);
+  if (opts.note) y = svgTextBlock(svg, opts.note, PAD, y + 32, width - 2 * PAD, 12, { class: 'coverage-note', fill: INK }) - 16;
   y = svgTextBlock(svg, opts.citation, PAD, y + 32, width - 2 * PAD, 11, { fill: '#555' }) + 4;
 
   const height = Math.ceil(y);

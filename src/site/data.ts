@@ -74,6 +74,8 @@ export interface Card {
   readonly latestComplete: ResultRow | null;
   /** Complete years of the national series, oldest first, for the sparkline. */
   readonly series: readonly ResultRow[];
+  /** How far the data goes (and the status date of counts at retrieval), for "data through June 2025". */
+  readonly coverage: Pick<QueryResult, 'through' | 'status_as_of'>;
 }
 
 export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
@@ -89,6 +91,7 @@ async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Pr
     latest: detail.latest,
     latestComplete: detail.latestComplete,
     series: series.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period')),
+    coverage: { ...(series.through ? { through: series.through } : {}), ...(series.status_as_of ? { status_as_of: series.status_as_of } : {}) },
   };
 }
 

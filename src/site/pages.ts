@@ -1,7 +1,7 @@
 import { loadCatalog } from '../catalog/index.js';
 import { listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
+  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
   type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
@@ -37,6 +37,8 @@ function change(lang: SiteLang, c: Card): Raw {
   const base = c.baseline?.value ?? null;
   const latest = c.latestComplete?.value ?? null;
   if (base === null || latest === null || base === 0) return raw('');
+  // Counts of a status at retrieval are lag-biased: no change is shown as better or worse.
+  if (c.indicator.statusAtRetrieval) return html`<span class="change change-neutral">${TREND_LABELS['not-comparable'][lang]}</span>`;
   const pct = ((latest - base) / base) * 100;
   const good = c.indicator.direction === 'neutral' ? 'neutral' : (pct < 0) === (c.indicator.direction === 'lower-is-better') ? 'better' : 'worse';
   const sign = pct > 0 ? '+' : '';
@@ -53,6 +55,7 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
     <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
     ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
     ${sparkline(c.series, `${i.name[lang]}, ${c.series[0]?.period ?? ''}–${c.series.at(-1)?.period ?? ''}`)}
+    ${coverageText(lang, c.coverage) ? html`<p class="muted coverage-note">${coverageText(lang, c.coverage)}</p>` : ''}
   </li>`;
 }
 
@@ -299,7 +302,8 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
   <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
     <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
-    <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>`;
+    <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>
+  ${[...new Set(rows.filter((r) => r.national && r.indicator.statusAtRetrieval?.nationalNote).map((r) => r.indicator.statusAtRetrieval?.nationalNote?.[lang] ?? ''))].map((note) => html`<p class="note national-note">${note}</p>`)}`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
 }
 

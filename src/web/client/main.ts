@@ -173,7 +173,8 @@ function initIndicator(config: IndicatorConfig): void {
         const status = el('section', { class: 'reporting-status', 'data-status': 'no-data' });
         status.append(el('h2', {}, config.messages.reportingStatus), el('p', {}, config.messages.reportingNoData));
         viz.replaceChildren(status);
-      } else if (state.view === 'chart') {
+      } else if (state.view === 'chart' || (state.view === 'map' && !config.indicator.states)) {
+        // An indicator without states (U.S.-only, binational) never draws a map of Mexico, whatever the URL says.
         const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags, months: r.months }));
         const partialPointLabel = (p: { period: string; months?: number | undefined }) =>
           (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', p.period);

@@ -50,7 +50,7 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
   const latest = c.latestComplete;
   return html`<li class="card">
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
-    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}${i.levels.includes('country') ? '' : ` · ${latest?.geo_name ?? ''}`}</small></p>
+    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${[i.unit[lang], latest?.period ?? '', i.levels.includes('country') ? '' : latest?.geo_name ?? ''].filter((x) => x !== '').join(' · ')}</small></p>
     ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
     <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
     ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
@@ -248,7 +248,7 @@ export function indicatorPage(
   </dl></section>
   ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
     «${f.statement}» <span class="muted">(${f.attribution})</span>: ${t(lang, 'reported')} ${f.reported.qualifier === 'at-least' ? '≥ ' : f.reported.qualifier === 'about' ? '≈ ' : ''}${fmt(lang, f.reported.value, 2)};
-    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)} (${f.computed?.period ?? ''}). ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
+    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)}${f.computed?.period ? ` (${f.computed.period})` : ''}. ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';

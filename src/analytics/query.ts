@@ -104,21 +104,20 @@ async function aggregate(
           : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
   // Narrow the scan to the places asked for, unless a whole country is (then everything is in scope anyway).
   const wholeCountry = geos.explicit.some((g) => g.level === 'country') || geos.expansions.some((e) => e.level === 'country');
-  // Completeness per place: the months each stored place published, over the whole series (any breakdown), in each
-  // year; a place rolled up from several gets the fewest, so a national total that includes an incomplete state is partial.
+  const filters = usable.map((t) => (wholeCountry ? t.filter : `(${t.filter} AND o.geo IN (SELECT a.geo FROM geo_ancestor a WHERE ${t.places}))`)).join(' OR ');
+  // Completeness per place: the months each stored place published for the indicator's rows, in each year; a place
+  // rolled up from several gets the fewest, so a national total that includes an incomplete state is partial.
   const perPlace = scope.perPlace && periodKey === 'output' && params.freq !== 'month';
   const placeMonths = perPlace
     ? `, m AS (
       SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
       FROM ${visibleObservations(params.asOf)} o
-      WHERE o.freq = 'month' AND o.series IN ${inList([...new Set(usable.map((t) => terms[t.index]?.series ?? ''))])}${ytd}
-        ${wholeCountry ? '' : `AND o.geo IN (SELECT a.geo FROM geo_ancestor a WHERE ${usable.map((t) => t.places).join(' OR ')})`}
+      WHERE o.freq = 'month' AND (${filters}) AND ${periodFilter}${ytd}
       GROUP BY 1, 2, 3)`
     : '';
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
-  const filters = usable.map((t) => (wholeCountry ? t.filter : `(${t.filter} AND o.geo IN (SELECT a.geo FROM geo_ancestor a WHERE ${t.places}))`)).join(' OR ');
   const rollUp = usable.map((t) => `(s.term = ${t.index} AND ${t.places})`).join(' OR ');
   // Stage 1 groups by release and flags too: plain sums, no per-row list building; stage 2 collects them.
   return tx.all<Part & Record<string, unknown>>(`

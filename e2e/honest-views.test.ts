@@ -98,6 +98,8 @@ describe('honest views in Chromium', () => {
       expect(p2025?.slice(0, 3), 'hollow 2025 dot').toEqual([255, 255, 255]);
       // …and nothing of the series colour lies on the way from 2024 to 2025.
       for (const p of gap) expect(isSeriesBlue(p), `gap pixel ${p}`).toBe(false);
+      // Citations carry no empty "()" and no stray punctuation (".)").
+      for (const text of [await page.locator('#citation').textContent(), await page.locator('#cited').textContent()]) expect(text).not.toMatch(/\(\s*\)|\.\)|\s[,;:.]\s/);
       await page.screenshot({ path: `${SCREENSHOTS}honest-rate-${lang}.png`, fullPage: true });
       await page.close();
     });

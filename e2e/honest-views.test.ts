@@ -138,6 +138,19 @@ describe('honest views in Chromium', () => {
     await us.close();
   });
 
+  it('a map of the partial year says it is partial and how far the data goes', async () => {
+    const page = await open('/es/indicators/mx.homicide.rate/?view=map&year=2025');
+    await rendered(page);
+    const title = (await page.locator('#viz .observa-map > text').first().locator('tspan').allTextContents()).join(' ');
+    expect(title).toContain('2025 (víctimas por 100 000 habitantes, periodo parcial)');
+    const text = (await page.locator('#viz .observa-map').textContent()) ?? '';
+    // Each state's title names its flags in Spanish, not by their codes.
+    expect(text).toContain('Aguascalientes: ');
+    expect(text).not.toContain('partial-period');
+    expect(text.toLowerCase()).toContain(THROUGH.es);
+    await page.close();
+  });
+
   it('RNPDNO pages show the status date and that the unlocated count only in the national total', async () => {
     const page = await open('/es/indicators/mx.disappeared.persons/');
     await rendered(page);

@@ -191,7 +191,7 @@ function initIndicator(config: IndicatorConfig): void {
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
         // A partial year can be mapped (places against each other), but its title says it is partial.
         const partialYear = mapRows.some((r) => r.flags.includes('partial-period'));
-        const opts = { values, title: titleWith(`${config.indicator.name}, ${year}`, config.indicator.unit, partialYear ? config.messages.partial : ''), unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, note, width: Math.min(viz.clientWidth || 900, 900) };
+        const opts = { values, title: titleWith(`${config.indicator.name}, ${year}`, config.indicator.unit, partialYear ? config.messages.partial : ''), unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900) };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
         else if (state.map === 'municipal') {
           const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);

@@ -83,5 +83,7 @@ export interface ChoroplethOptions {
   readonly citation: string;
   /** "Data through June 2025" (and a status date), printed above the citation. */
   readonly note?: string;
+  /** Quality flags in the page's language (shown in each place's title). */
+  readonly flagLabels?: Readonly<Record<string, string>>;
   readonly width?: number;
 }

@@ -9,6 +9,7 @@ export const DataQuery = z.strictObject({
   by: Dimension.optional(),
   lang: Lang.default('es'),
   as_of: z.iso.datetime({ offset: true }).optional().describe('Values as they were known at this instant (ISO 8601)'),
+  ytd: z.enum(['true', 'false']).optional().describe('true: the same months of every year — each year summed over the months the latest year has (e.g. January–June); the result lists them in ytd_months. Needs freq=year or fy'),
 });
 export type DataQuery = z.infer<typeof DataQuery>;
 
@@ -23,5 +24,6 @@ export function toQueryParams(indicator: string, q: DataQuery): QueryParams {
     by: q.by ?? null,
     lang: q.lang,
     asOf: q.as_of ?? null,
+    ...(q.ytd === 'true' ? { ytd: true } : {}),
   };
 }

@@ -163,11 +163,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--lang <lang>', 'language of names').argParser(choice(Lang.options)).default('en'))
     .option('--as-of <timestamp>', 'values as known at this instant (ISO 8601)')
-    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string }) =>
+    .option('--ytd', 'same months of every year: each year summed over the months the latest year has (e.g. January–June)')
+    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string; ytd?: boolean }) =>
       withStore(program, async (store) => {
         const [from, to] = opts.period === undefined ? [null, null] : opts.period.includes('..') ? opts.period.split('..') : [opts.period, opts.period];
         const result = await queryIndicator(store, {
           indicator, geo: opts.geo.split(','), from: from || null, to: to || null, freq: opts.freq, by: opts.by ?? null, lang: opts.lang, asOf: opts.asOf ?? null,
+          ...(opts.ytd ? { ytd: true } : {}),
         });
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
         else if (opts.format === 'csv') process.stdout.write(toCsv(result));

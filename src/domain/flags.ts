@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Text } from './text.js';
 
 /** Quality flags travel with every value in every output. */
-export const QualityFlag = z.enum(['partial-period', 'provisional', 'revised', 'method-break', 'suppressed', 'estimated', 'secondary-source', 'known-error']);
+export const QualityFlag = z.enum(['partial-period', 'provisional', 'revised', 'method-break', 'suppressed', 'estimated', 'secondary-source', 'known-error', 'underreported']);
 export type QualityFlag = z.infer<typeof QualityFlag>;
 
 export const FLAG_LABELS: Record<QualityFlag, Text> = {
@@ -16,4 +16,6 @@ export const FLAG_LABELS: Record<QualityFlag, Text> = {
   // each value carries its own source link.
   'secondary-source': { es: 'fuente secundaria (transcrita o derivada; ver enlace)', en: 'secondary source (transcribed or derived; see link)' },
   'known-error': { es: 'error conocido en el archivo publicado (ver nota)', en: 'known error in the published file (see note)' },
+  // The publisher marks the value as underreported because of incomplete data (CDC VSRR's `*`): a lower bound, not a fall.
+  underreported: { es: 'subregistrada por datos incompletos (según la fuente)', en: 'underreported due to incomplete data (per the source)' },
 };

@@ -11,7 +11,7 @@ export const ProgressClass = z.enum(['on-track', 'some-progress', 'off-track', '
 export type ProgressClass = z.infer<typeof ProgressClass>;
 
 /** Direction of change since the baseline, judged against the indicator's desired direction (for indicators without a target). */
-export const Trend = z.enum(['improving', 'little-change', 'worsening', 'not-applicable']);
+export const Trend = z.enum(['improving', 'little-change', 'worsening', 'not-applicable', 'not-comparable']);
 export type Trend = z.infer<typeof Trend>;
 
 export const Freshness = z.enum(['fresh', 'stale', 'irregular', 'no-data']);
@@ -30,6 +30,8 @@ export const TREND_LABELS: Record<Trend, Text> = {
   'little-change': { es: 'poco cambio', en: 'little change' },
   worsening: { es: 'empeora', en: 'worsening' },
   'not-applicable': { es: 'no aplica', en: 'not applicable' },
+  // Counts of a status at retrieval (RNPDNO): recent months are still being registered, so a change is lag, not a verdict.
+  'not-comparable': { es: 'no comparable (estatus a la fecha de consulta)', en: 'not comparable (status at retrieval)' },
 };
 
 export const FRESHNESS_LABELS: Record<Freshness, Text> = {

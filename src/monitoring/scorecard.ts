@@ -14,8 +14,8 @@ export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'roll
     en: 'With a target: the yearly change observed since the baseline is compared with the yearly change needed to reach the target by its date (compound growth rate; linear when a value is zero). Ratio ≥ 0.95, or target already met: on track; between 0 and 0.95: some progress; ≤ 0 (no change or the wrong way): off track. This is Open SDG\'s method (Statistics Canada). Without a target: "no target". Without a complete value after the baseline: "no data".',
   },
   trend: {
-    es: 'Dirección del cambio desde la línea de base frente a la dirección deseada: variación anual compuesta mayor de 1 % a favor, mejora; mayor de 1 % en contra, empeora; si no, poco cambio. No aplica a indicadores de dirección neutra (contexto).',
-    en: 'Direction of change since the baseline against the desired direction: a compound yearly change of more than 1% the right way is improving, more than 1% the wrong way is worsening, otherwise little change. Not applicable to indicators with a neutral direction (context).',
+    es: 'Dirección del cambio desde la línea de base frente a la dirección deseada: variación anual compuesta mayor de 1 % a favor, mejora; mayor de 1 % en contra, empeora; si no, poco cambio. No aplica a indicadores de dirección neutra (contexto). Conteos de un estatus a la fecha de consulta (RNPDNO): no comparable, porque los meses recientes aún se están registrando.',
+    en: 'Direction of change since the baseline against the desired direction: a compound yearly change of more than 1% the right way is improving, more than 1% the wrong way is worsening, otherwise little change. Not applicable to indicators with a neutral direction (context). Counts of a status at retrieval (RNPDNO): not comparable, since recent months are still being registered.',
   },
   freshness: {
     es: 'Al día si el último periodo con datos terminó hace no más de: 3 meses (fuente mensual), 6 (trimestral), 24 (anual), 132 (decenal), contado desde la fecha de corte del tablero.',
@@ -66,9 +66,12 @@ export function assess(input: {
   baseline: { period: string; value: number } | null;
   latest: { period: string; value: number } | null;
   target: { period: string; value: number } | null;
+  /** Counts of a status at retrieval (RNPDNO): lag-biased, so the trend is "not comparable" instead of a verdict. */
+  statusAtRetrieval?: boolean;
 }): Assessment {
   const { baseline, latest, target, direction } = input;
   if (!baseline || !latest) return { progress: 'no-data', trend: 'not-applicable', yearlyChangePct: null, progressRatio: null };
+  if (input.statusAtRetrieval) return { progress: target ? 'no-data' : 'no-target', trend: 'not-comparable', yearlyChangePct: null, progressRatio: null };
   const years = periodYears(latest.period) - periodYears(baseline.period);
   const sign = direction === 'lower-is-better' ? -1 : 1;
   let trend: Trend = 'not-applicable';
@@ -225,6 +228,7 @@ function scoreIndicator(
     baseline: baselineValue === null ? null : { period: indicator.baseline.period, value: baselineValue },
     latest: complete?.value == null ? null : { period: complete.period, value: complete.value },
     target: targetRow ? { period: targetRow.period, value: targetRow.value } : null,
+    statusAtRetrieval: indicator.statusAtRetrieval !== undefined,
   });
   return {
     code: indicator.code,

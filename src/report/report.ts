@@ -84,6 +84,7 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
     const ind = catalog.indicators.find((i) => i.code === s.code);
     if (!ind) continue;
     let chart = '';
+    let through = '';
     if (ind.frequencies.includes('year')) {
       const series = await queryIndicator(tx, {
         indicator: s.code, geo: [ind.baseline.geo], from: String(FIRST_CHART_YEAR), to: String(year), freq: 'year', by: null, lang, asOf: null,
@@ -91,6 +92,12 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
       const points = series.rows
         .filter((r) => r.value !== null)
         .map((r) => ({ year: Number(r.period.replace(/^12m-ending-/, '').slice(0, 4)), value: r.value as number, partial: r.flags.includes('partial-period') }));
+      if (series.through) {
+        // A report on a past year says how far its own chart goes, not the store's latest month.
+        const [y, m] = (series.through > `${year}-12` ? `${year}-12` : series.through).split('-').map(Number);
+        const month = new Intl.DateTimeFormat(LOCALE[lang], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y ?? 2000, (m ?? 1) - 1, 1)));
+        through = `${T('dataThrough').replace('{month}', month)}. `;
+      }
       if (points.length > 1) {
         chart = lineChartSvg(points, eventsAll.map((e, i) => ({ year: Number(e.date.slice(0, 4)) + (Number(e.date.slice(5, 7)) - 1) / 12, label: String(i + 1) })), {
           locale: LOCALE[lang], title: `${T('chartAlt')}: ${s.name}`, unit: s.unit,
@@ -108,7 +115,7 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
         <tr><th>${T('data')}</th><td>${FRESHNESS_LABELS[s.freshness][lang]} (${s.lastPeriodWithData ?? '—'})</td></tr>
         ${secondarySources(ind).map((src) => html`<tr><th>${flag('secondary-source')}</th><td><a href="${src.url}">${src.dataset[lang]}</a></td></tr>`)}
       </tbody></table>
-      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${placeName(ind.baseline.geo)}), ${FIRST_CHART_YEAR}–${year}. ${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
+      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${placeName(ind.baseline.geo)}), ${FIRST_CHART_YEAR}–${year}. ${through}${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
     </article>`);
   }
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
 import type { ReadTx } from '../store/index.js';
 import { intakeUnavailablePage } from './intake-pages.js';
-import { hasMunicipalities } from './data.js';
+import { hasMunicipalities, ytdFrequencies } from './data.js';
 
 export interface BakeSummary {
   readonly files: number;
@@ -26,6 +26,8 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
     for (const i of indicators) {
       urls.push(`/${lang}/indicators/${i.code}/`, `/${lang}/indicators/${i.code}.csv`, `/${lang}/indicators/${i.code}.json`);
       for (const freq of i.frequencies) urls.push(`/data/${lang}/${i.code}/${freq}.json`, `/data/${lang}/${i.code}/${freq}.csv`);
+      // The page's same-months control loads these (the live server also answers the .csv).
+      for (const freq of await ytdFrequencies(tx, i)) urls.push(`/data/${lang}/${i.code}/${freq}-ytd.json`);
       if (hasMunicipalities(i)) for (const { year } of municipalYears) urls.push(`/data/${lang}/${i.code}/municipality-${year}.json`);
     }
   }

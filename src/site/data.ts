@@ -1,4 +1,4 @@
-import { dataVersion, indicatorDetail, queryIndicator } from '../analytics/index.js';
+import { dataVersion, hasMonthlySeries, indicatorDetail, queryIndicator } from '../analytics/index.js';
 import type { Indicator, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
@@ -47,11 +47,20 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
   return memo.get(key) as Promise<T>;
 }
 
-/** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
-export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang): Promise<QueryResult> {
+/**
+ * The data file the client loads for an indicator page: nation and (where published) every state, all periods; with
+ * `ytd`, every year over the months the latest year has (`year-ytd.json`).
+ */
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, ytd = false): Promise<QueryResult> {
   const geo = filePlaces(indicator);
-  return remember(tx, `file|${indicator.code}|${freq}|${lang}`, () =>
-    queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null }));
+  return remember(tx, `file|${indicator.code}|${freq}|${lang}${ytd ? '|ytd' : ''}`, () =>
+    queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null, ...(ytd ? { ytd } : {}) }));
+}
+
+/** The yearly frequencies on which an indicator offers a same-months comparison: those built from monthly data. */
+export async function ytdFrequencies(tx: ReadTx, indicator: Indicator): Promise<QueryFreq[]> {
+  const monthly = await hasMonthlySeries(tx, indicator.numerator.map((t) => t.series));
+  return monthly ? indicator.frequencies.filter((f) => f === 'year' || f === 'fy') : [];
 }
 
 export function municipalFile(tx: ReadTx, indicator: Indicator, year: string, lang: SiteLang): Promise<QueryResult> {
@@ -65,6 +74,8 @@ export interface Card {
   readonly latestComplete: ResultRow | null;
   /** Complete years of the national series, oldest first, for the sparkline. */
   readonly series: readonly ResultRow[];
+  /** How far the data goes (and the status date of counts at retrieval), for "data through June 2025". */
+  readonly coverage: Pick<QueryResult, 'through' | 'status_as_of'>;
 }
 
 export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
@@ -80,6 +91,7 @@ async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Pr
     latest: detail.latest,
     latestComplete: detail.latestComplete,
     series: series.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period')),
+    coverage: { ...(series.through ? { through: series.through } : {}), ...(series.status_as_of ? { status_as_of: series.status_as_of } : {}) },
   };
 }
 

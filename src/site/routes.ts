@@ -8,7 +8,7 @@ import { findIndicator } from '../catalog/index.js';
 import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
-import { dataFile, defaultFreq, defaultGeo, filePlaces, hasMunicipalities, hasStates, municipalFile, primaryFreq } from './data.js';
+import { dataFile, defaultFreq, defaultGeo, filePlaces, hasMunicipalities, hasStates, municipalFile, primaryFreq, ytdFrequencies } from './data.js';
 import { evidenceSourcesPage } from './evidence-pages.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { bothSidesPage } from './both-sides-page.js';
@@ -32,6 +32,8 @@ const ViewQuery = z.object({
   view: z.enum(['chart', 'map', 'table']).optional(),
   map: z.enum(['states', 'hex', 'municipal']).optional(),
   year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
+  // The form's checkbox sends "on"; shared links say "true".
+  ytd: z.enum(['true', 'on']).optional(),
 });
 
 /** URL → view state; geo may come as `geo=00,09` or as repeated `geo=` from the form's checkboxes. */
@@ -46,6 +48,7 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     view: q.view ?? 'chart',
     map: q.map ?? 'states',
     year: q.year ?? null,
+    ytd: q.ytd !== undefined,
   };
 }
 
@@ -91,18 +94,19 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/data/:lang/:code/:file', (c) => {
     const lang = Lang.parse(c.req.param('lang'));
     const indicator = indicatorOr404(c.req.param('code'));
-    const m = /^(year|month|fy|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
-    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv)');
-    const kind = m[3] as 'json' | 'csv';
+    const m = /^(?:(year|month|fy)(-ytd)?|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
+    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, year-ytd.json, fy-ytd.json, municipality-YYYY.json (or .csv)');
+    const kind = m[4] as 'json' | 'csv';
     return respond(c, kind, async () => {
       let result;
-      if (m[2]) {
+      if (m[3]) {
         if (!hasMunicipalities(indicator)) throw new RequestError('not_found', `${indicator.code} has no municipal data`);
-        result = await municipalFile(store, indicator, m[2], lang);
+        result = await municipalFile(store, indicator, m[3], lang);
       } else {
         const freq = QueryFreq.parse(m[1]);
         if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq === 'fy' ? 'fiscal-year' : `${freq}ly`} data`);
-        result = await dataFile(store, indicator, freq, lang);
+        if (m[2] && !(await ytdFrequencies(store, indicator)).includes(freq)) throw new RequestError('not_found', `${indicator.code} has no monthly data to compare the same months of each year on`);
+        result = await dataFile(store, indicator, freq, lang, m[2] !== undefined);
       }
       return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
     });
@@ -134,23 +138,25 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     const lang = Lang.safeParse(c.req.param('lang'));
     if (!lang.success) return c.notFound();
     const params = { indicator: code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang: lang.data, asOf: null };
+    const ytdOn = async () => state.ytd && (await ytdFrequencies(store, indicator)).includes(state.freq);
     if (suffix) {
       // The view's own data: the same URL with .csv or .json (all states when no geography is chosen, as the baked file).
       const query = c.req.queries('geo') ? params : { ...params, geo: filePlaces(indicator) };
       return respond(c, suffix, async () => {
-        const result = await queryIndicator(store, query);
+        const result = await queryIndicator(store, { ...query, ytd: await ytdOn() });
         return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);
       });
     }
     return html(c, async (l) => {
-      const result = await queryIndicator(store, params);
+      const result = await queryIndicator(store, { ...params, ytd: await ytdOn() });
       const stateRows = hasStates(indicator) ? (await dataFile(store, indicator, primaryFreq(indicator), l)).rows.filter((r) => r.geo.length === 2 && r.geo !== '00') : [];
       const years = [...new Set(stateRows.map((r) => r.period))].sort();
       // The map opens on the latest complete year: a partial year is there to choose, never the silent default.
       const complete = [...new Set(stateRows.filter((r) => !r.flags.includes('partial-period')).map((r) => r.period))].sort();
       const releases = await listReleases(store);
       const cited = await reportedFigures(store, l, indicator.code);
-      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited);
+      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited,
+        { ytdFrequencies: await ytdFrequencies(store, indicator) });
     });
   });
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));

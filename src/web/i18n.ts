@@ -213,6 +213,15 @@ const es = {
   differenceCol: 'Diferencia',
   whyCol: 'Por qué difieren',
   notComputable: 'no calculable',
+  // Honest views (issue 11): how far the data goes, partial periods apart, same-months comparison, reporting status.
+  dataThrough: 'datos hasta {month}',
+  statusAtRetrieval: 'estatus a la fecha de consulta ({date}); los meses recientes aún se están registrando',
+  ytdEach: 'cada año suma solo {months}',
+  ytdControl: 'Comparar los mismos meses de cada año',
+  partialPoint: '{period}: parcial ({months} meses), no comparable',
+  partialPointNoMonths: '{period}: parcial, no comparable',
+  reportingStatus: 'Estado del reporte',
+  reportingNoData: 'Sin datos cargados: este indicador aún no tiene valores en Observa, por eso no se dibuja ninguna gráfica.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -429,6 +438,15 @@ const en: Messages = {
   differenceCol: 'Difference',
   whyCol: 'Why they differ',
   notComputable: 'not computable',
+  // Honest views (issue 11): how far the data goes, partial periods apart, same-months comparison, reporting status.
+  dataThrough: 'data through {month}',
+  statusAtRetrieval: 'status at retrieval ({date}); recent months are still being registered',
+  ytdEach: 'each year sums only {months}',
+  ytdControl: 'Compare the same months of each year',
+  partialPoint: '{period}: partial ({months} months), not comparable',
+  partialPointNoMonths: '{period}: partial, not comparable',
+  reportingStatus: 'Reporting status',
+  reportingNoData: 'No data loaded: this indicator has no values in Observa yet, so no chart is drawn.',
 };
 
 export const MESSAGES: { readonly es: Messages; readonly en: Messages } = { es, en };

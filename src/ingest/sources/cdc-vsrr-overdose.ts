@@ -10,7 +10,7 @@ const KNOWN_SERIES = `CASE trim(indicator)
 /** CDC/NCHS VSRR provisional overdose deaths, 12-month-ending periods; reported and predicted (delay-adjusted) values. */
 export const cdcVsrrOverdose: CsvAdapter = {
   id: 'cdc-vsrr-overdose',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CDC VSRR provisional drug overdose deaths (12-month ending)',
   encodings: ['utf-8'],
   columns: ['state', 'state_name', 'year', 'month', 'period_end', 'period', 'indicator', 'reported_value', 'predicted_value', 'footnote_symbol'],
@@ -28,8 +28,10 @@ export const cdcVsrrOverdose: CsvAdapter = {
       right(trim(period_end), 2)::TINYINT AS month,
       '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, '' AS sex, '' AS age, estimate, ${NO_SCHEMA4_DIMENSIONS},
       trim(v)::DOUBLE AS value,
-      CASE estimate WHEN 'predicted' THEN ['provisional', 'estimated'] ELSE ['provisional'] END::VARCHAR[] AS flags
-    FROM (UNPIVOT (SELECT line, state, period_end, indicator, reported_value AS reported, predicted_value AS predicted FROM raw)
+      list_concat(CASE estimate WHEN 'predicted' THEN ['provisional', 'estimated'] ELSE ['provisional'] END,
+        -- CDC's footnote \`*\` (alone; \`**\` is another note): "underreported due to incomplete data".
+        CASE WHEN trim(footnote_symbol) = '*' THEN ['underreported'] ELSE [] END)::VARCHAR[] AS flags
+    FROM (UNPIVOT (SELECT line, state, period_end, indicator, footnote_symbol, reported_value AS reported, predicted_value AS predicted FROM raw)
           ON reported, predicted INTO NAME estimate VALUE v)
     WHERE trim(v) <> ''`,
   async reconcile(tx, file) {

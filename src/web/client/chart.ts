@@ -53,6 +53,17 @@ function flagText(flags: readonly string[], partialLabel: string): string {
   return flags.map((f) => (f === PARTIAL ? partialLabel : f)).join(', ');
 }
 
+/** The complete periods of one series, each run between partial ones numbered, so lines never cross a partial period. */
+function completeRuns(points: readonly SeriesPoint[]): (SeriesPoint & { run: number })[] {
+  let run = 0;
+  const out: (SeriesPoint & { run: number })[] = [];
+  for (const p of points) {
+    if (p.flags.includes(PARTIAL)) run += 1;
+    else out.push({ ...p, run });
+  }
+  return out;
+}
+
 /** Line chart, one line per geo, with framework events as dashed rules. */
 export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLElement {
   const { points, locale, unit, partialLabel } = opts;
@@ -102,9 +113,15 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         x: 'date', text: 'short', title: 'label', frameAnchor: 'top', rotate: -90, textAnchor: 'end', lineAnchor: 'top',
         dx: 2, fontSize: 10, fill: '#555', stroke: 'white', strokeWidth: 3,
       }),
+      // A partial period is never joined to the complete ones: each run of complete periods is its own segment (z).
       ...geos.map((g, i) =>
-        Plot.line(points.filter((d) => d.geo === g.geo), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
+        Plot.line(completeRuns(points.filter((d) => d.geo === g.geo)), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
       ),
+      // …and is labelled where it stands, apart.
+      Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
+        x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`,
+        dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
+      }),
       Plot.dot(points, {
         x: 'date', y: 'value', stroke: 'geo', fill: 'geo', r: dense ? 2.25 : 3.5, strokeWidth: dense ? 1 : 1.5, title: tipTitle, tip: true,
         render(index, scales, values, dimensions, context, next) {
@@ -133,13 +150,13 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     svg.setAttribute('aria-label', opts.title);
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
-    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null);
+    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null, opts.note ?? null);
   }
   return fig;
 }
 
 /** Series legend (colour + dash + dot) appended below the plot, inside its SVG so downloads keep it. */
-function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null): void {
+function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, note: string | null): void {
   const width = Number(svg.getAttribute('width'));
   const height = Number(svg.getAttribute('height'));
   const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
@@ -171,7 +188,8 @@ function addLegend(svg: SVGSVGElement, series: { name: string; color: string; da
     item.draw(x, y);
     x += item.w + 16;
   }
-  const total = y + 14;
+  let total = y + 14;
+  if (note) total = svgTextBlock(g, note, 8, total + 8, width - 16, 12, { class: 'coverage-note' }) + 6;
   svg.append(g);
   svg.setAttribute('height', String(total));
   svg.setAttribute('viewBox', `0 0 ${width} ${total}`);

@@ -4,6 +4,7 @@ import { renderHexMap, renderMunicipalMap, renderStateMap } from './map.js';
 import { renderIndexChart, type BothSidesPair } from './both-sides.js';
 import { renderBorderMap, type BorderMapConfig, type IncidentFile } from './border-map.js';
 import { search, type SearchEntry } from '../search.js';
+import { coverageText } from '../coverage-text.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 
@@ -15,7 +16,7 @@ interface IndicatorConfig {
   events: ChartEvent[];
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source', string>;
+  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
 }
 
 interface BothSidesConfig {
@@ -53,8 +54,15 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 };
 
 function citationText(config: IndicatorConfig, file: DataFile): string {
-  const sources = file.sources.map((s) => `${s.publisher}, ${s.dataset} (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})`).join('; ');
+  // A source without a release in this view is named without an empty "()".
+  const sources = file.sources.map((s) => `${s.publisher}, ${s.dataset}${s.releases.length > 0 ? ` (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})` : ''}`).join('; ');
   return `Observa, «${config.indicator.name}» [${config.indicator.code}]. ${sources}. ${location.href}`;
+}
+
+/** A chart or map title: the name, and the unit in parentheses only when there is one (no stray "()"). */
+export function titleWith(name: string, ...parts: string[]): string {
+  const extra = parts.map((p) => p.trim()).filter((p) => p !== '');
+  return extra.length === 0 ? name : `${name} (${extra.join(', ')})`;
 }
 
 function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale): HTMLTableElement {
@@ -120,11 +128,13 @@ function initIndicator(config: IndicatorConfig): void {
     const data = new FormData(form);
     const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
     const geo = data.getAll('geo').map(String);
-    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'ytd'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
   };
   const syncForm = () => {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="view"]'))) input.checked = input.value === state.view;
+    const ytd = form.elements.namedItem('ytd') as HTMLInputElement | null;
+    if (ytd) ytd.checked = state.ytd;
     for (const name of ['from', 'to'] as const) {
       const input = form.elements.namedItem(name) as HTMLInputElement | null;
       if (input) input.value = state[name] ?? '';
@@ -147,17 +157,30 @@ function initIndicator(config: IndicatorConfig): void {
     viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
     viz.setAttribute('aria-busy', 'true');
     try {
-      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${state.freq}.json`);
+      const ytd = state.ytd && state.freq !== 'month';
+      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${state.freq}${ytd ? '-ytd' : ''}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
       tableBox.replaceChildren(renderTable(config, rows, locale));
       const citation = citationText(config, file);
       (document.getElementById('citation') as HTMLElement).textContent = citation;
+      // How far the data goes, from the file, in the page language: on the page and inside every figure (so downloads carry it).
+      const note = coverageText(config.lang, file);
+      const coverage = document.getElementById('data-through');
+      if (coverage) coverage.textContent = note;
       figure = null;
-      if (state.view === 'chart') {
-        const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags }));
+      if (file.rows.length === 0) {
+        // Nothing published for this indicator: say so (its reporting status) instead of drawing an empty chart or map.
+        const status = el('section', { class: 'reporting-status', 'data-status': 'no-data' });
+        status.append(el('h2', {}, config.messages.reportingStatus), el('p', {}, config.messages.reportingNoData));
+        viz.replaceChildren(status);
+      } else if (state.view === 'chart' || (state.view === 'map' && !config.indicator.states)) {
+        // An indicator without states (U.S.-only, binational) never draws a map of Mexico, whatever the URL says.
+        const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags, months: r.months }));
+        const partialPointLabel = (p: { period: string; months?: number | undefined }) =>
+          (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', p.period);
         figure = renderLineChart({
-          points, title: `${config.indicator.name} (${config.indicator.unit})`, unit: config.indicator.unit, locale,
-          decimals: config.indicator.decimals, events: config.events, citation, partialLabel: config.messages.partial, width: Math.min(viz.clientWidth || 900, 1000),
+          points, title: titleWith(config.indicator.name, config.indicator.unit), unit: config.indicator.unit, locale,
+          decimals: config.indicator.decimals, events: config.events, citation, partialLabel: config.messages.partial, partialPointLabel, note, width: Math.min(viz.clientWidth || 900, 1000),
         });
         viz.replaceChildren(figure as Element);
       } else if (state.view === 'map') {
@@ -166,7 +189,9 @@ function initIndicator(config: IndicatorConfig): void {
           ? (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)).rows
           : (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${config.indicator.mapFreq}.json`)).rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
-        const opts = { values, title: `${config.indicator.name}, ${year} (${config.indicator.unit})`, unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
+        // A partial year can be mapped (places against each other), but its title says it is partial.
+        const partialYear = mapRows.some((r) => r.flags.includes('partial-period'));
+        const opts = { values, title: titleWith(`${config.indicator.name}, ${year}`, config.indicator.unit, partialYear ? config.messages.partial : ''), unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900) };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
         else if (state.map === 'municipal') {
           const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);

@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 
-const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024' };
+const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', ytd: false };
 
 describe('URL state', () => {
   it('round-trips a view through the URL and keeps defaults out of it', () => {
-    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020' };
+    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', ytd: false };
     const search = writeState(state, defaults);
     expect(search).toBe('?geo=00,25,09&from=2015&to=2024&freq=month&view=map&map=hex&year=2020');
     expect(readState(search, defaults, ['year', 'month'])).toEqual(state);
     expect(writeState(defaults, defaults)).toBe('');
+  });
+
+  it('keeps the same-months comparison (ytd) in the URL', () => {
+    const search = writeState({ ...defaults, ytd: true }, defaults);
+    expect(search).toBe('?ytd=true');
+    expect(readState(search, defaults, ['year']).ytd).toBe(true);
+    // The plain HTML form's checkbox sends "on".
+    expect(readState('?ytd=on', defaults, ['year']).ytd).toBe(true);
   });
 
   it('accepts repeated geo parameters from the plain HTML form, and ignores junk', () => {

@@ -7,6 +7,8 @@ export interface ViewState {
   view: 'chart' | 'map' | 'table';
   map: 'states' | 'hex' | 'municipal';
   year: string | null;
+  /** Compare the same months of each year (those the latest year has). */
+  ytd: boolean;
 }
 
 const PERIOD = /^(FY\d{4}|\d{4}(-\d{2})?)$/;
@@ -29,6 +31,7 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     view: pick(params.get('view'), ['chart', 'map', 'table'] as const, defaults.view),
     map: pick(params.get('map'), ['states', 'hex', 'municipal'] as const, defaults.map),
     year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
+    ytd: params.get('ytd') === 'true' || params.get('ytd') === 'on',
   };
 }
 
@@ -42,6 +45,7 @@ export function writeState(state: ViewState, defaults: ViewState): string {
   if (state.view !== defaults.view) params.set('view', state.view);
   if (state.map !== defaults.map) params.set('map', state.map);
   if (state.year && state.year !== defaults.year) params.set('year', state.year);
+  if (state.ytd) params.set('ytd', 'true');
   const text = params.toString().replaceAll('%2C', ',');
   return text === '' ? '' : `?${text}`;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
+import type { SupportContact } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { intakeUnavailablePage } from './intake-pages.js';
 import { hasMunicipalities } from './data.js';
@@ -42,7 +43,14 @@ const CHOOSER = `<!doctype html><html lang="es"><head><meta charset="utf-8"><met
 <body><p><a href="/es/" lang="es">Español</a> · <a href="/en/" lang="en">English</a></p></body></html>`;
 
 /** Writes the whole public site as static files by asking the app for every URL. */
-export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Response | Promise<Response>, out: string, onProgress?: (done: number, total: number) => void): Promise<BakeSummary> {
+export async function bakeSite(
+  tx: ReadTx,
+  fetcher: (request: Request) => Response | Promise<Response>,
+  out: string,
+  onProgress?: (done: number, total: number) => void,
+  /** Whom families can contact instead: a static copy takes no reports. */
+  alternatives: readonly SupportContact[] = [],
+): Promise<BakeSummary> {
   const urls = await siteUrls(tx);
   let bytes = 0;
   let pages = 0;
@@ -61,7 +69,7 @@ export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Respon
   for (const lang of ['es', 'en'] as const) {
     const file = fileFor(out, `/${lang}/report-kidnapping/`);
     mkdirSync(dirname(file), { recursive: true });
-    const body = intakeUnavailablePage(lang, 'static');
+    const body = intakeUnavailablePage(lang, 'static', alternatives);
     writeFileSync(file, body);
     bytes += Buffer.byteLength(body);
     pages++;

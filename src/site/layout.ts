@@ -1,5 +1,6 @@
 import { t, type SiteLang } from '../web/index.js';
 import { html, jsonScript, raw, type Raw } from './html.js';
+import { siteSettings } from './site-settings.js';
 
 export interface PageShell {
   readonly lang: SiteLang;
@@ -25,6 +26,14 @@ const NAV: readonly [string, Parameters<typeof t>[1]][] = [
   ['/data/', 'navData'],
   ['/search/', 'navSearch'],
 ];
+
+/** The families' form where this server takes reports; where it does not, the configured alternatives (if any). */
+function intakeFooter(lang: SiteLang): Raw | string {
+  const { intakeOpen, contacts } = siteSettings();
+  if (intakeOpen) return html`<p class="intake-link"><a href="${href(lang, '/report-kidnapping/')}">${t(lang, 'reportKidnapping')}</a></p>`;
+  if (contacts.alternatives.length > 0) return html`<p class="intake-link"><a href="${href(lang, '/report-kidnapping/')}">${t(lang, 'supportForFamilies')}</a></p>`;
+  return '';
+}
 
 /** Links are relative to the site root so the baked site works from any static server. */
 export function href(lang: SiteLang, path: string): string {
@@ -55,7 +64,7 @@ export function page(p: PageShell): string {
 <main id="main" tabindex="-1">
 ${p.main}
 </main>
-<footer class="site-footer"><p>${t(p.lang, 'footerNote')}</p><p><a href="${href(p.lang, '/report-kidnapping/')}">${t(p.lang, 'reportKidnapping')}</a></p></footer>
+<footer class="site-footer"><p>${t(p.lang, 'footerNote')}</p>${intakeFooter(p.lang)}</footer>
 ${p.client ? jsonScript('page-config', { lang: p.lang, ...p.client }) : ''}
 ${p.client ? raw('<script type="module" src="/assets/app.js"></script>') : ''}
 </body>

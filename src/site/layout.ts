@@ -43,6 +43,10 @@ export function href(lang: SiteLang, path: string): string {
 export function page(p: PageShell): string {
   const other: SiteLang = p.lang === 'es' ? 'en' : 'es';
   const current = (path: string) => (path === '/' ? p.path === '/' : p.path.startsWith(path));
+  // The same links twice: a row on wide screens, behind one "Menu" button (no script needed) on phones; CSS shows one.
+  const links = html`<ul>
+    ${NAV.map(([path, key]) => html`<li><a href="${href(p.lang, path)}"${raw(current(path) ? ' aria-current="page"' : '')}>${t(p.lang, key)}</a></li>`)}
+  </ul>`;
   return `<!doctype html>${html`<html lang="${p.lang}">
 <head>
 <meta charset="utf-8">
@@ -56,9 +60,8 @@ export function page(p: PageShell): string {
 <a class="skip" href="#main">${t(p.lang, 'skip')}</a>
 <header class="site-header">
   <a class="brand" href="${href(p.lang, '/')}"><strong>Observa</strong> <span>${t(p.lang, 'tagline')}</span></a>
-  <nav aria-label="${t(p.lang, 'siteName')}"><ul>
-    ${NAV.map(([path, key]) => html`<li><a href="${href(p.lang, path)}"${raw(current(path) ? ' aria-current="page"' : '')}>${t(p.lang, key)}</a></li>`)}
-  </ul></nav>
+  <nav class="nav-wide" aria-label="${t(p.lang, 'siteName')}">${links}</nav>
+  <details class="menu"><summary>${t(p.lang, 'menu')}</summary><nav aria-label="${t(p.lang, 'siteName')}">${links}</nav></details>
   <a class="lang-switch" id="lang-switch" lang="${other}" hreflang="${other}" href="${href(other, p.path)}">${t(p.lang, 'otherLanguage')}</a>
 </header>
 <main id="main" tabindex="-1">

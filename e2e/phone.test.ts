@@ -87,11 +87,11 @@ describe('pages on a 390 px phone', () => {
     await settled(page);
     const chart = await page.locator('#viz svg').first().boundingBox();
     const main = await page.locator('main').boundingBox();
-    expect(chart && main).toBeTruthy();
+    if (!chart || !main) throw new Error('no chart drawn');
     // The chart uses the width main gives it (its padding aside).
-    expect(chart!.width).toBeGreaterThan(main!.width - 48);
+    expect(chart.width).toBeGreaterThan(main.width - 48);
     const citation = await page.locator('#viz figcaption').first().boundingBox();
-    if (citation) expect(citation.y).toBeGreaterThanOrEqual(chart!.y + chart!.height - 1);
+    if (citation) expect(citation.y).toBeGreaterThanOrEqual(chart.y + chart.height - 1);
     // The menu: one button; the links appear when it is opened.
     const menu = page.locator('details.menu');
     expect(await menu.isVisible()).toBe(true);

@@ -12,7 +12,7 @@ import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { intakeUnavailablePage, registerSite, withSiteSettings, type Responder } from '../site/index.js';
+import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings, type Responder } from '../site/index.js';
 import { intakeContactsFromEnv } from './intake-contacts.js';
 import { registerMonitoring } from './monitoring-routes.js';
 import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
@@ -141,11 +141,18 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   app.onError((error, c) => {
     const { status, body } = errorResponse(error);
     if (status === 500) console.error(error);
+    // A person's browser gets a page in the site's layout and language; scripts and API clients get JSON.
+    if (!isMachinePath(c.req.path) && c.req.method === 'GET' && (status === 400 || status === 404 || status === 500)) {
+      return c.html(errorPage(languageOf(c.req.path, c.req.header('accept-language')), status, c.req.path), status);
+    }
     if (status === 401) return c.json(body, status, { 'WWW-Authenticate': 'Bearer realm="observa"' });
     if (status === 503) return c.json(body, status, { 'Retry-After': String(body.error.details['retryAfterSeconds'] ?? QUERY_RETRY_AFTER_SECONDS) });
     return c.json(body, status);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
+  app.notFound((c) =>
+    isMachinePath(c.req.path)
+      ? c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404)
+      : c.html(errorPage(languageOf(c.req.path, c.req.header('accept-language')), 404, c.req.path), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1', (c) =>

@@ -15,7 +15,7 @@ export interface BakeSummary {
 /** The site's every public URL: pages, their data files, search indexes, map layers and assets. */
 export async function siteUrls(tx: ReadTx): Promise<string[]> {
   const { framework, indicators, geography } = loadCatalog();
-  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
+  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/assets/favicon.svg', '/favicon.ico', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
   const municipalYears = await tx.all<{ year: number }>(
     `SELECT DISTINCT year FROM observation WHERE superseded_by IS NULL AND freq = 'month' AND series LIKE 'rnpdno.%' ORDER BY year`,
   );

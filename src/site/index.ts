@@ -4,3 +4,4 @@ export { esc, html, raw, type Raw } from './html.js';
 export { intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailablePage } from './intake-pages.js';
 export { fieldErrors, formMessage, formValues, intakeBody } from './intake-form.js';
 export { siteSettings, withSiteSettings, type SiteSettings } from './site-settings.js';
+export { errorPage, isMachinePath, languageOf } from './error-pages.js';

@@ -55,6 +55,7 @@ export function page(p: PageShell): string {
 <meta name="description" content="${p.description ?? t(p.lang, 'tagline')}">
 <link rel="alternate" hreflang="${other}" href="${href(other, p.path)}">
 <link rel="stylesheet" href="/assets/site.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">${t(p.lang, 'skip')}</a>

@@ -7,6 +7,7 @@ import {
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
 import { card, defaultFreq, defaultGeo, hasMunicipalities, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card } from './data.js';
+import { errorPage } from './error-pages.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
@@ -325,5 +326,5 @@ export function searchPage(lang: SiteLang, query: string): string {
 }
 
 export function notFoundPage(lang: SiteLang): string {
-  return page({ lang, title: t(lang, 'notFound'), path: '/', main: html`<h1>${t(lang, 'notFound')}</h1><p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a></p>` });
+  return errorPage(lang, 404, '/');
 }

@@ -416,3 +416,29 @@ export const LOCALES = { es: 'es-MX', en: 'en-US' } as const;
 export function t(lang: SiteLang, key: MessageKey): string {
   return MESSAGES[lang][key];
 }
+
+const MONTH_YEAR = { es: new Intl.DateTimeFormat('es-MX', { month: 'short', year: 'numeric', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }) };
+
+/**
+ * A period key as people read it, in the page's language: `2024` → 2024; `2024-05` → "may 2024" / "May 2024";
+ * `FY2024` → "AF 2024" / "FY2024"; CDC's rolling `12m-ending-2021-04` → "12 meses a abr 2021" / "12 months to Apr 2021".
+ * Anything else is shown as it is.
+ */
+export function periodLabel(lang: SiteLang, period: string): string {
+  const month = (y: string, m: string) => MONTH_YEAR[lang].format(new Date(Date.UTC(Number(y), Number(m) - 1, 1))).replace('.', '');
+  const rolling = /^12m-ending-(\d{4})-(\d{2})$/.exec(period);
+  if (rolling) return `${lang === 'es' ? '12 meses a' : '12 months to'} ${month(rolling[1] as string, rolling[2] as string)}`;
+  const ym = /^(\d{4})-(\d{2})$/.exec(period);
+  if (ym) return month(ym[1] as string, ym[2] as string);
+  const fy = /^FY(\d{4})$/.exec(period);
+  if (fy) return lang === 'es' ? `AF ${fy[1]}` : period;
+  return period;
+}
+
+const TIMESTAMP = { es: new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) };
+
+/** An ISO instant as a date and time people read (UTC said so), never the raw ISO string. */
+export function timestampLabel(lang: SiteLang, iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${TIMESTAMP[lang].format(d)} UTC`;
+}

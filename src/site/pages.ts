@@ -313,7 +313,7 @@ export function searchIndex(lang: SiteLang): SearchEntry[] {
   const other = lang === 'es' ? 'en' : 'es';
   return [
     ...indicators.map((i) => ({ kind: 'indicator' as const, id: i.code, title: i.name[lang], altTitle: i.name[other], href: href(lang, `/indicators/${i.code}/`), terms: `${i.name.es} ${i.name.en} ${i.definition.es} ${i.definition.en}` })),
-    ...framework.nodes.map((n) => ({ kind: 'framework' as const, id: n.id, title: `${n.id} ${n.title[lang]}`, altTitle: n.title[other], href: href(lang, `/framework/${n.id}/`), terms: `${n.title.es} ${n.title.en} ${n.text.es} ${n.text.en}` })),
+    ...framework.nodes.map((n) => ({ kind: 'framework' as const, id: n.id, title: `${n.id} ${n.title[lang]}`, altTitle: n.title[other], href: href(lang, `/framework/${n.id}/`), terms: `${n.title.es} ${n.title.en} ${n.text.es} ${n.text.en}${n.merida.pillars.length > 0 ? ` Mérida ${n.merida.note.es} ${n.merida.note.en}` : ''}` })),
     ...geography.states.map((s) => ({ kind: 'state' as const, id: s.code, title: s[lang], altTitle: s[other], href: href(lang, `/states/${s.code}/`), terms: `${s.es} ${s.en} ${s.official} ${s.abbr} ${s.iso}` })),
   ];
 }

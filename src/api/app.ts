@@ -7,6 +7,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView, type IntakeContacts } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
+import { compression } from './compression.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
 import { errorResponse } from './errors.js';
@@ -106,6 +107,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   }));
   // Every route reads at most a stated body size (413 beyond it), before any handler parses it.
   app.use('*', bodyLimits());
+  // Text responses leave compressed (brotli or gzip, as the client accepts); see compression.ts.
+  app.use('*', compression());
   const cache = options.cache ?? new ResponseCache();
   // Every read behind a public request is bounded in time (the CLI's own reads are not).
   store.readTimeoutMs ??= Number(process.env['OBSERVA_QUERY_TIMEOUT_MS'] ?? 15_000);

@@ -226,7 +226,8 @@ export function buildProgram(): Command {
     .command('bake')
     .description('write the whole public site (pages, data files, map layers) as static files')
     .requiredOption('--out <dir>', 'output folder')
-    .action((opts: { out: string }) =>
+    .option('--no-compress', 'do not write .br and .gz beside each text file')
+    .action((opts: { out: string; compress: boolean }) =>
       withStore(program, async (store) => {
         const contacts = intakeContactsFromEnv();
         const app = createApp(store, { contacts });
@@ -235,7 +236,7 @@ export function buildProgram(): Command {
         const summary = await bakeSite(store, (request) => app.fetch(request), resolve(opts.out), (done, total) => {
           bar ??= fileProgress(total);
           bar.update(done - 1, `${done}/${total}`);
-        }, contacts.alternatives);
+        }, contacts.alternatives, opts.compress);
         bar?.stop();
         console.log(`baked ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB into ${resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }),

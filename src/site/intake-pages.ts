@@ -230,7 +230,7 @@ export function intakeStatusPage(lang: SiteLang, receipt: string, status: { stag
     <p><button type="submit">${intakeText(lang, 'check')}</button></p>
   </form>
   ${status === 'not-found' ? html`<p role="alert">${intakeText(lang, 'notFound')}</p>` : ''}
-  ${status !== null && status !== 'not-found' ? html`<dl class="facts" id="status"><dt>${intakeText(lang, 'stage')}</dt><dd>${stageLabel(status.stage)}</dd><dt>${intakeText(lang, 'lastUpdate')}</dt><dd>${status.lastUpdate}</dd></dl>` : ''}`;
+  ${status !== null && status !== 'not-found' ? html`<dl class="facts" id="status"><dt>${intakeText(lang, 'stage')}</dt><dd>${stageLabel(status.stage)}</dd><dt>${intakeText(lang, 'lastUpdate')}</dt><dd><time datetime="${status.lastUpdate}">${new Intl.DateTimeFormat(lang === 'es' ? 'es-MX' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${status.lastUpdate}T00:00:00Z`))}</time></dd></dl>` : ''}`;
   return page({ lang, title: intakeText(lang, 'statusTitle'), path: '/report-kidnapping/status/', main });
 }
 

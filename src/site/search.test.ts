@@ -15,6 +15,11 @@ describe('search over the site\'s index', () => {
     ['es', 'guardia nacional', '/es/indicators/mx.guardia_nacional.personnel/'],
     ['en', 'Michoacan', '/en/states/16/'],
   ];
+
+  it('a title that is exactly the words typed comes first', () => {
+    expect(search(searchIndex('en'), 'feminicidio')[0]?.href).toBe('/en/indicators/mx.femicide.victims/');
+    expect(search(searchIndex('es'), 'secuestros')[0]?.href).toBe('/es/indicators/mx.kidnapping.victims/');
+  });
   for (const [lang, query, expected] of cases) {
     it(`"${query}" (${lang}) finds ${expected} among the first five`, () => {
       const found = search(searchIndex(lang), query).map((e) => e.href);

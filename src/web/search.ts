@@ -82,13 +82,22 @@ export function search(entries: readonly SearchEntry[], query: string, limit = 3
   if (words.length === 0) return [];
   const index = indexOf(entries);
   const byHref = new Map(entries.map((e) => [e.href, e]));
-  const options = { prefix: (term: string) => term.length >= 3, fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false), boost: { title: 3, altTitle: 3, id: 2 }, tokenize: (t: string) => [t], processTerm: (t: string) => t } as const;
+  const options = { prefix: (term: string) => term.length >= 3, fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false), boost: { title: 4, altTitle: 4, id: 2, terms: 0.3 }, tokenize: (t: string) => [t], processTerm: (t: string) => t } as const;
   const group = (word: string): Query => ({ combineWith: 'OR', queries: [word, ...(SYNONYMS.get(word) ?? [])] });
   const run = (combineWith: 'AND' | 'OR') => index.search({ combineWith, queries: words.map(group) }, options);
   const all = run('AND');
   const found = all.length > 0 ? all : run('OR');
+  // A title (either language) holding every word typed is the page sought; among those, the shortest is the most specific.
+  const titleTerms = (e: SearchEntry) => [terms(e.title), terms(e.altTitle)];
+  const rank = (e: SearchEntry) => {
+    const whole = titleTerms(e).filter((t) => words.every((w) => t.includes(w) || (SYNONYMS.get(w) ?? []).some((x) => t.includes(x))));
+    return whole.length > 0 ? Math.min(...whole.map((t) => t.length)) : Infinity;
+  };
   return found
-    .map((r) => byHref.get(String(r.id)))
-    .filter((e): e is SearchEntry => e !== undefined)
-    .slice(0, limit);
+    .map((r, order) => ({ e: byHref.get(String(r.id)), order }))
+    .filter((x): x is { e: SearchEntry; order: number } => x.e !== undefined)
+    .map((x) => ({ ...x, rank: rank(x.e) }))
+    .sort((a, b) => a.rank - b.rank || a.order - b.order)
+    .slice(0, limit)
+    .map((x) => x.e);
 }

@@ -78,7 +78,7 @@ describe('the U.S. border pages in Chromium', () => {
       const table = page.locator('table[data-indicator="us.border.fentanyl_seized"]');
       expect(await table.locator('tr[data-period="FY2021"] td').nth(1).textContent()).toBe('100');
       expect(await table.locator('tr[data-partial]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-period')))).toEqual(['FY2026']);
-      expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe(lang === 'es' ? 'Ambos lados' : 'Both sides');
+      expect(await page.locator('nav.nav-wide a[aria-current="page"]').textContent()).toBe(lang === 'es' ? 'Ambos lados' : 'Both sides');
       // Fits the viewport: no horizontal scrolling of the page.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
       await page.screenshot({ path: `${SCREENSHOTS}both-sides-${lang}-${width}.png`, fullPage: true });

@@ -15,3 +15,4 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(new URL('../src/web/site.css', import.meta.url), `${out}site.css`);
+copyFileSync(new URL('../src/web/favicon.svg', import.meta.url), `${out}favicon.svg`);

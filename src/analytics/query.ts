@@ -148,7 +148,7 @@ const keyOf = (geo: string, period: string, dimension: string | null) => `${geo}
 export function resolveIndicator(code: string): Indicator {
   const indicator = findIndicator(code);
   if (!indicator) {
-    throw new RequestError('not_found', `unknown indicator "${code}"; list them with \`observa indicators\` or GET /api/v1/indicators`, { indicator: code });
+    throw new RequestError('not_found', `unknown indicator "${code}"; the list is at GET /api/v1/indicators`, { indicator: code });
   }
   return indicator;
 }

@@ -176,7 +176,8 @@ describe('HTTP API over a real server and store', () => {
     expect(detail.status).toBe(401);
     const intake = await fetch(`${server.url}/api/v1/intake/migrant-kidnapping`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(intake.status).toBe(503);
-    expect(((await intake.json()) as { error: { message: string } }).error.message).toMatch(/OBSERVA_MASTER_KEY/);
+    // The public is told it is off, never which setting or command would turn it on.
+    expect(((await intake.json()) as { error: { message: string } }).error.message).toMatch(/not available/);
     // The family form is not offered where nobody could receive it: no fields to type anyone's details into.
     const page = await get('/es/report-kidnapping/');
     expect(page.status).toBe(503);

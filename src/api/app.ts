@@ -4,15 +4,17 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { bothSides, borderIncidents, dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView } from '../domain/index.js';
+import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView, type IntakeContacts } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
+import { compression } from './compression.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { intakeUnavailablePage, registerSite, type Responder } from '../site/index.js';
+import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings, type Responder } from '../site/index.js';
+import { intakeContactsFromEnv } from './intake-contacts.js';
 import { registerMonitoring } from './monitoring-routes.js';
 import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
 import { loadMasterKey } from '../registry/index.js';
@@ -36,6 +38,8 @@ export interface ApiOptions {
   readonly cache?: ResponseCache;
   /** The case registry; without it (no master key configured) its routes answer 401 or 503 and hold nothing. */
   readonly registry?: RegistryRouteOptions;
+  /** Whom families can contact: the receiving organisation and the alternatives where the form is closed (default: the file named by OBSERVA_INTAKE_CONTACTS). */
+  readonly contacts?: IntakeContacts;
 }
 
 /** Registry options from the environment: OBSERVA_MASTER_KEY (required), OBSERVA_INTAKE_ORG and the consent recipients. */
@@ -64,16 +68,17 @@ export function registryOptionsFromEnv(env: Record<string, string | undefined> =
 }
 
 /** Without a master key nothing personal can be stored or read: case routes still demand credentials first. */
-function registerRegistryDisabled(app: Hono, reason: string): void {
+function registerRegistryDisabled(app: Hono, contacts: IntakeContacts): void {
+  // The operator learns why at start (the CLI says which setting is missing); the public is told only that it is off.
   const unavailable = () => {
-    throw new RequestError('unavailable', `the case registry is not configured on this server (${reason})`);
+    throw new RequestError('unavailable', 'the case registry is not available on this server');
   };
   app.all('/api/v1/cases', (c) => (c.req.header('authorization') ? unavailable() : unauthorized()));
   app.all('/api/v1/cases/*', (c) => (c.req.path === '/api/v1/cases/funnel' || c.req.header('authorization') ? unavailable() : unauthorized()));
   app.all('/api/v1/intake/*', unavailable);
   app.all('/api/v1/auth/*', unavailable);
   for (const lang of ['es', 'en'] as const) {
-    app.all(`/${lang}/report-kidnapping`, (c) => c.html(intakeUnavailablePage(lang, 'closed'), 503));
+    app.all(`/${lang}/report-kidnapping`, (c) => c.html(intakeUnavailablePage(lang, 'closed', contacts.alternatives), 503));
   }
 }
 const unauthorized = (): never => {
@@ -82,6 +87,10 @@ const unauthorized = (): never => {
 
 export function createApp(store: Store, options: ApiOptions = {}): Hono {
   const app = new Hono({ strict: false });
+  const contacts = options.contacts ?? intakeContactsFromEnv();
+  // Pages say whether the families' form is open here (the footer links to it or to the alternatives).
+  const settings = { intakeOpen: Boolean(options.registry?.intakeOrganisationId), contacts };
+  app.use('*', (_c, next) => withSiteSettings(settings, next));
   // Security headers on every response. Pages load their own script and styles only; Plot sets inline style attributes
   // on SVG, and the PNG download draws through data:/blob: URLs. Public data stays readable from other origins.
   app.use('*', secureHeaders({
@@ -98,6 +107,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   }));
   // Every route reads at most a stated body size (413 beyond it), before any handler parses it.
   app.use('*', bodyLimits());
+  // Text responses leave compressed (brotli or gzip, as the client accepts); see compression.ts.
+  app.use('*', compression());
   const cache = options.cache ?? new ResponseCache();
   // Every read behind a public request is bounded in time (the CLI's own reads are not).
   store.readTimeoutMs ??= Number(process.env['OBSERVA_QUERY_TIMEOUT_MS'] ?? 15_000);
@@ -133,11 +144,18 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   app.onError((error, c) => {
     const { status, body } = errorResponse(error);
     if (status === 500) console.error(error);
+    // A person's browser gets a page in the site's layout and language; scripts and API clients get JSON.
+    if (!isMachinePath(c.req.path) && c.req.method === 'GET' && (status === 400 || status === 404 || status === 500)) {
+      return c.html(errorPage(languageOf(c.req.path, c.req.header('accept-language')), status, c.req.path), status);
+    }
     if (status === 401) return c.json(body, status, { 'WWW-Authenticate': 'Bearer realm="observa"' });
     if (status === 503) return c.json(body, status, { 'Retry-After': String(body.error.details['retryAfterSeconds'] ?? QUERY_RETRY_AFTER_SECONDS) });
     return c.json(body, status);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
+  app.notFound((c) =>
+    isMachinePath(c.req.path)
+      ? c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404)
+      : c.html(errorPage(languageOf(c.req.path, c.req.header('accept-language')), 404, c.req.path), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1', (c) =>
@@ -250,8 +268,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     }),
   );
   registerMonitoring(app, store, respondData);
-  if (options.registry) registerRegistry(app, store, options.registry);
-  else registerRegistryDisabled(app, 'set OBSERVA_MASTER_KEY to the base64 of 32 random bytes and restart');
+  if (options.registry) registerRegistry(app, store, options.registry, contacts);
+  else registerRegistryDisabled(app, contacts);
   registerSite(app, store, respond);
   return app;
 }

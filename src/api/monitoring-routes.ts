@@ -40,7 +40,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 async function requireToken(c: Context, store: Store): Promise<TokenHolder> {
   const header = c.req.header('authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new RequestError('unauthorized', 'this route needs a token: send "Authorization: Bearer <token>" (create one with `observa token create --role editor|reviewer`)');
+  if (!m) throw new RequestError('unauthorized', 'this route needs a token: send "Authorization: Bearer <token>" (the operator of this server issues editor and reviewer tokens)');
   const holder = await verifyToken(store, m[1] as string);
   if (!holder) throw new RequestError('unauthorized', 'the token is unknown or has been revoked');
   return holder;

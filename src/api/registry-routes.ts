@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { RequestError } from '../domain/index.js';
+import { RequestError, type IntakeContacts, type Lang, type SupportContact } from '../domain/index.js';
 import {
   ForbiddenError,
   addPerson,
@@ -27,7 +27,7 @@ import {
 import type { Gate, Principal, RegistryContext } from '../registry/index.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
 import type { Store } from '../store/index.js';
-import { intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailablePage } from '../site/index.js';
+import { fieldErrors, formMessage, formValues, intakeBody, intakeFormPage, intakeReceiptPage, intakeStatusPage, intakeUnavailablePage } from '../site/index.js';
 
 /*
  * The case registry over HTTP. Every case route needs a session bearer token (401 without one) and answers 403
@@ -124,7 +124,7 @@ function idParam(c: Context, name: string): number {
   return id;
 }
 
-export function registerRegistry(app: Hono, store: Store, options: RegistryRouteOptions): void {
+export function registerRegistry(app: Hono, store: Store, options: RegistryRouteOptions, contacts: IntakeContacts = { alternatives: [] }): void {
   const { loginAttemptsPerAddress, intakeSubmissionsPerHour, intakeGlobalPerHour, trustedProxy, loginGate, intakeSlowGate, ...rest } = options;
   const ctx: RegistryContext = { ...rest, store };
   const trusted = parseTrustedProxies(trustedProxy);
@@ -165,7 +165,9 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
   app.post('/api/v1/intake/migrant-kidnapping', async (c) => {
     if (!ctx.intakeOrganisationId) throw new RequestError('not_found', 'the intake form is not open on this server');
     try {
-      const { receipt } = await receiveIntake(ctx, await jsonBody(c, '{victim, reporter, last_seen, ransom_demanded, consent}'), clientIp(c), intakeLimits);
+      const body = await jsonBody(c, '{victim, reporter, last_seen, ransom_demanded, consent}');
+      // An Idempotency-Key header makes a retried request answer the same receipt instead of making a second case.
+      const { receipt } = await receiveIntake(ctx, body, clientIp(c), intakeLimits, c.req.header('idempotency-key'));
       return c.json({ receipt }, 201);
     } catch (error) {
       if (error instanceof RateLimitedError) return tooMany(c, error.retryAfterSeconds, error.message.replace(/^too many /, ''));
@@ -175,34 +177,47 @@ export function registerRegistry(app: Hono, store: Store, options: RegistryRoute
   app.get('/api/v1/intake/:receipt', async (c) => c.json(await intakeStatus(ctx, c.req.param('receipt'))));
 
   // The same intake as a plain HTML form, for families without tools: no script, no account, errors in their language.
+  // The receiving organisation's contact: from the configuration, or at least its name as registered.
+  let receiving: Promise<SupportContact | undefined> | null = null;
+  const receivingContact = () =>
+    (receiving ??= (async () => {
+      if (contacts.receiving) return contacts.receiving;
+      if (!ctx.intakeOrganisationId) return undefined;
+      const [org] = await store.all<{ name: string }>('SELECT name FROM organisation WHERE id = ?', [ctx.intakeOrganisationId]);
+      return org ? { name: org.name } : undefined;
+    })());
+  const closed = (c: Context, lang: Lang) => c.html(intakeUnavailablePage(lang, 'closed', contacts.alternatives), 503);
   for (const lang of ['es', 'en'] as const) {
     // The pages keep the site's CSP (its stylesheet) but are never cached and never leak the URL (receipts) as referrer.
-    for (const path of [`/${lang}/report-kidnapping`, `/${lang}/report-kidnapping/status`]) app.use(path, setHeaders(PAGE_HEADERS));
-    app.get(`/${lang}/report-kidnapping`, (c) => (ctx.intakeOrganisationId ? c.html(intakeFormPage(lang)) : c.html(intakeUnavailablePage(lang, 'closed'), 503)));
+    for (const path of [`/${lang}/report-kidnapping`, `/${lang}/report-kidnapping/status`, `/${lang}/report-kidnapping/received`]) app.use(path, setHeaders(PAGE_HEADERS));
+    app.get(`/${lang}/report-kidnapping`, async (c) => (ctx.intakeOrganisationId ? c.html(intakeFormPage(lang, { contact: await receivingContact() })) : closed(c, lang)));
     app.post(`/${lang}/report-kidnapping`, async (c) => {
-      if (!ctx.intakeOrganisationId) return c.html(intakeUnavailablePage(lang, 'closed'), 503);
-      const form = await c.req.parseBody({ all: true });
-      const one = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
-      const shares = ([] as unknown[]).concat(form['share_with'] ?? []).filter((v): v is string => typeof v === 'string');
-      const body = {
-        victim: { name: one('victim_name'), ...(one('victim_age') ? { age: Number(one('victim_age')) } : {}), ...(one('victim_nationality') ? { nationality: one('victim_nationality').toUpperCase() } : {}) },
-        reporter: { name: one('reporter_name'), relationship: one('reporter_relationship'), contact: one('reporter_contact') },
-        last_seen: { date: one('last_seen_date'), state: one('last_seen_state'), ...(one('last_seen_place') ? { place: one('last_seen_place') } : {}) },
-        ransom_demanded: one('ransom_demanded') === 'yes',
-        consent: { share_with: ['documenting_organisation', ...shares] },
-      };
+      if (!ctx.intakeOrganisationId) return closed(c, lang);
+      const values = formValues(await c.req.parseBody({ all: true }));
+      const key = typeof values['idempotency_key'] === 'string' ? values['idempotency_key'] : undefined;
       try {
-        const { receipt } = await receiveIntake(ctx, body, clientIp(c), intakeLimits);
-        return c.html(intakeReceiptPage(lang, receipt), 201);
+        const { receipt } = await receiveIntake(ctx, intakeBody(values), clientIp(c), intakeLimits, key);
+        // Post–redirect–get: reloading the receipt page reads it again instead of sending the form again.
+        return c.redirect(`/${lang}/report-kidnapping/received/?receipt=${encodeURIComponent(receipt)}`, 303);
       } catch (error) {
+        const contact = await receivingContact();
         if (error instanceof RateLimitedError) {
-          const message = lang === 'es' ? 'Demasiados reportes en este momento; intente de nuevo más tarde.' : 'Too many reports right now; try again later.';
-          return c.html(intakeFormPage(lang, [message]), 429, { 'Retry-After': String(error.retryAfterSeconds) });
+          return c.html(intakeFormPage(lang, { values, errors: [{ field: null, message: formMessage(lang, 'busy') }], ...(contact ? { contact } : {}) }), 429, { 'Retry-After': String(error.retryAfterSeconds) });
         }
-        if (error instanceof z.ZodError) return c.html(intakeFormPage(lang, error.issues.map((i) => `${i.path.join(' › ')}: ${i.message}`)), 400);
-        if (error instanceof RequestError && error.code === 'bad_request') return c.html(intakeFormPage(lang, [error.message]), 400);
+        const errors = fieldErrors(lang, error);
+        if (errors) return c.html(intakeFormPage(lang, { values, errors, ...(contact ? { contact } : {}) }), 400);
         throw error;
       }
+    });
+    app.get(`/${lang}/report-kidnapping/received`, async (c) => {
+      const receipt = (c.req.query('receipt') ?? '').trim();
+      try {
+        await intakeStatus(ctx, receipt);
+      } catch (error) {
+        if (error instanceof RequestError && error.code === 'not_found') return c.html(intakeStatusPage(lang, receipt, 'not-found'), 404);
+        throw error;
+      }
+      return c.html(intakeReceiptPage(lang, receipt, await receivingContact()));
     });
     app.get(`/${lang}/report-kidnapping/status`, async (c) => {
       const receipt = (c.req.query('receipt') ?? '').trim();

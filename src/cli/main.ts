@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { indicatorDetail, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
-import { createApp, registryOptionsFromEnv, startServer } from '../api/index.js';
+import { createApp, intakeContactsFromEnv, registryOptionsFromEnv, startServer } from '../api/index.js';
 import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
@@ -229,15 +229,17 @@ export function buildProgram(): Command {
     .command('bake')
     .description('write the whole public site (pages, data files, map layers) as static files')
     .requiredOption('--out <dir>', 'output folder')
-    .action((opts: { out: string }) =>
+    .option('--no-compress', 'do not write .br and .gz beside each text file')
+    .action((opts: { out: string; compress: boolean }) =>
       withStore(program, async (store) => {
-        const app = createApp(store);
+        const contacts = intakeContactsFromEnv();
+        const app = createApp(store, { contacts });
         const started = Date.now();
         let bar: ReturnType<typeof fileProgress> | undefined;
         const summary = await bakeSite(store, (request) => app.fetch(request), resolve(opts.out), (done, total) => {
           bar ??= fileProgress(total);
           bar.update(done - 1, `${done}/${total}`);
-        });
+        }, contacts.alternatives, opts.compress);
         bar?.stop();
         console.log(`baked ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB into ${resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }),

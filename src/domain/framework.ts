@@ -40,6 +40,13 @@ export const Agencies = z.strictObject({
   mx: z.array(z.string().min(1)),
 });
 
+/** How the agencies of a node are known, as pages say it. */
+export const AGENCY_BASIS_LABELS: Record<z.infer<typeof Agencies>['basis'], Text> = {
+  stated: { es: 'según la fuente', en: 'as stated by the source' },
+  inferred: { es: 'inferido de sus atribuciones legales', en: 'inferred from their statutory roles' },
+  'not-published': { es: 'no publicado', en: 'not published' },
+};
+
 export const NodeKind = z.enum(['goal', 'area', 'objective', 'action']);
 export type NodeKind = z.infer<typeof NodeKind>;
 

@@ -120,10 +120,11 @@ describe('case input', () => {
     expect(CaseInput.safeParse({ ...base, municipality: undefined }).success).toBe(true);
   });
 
-  it('refuses state codes outside 01–32', () => {
-    for (const state of ['00', '33', '99', '1', 'MX']) {
+  it('refuses state codes outside 01–32 and 99 (not known)', () => {
+    for (const state of ['00', '33', '98', '1', 'MX']) {
       expect(CaseInput.safeParse({ ...base, state, municipality: undefined }).success, state).toBe(false);
     }
+    expect(CaseInput.safeParse({ ...base, state: '99', municipality: undefined }).success).toBe(true);
   });
 
   it('refuses a report surely earlier than the event, but not an overlapping fuzzy one', () => {
@@ -190,8 +191,15 @@ describe('migrant kidnapping intake', () => {
     consent: { share_with: ['documenting_organisation', 'search_commission'] },
   };
 
-  it('accepts the form as asked', () => {
-    expect(MigrantKidnappingIntake.parse(form)).toEqual(form);
+  it('accepts the form as asked (the date exact unless said otherwise)', () => {
+    expect(MigrantKidnappingIntake.parse(form)).toEqual({ ...form, last_seen: { ...form.last_seen, date_precision: 'day' } });
+  });
+
+  it('lets a family say "I don\'t know": no date, ransom unknown, state 99; a date is needed unless its precision is unknown', () => {
+    const unsure = { ...form, last_seen: { date_precision: 'unknown', state: '99' }, ransom_demanded: null };
+    expect(MigrantKidnappingIntake.safeParse(unsure).success).toBe(true);
+    const noDate = MigrantKidnappingIntake.safeParse({ ...form, last_seen: { date_precision: 'month', state: '28' } });
+    expect(noDate.error?.issues.map((i) => i.path.join('.'))).toEqual(['last_seen.date']);
   });
 
   it('refuses immigration status and U.S. addresses, naming the field', () => {

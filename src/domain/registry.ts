@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Text } from './text.js';
-import { IsoDate } from './text.js';
+import { IsoDate, Text } from './text.js';
 
 /*
  * The case registry: disappearances, torture and kidnappings of migrants, documented by civil-society organisations.
@@ -166,7 +165,9 @@ export type PersonInput = z.infer<typeof PersonInput>;
 // ---------------------------------------------------------------------------------------------------------------
 // Cases.
 
-const StateCode = z.string().regex(/^(0[1-9]|[12]\d|3[0-2])$/, 'expected an INEGI state code 01–32');
+/** `99` is INEGI's "state not specified" (a geo that counts in the national total and is never drawn): families may not know. */
+export const STATE_NOT_KNOWN = '99';
+const StateCode = z.string().regex(/^(0[1-9]|[12]\d|3[0-2]|99)$/, 'expected an INEGI state code 01–32, or 99 (not known)');
 
 export const CaseInput = z
   .strictObject({
@@ -320,15 +321,23 @@ export const MigrantKidnappingIntake = z.strictObject(
   {
     victim: z.strictObject({ name: FormText(200), age: Age.optional(), nationality: CountryCode.optional() }, refuseUnknownFields),
     reporter: z.strictObject({ name: FormText(200), relationship: FormText(100), contact: FormText(200) }, refuseUnknownFields),
-    last_seen: z.strictObject(
-      {
-        date: IsoDate.refine(isCalendarDate, 'not a calendar date'),
-        state: StateCode,
-        place: FormText(500).optional(),
-      },
-      refuseUnknownFields,
-    ),
-    ransom_demanded: z.boolean(),
+    last_seen: z
+      .strictObject(
+        {
+          /** A day in the period the family knows; with `date_precision` month or year only that part counts. */
+          date: IsoDate.refine(isCalendarDate, 'not a calendar date').optional(),
+          /** How much of the date the family knows (default: the exact day); `unknown` needs no date. */
+          date_precision: DatePrecision.default('day'),
+          state: StateCode,
+          place: FormText(500).optional(),
+        },
+        refuseUnknownFields,
+      )
+      .superRefine((d, ctx) => {
+        if (d.date === undefined && d.date_precision !== 'unknown') ctx.addIssue({ code: 'custom', path: ['date'], message: 'a date is needed unless its precision is "unknown"' });
+      }),
+    /** null: the family does not know. */
+    ransom_demanded: z.boolean().nullable(),
     consent: z.strictObject(
       {
         share_with: z
@@ -343,3 +352,27 @@ export const MigrantKidnappingIntake = z.strictObject(
   refuseUnknownFields,
 );
 export type MigrantKidnappingIntake = z.infer<typeof MigrantKidnappingIntake>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who families can reach: the receiving organisation of the intake form and the alternatives where it is closed.
+
+export const SupportContact = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  phone: z.string().trim().min(3).max(60).optional(),
+  /** Opening hours in both languages, e.g. {es: "lunes a viernes, 9 a 18 h (hora del centro)", en: "…"}. */
+  hours: Text.optional(),
+  email: z.email().optional(),
+  web: z.url().optional(),
+  /** What this contact can do for a family, in both languages. */
+  note: Text.optional(),
+});
+export type SupportContact = z.infer<typeof SupportContact>;
+
+/** The configuration file named by the server's settings (see README, "Case registry"). */
+export const IntakeContacts = z.strictObject({
+  /** The organisation that receives the form: shown on the form and on the receipt. */
+  receiving: SupportContact.optional(),
+  /** Shown where the form is closed (and on the static copy), so a family is never left without someone to call. */
+  alternatives: z.array(SupportContact).max(50).default([]),
+});
+export type IntakeContacts = z.infer<typeof IntakeContacts>;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
 import type { PersonalField } from '../domain/index.js';
 
@@ -180,7 +180,19 @@ const RECEIPT_GROUP_LENGTH = 4;
 
 /** A code a family can copy by hand, e.g. `K7QM-3XTB-WN9P-HD4R`: 16 symbols × 5 bits = 80 bits. */
 export function newReceiptCode(): string {
-  const bytes = randomBytes(RECEIPT_GROUPS * RECEIPT_GROUP_LENGTH);
+  return receiptCodeOf(randomBytes(RECEIPT_GROUPS * RECEIPT_GROUP_LENGTH));
+}
+
+/**
+ * The receipt of a submission that carries an idempotency key (the form's hidden field): an HMAC under the master key,
+ * so the same key always gives the same receipt (a reload or a double tap finds the case already made) and nobody
+ * without the master key can tell one receipt from the key.
+ */
+export function receiptCodeForKey(masterKey: Buffer, idempotencyKey: string): string {
+  return receiptCodeOf(createHmac('sha256', masterKey).update(`intake-receipt:${idempotencyKey}`, 'utf8').digest().subarray(0, RECEIPT_GROUPS * RECEIPT_GROUP_LENGTH));
+}
+
+function receiptCodeOf(bytes: Uint8Array): string {
   // 256 is a multiple of 32, so taking the low 5 bits keeps every symbol equally likely.
   const symbols = [...bytes].map((b) => RECEIPT_ALPHABET[b & 31]).join('');
   const groups: string[] = [];

@@ -1,10 +1,11 @@
-import { CaseInput, MigrantKidnappingIntake, RequestError, furthestStage } from '../domain/index.js';
-import type { CaseType, ConsentRecipient, JusticeEventKind, JusticeStage, PersonInput } from '../domain/index.js';
+import { z } from 'zod';
+import { CaseInput, MigrantKidnappingIntake, RequestError, fuzzyDateBounds, furthestStage } from '../domain/index.js';
+import type { CaseType, ConsentRecipient, FuzzyDate, JusticeEventKind, JusticeStage, PersonInput } from '../domain/index.js';
 import { appendAudit as audit, registryWrite } from './audit-log.js';
 import { assertOrganisationsExist, insertVersion } from './cases.js';
 import { INTAKE_ACTOR, iso, nextId, nowOf, ready } from './context.js';
 import type { RegistryContext } from './context.js';
-import { hashToken, newReceiptCode, normaliseReceiptCode } from './crypto.js';
+import { hashToken, newReceiptCode, normaliseReceiptCode, receiptCodeForKey } from './crypto.js';
 import { insertEvent } from './events.js';
 import { Gate, GateFullError } from './gate.js';
 import { hitLimitIn } from './limits.js';
@@ -52,13 +53,24 @@ async function admit(ctx: RegistryContext, address: string, limits: IntakeLimits
   throw new RateLimitedError('too many reports from this address', verdict.retryAfterSeconds);
 }
 
-/** The public form's way in: limits (above), then submitIntake. */
-export async function receiveIntake(ctx: RegistryContext, body: unknown, address: string, limits: IntakeLimits = {}): Promise<IntakeReceipt> {
+/** An idempotency key as the form sends it (random, generated with the page): 16–100 URL-safe characters. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,100}$/;
+
+/**
+ * The public form's way in: limits (above), then submitIntake. With an idempotency key, a repeat of a submission
+ * already taken (a reload, a double tap, the back button) answers the same receipt and makes no second case.
+ */
+export async function receiveIntake(ctx: RegistryContext, body: unknown, address: string, limits: IntakeLimits = {}, idempotencyKey?: string): Promise<IntakeReceipt> {
   await ready(ctx);
+  const key = idempotencyKey !== undefined && IDEMPOTENCY_KEY.test(idempotencyKey) ? idempotencyKey : undefined;
+  if (key !== undefined) {
+    const receipt = receiptCodeForKey(ctx.masterKey, key);
+    if (await receiptTaken(ctx.store, receipt)) return { receipt };
+  }
   const path = await admit(ctx, address, limits);
-  if (path === 'normal') return submitIntake(ctx, body);
+  if (path === 'normal') return submitIntake(ctx, body, null, key);
   try {
-    return await (limits.slowGate ?? INTAKE_SLOW_GATE).run(() => submitIntake(ctx, body, 'over-budget'));
+    return await (limits.slowGate ?? INTAKE_SLOW_GATE).run(() => submitIntake(ctx, body, 'over-budget', key));
   } catch (error) {
     if (error instanceof GateFullError) throw new RateLimitedError('many reports are arriving right now', 60);
     throw error;
@@ -78,26 +90,40 @@ export interface IntakeReceipt {
  * victim and the reporter as persons whose names, contact, relationship and last-seen place are sealed personal
  * fields, and a `referral` event per consented recipient beyond the documenting organisation.
  */
-export async function submitIntake(ctx: RegistryContext, body: unknown, triage: 'over-budget' | null = null): Promise<IntakeReceipt> {
+export async function submitIntake(ctx: RegistryContext, body: unknown, triage: 'over-budget' | null = null, idempotencyKey?: string): Promise<IntakeReceipt> {
   await ready(ctx);
-  const form = MigrantKidnappingIntake.parse(body);
-  const owner = ctx.intakeOrganisationId;
-  if (!owner) throw new Error('the intake form is not configured: set the organisation that receives it');
   const at = nowOf(ctx);
   const today = iso(at).slice(0, 10);
-  if (form.last_seen.date > today) throw new RequestError('bad_request', 'last_seen.date: the date is in the future');
+  const parsed = MigrantKidnappingIntake.safeParse(body);
+  if (!parsed.success) {
+    // A family told every problem at once: a future date too, when the rest of the form had mistakes of its own.
+    const last = (body as { last_seen?: { date?: unknown } } | null)?.last_seen;
+    const future = typeof last?.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(last.date) && last.date > today;
+    if (!future || parsed.error.issues.some((i) => i.path.join('.') === 'last_seen.date')) throw parsed.error;
+    throw new z.ZodError([...parsed.error.issues, { code: 'custom', path: ['last_seen', 'date'], message: 'the date is in the future', params: { problem: 'future' }, input: last.date }]);
+  }
+  const form = parsed.data;
+  const owner = ctx.intakeOrganisationId;
+  if (!owner) throw new Error('the intake form is not configured: set the organisation that receives it');
+  const occurredOn = lastSeenDate(form.last_seen, today);
+  const bounds = fuzzyDateBounds(occurredOn);
+  if (bounds && bounds.earliest > today) {
+    throw new RequestError('bad_request', 'last_seen.date: the date is in the future', { field: 'last_seen.date', problem: 'future' });
+  }
   const beyond = form.consent.share_with.filter((r): r is Exclude<ConsentRecipient, 'documenting_organisation'> => r !== 'documenting_organisation');
   const sharedWith = [...new Set(beyond.map((r) => ctx.intakeRecipientOrganisations?.[r]).filter((o): o is string => o !== undefined && o !== owner))].sort();
   const input = CaseInput.parse({
     type: 'migrant-kidnapping',
     state: form.last_seen.state,
-    occurredOn: { value: form.last_seen.date, precision: 'day' },
+    occurredOn,
     reportedOn: { value: today, precision: 'day' },
     owningOrganisationId: owner,
   });
   const access = { visibility: (beyond.length > 0 ? 'shared' : 'private') as Visibility, sharedWithOrganisations: sharedWith };
-  const receipt = newReceiptCode();
+  const receipt = idempotencyKey === undefined ? newReceiptCode() : receiptCodeForKey(ctx.masterKey, idempotencyKey);
   await registryWrite(ctx.store, async (tx) => {
+    // Writes are serialised: a second submission with the same key sees the first one's row here.
+    if ((await tx.all('SELECT 1 FROM intake WHERE receipt_sha256 = ?', [hashToken(receipt)])).length > 0) return;
     await assertOrganisationsExist(tx, [owner, ...sharedWith]);
     const caseId = await nextId(tx, 'registry_case_seq');
     await insertVersion(tx, caseId, 1, input, access, INTAKE_ACTOR, at);
@@ -142,6 +168,17 @@ export async function submitIntake(ctx: RegistryContext, body: unknown, triage: 
     ]);
   });
   return { receipt };
+}
+
+async function receiptTaken(store: RegistryContext['store'], receipt: string): Promise<boolean> {
+  return (await store.all('SELECT 1 FROM intake WHERE receipt_sha256 = ?', [hashToken(receipt)])).length > 0;
+}
+
+/** The form's date as the case's fuzzy date: only the part the family knows; an unknown date keeps the report's year. */
+function lastSeenDate(lastSeen: MigrantKidnappingIntake['last_seen'], today: string): FuzzyDate {
+  const { date, date_precision: precision } = lastSeen;
+  if (precision === 'unknown' || date === undefined) return { value: today.slice(0, 4), precision: 'unknown' };
+  return { value: precision === 'day' ? date : precision === 'month' ? date.slice(0, 7) : date.slice(0, 4), precision };
 }
 
 export interface IntakeStatus {

@@ -73,6 +73,8 @@ export const REGISTRY_DDL: readonly string[] = [
      created_at TIMESTAMPTZ NOT NULL)`,
   // Reports past the global hourly budget are still taken, marked 'over-budget' for the receiving organisation to triage.
   `ALTER TABLE intake ADD COLUMN IF NOT EXISTS triage VARCHAR`,
+  // "No sé": a family may not know whether a ransom was demanded (NULL).
+  `ALTER TABLE intake ALTER COLUMN ransom_demanded DROP NOT NULL`,
 
   // Shared counters (fixed windows) for rate limits: every server process on one store counts in the same rows.
   `CREATE TABLE IF NOT EXISTS rate_limit (bucket VARCHAR PRIMARY KEY, window_start BIGINT NOT NULL, hits INTEGER NOT NULL)`,

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadCatalog } from '../catalog/index.js';
+import type { SupportContact } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { intakeUnavailablePage } from './intake-pages.js';
 import { hasMunicipalities, ytdFrequencies } from './data.js';
@@ -14,7 +16,7 @@ export interface BakeSummary {
 /** The site's every public URL: pages, their data files, search indexes, map layers and assets. */
 export async function siteUrls(tx: ReadTx): Promise<string[]> {
   const { framework, indicators, geography } = loadCatalog();
-  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
+  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/assets/favicon.svg', '/favicon.ico', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
   const municipalYears = await tx.all<{ year: number }>(
     `SELECT DISTINCT year FROM observation WHERE superseded_by IS NULL AND freq = 'month' AND series LIKE 'rnpdno.%' ORDER BY year`,
   );
@@ -43,8 +45,27 @@ const CHOOSER = `<!doctype html><html lang="es"><head><meta charset="utf-8"><met
 <script>location.replace(/^en\\b/i.test(navigator.language || '') ? '/en/' : '/es/');</script></head>
 <body><p><a href="/es/" lang="es">Español</a> · <a href="/en/" lang="en">English</a></p></body></html>`;
 
+const TEXT_FILE = /\.(html|json|csv|css|js|svg)$/;
+
+/** `file.br` and `file.gz` for a text file over 1 KiB: the best brotli for small files, a faster one for large data files. */
+export function writeCompressed(file: string, body: Uint8Array): void {
+  if (!TEXT_FILE.test(file) || body.byteLength < 1024) return;
+  const quality = body.byteLength > 512 * 1024 ? 9 : 11;
+  writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }));
+  writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+}
+
 /** Writes the whole public site as static files by asking the app for every URL. */
-export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Response | Promise<Response>, out: string, onProgress?: (done: number, total: number) => void): Promise<BakeSummary> {
+export async function bakeSite(
+  tx: ReadTx,
+  fetcher: (request: Request) => Response | Promise<Response>,
+  out: string,
+  onProgress?: (done: number, total: number) => void,
+  /** Whom families can contact instead: a static copy takes no reports. */
+  alternatives: readonly SupportContact[] = [],
+  /** Write `.br` and `.gz` beside every text file, for static servers that serve pre-compressed files (nginx gzip_static/brotli_static, Caddy precompressed). */
+  precompress = false,
+): Promise<BakeSummary> {
   const urls = await siteUrls(tx);
   let bytes = 0;
   let pages = 0;
@@ -55,6 +76,7 @@ export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Respon
     const file = fileFor(out, url);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, body);
+    if (precompress) writeCompressed(file, body);
     bytes += body.byteLength;
     if (url.endsWith('/')) pages++;
     onProgress?.(index + 1, urls.length);
@@ -63,7 +85,7 @@ export async function bakeSite(tx: ReadTx, fetcher: (request: Request) => Respon
   for (const lang of ['es', 'en'] as const) {
     const file = fileFor(out, `/${lang}/report-kidnapping/`);
     mkdirSync(dirname(file), { recursive: true });
-    const body = intakeUnavailablePage(lang, 'static');
+    const body = intakeUnavailablePage(lang, 'static', alternatives);
     writeFileSync(file, body);
     bytes += Buffer.byteLength(body);
     pages++;

@@ -5,7 +5,7 @@ import {
 } from '../domain/index.js';
 import { computeScorecard, listAssistance, pipelineByYear, reportedFigures, type NodeScore } from '../monitoring/index.js';
 import type { ReadTx } from '../store/index.js';
-import { LOCALES, t, type SiteLang } from '../web/index.js';
+import { LOCALES, periodLabel, t, type SiteLang } from '../web/index.js';
 import { evidenceSection } from './evidence-pages.js';
 import { capitalise, html, type Raw } from './html.js';
 import { href, page } from './layout.js';
@@ -55,8 +55,8 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
     <thead><tr><th scope="col">${t(lang, 'titleCol')}</th><th scope="col">${t(lang, 'baselineCol')}</th><th scope="col">${t(lang, 'latestCol')}</th><th scope="col">${t(lang, 'targetCol')}</th>
     <th scope="col">${t(lang, 'progressCol')}</th><th scope="col">${t(lang, 'trendCol')}</th><th scope="col">${t(lang, 'dataCol')}</th></tr></thead>
     <tbody>${card.indicators.map((i) => html`<tr><th scope="row"><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name}</a></th>
-      <td>${i.baseline.period}: ${num(lang, i.baseline.value)}</td><td>${i.latestComplete ? `${i.latestComplete.period}: ${num(lang, i.latestComplete.value)}` : '—'}</td>
-      <td>${i.target ? `${i.target.period}: ${num(lang, i.target.value)}` : html`<span class="muted" title="${i.targetNote ?? ''}">${PROGRESS_LABELS['no-target'][lang]}</span>`}</td>
+      <td>${periodLabel(lang, i.baseline.period)}: ${num(lang, i.baseline.value)}</td><td>${i.latestComplete ? `${periodLabel(lang, i.latestComplete.period)}: ${num(lang, i.latestComplete.value)}` : '—'}</td>
+      <td>${i.target ? `${periodLabel(lang, i.target.period)}: ${num(lang, i.target.value)}` : html`<span class="muted" title="${i.targetNote ?? ''}">${PROGRESS_LABELS['no-target'][lang]}</span>`}</td>
       <td><span class="progress progress-${i.progress}">${PROGRESS_LABELS[i.progress][lang]}</span></td>
       <td>${TREND_LABELS[i.trend][lang]}${i.yearlyChangePct === null ? '' : ` (${i.yearlyChangePct > 0 ? '+' : ''}${num(lang, i.yearlyChangePct)} %)`}</td>
       <td>${FRESHNESS_LABELS[i.freshness][lang]} <span class="muted">${i.lastPeriodWithData ?? ''}</span></td></tr>`)}</tbody></table></div>
@@ -80,7 +80,7 @@ export async function nodeMonitoringSections(tx: ReadTx, lang: SiteLang, id: str
   return html`${evidence}<h2 id="risks">${t(lang, 'risksTitle')}</h2>
     ${risks.length === 0 ? html`<p>${t(lang, 'noRisks')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'risksTitle')}"><table class="data"><caption>${t(lang, 'risksTitle')}</caption>
       <thead><tr><th scope="col">${t(lang, 'riskCol')}</th><th scope="col">${t(lang, 'likelihoodCol')}</th><th scope="col">${t(lang, 'impactCol')}</th><th scope="col">${t(lang, 'mitigationCol')}</th><th scope="col">${t(lang, 'ownerCol')}</th><th scope="col">${t(lang, 'reviewCol')}</th></tr></thead>
-      <tbody>${risks.map((r) => html`<tr><td>${r.risk[lang]} <span class="muted">(${RISK_CATEGORY_LABELS[r.category][lang]}; ${r.sources.map((s) => s.title).join('; ')})</span></td>
+      <tbody>${risks.map((r) => html`<tr><td>${r.risk[lang]} <span class="muted">(${RISK_CATEGORY_LABELS[r.category][lang]}; ${r.sources.map((s, i) => html`${i > 0 ? '; ' : ''}<cite>${s.title}</cite>`)})</span></td>
         <td>${RISK_LEVEL_LABELS[r.likelihood][lang]}</td><td>${RISK_LEVEL_LABELS[r.impact][lang]}</td><td>${r.mitigation[lang]}</td><td>${r.owner[lang]}</td><td>${r.reviewDate}</td></tr>`)}</tbody></table></div>
       <p class="muted">${risks[0]?.basis[lang] ?? ''}</p>`}`;
 }
@@ -99,7 +99,7 @@ export async function assistancePage(tx: ReadTx, lang: SiteLang): Promise<string
   <div class="table-wrap"><table class="data"><caption>${t(lang, 'totalsTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'fiscalYearCol')}</th><th scope="col">${t(lang, 'accountCol')}</th><th scope="col">${t(lang, 'stageCol')}</th><th scope="col" class="num">${t(lang, 'amountCol')}</th><th scope="col">${t(lang, 'noteCol')}</th><th scope="col">${t(lang, 'sourceCol')}</th></tr></thead>
     <tbody>${lines.map((l) => html`<tr${l.isTotal ? html` class="total"` : ''}><th scope="row">${l.fyFrom === l.fyTo ? l.fyFrom : `${l.fyFrom}–${l.fyTo}`}</th><td>${ACCOUNT_LABELS[l.account][lang]}${l.isTotal ? html` <span class="progress progress-no-data">${t(lang, 'totalBadge')}</span>` : ''}</td><td>${STAGE_LABELS[l.stage][lang]}</td>
-      <td class="num">${usd.format(l.amountUsd)}</td><td>${l.note[lang]}</td><td><a href="${l.source.url}" rel="external">${l.source.title}</a> <span class="muted">(${CONFIDENCE_LABELS[l.confidence][lang]})</span></td></tr>`)}</tbody></table></div>
+      <td class="num">${usd.format(l.amountUsd)}</td><td>${l.note[lang]}</td><td><a href="${l.source.url}" rel="external"><cite>${l.source.title}</cite></a> <span class="muted">(${CONFIDENCE_LABELS[l.confidence][lang]})</span></td></tr>`)}</tbody></table></div>
   <p class="muted">${t(lang, 'importNote')}</p>
   <h2>${t(lang, 'downloads')}</h2><ul><li><a href="/api/v1/assistance.csv">/api/v1/assistance.csv</a> (CSV)</li><li><a href="/api/v1/assistance">/api/v1/assistance</a> (JSON)</li></ul>`;
   return page({ lang, title: t(lang, 'assistanceTitle'), path: '/assistance/', main });
@@ -111,7 +111,7 @@ export function timelinePage(lang: SiteLang): string {
   <p class="lead">${t(lang, 'timelineLead')}</p>
   <ol class="timeline">${[...framework.events].sort((a, b) => a.date.localeCompare(b.date)).map((e) => html`<li id="${e.id}"><time datetime="${e.date}">${e.date}</time>
     <strong>${e.title[lang]}</strong><p>${e.text[lang]}</p>
-    <p class="muted">${CONFIDENCE_LABELS[e.confidence][lang]} · ${e.sources.map((s, i) => html`${i > 0 ? ' · ' : ''}<a href="${s.url}" rel="external">${s.title}</a>`)}</p></li>`)}</ol>`;
+    <p class="muted">${CONFIDENCE_LABELS[e.confidence][lang]} · ${e.sources.map((s, i) => html`${i > 0 ? ' · ' : ''}<a href="${s.url}" rel="external"><cite>${s.title}</cite></a>`)}</p></li>`)}</ol>`;
   return page({ lang, title: t(lang, 'timelineTitle'), path: '/timeline/', main });
 }
 
@@ -121,9 +121,9 @@ export async function figuresPage(tx: ReadTx, lang: SiteLang): Promise<string> {
   <p class="lead">${t(lang, 'figuresLead')}</p>
   <div class="table-wrap"><table class="data"><caption>${t(lang, 'figuresTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'reportedCol')}</th><th scope="col" class="num">${t(lang, 'reported')}</th><th scope="col" class="num">${t(lang, 'computedCol')}</th><th scope="col" class="num">${t(lang, 'differenceCol')}</th><th scope="col">${t(lang, 'whyCol')}</th></tr></thead>
-    <tbody>${figures.map((f) => html`<tr id="${f.id}"><td>${f.statement}<br><span class="muted">${f.attribution} <a href="${f.source.url}" rel="external">${f.source.title}</a></span></td>
+    <tbody>${figures.map((f) => html`<tr id="${f.id}"><td>${f.statement}<br><span class="muted">${f.attribution} <a href="${f.source.url}" rel="external"><cite>${f.source.title}</cite></a></span></td>
       <td class="num">${qualifierPrefix(f.reported.qualifier)}${num(lang, f.reported.value)}</td>
-      <td class="num">${f.computed ? html`<a href="${href(lang, `/indicators/${f.computed.indicator}/`)}">${num(lang, f.computed.value)}</a><br><span class="muted">${f.computed.period}</span>` : t(lang, 'notComputable')}</td>
+      <td class="num">${f.computed ? html`<a href="${href(lang, `/indicators/${f.computed.indicator}/`)}">${num(lang, f.computed.value)}</a><br><span class="muted">${periodLabel(lang, f.computed.period)}</span>` : t(lang, 'notComputable')}</td>
       <td class="num">${f.difference ? `${f.difference.absolute > 0 ? '+' : ''}${num(lang, f.difference.absolute)}${f.difference.percent === null ? '' : ` (${f.difference.percent > 0 ? '+' : ''}${num(lang, f.difference.percent, 1)}\u00a0%)`}` : '—'}</td>
       <td>${capitalise(f.reasons.map((r) => r.label).join(', '))}. ${f.explanation}</td></tr>`)}</tbody></table></div>`;
   return page({ lang, title: t(lang, 'figuresTitle'), path: '/figures/', main });

@@ -1,13 +1,14 @@
 import { loadCatalog } from '../catalog/index.js';
 import { listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
+  AGENCY_BASIS_LABELS, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
   qualifierPrefix, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { LOCALES, coverageText, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
+import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
 import { card, defaultFreq, defaultGeo, hasMunicipalities, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card } from './data.js';
-import { capitalise, html, raw, type Raw } from './html.js';
+import { errorPage } from './error-pages.js';
+import { capitalise, esc, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
 import type { ReportedComparison } from '../monitoring/index.js';
@@ -50,11 +51,11 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
   const latest = c.latestComplete;
   return html`<li class="card">
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
-    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${[i.unit[lang], latest?.period ?? '', i.levels.includes('country') ? '' : latest?.geo_name ?? ''].filter((x) => x !== '').join(' · ')}</small></p>
+    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${[i.unit[lang], latest ? periodLabel(lang, latest.period) : '', i.levels.includes('country') ? '' : latest?.geo_name ?? ''].filter((x) => x !== '').join(' · ')}</small></p>
     ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
-    <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
-    ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
-    ${sparkline(c.series, `${i.name[lang]}, ${c.series[0]?.period ?? ''}–${c.series.at(-1)?.period ?? ''}`)}
+    <p class="muted">${t(lang, 'baseline')} ${c.baseline ? periodLabel(lang, c.baseline.period) : ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
+    ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${periodLabel(lang, c.latest.period)}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
+    ${sparkline(c.series, `${i.name[lang]}, ${periodLabel(lang, c.series[0]?.period ?? '')}–${periodLabel(lang, c.series.at(-1)?.period ?? '')}`)}
     ${coverageText(lang, c.coverage) ? html`<p class="muted coverage-note">${coverageText(lang, c.coverage)}</p>` : ''}
   </li>`;
 }
@@ -129,7 +130,7 @@ export async function frameworkNodePage(tx: ReadTx, lang: SiteLang, id: string):
   <dl class="facts">
     <dt>${t(lang, 'confidence')}</dt><dd class="confidence confidence-${node.confidence}">${CONFIDENCE_LABELS[node.confidence][lang]}</dd>
     <dt>${t(lang, 'merida')}</dt><dd>${pillars.length > 0 ? pillars.map((p) => `${p.id}. ${p.title[lang]}`).join(' · ') : '—'} (${RELATION_LABELS[node.merida.relation][lang]}) — ${node.merida.note[lang]}</dd>
-    <dt>${t(lang, 'agencies')}</dt><dd>${node.agencies.basis === 'not-published' ? t(lang, 'notPublished') : html`${t(lang, 'agenciesUs')}: ${node.agencies.us.join(', ') || '—'}; ${t(lang, 'agenciesMx')}: ${node.agencies.mx.join(', ') || '—'} <span class="muted">(${node.agencies.basis})</span>`}</dd>
+    <dt>${t(lang, 'agencies')}</dt><dd>${node.agencies.basis === 'not-published' ? t(lang, 'notPublished') : html`${t(lang, 'agenciesUs')}: ${node.agencies.us.join(', ') || '—'}; ${t(lang, 'agenciesMx')}: ${node.agencies.mx.join(', ') || '—'} <span class="muted">(${AGENCY_BASIS_LABELS[node.agencies.basis][lang]})</span>`}</dd>
   </dl>
   ${node.milestones.length > 0 ? html`<h2>${t(lang, 'milestones')}</h2><ul>${node.milestones.map((m) => html`<li><time datetime="${m.date}">${m.date}</time> ${m.text[lang]}</li>`)}</ul>` : ''}
   ${children.length > 0 ? html`<h2>${t(lang, 'children')}</h2><ul>${children.map((c) => html`<li>${nodeLink(lang, c)} <span class="muted">(${KIND_LABELS[c.kind][lang]})</span></li>`)}</ul>` : ''}
@@ -137,7 +138,7 @@ export async function frameworkNodePage(tx: ReadTx, lang: SiteLang, id: string):
   ${cards.length > 0 ? html`<ul class="cards">${cards.map((c) => indicatorCard(lang, c))}</ul>` : html`<p>${t(lang, 'noLinkedIndicators')}</p>`}
   ${await nodeMonitoringSections(tx, lang, node.id, node.kind)}
   <h2>${t(lang, 'sources')}</h2>
-  <ul>${node.sources.map((s) => html`<li><a href="${s.url}" rel="external">${s.title}</a>${s.date ? ` (${s.date})` : ''}</li>`)}</ul>`;
+  <ul>${node.sources.map((s) => html`<li><a href="${s.url}" rel="external"><cite>${s.title}</cite></a>${s.date ? html` (<time datetime="${s.date}">${new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(s.date))}</time>)` : ''}</li>`)}</ul>`;
   return page({ lang, title: `${node.id} ${node.title[lang]}`, path: `/framework/${id}/`, main });
 }
 
@@ -163,14 +164,16 @@ export interface ViewState {
 /** The pages a secondary value was taken from, each a link (with the outlet and note as its title). */
 export function sourceLinks(lang: SiteLang, row: ResultRow): Raw {
   const links = row.source_links ?? [];
-  return html`${links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}" rel="external" title="${l.outlet}${l.note ? ` — ${l.note}` : ''}">${l.outlet || t(lang, 'sourceLink')}</a>`)}`;
+  // Transcription notes are recorded in English only: they are the link's title on English pages, left out on Spanish ones.
+  const title = (l: (typeof links)[number]) => (lang === 'en' && l.note ? raw(` title="${esc(l.note)}"`) : '');
+  return html`${links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}" rel="external"${title(l)}>${l.outlet ? html`<cite>${l.outlet}</cite>` : t(lang, 'sourceLink')}</a>`)}`;
 }
 
 function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult): Raw {
   const linked = result.rows.some((r) => r.source_links !== undefined);
   return html`<table class="data"><caption>${t(lang, 'tableCaption')}</caption>
   <thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'value')}</th>${indicator.denominator ? html`<th scope="col" class="num">${t(lang, 'numerator')}</th><th scope="col" class="num">${t(lang, 'denominator')}</th>` : ''}<th scope="col">${t(lang, 'flags')}</th>${linked ? html`<th scope="col">${t(lang, 'sourceLink')}</th>` : ''}</tr></thead>
-  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${r.period}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
+  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
 }
 
 export function citation(lang: SiteLang, indicator: Indicator, result: QueryResult, url: string): string {
@@ -239,8 +242,8 @@ export function indicatorPage(
   ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
     <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}</dd>
-    <dt>${t(lang, 'baseline')}</dt><dd>${indicator.baseline.period} — ${indicator.baseline.note[lang]}</dd>
-    <dt>${t(lang, 'target')}</dt><dd>${indicator.targets.length > 0 ? indicator.targets.map((x) => `${x.period}: ${x.value}`).join('; ') : (indicator.targetNote?.[lang] ?? '—')}</dd>
+    <dt>${t(lang, 'baseline')}</dt><dd>${periodLabel(lang, indicator.baseline.period)} — ${indicator.baseline.note[lang]}</dd>
+    <dt>${t(lang, 'target')}</dt><dd>${indicator.targets.length > 0 ? indicator.targets.map((x) => `${periodLabel(lang, x.period)}: ${x.value}`).join('; ') : (indicator.targetNote?.[lang] ?? '—')}</dd>
     <dt>${t(lang, 'frameworkLinks')}</dt><dd>${indicator.framework.map((id) => {
       const n = framework.nodes.find((x) => x.id === id);
       return n ? html`<a href="${href(lang, `/framework/${id}/`)}">${id} ${n.title[lang]}</a> ` : '';
@@ -248,7 +251,7 @@ export function indicatorPage(
   </dl></section>
   ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
     «${f.statement}» <span class="muted">(${f.attribution.replace(/[\s.;,]+$/, '')})</span>: ${t(lang, 'reported')} ${qualifierPrefix(f.reported.qualifier)}${fmt(lang, f.reported.value, 2)};
-    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)}${f.computed?.period ? ` (${f.computed.period})` : ''}. ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
+    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)}${f.computed?.period ? ` (${periodLabel(lang, f.computed.period)})` : ''}. ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
@@ -282,7 +285,7 @@ export function indicatorPage(
 
 function releaseTable(lang: SiteLang, releases: readonly ReleaseRow[]): Raw {
   return html`<table class="data releases"><thead><tr><th scope="col">${t(lang, 'release')}</th><th scope="col">${t(lang, 'file')}</th><th scope="col">${t(lang, 'checksum')}</th><th scope="col" class="num">${t(lang, 'rows')}</th><th scope="col" class="num">${t(lang, 'observations')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col">${t(lang, 'importedAt')}</th></tr></thead>
-  <tbody>${releases.map((r) => html`<tr><td>${r.id}</td><td>${r.file_name}</td><td><code title="${r.sha256}">${r.sha256.slice(0, 16)}…</code></td><td class="num">${fmt(lang, r.row_count)}</td><td class="num">${fmt(lang, r.observation_count)}</td><td>${r.period_from ?? ''}${r.period_to ? ` – ${r.period_to}` : ''}</td><td><time datetime="${r.imported_at}">${r.imported_at}</time></td></tr>`)}</tbody></table>`;
+  <tbody>${releases.map((r) => html`<tr><td>${r.id}</td><td>${r.file_name}</td><td><code title="${r.sha256}">${r.sha256.slice(0, 16)}…</code></td><td class="num">${fmt(lang, r.row_count)}</td><td class="num">${fmt(lang, r.observation_count)}</td><td>${r.period_from ? periodLabel(lang, r.period_from) : ''}${r.period_to ? ` – ${periodLabel(lang, r.period_to)}` : ''}</td><td><time datetime="${r.imported_at}">${timestampLabel(lang, r.imported_at)}</time></td></tr>`)}</tbody></table>`;
 }
 
 export function statesIndexPage(lang: SiteLang): string {
@@ -298,10 +301,10 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   const rows = await stateProfile(tx, indicators, code, lang);
   const main = html`<nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/states/')}">${t(lang, 'navStates')}</a></nav>
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
-  <p class="muted">${state.official} · ${state.iso} · INEGI ${state.code}</p>
+  <p class="muted"><span lang="es">${state.official}</span> · ${state.iso} · INEGI ${state.code}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
   <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
-    <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
+    <td>${r.period ? periodLabel(lang, r.period) : '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
     <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>
   ${[...new Set(rows.filter((r) => r.national && r.indicator.statusAtRetrieval?.nationalNote).map((r) => r.indicator.statusAtRetrieval?.nationalNote?.[lang] ?? ''))].map((note) => html`<p class="note national-note">${note}</p>`)}`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
@@ -322,7 +325,7 @@ export function searchIndex(lang: SiteLang): SearchEntry[] {
   const other = lang === 'es' ? 'en' : 'es';
   return [
     ...indicators.map((i) => ({ kind: 'indicator' as const, id: i.code, title: i.name[lang], altTitle: i.name[other], href: href(lang, `/indicators/${i.code}/`), terms: `${i.name.es} ${i.name.en} ${i.definition.es} ${i.definition.en}` })),
-    ...framework.nodes.map((n) => ({ kind: 'framework' as const, id: n.id, title: `${n.id} ${n.title[lang]}`, altTitle: n.title[other], href: href(lang, `/framework/${n.id}/`), terms: `${n.title.es} ${n.title.en} ${n.text.es} ${n.text.en}` })),
+    ...framework.nodes.map((n) => ({ kind: 'framework' as const, id: n.id, title: `${n.id} ${n.title[lang]}`, altTitle: n.title[other], href: href(lang, `/framework/${n.id}/`), terms: `${n.title.es} ${n.title.en} ${n.text.es} ${n.text.en}${n.merida.pillars.length > 0 ? ` Mérida ${n.merida.note.es} ${n.merida.note.en}` : ''}` })),
     ...geography.states.map((s) => ({ kind: 'state' as const, id: s.code, title: s[lang], altTitle: s[other], href: href(lang, `/states/${s.code}/`), terms: `${s.es} ${s.en} ${s.official} ${s.abbr} ${s.iso}` })),
   ];
 }
@@ -337,5 +340,5 @@ export function searchPage(lang: SiteLang, query: string): string {
 }
 
 export function notFoundPage(lang: SiteLang): string {
-  return page({ lang, title: t(lang, 'notFound'), path: '/', main: html`<h1>${t(lang, 'notFound')}</h1><p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a></p>` });
+  return errorPage(lang, 404, '/');
 }

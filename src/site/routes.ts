@@ -55,7 +55,7 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
 function asset(name: string): { body: Buffer; type: string } | null {
   const file = new URL(name, ASSETS);
   if (!/^[a-z0-9.-]+$/.test(name) || !existsSync(file)) return null;
-  const type = name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.css') ? 'text/css; charset=utf-8' : 'application/octet-stream';
+  const type = name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.css') ? 'text/css; charset=utf-8' : name.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
   return { body: readFileSync(file), type };
 }
 
@@ -73,8 +73,14 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   });
   app.get('/assets/:name', (c) => {
     const found = asset(c.req.param('name'));
-    if (!found) return c.json({ error: { code: 'not_found', message: 'no such asset', details: {} } }, 404);
+    if (!found) return c.notFound();
     return c.body(new Uint8Array(found.body), 200, { 'Content-Type': found.type, 'Cache-Control': 'public, max-age=300' });
+  });
+  // Browsers ask for /favicon.ico whatever the page says; the same SVG icon answers.
+  app.get('/favicon.ico', (c) => {
+    const found = asset('favicon.svg');
+    if (!found) return c.notFound();
+    return c.body(new Uint8Array(found.body), 200, { 'Content-Type': found.type, 'Cache-Control': 'public, max-age=86400' });
   });
 
   // U.S. states: the Census Bureau's cartographic boundaries as maintained in the us-atlas package (TopoJSON, lon/lat).

@@ -120,6 +120,8 @@ const es = {
   bothSidesValue: 'Valor',
   bothSidesIndexCol: 'Índice',
   reportKidnapping: '¿Secuestraron a una persona migrante de su familia? Repórtelo aquí, sin dar situación migratoria.',
+  supportForFamilies: '¿Secuestraron a una persona migrante de su familia? Aquí hay a quién llamar.',
+  menu: 'Menú',
   scorecardTitle: 'Tablero de seguimiento del Entendimiento',
   scorecardLead: 'Para cada meta, área, objetivo y acción: si se mide, contra qué línea de base y meta, con datos de qué fecha, cómo va y con qué evidencia. Las brechas de monitoreo son lo que falta para poder evaluarlo.',
   scorecardAsOf: 'Situación al',
@@ -203,7 +205,7 @@ const es = {
   stageCol: 'Etapa',
   amountCol: 'Monto (USD)',
   confidenceCol: 'Confianza',
-  importNote: 'Para agregar las líneas de ForeignAssistance.gov: «observa assistance import archivo.csv» (solo filas de México; todo o nada).',
+  importNote: 'Las líneas de ForeignAssistance.gov se agregan desde su exportación completa (solo filas de México; todo o nada).',
   timelineTitle: 'Cronología de políticas',
   timelineLead: 'Diálogos, Plan de Acción, Comité Bilateral y declaraciones, como datos. Las gráficas los marcan como contexto: que un indicador cambie después de un evento no prueba que el evento lo causara.',
   figuresTitle: 'Cifras citadas y cifras calculadas',
@@ -345,6 +347,8 @@ const en: Messages = {
   bothSidesValue: 'Value',
   bothSidesIndexCol: 'Index',
   reportKidnapping: 'Was a migrant in your family kidnapped? Report it here, without giving immigration status.',
+  supportForFamilies: 'Was a migrant in your family kidnapped? Here is whom to call.',
+  menu: 'Menu',
   scorecardTitle: 'Framework scorecard',
   scorecardLead: 'For every goal, area, objective and action: is it measured, against what baseline and target, with data from when, how is it doing and what is the evidence. Monitoring gaps are what is missing to assess it.',
   scorecardAsOf: 'Status as of',
@@ -428,7 +432,7 @@ const en: Messages = {
   stageCol: 'Stage',
   amountCol: 'Amount (USD)',
   confidenceCol: 'Confidence',
-  importNote: 'To add ForeignAssistance.gov lines: "observa assistance import file.csv" (Mexico\'s rows only; all or nothing).',
+  importNote: 'ForeignAssistance.gov lines are added from its complete export (Mexico\'s rows only; all or nothing).',
   timelineTitle: 'Policy timeline',
   timelineLead: 'Dialogues, the Action Plan, the Binational Committee and statements, as data. Charts mark them as context: an indicator changing after an event does not show that the event caused it.',
   figuresTitle: 'Cited and computed figures',
@@ -455,4 +459,30 @@ export const LOCALES = { es: 'es-MX', en: 'en-US' } as const;
 
 export function t(lang: SiteLang, key: MessageKey): string {
   return MESSAGES[lang][key];
+}
+
+const MONTH_YEAR = { es: new Intl.DateTimeFormat('es-MX', { month: 'short', year: 'numeric', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }) };
+
+/**
+ * A period key as people read it, in the page's language: `2024` → 2024; `2024-05` → "may 2024" / "May 2024";
+ * `FY2024` → "AF 2024" / "FY2024"; CDC's rolling `12m-ending-2021-04` → "12 meses a abr 2021" / "12 months to Apr 2021".
+ * Anything else is shown as it is.
+ */
+export function periodLabel(lang: SiteLang, period: string): string {
+  const month = (y: string, m: string) => MONTH_YEAR[lang].format(new Date(Date.UTC(Number(y), Number(m) - 1, 1))).replace('.', '');
+  const rolling = /^12m-ending-(\d{4})-(\d{2})$/.exec(period);
+  if (rolling) return `${lang === 'es' ? '12 meses a' : '12 months to'} ${month(rolling[1] as string, rolling[2] as string)}`;
+  const ym = /^(\d{4})-(\d{2})$/.exec(period);
+  if (ym) return month(ym[1] as string, ym[2] as string);
+  const fy = /^FY(\d{4})$/.exec(period);
+  if (fy) return lang === 'es' ? `AF ${fy[1]}` : period;
+  return period;
+}
+
+const TIMESTAMP = { es: new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) };
+
+/** An ISO instant as a date and time people read (UTC said so), never the raw ISO string. */
+export function timestampLabel(lang: SiteLang, iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${TIMESTAMP[lang].format(d)} UTC`;
 }

@@ -17,8 +17,14 @@ describe('search', () => {
     expect(search(entries, 'feminicidio').map((e) => e.id)).toEqual(['mx.femicide.victims', 'mx.homicide.rate']);
     expect(search(entries, 'homicide rate').map((e) => e.id)).toEqual(['mx.homicide.rate']);
   });
-  it('returns nothing for an empty query or when a word is missing', () => {
+  it('returns nothing for an empty query or words nothing has; with one word missing, the entries with the others', () => {
     expect(search(entries, '   ')).toEqual([]);
-    expect(search(entries, 'homicide unicorn')).toEqual([]);
+    expect(search(entries, 'unicorn xylophone')).toEqual([]);
+    expect(search(entries, 'homicide unicorn').map((e) => e.id)).toEqual(['mx.homicide.rate']);
+  });
+  it('forgives typos, plurals and partial words', () => {
+    expect(search(entries, 'feminicidos').map((e) => e.id)[0]).toBe('mx.femicide.victims');
+    expect(search(entries, 'michoa').map((e) => e.id)).toEqual(['16']);
+    expect(search(entries, 'homicides').map((e) => e.id)[0]).toBe('mx.homicide.rate');
   });
 });

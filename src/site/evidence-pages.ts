@@ -12,11 +12,15 @@ const noteText = (lang: SiteLang, e: EvidenceEntry): Raw | string =>
 /** The kind as a label: a government claim is labelled a claim, never shown as a verified result. */
 const kindBadge = (lang: SiteLang, e: EvidenceEntry) => html`<span class="evidence-kind kind-${e.kind}">${EVIDENCE_KIND_LABELS[e.kind][lang]}</span>`;
 
-const sourceLink = (e: EvidenceEntry) => html`<a href="${e.source}" rel="external nofollow">${e.title}</a>`;
+const sourceLink = (e: EvidenceEntry) => html`<a href="${e.source}" rel="external nofollow"><cite>${e.title}</cite></a>`;
+
+// Publishers are recorded as the catalog's researchers wrote them (in English, with how the copy was found); the page
+// marks their language instead of passing them off as translated text.
+const publisherName = (publisher: string) => html`<span lang="en">${publisher}</span>`;
 
 /** One entry in a few words (for the assessment shown beside the claim it disputes). */
 const inBrief = (lang: SiteLang, e: EvidenceEntry) =>
-  html`<div class="disputed-by"><strong>${t(lang, 'disputedBy')}</strong> ${kindBadge(lang, e)} ${e.publisher} (${e.date}): ${noteText(lang, e)} ${sourceLink(e)}</div>`;
+  html`<div class="disputed-by"><strong>${t(lang, 'disputedBy')}</strong> ${kindBadge(lang, e)} ${publisherName(e.publisher)} (${e.date}): ${noteText(lang, e)} ${sourceLink(e)}</div>`;
 
 /**
  * The evidence history of a node page: approved entries about the node and the nodes below it, oldest first, with
@@ -31,7 +35,7 @@ export async function evidenceSection(tx: ReadTx, lang: SiteLang, id: string): P
   const hasBelow = entries.some((e) => e.node !== id);
   const row = (e: EvidenceEntry) => html`<tr id="evidence-${e.id}"><td>${e.date}</td>
     <td>${e.node === id ? e.node : html`<a href="${href(lang, `/framework/${e.node}/`)}">${e.node}</a>`}</td>
-    <td>${COMPLETION_LABELS[e.status][lang]}</td><td>${kindBadge(lang, e)}</td><td>${e.publisher}</td>
+    <td>${COMPLETION_LABELS[e.status][lang]}</td><td>${kindBadge(lang, e)}</td><td>${publisherName(e.publisher)}</td>
     <td>${noteText(lang, e)}${e.disputes === undefined ? '' : html` <span class="muted">(${t(lang, 'disputesEntry')} ${byId.has(e.disputes) ? html`<a href="#evidence-${e.disputes}">${e.disputes}</a>` : String(e.disputes)})</span>`}
       ${(disputing.get(e.id) ?? []).map((d) => inBrief(lang, d))}</td>
     <td>${sourceLink(e)}</td></tr>`;
@@ -53,8 +57,8 @@ export async function evidenceSourcesPage(tx: ReadTx, lang: SiteLang): Promise<s
   ${sources.length === 0 ? html`<p>${t(lang, 'noEvidenceYet')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'evidenceSourcesTitle')}"><table class="data"><caption>${t(lang, 'evidenceSourcesTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'sourceCol')}</th><th scope="col">${t(lang, 'publisherCol')}</th><th scope="col">${t(lang, 'evidenceKindCol')}</th>
     <th scope="col">${t(lang, 'entriesCol')}</th><th scope="col">${t(lang, 'figuresCol')}</th></tr></thead>
-    <tbody>${sources.map((s) => html`<tr><th scope="row"><a href="${s.url}" rel="external nofollow">${s.title}</a><br><span class="muted">${new URL(s.url).hostname}</span></th>
-      <td>${s.publisher}</td><td>${s.kinds.map((k) => EVIDENCE_KIND_LABELS[k][lang]).join(', ')}</td>
+    <tbody>${sources.map((s) => html`<tr><th scope="row"><a href="${s.url}" rel="external nofollow"><cite>${s.title}</cite></a><br><span class="muted">${new URL(s.url).hostname}</span></th>
+      <td>${publisherName(s.publisher)}</td><td>${s.kinds.map((k) => EVIDENCE_KIND_LABELS[k][lang]).join(', ')}</td>
       <td>${s.entries.map((e, i) => html`${i > 0 ? ', ' : ''}<a href="${href(lang, `/framework/${e.node}/`)}#evidence-${e.id}">${e.node}</a> (${e.date})`)}</td>
       <td>${[...s.figures.map((f) => html`<a href="${href(lang, '/figures/')}#${f}">${f}</a>`), ...(s.targets > 0 ? [`${t(lang, 'publishedTargets')}: ${s.targets}`] : []), ...(s.benchmarksPromise ? [t(lang, 'benchmarksPromise')] : [])].map((x, i) => html`${i > 0 ? '; ' : ''}${x}`)}</td></tr>`)}</tbody></table></div>`}
   <p><a href="/api/v1/evidence/sources?lang=${lang}">/api/v1/evidence/sources?lang=${lang}</a> (JSON) · <a href="/api/v1/evidence">/api/v1/evidence</a> (JSON)</p>`;

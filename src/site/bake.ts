@@ -47,10 +47,10 @@ const CHOOSER = `<!doctype html><html lang="es"><head><meta charset="utf-8"><met
 
 const TEXT_FILE = /\.(html|json|csv|css|js|svg)$/;
 
-/** `file.br` and `file.gz` for a text file over 1 KiB: the best brotli for small files, a faster one for large data files. */
+/** `file.br` and `file.gz` for a text file over 1 KiB: the best brotli for pages (≤ 64 KiB), a faster one for data files (quality 11 costs ~10× quality 9 for a few % less). */
 export function writeCompressed(file: string, body: Uint8Array): void {
   if (!TEXT_FILE.test(file) || body.byteLength < 1024) return;
-  const quality = body.byteLength > 512 * 1024 ? 9 : 11;
+  const quality = body.byteLength > 64 * 1024 ? 9 : 11;
   writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }));
   writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
 }

@@ -22,7 +22,7 @@ export async function borderMapPage(tx: ReadTx, lang: SiteLang): Promise<string>
   <p class="muted">${incidents.attribution} ${incidents.release ? `${incidents.release.file_name}, sha256 ${incidents.release.sha256.slice(0, 12)}` : ''}
     · <a href="${href(lang, '/indicators/migrants.border.dead_missing/')}">${t(lang, 'borderMapSeries')}</a></p>
   ${incidents.withoutCoordinates > 0 ? html`<p class="muted">${t(lang, 'borderMapNoCoordinates').replace('{n}', nf.format(incidents.withoutCoordinates))}</p>` : ''}
-  <div class="table-wrap"><table class="data"><caption>${t(lang, 'borderMapTable')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'borderMapTable')}"><table class="data"><caption>${t(lang, 'borderMapTable')}</caption>
     <thead><tr><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'borderMapIncidents')}</th><th scope="col" class="num">${t(lang, 'borderMapDeadMissing')}</th><th scope="col">${t(lang, 'flags')}</th></tr></thead>
     <tbody>${yearly.rows.map((r) => html`<tr><th scope="row">${r.period}</th><td class="num">${nf.format(perYear.get(r.period) ?? 0)}</td><td class="num">${r.value === null ? '' : nf.format(r.value)}</td><td>${r.flags.includes('partial-period') ? t(lang, 'partialPeriod') : ''}</td></tr>`)}</tbody></table></div>`;
   return page({

@@ -46,12 +46,12 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
     <dt>${t(lang, 'evidenceEntriesTotal')}</dt><dd>${s.evidenceEntries} (${(Object.entries(s.evidenceByKind) as [EvidenceKind, number][]).map(([k, c]) => `${EVIDENCE_KIND_LABELS[k][lang]}: ${c}`).join(', ')}) · <a href="${href(lang, '/evidence/sources/')}">${t(lang, 'evidenceSourcesTitle')}</a></dd>
     <dt>${t(lang, 'publishedTargets')}</dt><dd id="published-targets">${s.targets.published}${s.targets.statement === null ? '' : html` — ${s.targets.statement}`}${s.targets.promise === null ? '' : html` ${t(lang, 'benchmarksPromise')}: <a href="${s.targets.promise.source}" rel="external">${s.targets.promise.title}</a> (${s.targets.promise.publisher}, ${s.targets.promise.date}). ${s.targets.promise.note}`}</dd>
   </dl>
-  <div class="table-wrap"><table class="data scorecard"><caption>${t(lang, 'scorecardTitle')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'scorecardTitle')}"><table class="data scorecard"><caption>${t(lang, 'scorecardTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'node')}</th><th scope="col">${t(lang, 'kindCol')}</th><th scope="col">${t(lang, 'titleCol')}</th><th scope="col" class="num">${t(lang, 'indicatorsCol')}</th>
     <th scope="col">${t(lang, 'progressCol')}</th><th scope="col">${t(lang, 'evidenceCol')}</th><th scope="col" class="num">${t(lang, 'risksCol')}</th><th scope="col">${t(lang, 'gapsCol')}</th></tr></thead>
     <tbody>${card.nodes.map(nodeRow)}</tbody></table></div>
   <h2 id="indicators">${t(lang, 'navIndicators')}</h2>
-  <div class="table-wrap"><table class="data"><caption>${t(lang, 'navIndicators')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'navIndicators')}"><table class="data"><caption>${t(lang, 'navIndicators')}</caption>
     <thead><tr><th scope="col">${t(lang, 'titleCol')}</th><th scope="col">${t(lang, 'baselineCol')}</th><th scope="col">${t(lang, 'latestCol')}</th><th scope="col">${t(lang, 'targetCol')}</th>
     <th scope="col">${t(lang, 'progressCol')}</th><th scope="col">${t(lang, 'trendCol')}</th><th scope="col">${t(lang, 'dataCol')}</th></tr></thead>
     <tbody>${card.indicators.map((i) => html`<tr><th scope="row"><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name}</a></th>
@@ -62,7 +62,7 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
       <td>${FRESHNESS_LABELS[i.freshness][lang]} <span class="muted">${i.lastPeriodWithData ?? ''}</span></td></tr>`)}</tbody></table></div>
   <h2 id="gaps">${t(lang, 'gapReport')}</h2>
   <p>${t(lang, 'gapReportLead')}</p>
-  <div class="table-wrap"><table class="data"><caption>${t(lang, 'gapReport')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'gapReport')}"><table class="data"><caption>${t(lang, 'gapReport')}</caption>
     <thead><tr><th scope="col">${t(lang, 'node')}</th><th scope="col">${t(lang, 'titleCol')}</th><th scope="col">${t(lang, 'gapsCol')}</th></tr></thead>
     <tbody>${card.gaps.map((g) => html`<tr><th scope="row"><a href="${href(lang, `/framework/${g.id}/`)}">${g.id}</a></th><td>${g.title} <span class="muted">(${KIND_LABELS[g.kind][lang]})</span></td><td>${g.missing.map((m) => GAP_LABELS[m][lang]).join('; ')}</td></tr>`)}</tbody></table></div>
   <h2 id="method">${t(lang, 'method')}</h2>
@@ -92,11 +92,11 @@ export async function assistancePage(tx: ReadTx, lang: SiteLang): Promise<string
   const main = html`<h1>${t(lang, 'assistanceTitle')}</h1>
   <p class="lead">${t(lang, 'assistanceLead')}</p>
   <h2>${t(lang, 'pipelineTitle')}</h2>
-  <div class="table-wrap"><table class="data"><caption>${t(lang, 'pipelineTitle')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'pipelineTitle')}"><table class="data"><caption>${t(lang, 'pipelineTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'fiscalYearCol')}</th><th scope="col">${t(lang, 'accountCol')}</th><th scope="col">${t(lang, 'stageCol')}</th><th scope="col" class="num">${t(lang, 'amountCol')}</th></tr></thead>
     <tbody>${pipeline.map((p) => html`<tr><th scope="row">${p.fiscalYear}</th><td>${ACCOUNT_LABELS[p.account][lang]}</td><td>${STAGE_LABELS[p.stage][lang]}</td><td class="num">${usd.format(p.amountUsd)}</td></tr>`)}</tbody></table></div>
   <h2>${t(lang, 'totalsTitle')}</h2>
-  <div class="table-wrap"><table class="data"><caption>${t(lang, 'totalsTitle')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'totalsTitle')}"><table class="data"><caption>${t(lang, 'totalsTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'fiscalYearCol')}</th><th scope="col">${t(lang, 'accountCol')}</th><th scope="col">${t(lang, 'stageCol')}</th><th scope="col" class="num">${t(lang, 'amountCol')}</th><th scope="col">${t(lang, 'noteCol')}</th><th scope="col">${t(lang, 'sourceCol')}</th></tr></thead>
     <tbody>${lines.map((l) => html`<tr${l.isTotal ? html` class="total"` : ''}><th scope="row">${l.fyFrom === l.fyTo ? l.fyFrom : `${l.fyFrom}–${l.fyTo}`}</th><td>${ACCOUNT_LABELS[l.account][lang]}${l.isTotal ? html` <span class="progress progress-no-data">${t(lang, 'totalBadge')}</span>` : ''}</td><td>${STAGE_LABELS[l.stage][lang]}</td>
       <td class="num">${usd.format(l.amountUsd)}</td><td>${l.note[lang]}</td><td><a href="${l.source.url}" rel="external"><cite>${l.source.title}</cite></a> <span class="muted">(${CONFIDENCE_LABELS[l.confidence][lang]})</span></td></tr>`)}</tbody></table></div>
@@ -119,7 +119,7 @@ export async function figuresPage(tx: ReadTx, lang: SiteLang): Promise<string> {
   const figures = await reportedFigures(tx, lang);
   const main = html`<h1>${t(lang, 'figuresTitle')}</h1>
   <p class="lead">${t(lang, 'figuresLead')}</p>
-  <div class="table-wrap"><table class="data"><caption>${t(lang, 'figuresTitle')}</caption>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'figuresTitle')}"><table class="data"><caption>${t(lang, 'figuresTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'reportedCol')}</th><th scope="col" class="num">${t(lang, 'reported')}</th><th scope="col" class="num">${t(lang, 'computedCol')}</th><th scope="col" class="num">${t(lang, 'differenceCol')}</th><th scope="col">${t(lang, 'whyCol')}</th></tr></thead>
     <tbody>${figures.map((f) => html`<tr id="${f.id}"><td>${f.statement}<br><span class="muted">${f.attribution} <a href="${f.source.url}" rel="external"><cite>${f.source.title}</cite></a></span></td>
       <td class="num">${qualifierPrefix(f.reported.qualifier)}${num(lang, f.reported.value)}</td>

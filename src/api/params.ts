@@ -9,6 +9,8 @@ export const DataQuery = z.strictObject({
   by: Dimension.optional(),
   lang: Lang.default('es'),
   as_of: z.iso.datetime({ offset: true }).optional().describe('Values as they were known at this instant (ISO 8601)'),
+  measure: z.enum(['count', 'rate']).default('count').describe('count, or rate: a count of people per 100,000 of the population the catalog names (femicide: per 100,000 women)'),
+  annualise: z.enum(['true', 'false']).default('false').describe('true: monthly rates × 365.25 / days in the month (freq=month with measure=rate, or mx.homicide.rate)'),
 });
 export type DataQuery = z.infer<typeof DataQuery>;
 
@@ -23,5 +25,7 @@ export function toQueryParams(indicator: string, q: DataQuery): QueryParams {
     by: q.by ?? null,
     lang: q.lang,
     asOf: q.as_of ?? null,
+    measure: q.measure,
+    annualise: q.annualise === 'true',
   };
 }

@@ -41,8 +41,17 @@ async function openStore(location: string): Promise<Store> {
   return store;
 }
 
-async function withStore<T>(program: Command, work: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * Opens the store for a command. A command that reads (or changes what is already there, `read`) refuses a store file
+ * that does not exist instead of creating an empty one and answering with nothing (exit 2, with what to do).
+ */
+async function withStore<T>(program: Command, work: (store: Store) => Promise<T>, access: 'read' | 'write' = 'write'): Promise<T> {
   const { store: location } = program.opts<GlobalOptions>();
+  if (access === 'read' && !isPostgresUrl(location) && !existsSync(location)) {
+    throw new RequestError('bad_request', `no store at ${resolve(location)}: nothing has been imported there. Run \`observa load-bundled\` (or \`npm start\`) in this folder first, or name a store with --store <file>`, {
+      store: resolve(location),
+    });
+  }
   const store = await openStore(location);
   try {
     return await work(store);
@@ -162,16 +171,19 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--lang <lang>', 'language of names').argParser(choice(Lang.options)).default('en'))
     .option('--as-of <timestamp>', 'values as known at this instant (ISO 8601)')
-    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string }) =>
+    .addOption(new Option('--measure <measure>', 'count, or rate (per 100,000 of the population the catalog names; counts of people)').choices(['count', 'rate']).default('count'))
+    .option('--annualise', 'monthly rates × 365.25 / days in the month (with --freq month)')
+    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string; measure: 'count' | 'rate'; annualise?: boolean }) =>
       withStore(program, async (store) => {
         const [from, to] = opts.period === undefined ? [null, null] : opts.period.includes('..') ? opts.period.split('..') : [opts.period, opts.period];
         const result = await queryIndicator(store, {
           indicator, geo: opts.geo.split(','), from: from || null, to: to || null, freq: opts.freq, by: opts.by ?? null, lang: opts.lang, asOf: opts.asOf ?? null,
+          measure: opts.measure, annualise: opts.annualise === true,
         });
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
         else if (opts.format === 'csv') process.stdout.write(toCsv(result));
         else console.log(resultTable(result, opts.lang));
-      }),
+      }, 'read'),
     );
 
   program
@@ -180,17 +192,17 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
     .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
     .option('--code <code>', 'one indicator in full, with its baseline and latest value')
-    .action((opts: { format: string; lang: Lang; code?: string }) =>
-      withStore(program, async (store) => {
-        if (opts.code) {
-          console.log(JSON.stringify(await indicatorDetail(store, opts.code, opts.lang), null, 2));
-          return;
-        }
-        const list = loadCatalog().indicators;
-        if (opts.format === 'json') console.log(JSON.stringify(list, null, 2));
-        else console.log(textTable(['code', 'name', 'unit', 'levels', 'freq'], list.map((i) => [i.code, i.name[opts.lang], i.unit[opts.lang], i.levels.join(','), i.frequencies.join(',')]), 'en-US'));
-      }),
-    );
+    .action(async (opts: { format: string; lang: Lang; code?: string }) => {
+      const code = opts.code;
+      if (code) {
+        await withStore(program, async (store) => console.log(JSON.stringify(await indicatorDetail(store, code, opts.lang), null, 2)), 'read');
+        return;
+      }
+      // The catalog ships with the code: listing it needs no store.
+      const list = loadCatalog().indicators;
+      if (opts.format === 'json') console.log(JSON.stringify(list, null, 2));
+      else console.log(textTable(['code', 'name', 'unit', 'levels', 'freq'], list.map((i) => [i.code, i.name[opts.lang], i.unit[opts.lang], i.levels.join(','), i.frequencies.join(',')]), 'en-US'));
+    });
 
   program
     .command('framework')
@@ -219,7 +231,7 @@ export function buildProgram(): Command {
         if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
         else console.log(textTable(['id', 'source', 'file', 'sha256', 'rows', 'observations', 'current', 'imported'],
           rows.map((r) => [r.id, r.source_id, r.file_name, `${r.sha256.slice(0, 12)}…`, r.row_count, r.observation_count, r.current_observations, r.imported_at]), 'en-US'));
-      }),
+      }, 'read'),
     );
 
   program
@@ -237,7 +249,7 @@ export function buildProgram(): Command {
         });
         bar?.stop();
         console.log(`baked ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB into ${resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }),
+      }, 'read'),
     );
 
   program
@@ -257,7 +269,7 @@ export function buildProgram(): Command {
         } finally {
           await target.close();
         }
-      }),
+      }, 'read'),
     );
 
   program
@@ -292,7 +304,7 @@ export function buildProgram(): Command {
           `${FRESHNESS_LABELS[i.freshness][L]} (${i.lastPeriodWithData ?? '—'})`,
         ]), 'en-US'));
         console.log(`\n${card.gaps.length} of ${card.summary.nodes} nodes have monitoring gaps (as of ${card.asOf}). Method: ${card.method.progress}`);
-      }),
+      }, 'read'),
     );
 
   const evidence = program.command('evidence').description('the append-only evidence ledger of the Framework\'s actions');
@@ -328,7 +340,7 @@ export function buildProgram(): Command {
         else console.log(textTable(['id', 'action', 'status', 'date', 'author', 'source', 'recorded'], entries.map((e) => [
           e.id, e.action, COMPLETION_LABELS[e.status][opts.lang], e.date, e.author, e.source, e.recordedAt,
         ]), 'en-US'));
-      }),
+      }, 'read'),
     );
 
   const token = program.command('token').description('admin tokens for the API\'s write routes');
@@ -346,13 +358,13 @@ export function buildProgram(): Command {
   token.command('list').description('tokens (names and dates, never the tokens)').action(() =>
     withStore(program, async (store) => {
       console.log(textTable(['id', 'name', 'role', 'created', 'revoked'], (await listTokens(store)).map((t) => [t.id, t.name, t.role, t.created_at, t.revoked_at ?? '—']), 'en-US'));
-    }),
+    }, 'read'),
   );
   token.command('revoke <id>').description('revoke a token').action((id: string) =>
     withStore(program, async (store) => {
       if (!(await revokeToken(store, Number(id)))) throw new RequestError('not_found', `no active token ${id}`);
       console.log(`token ${id} revoked`);
-    }),
+    }, 'read'),
   );
 
   const assistance = program.command('assistance').description('U.S. assistance lines (account, fiscal year, stage)');
@@ -380,7 +392,7 @@ export function buildProgram(): Command {
           l.id, l.fyFrom === l.fyTo ? l.fyFrom : `${l.fyFrom}–${l.fyTo}`, l.account, STAGE_LABELS[l.stage][opts.lang], l.amountUsd.toLocaleString('en-US'),
           l.isTotal ? 'total' : '', l.confidence, l.source.title.slice(0, 40),
         ]), 'en-US'));
-      }),
+      }, 'read'),
     );
 
   program
@@ -390,7 +402,7 @@ export function buildProgram(): Command {
     .action((opts: { lang: Lang }) =>
       withStore(program, async (store) => {
         console.log(JSON.stringify(await reportedFigures(store, opts.lang), null, 2));
-      }),
+      }, 'read'),
     );
 
   program
@@ -404,7 +416,7 @@ export function buildProgram(): Command {
       withStore(program, async (store) => {
         const written = await writeReport(store, { year: yearArg(opts.period, '--period'), lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
         for (const f of written.files) console.log(`wrote ${f.path} (${(f.bytes / 1024).toFixed(0)} KB)`);
-      }),
+      }, 'read'),
     );
 
   registerRegistryCommands(program, (work) => withStore(program, work));
@@ -423,6 +435,10 @@ export function buildProgram(): Command {
   const serveAction = (loadFirst: boolean) => async (opts: { port: string; host: string }) => {
     const { store: location } = program.opts<GlobalOptions>();
     const isNew = !isPostgresUrl(location) && !existsSync(location);
+    // `serve` only reads: serving an empty store would answer every request with nothing. `start` loads one.
+    if (isNew && !loadFirst) {
+      throw new RequestError('bad_request', `no store at ${resolve(location)}: run \`observa start\` (which loads the bundled data) or \`observa load-bundled\` first, or name a store with --store <file>`);
+    }
     const store = await openStore(location);
     if (loadFirst && isNew && !isPostgresUrl(location)) {
       console.error(`No store at ${location}: loading the bundled official data…`);

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
 import type { ReadTx } from '../store/index.js';
 import { intakeUnavailablePage } from './intake-pages.js';
-import { hasMunicipalities } from './data.js';
+import { canAnnualise, dataFileName, hasMunicipalities, hasRate } from './data.js';
 
 export interface BakeSummary {
   readonly files: number;
@@ -26,6 +26,11 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
     for (const i of indicators) {
       urls.push(`/${lang}/indicators/${i.code}/`, `/${lang}/indicators/${i.code}.csv`, `/${lang}/indicators/${i.code}.json`);
       for (const freq of i.frequencies) urls.push(`/data/${lang}/${i.code}/${freq}.json`, `/data/${lang}/${i.code}/${freq}.csv`);
+      // Rates of counts of people, and annualised monthly rates: the files the page loads for those views.
+      if (hasRate(i)) for (const freq of i.frequencies.filter((f) => f !== 'fy')) urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false)}.json`);
+      for (const measure of ['count', 'rate'] as const) {
+        if (canAnnualise(i, measure, 'month') && i.frequencies.includes('month')) urls.push(`/data/${lang}/${i.code}/${dataFileName('month', measure, true)}.json`);
+      }
       if (hasMunicipalities(i)) for (const { year } of municipalYears) urls.push(`/data/${lang}/${i.code}/municipality-${year}.json`);
     }
   }

@@ -1,12 +1,14 @@
 import { loadCatalog } from '../catalog/index.js';
-import { listReleases, type ReleaseRow } from '../analytics/index.js';
+import { citationOf, listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
-  type QueryFreq, type QueryResult, type ResultRow,
+  ANNUALISATION_METHOD, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, rateIndicator, type FrameworkNode,
+  type Indicator, type Measure, type QualityFlag, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
-import { card, defaultFreq, defaultGeo, hasMunicipalities, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card } from './data.js';
+import {
+  canAnnualise, card, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
+} from './data.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
@@ -153,6 +155,22 @@ export interface ViewState {
   readonly view: 'chart' | 'map' | 'table';
   readonly map: 'states' | 'hex' | 'municipal';
   readonly year: string | null;
+  /** Count or rate; null = the view's default (maps: the rate). */
+  readonly measure: Measure | null;
+  readonly annualise: boolean;
+}
+
+/** The query string of a view's data (what the .csv and .json links need without JavaScript). */
+export function viewQueryString(state: ViewState): string {
+  const params = new URLSearchParams();
+  if (state.geo.length > 0) params.set('geo', state.geo.join(','));
+  for (const key of ['from', 'to', 'freq', 'view', 'map', 'year', 'measure'] as const) {
+    const value = state[key];
+    if (value) params.set(key, value);
+  }
+  if (state.annualise) params.set('annualise', 'true');
+  const text = params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+  return text === '' ? '' : `?${text}`;
 }
 
 /** The pages a secondary value was taken from, each a link (with the outlet and note as its title). */
@@ -168,9 +186,8 @@ function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult):
   <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${r.period}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
 }
 
-export function citation(lang: SiteLang, indicator: Indicator, result: QueryResult, url: string): string {
-  const sources = result.sources.map((s) => `${s.publisher}, ${s.dataset} (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})`).join('; ');
-  return `Observa, «${indicator.name[lang]}» [${indicator.code}]. ${sources}. ${url}`;
+export function citation(_lang: SiteLang, _indicator: Indicator, result: QueryResult, url: string): string {
+  return citationOf(result, url);
 }
 
 export function indicatorPage(
@@ -187,6 +204,11 @@ export function indicatorPage(
   const freqLabel = (f: QueryFreq) => t(lang, f === 'year' ? 'freqYear' : f === 'fy' ? 'freqFiscalYear' : 'freqMonth');
   const national = indicator.levels.includes('country');
   const start = defaultGeo(indicator);
+  const measure = effectiveMeasure(indicator, state.measure, state.view);
+  // The indicator as shown: its rate (unit, decimals, numerator and denominator columns) when the view asks for it.
+  const shown = measure === 'rate' ? rateIndicator(indicator) : indicator;
+  const annualisable = indicator.frequencies.includes('month') && (hasRate(indicator) || indicator.rateOf !== undefined);
+  const query = viewQueryString(state);
   const geoOption = (code: string, name: string) =>
     html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
   const main = html`
@@ -205,6 +227,13 @@ export function indicatorPage(
       <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
       ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
     </fieldset>
+    ${hasRate(indicator) ? html`<fieldset class="measure"><legend>${t(lang, 'measure')}</legend>
+      <label><input type="radio" name="measure" value="count"${raw(measure === 'count' ? ' checked' : '')}> ${t(lang, 'measureCount')} <span class="muted">(${indicator.unit[lang]})</span></label>
+      <label><input type="radio" name="measure" value="rate"${raw(measure === 'rate' ? ' checked' : '')}> ${t(lang, 'measureRate')} <span class="muted">(${indicator.rate?.unit[lang] ?? ''})</span></label>
+      <p class="muted measure-note">${t(lang, 'mapMeasureNote')}</p></fieldset>` : ''}
+    ${annualisable ? html`<fieldset class="annualise"><legend>${t(lang, 'freqMonth')}</legend>
+      <label><input type="checkbox" name="annualise" value="true"${raw(state.annualise && canAnnualise(indicator, measure, state.freq) ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
+      <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
       <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
       <label>${t(lang, 'mapKind')} <select name="map">
@@ -219,16 +248,18 @@ export function indicatorPage(
   </form>
   <div id="viz" class="viz" aria-live="polite"></div>
   <p class="muted events-note">${t(lang, 'eventsNote')}</p>
-  <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, indicator, result)}</div></section>
+  <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, shown, result)}</div></section>
   <section><h2>${t(lang, 'downloads')}</h2><ul class="downloads">
-    <li><a id="dl-csv" href="${href(lang, `/indicators/${indicator.code}.csv`)}" download>${t(lang, 'downloadCsv')}</a></li>
-    <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}" download>${t(lang, 'downloadJson')}</a></li>
+    <li><a id="dl-csv" href="${href(lang, `/indicators/${indicator.code}.csv`)}${query}" download>${t(lang, 'downloadCsv')}</a></li>
+    <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}${query}" download>${t(lang, 'downloadJson')}</a></li>
     <li><button type="button" id="dl-svg" hidden>${t(lang, 'downloadSvg')}</button></li>
     <li><button type="button" id="dl-png" hidden>${t(lang, 'downloadPng')}</button></li>
-  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}`)}</span></p></section>
+  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${query}`)}</span></p></section>
   ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
-    <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}</dd>
+    <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}${indicator.rate ? html`; ${t(lang, 'measureRate')}: ${indicator.rate.unit[lang]}` : ''}</dd>
+    ${indicator.rate ? html`<dt>${t(lang, 'population')}</dt><dd class="population-note">${indicator.rate.population[lang]}</dd>` : ''}
+    ${indicator.noRate ? html`<dt>${t(lang, 'noRate')}</dt><dd class="no-rate-note">${indicator.noRate[lang]}</dd>` : ''}
     <dt>${t(lang, 'baseline')}</dt><dd>${indicator.baseline.period} — ${indicator.baseline.note[lang]}</dd>
     <dt>${t(lang, 'target')}</dt><dd>${indicator.targets.length > 0 ? indicator.targets.map((x) => `${x.period}: ${x.value}`).join('; ') : (indicator.targetNote?.[lang] ?? '—')}</dd>
     <dt>${t(lang, 'frameworkLinks')}</dt><dd>${indicator.framework.map((id) => {
@@ -254,15 +285,17 @@ export function indicatorPage(
       page: 'indicator',
       indicator: {
         code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
+        rate: indicator.rate ? { unit: indicator.rate.unit[lang], decimals: indicator.rate.decimals } : null, annualisable,
         nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
         zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
-      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear },
+      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false },
       events,
       messages: {
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
+        annualised: lang === 'es' ? 'anualizada' : 'annualised', projected: t(lang, 'projectedNote'), rankHighest: t(lang, 'rankHighestRate'),
       },
       flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
     },
@@ -288,10 +321,11 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   const main = html`<nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/states/')}">${t(lang, 'navStates')}</a></nav>
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted">${state.official} · ${state.iso} · INEGI ${state.code}</p>
+  <p class="note rank-note">${t(lang, 'rankNote')}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
-  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
+  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}${r.measure === 'rate' ? '&measure=rate' : ''}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.unit})</span></th>
     <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
-    <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>`;
+    <td class="num">${r.rank === null ? '—' : html`${r.rank} ${t(lang, 'rankOf')} 32 <small class="muted">(${t(lang, r.measure === 'rate' ? 'rankHighestRate' : 'rankHighestValue')})</small>`}</td></tr>`)}</tbody></table>`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
 }
 

@@ -200,6 +200,18 @@ const es = {
   differenceCol: 'Diferencia',
   whyCol: 'Por qué difieren',
   notComputable: 'no calculable',
+  // Rates of counts of people (issue 11).
+  measure: 'Medida',
+  measureCount: 'Número',
+  measureRate: 'Tasa por cada 100 000',
+  annualise: 'Anualizar las tasas mensuales (× 365.25 / días del mes)',
+  mapMeasureNote: 'Los mapas y los lugares entre entidades usan la tasa por omisión; elija «Número» para ver el conteo.',
+  population: 'Población (denominador)',
+  rankNote: 'Lugar: 1 = la tasa más alta de las 32 entidades (donde el indicador no tiene tasa, 1 = el valor más alto).',
+  rankHighestRate: '1 = la tasa más alta',
+  rankHighestValue: '1 = el valor más alto',
+  projectedNote: 'Trazo discontinuo: valores con población proyectada por CONAPO (2020 en adelante), no contada.',
+  noRate: 'Sin tasa',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -403,6 +415,18 @@ const en: Messages = {
   differenceCol: 'Difference',
   whyCol: 'Why they differ',
   notComputable: 'not computable',
+  // Rates of counts of people (issue 11).
+  measure: 'Measure',
+  measureCount: 'Number',
+  measureRate: 'Rate per 100,000',
+  annualise: 'Annualise monthly rates (× 365.25 / days in the month)',
+  mapMeasureNote: 'Maps and state ranks use the rate by default; choose "Number" to see the count.',
+  population: 'Population (denominator)',
+  rankNote: 'Rank: 1 = the highest rate of the 32 states (where the indicator has no rate, 1 = the highest value).',
+  rankHighestRate: '1 = highest rate',
+  rankHighestValue: '1 = highest value',
+  projectedNote: 'Dashed: values using CONAPO\'s projected population (2020 onwards), not a counted one.',
+  noRate: 'No rate',
 };
 
 export const MESSAGES: { readonly es: Messages; readonly en: Messages } = { es, en };

@@ -11,6 +11,9 @@ const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#
 /** Second channel for greyscale and colour-blind readers. */
 const SERIES_DASHES = ['none', '6,3', '2,2', '9,3,2,3', '1,3', '12,4'];
 const PARTIAL = 'partial-period';
+/** Values over a projected population (CONAPO 2020 onwards): their stretch of line is drawn thin and dotted. */
+const PROJECTED = 'projected';
+const PROJECTED_DASH = '2,3';
 
 /** Creates an SVG element with attributes. */
 export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
@@ -102,9 +105,16 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         x: 'date', text: 'short', title: 'label', frameAnchor: 'top', rotate: -90, textAnchor: 'end', lineAnchor: 'top',
         dx: 2, fontSize: 10, fill: '#555', stroke: 'white', strokeWidth: 3,
       }),
-      ...geos.map((g, i) =>
-        Plot.line(points.filter((d) => d.geo === g.geo), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
-      ),
+      ...geos.flatMap((g, i) => {
+        const own = points.filter((d) => d.geo === g.geo);
+        const first = own.findIndex((d) => d.flags.includes(PROJECTED));
+        if (first < 0) return [Plot.line(own, { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) })];
+        // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
+        return [
+          Plot.line(own.slice(0, first), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
+          Plot.line(own.slice(Math.max(0, first - 1)), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
+        ];
+      }),
       Plot.dot(points, {
         x: 'date', y: 'value', stroke: 'geo', fill: 'geo', r: dense ? 2.25 : 3.5, strokeWidth: dense ? 1 : 1.5, title: tipTitle, tip: true,
         render(index, scales, values, dimensions, context, next) {
@@ -133,13 +143,14 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     svg.setAttribute('aria-label', opts.title);
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
-    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null);
+    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null);
   }
   return fig;
 }
 
 /** Series legend (colour + dash + dot) appended below the plot, inside its SVG so downloads keep it. */
-function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null): void {
+function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null = null): void {
   const width = Number(svg.getAttribute('width'));
   const height = Number(svg.getAttribute('height'));
   const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
@@ -158,6 +169,17 @@ function addLegend(svg: SVGSVGElement, series: { name: string; color: string; da
       w: 20 + partialLabel.length * 6.8,
       draw: (x, y) => {
         g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }), svgEl('text', { x: x + 14, y, dy: '0.32em' }, partialLabel));
+      },
+    });
+  }
+  if (projectedLabel) {
+    items.push({
+      w: 34 + projectedLabel.length * 6.8,
+      draw: (x, y) => {
+        g.append(
+          svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
+          svgEl('text', { x: x + 32, y, dy: '0.32em' }, projectedLabel),
+        );
       },
     });
   }

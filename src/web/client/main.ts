@@ -10,12 +10,19 @@ import { inRange, periodDate, readState, writeState, type ViewState } from './vi
 interface IndicatorConfig {
   page: 'indicator';
   lang: 'es' | 'en';
-  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean; mapFreq: 'year' | 'month' };
+  indicator: {
+    code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean;
+    mapFreq: 'year' | 'month';
+    /** The count's rate per population, where it has one. */
+    rate: { unit: string; decimals: number } | null;
+    /** Monthly values can be annualised (a count's rate, or a rate indicator). */
+    annualisable: boolean;
+  };
   defaults: ViewState;
   events: ChartEvent[];
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source', string>;
+  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest', string>;
 }
 
 interface BothSidesConfig {
@@ -57,9 +64,9 @@ function citationText(config: IndicatorConfig, file: DataFile): string {
   return `Observa, «${config.indicator.name}» [${config.indicator.code}]. ${sources}. ${location.href}`;
 }
 
-function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale): HTMLTableElement {
+function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale, decimals: number): HTMLTableElement {
   const m = config.messages;
-  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: config.indicator.decimals });
+  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: decimals });
   const whole = new Intl.NumberFormat(locale);
   const ratio = rows.some((r) => r.denominator !== null);
   const linked = rows.some((r) => r.source_links !== undefined);
@@ -120,11 +127,20 @@ function initIndicator(config: IndicatorConfig): void {
     const data = new FormData(form);
     const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
     const geo = data.getAll('geo').map(String);
-    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
   };
+  // Maps default to the rate, charts and tables to the count (the server applies the same rule).
+  const measureOf = (s: ViewState): 'count' | 'rate' => (config.indicator.rate ? (s.measure ?? (s.view === 'map' ? 'rate' : 'count')) : 'count');
+  const annualiseOf = (s: ViewState, freq: string): boolean =>
+    s.annualise && freq === 'month' && config.indicator.annualisable && (config.indicator.rate === null || measureOf(s) === 'rate');
+  const fileName = (s: ViewState, freq: string) => `${freq}${measureOf(s) === 'rate' ? '-rate' : ''}${annualiseOf(s, freq) ? '-annualised' : ''}`;
+  const decimalsOf = (s: ViewState) => (measureOf(s) === 'rate' && config.indicator.rate ? config.indicator.rate.decimals : config.indicator.decimals);
   const syncForm = () => {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="view"]'))) input.checked = input.value === state.view;
+    for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="measure"]'))) input.checked = input.value === measureOf(state);
+    const annualise = form.elements.namedItem('annualise') as HTMLInputElement | null;
+    if (annualise) annualise.checked = state.annualise;
     for (const name of ['from', 'to'] as const) {
       const input = form.elements.namedItem(name) as HTMLInputElement | null;
       if (input) input.value = state[name] ?? '';
@@ -147,26 +163,29 @@ function initIndicator(config: IndicatorConfig): void {
     viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
     viz.setAttribute('aria-busy', 'true');
     try {
-      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${state.freq}.json`);
+      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
-      tableBox.replaceChildren(renderTable(config, rows, locale));
+      tableBox.replaceChildren(renderTable(config, rows, locale, decimalsOf(state)));
       const citation = citationText(config, file);
       (document.getElementById('citation') as HTMLElement).textContent = citation;
       figure = null;
       if (state.view === 'chart') {
         const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags }));
         figure = renderLineChart({
-          points, title: `${config.indicator.name} (${config.indicator.unit})`, unit: config.indicator.unit, locale,
-          decimals: config.indicator.decimals, events: config.events, citation, partialLabel: config.messages.partial, width: Math.min(viz.clientWidth || 900, 1000),
+          points, title: `${config.indicator.name} (${file.unit})`, unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
+          decimals: decimalsOf(state), events: config.events, citation, partialLabel: config.messages.partial, width: Math.min(viz.clientWidth || 900, 1000),
         });
         viz.replaceChildren(figure as Element);
       } else if (state.view === 'map') {
         const year = state.year ?? config.defaults.year ?? '';
-        const mapRows = state.map === 'municipal'
-          ? (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)).rows
-          : (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${config.indicator.mapFreq}.json`)).rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
+        // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
+        const mapFile = state.map === 'municipal'
+          ? await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)
+          : await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false }, config.indicator.mapFreq)}.json`);
+        const mapRows = state.map === 'municipal' ? mapFile.rows : mapFile.rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
-        const opts = { values, title: `${config.indicator.name}, ${year} (${config.indicator.unit})`, unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
+        const decimals = state.map === 'municipal' ? config.indicator.decimals : decimalsOf(state);
+        const opts = { values, title: `${config.indicator.name}, ${year} (${mapFile.unit})`, unit: mapFile.unit, locale, decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
         else if (state.map === 'municipal') {
           const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);
@@ -196,8 +215,11 @@ function initIndicator(config: IndicatorConfig): void {
     updateLinks(search);
     void render();
   };
-  form.addEventListener('change', () => {
+  form.addEventListener('change', (event) => {
     state = formState();
+    // Switching view goes back to that view's default measure (maps: the rate) unless the URL chose one.
+    if ((event.target as HTMLInputElement | null)?.name === 'view') state = { ...state, measure: null };
+    syncForm();
     apply(true);
   });
   form.addEventListener('submit', (event) => {

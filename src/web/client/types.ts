@@ -53,6 +53,8 @@ export interface LineChartOptions {
   readonly citation: string;
   /** Label shown in the legend/tooltip for values flagged partial-period. */
   readonly partialLabel: string;
+  /** Legend text for the dotted stretch of values over a projected population. */
+  readonly projectedLabel?: string;
   readonly width?: number;
 }
 

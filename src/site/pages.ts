@@ -160,15 +160,24 @@ export interface ViewState {
   readonly annualise: boolean;
 }
 
-/** The query string of a view's data (what the .csv and .json links need without JavaScript). */
-export function viewQueryString(state: ViewState): string {
+/**
+ * The query string of a view's data, what the .csv and .json links need without JavaScript: places, periods, frequency
+ * and the measure shown (the map's default rate is written out). With `page`, also the view itself (for citations).
+ */
+export function viewQueryString(state: ViewState, measure: Measure, annualise: boolean, page = false): string {
   const params = new URLSearchParams();
   if (state.geo.length > 0) params.set('geo', state.geo.join(','));
-  for (const key of ['from', 'to', 'freq', 'view', 'map', 'year', 'measure'] as const) {
+  for (const key of ['from', 'to', 'freq'] as const) {
     const value = state[key];
     if (value) params.set(key, value);
   }
-  if (state.annualise) params.set('annualise', 'true');
+  if (measure === 'rate') params.set('measure', 'rate');
+  if (annualise) params.set('annualise', 'true');
+  if (page) {
+    params.set('view', state.view);
+    if (state.view === 'map') params.set('map', state.map);
+    if (state.view === 'map' && state.year) params.set('year', state.year);
+  }
   const text = params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
   return text === '' ? '' : `?${text}`;
 }
@@ -208,7 +217,8 @@ export function indicatorPage(
   // The indicator as shown: its rate (unit, decimals, numerator and denominator columns) when the view asks for it.
   const shown = measure === 'rate' ? rateIndicator(indicator) : indicator;
   const annualisable = indicator.frequencies.includes('month') && (hasRate(indicator) || indicator.rateOf !== undefined);
-  const query = viewQueryString(state);
+  const annualised = state.annualise && canAnnualise(indicator, measure, state.freq);
+  const query = viewQueryString(state, measure, annualised);
   const geoOption = (code: string, name: string) =>
     html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
   const main = html`
@@ -232,7 +242,7 @@ export function indicatorPage(
       <label><input type="radio" name="measure" value="rate"${raw(measure === 'rate' ? ' checked' : '')}> ${t(lang, 'measureRate')} <span class="muted">(${indicator.rate?.unit[lang] ?? ''})</span></label>
       <p class="muted measure-note">${t(lang, 'mapMeasureNote')}</p></fieldset>` : ''}
     ${annualisable ? html`<fieldset class="annualise"><legend>${t(lang, 'freqMonth')}</legend>
-      <label><input type="checkbox" name="annualise" value="true"${raw(state.annualise && canAnnualise(indicator, measure, state.freq) ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
+      <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
       <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
       <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
@@ -254,7 +264,7 @@ export function indicatorPage(
     <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}${query}" download>${t(lang, 'downloadJson')}</a></li>
     <li><button type="button" id="dl-svg" hidden>${t(lang, 'downloadSvg')}</button></li>
     <li><button type="button" id="dl-png" hidden>${t(lang, 'downloadPng')}</button></li>
-  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${query}`)}</span></p></section>
+  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${viewQueryString(state, measure, annualised, true)}`)}</span></p></section>
   ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
     <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}${indicator.rate ? html`; ${t(lang, 'measureRate')}: ${indicator.rate.unit[lang]}` : ''}</dd>

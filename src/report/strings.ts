@@ -12,6 +12,7 @@ export const REPORT_TEXT = {
     en: 'This report answers, for every goal, area, objective and action of the Bicentennial Framework: is it measured, against what, how is it doing and what is the evidence. Observa produces it from official files; every figure names its source and release.',
   },
   contents: { es: 'Contenido', en: 'Contents' },
+  rate: { es: 'Tasa por cada 100 000', en: 'Rate per 100,000' },
   summary: { es: 'Resumen por meta', en: 'Summary by goal' },
   scorecard: { es: 'Tablero de seguimiento', en: 'Scorecard' },
   indicators: { es: 'Indicadores clave', en: 'Key indicators' },

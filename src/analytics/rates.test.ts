@@ -91,6 +91,8 @@ describe('every count of people has a rate', () => {
     ]);
     expect(derived.rows).toHaveLength(33 * 10);
     expect(derived.rows).toEqual(rate.rows);
+    // Cited the same way: the victims' source and CONAPO's, with their files.
+    expect(derived.sources).toEqual(rate.sources);
     expect(derived.measure).toBe('rate');
     expect(derived.unit).toBe('victims per 100,000 inhabitants');
   });

@@ -66,7 +66,7 @@ function checkReferences(c: Catalog): void {
   for (const ind of c.indicators) {
     if (codes.has(ind.code)) problems.push(`indicator ${ind.code} is defined twice`);
     codes.add(ind.code);
-    for (const s of ind.sources) if (!sourceIds.has(s)) problems.push(`indicator ${ind.code} names unknown source ${s}`);
+    for (const s of [...ind.sources, ...(ind.rate?.sources ?? [])]) if (!sourceIds.has(s)) problems.push(`indicator ${ind.code} names unknown source ${s}`);
     for (const n of ind.framework) if (!nodeIds.has(n)) problems.push(`indicator ${ind.code} names unknown framework node ${n}`);
     if (ind.kind === 'ratio' && !ind.denominator) problems.push(`indicator ${ind.code} is a ratio without a denominator`);
     if (ind.kind === 'count' && ind.denominator) problems.push(`indicator ${ind.code} is a count with a denominator`);

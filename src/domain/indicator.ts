@@ -74,6 +74,8 @@ export const Indicator = z.strictObject({
     unit: Text,
     /** Which population, from which source, at which levels: shown beside every rate. */
     population: Text,
+    /** Catalog ids of the population's sources (cited with the rate). */
+    sources: z.array(z.string()).min(1),
   }).optional(),
   /** Why a count of people has no rate (no population for its geography is bundled). */
   noRate: Text.optional(),
@@ -110,8 +112,8 @@ export type Measure = 'count' | 'rate';
 /** The rate of a count of people: its numerator over the declared population (no breakdown: the population has none). */
 export function rateIndicator(count: Indicator): Indicator {
   if (!count.rate) throw new Error(`${count.code} has no rate`);
-  const { denominator, factor, decimals, unit } = count.rate;
-  return { ...count, kind: 'ratio', denominator, factor, decimals, unit, dimensions: [] };
+  const { denominator, factor, decimals, unit, sources } = count.rate;
+  return { ...count, kind: 'ratio', denominator, factor, decimals, unit, dimensions: [], sources: [...new Set([...count.sources, ...sources])] };
 }
 
 /** Days in the month of a `YYYY-MM` period. */

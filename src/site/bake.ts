@@ -29,7 +29,7 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
       // Rates of counts of people, and annualised monthly rates: the files the page loads for those views.
       if (hasRate(i)) for (const freq of i.frequencies.filter((f) => f !== 'fy')) urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false)}.json`);
       for (const measure of ['count', 'rate'] as const) {
-        if (canAnnualise(i, measure, 'month') && i.frequencies.includes('month')) urls.push(`/data/${lang}/${i.code}/${dataFileName('month', measure, true)}.json`);
+        if ((measure === 'count' || hasRate(i)) && canAnnualise(i, measure, 'month') && i.frequencies.includes('month')) urls.push(`/data/${lang}/${i.code}/${dataFileName('month', measure, true)}.json`);
       }
       if (hasMunicipalities(i)) for (const { year } of municipalYears) urls.push(`/data/${lang}/${i.code}/municipality-${year}.json`);
     }

@@ -51,7 +51,8 @@ describe('maps and ranks default to the rate', () => {
       expect(row['months']).toBe('12');
       expect(Number(row['value'])).toBeCloseTo((Number(row['numerator']) / Number(row['denominator'])) * 100_000, 4);
       expect(row['flags']).toContain('projected');
-      expect(row['citation']).toMatch(/^Observa, «Victims of femicide» \[mx\.femicide\.victims\]\. .*sha256 [0-9a-f]{12}.*https:\/\/observa\.example\/en\/indicators\/mx\.femicide\.victims\/\?geo=00&from=2020&to=2024&freq=year&measure=rate$/);
+      expect(row['citation']).toMatch(/^Observa, «Victims of femicide» \[mx\.femicide\.victims\]\. .*sha256 [0-9a-f]{12}\)\.$/);
+      expect(row['citation']).toContain('conapo_pob_estatal_sexo_anual_1950_2070.csv');
     }
     const chart = await text('/en/indicators/mx.femicide.victims/');
     expect(chart).toMatch(/name="measure" value="count" checked>/);

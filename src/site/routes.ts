@@ -159,8 +159,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
       const query = c.req.queries('geo') ? params : { ...params, geo: filePlaces(indicator) };
       return respond(c, suffix, async () => {
         const result = await queryIndicator(store, query);
-        const url = new URL(c.req.url);
-        return suffix === 'csv' ? toCsv(result, `https://observa.example${url.pathname.replace(/\.csv$/, '/')}${url.search}`) : JSON.stringify(result);
+        // The same bytes as the API's CSV for the same query (the citation names the sources and files, not a URL).
+        return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);
       });
     }
     return html(c, async (l) => {

@@ -97,5 +97,6 @@ describe('static bake', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+    // Every count of people adds its rate files (yearly, monthly, annualised): about 70 more answers to compute.
+  }, 180_000);
 });

@@ -39,7 +39,8 @@ describe('rates in Chromium', () => {
     await renderedAfter(page, '');
     const title = () => page.locator('#viz').evaluate((v) => v.textContent ?? '');
     expect(await title()).toContain('(victims per 100,000 women)');
-    expect(await page.locator('input[name="measure"][value="rate"]').isChecked()).toBe(true);
+    expect(await page.locator('select[name="measure"]').inputValue()).toBe('');
+    expect(await page.locator('.measure-shown').textContent()).toBe('victims per 100,000 women');
     const shapes = await page.locator('#viz path[data-geo]').evaluateAll((paths) => paths.map((p) => Number(p.getAttribute('data-value'))));
     expect(shapes).toHaveLength(32);
     // Rates of femicide per 100,000 women are single digits; counts run to the hundreds.
@@ -48,17 +49,22 @@ describe('rates in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}rates-femicide-map-en.png`, fullPage: true });
 
     let before = await stamp(page);
-    await page.locator('input[name="measure"][value="count"]').check();
+    await page.locator('select[name="measure"]').selectOption('count');
     await renderedAfter(page, before);
     expect(await title()).toContain('(victims)');
     expect(new URL(page.url()).searchParams.get('measure')).toBe('count');
     expect(await page.locator('#dl-csv').getAttribute('href')).toContain('measure=count');
 
-    // Back to the chart: its default, the count.
+    // Automatic again, then the chart: its default is the count.
+    before = await stamp(page);
+    await page.locator('select[name="measure"]').selectOption('');
+    await renderedAfter(page, before);
+    expect(await title()).toContain('(victims per 100,000 women)');
     before = await stamp(page);
     await page.locator('input[name="view"][value="chart"]').check();
     await renderedAfter(page, before);
-    expect(await page.locator('input[name="measure"][value="count"]').isChecked()).toBe(true);
+    expect(await page.locator('.measure-shown').textContent()).toBe('victims');
+    expect(await page.locator('#viz').textContent()).toContain('(victims)');
     expect(page.errors).toEqual([]);
     await page.close();
   });

@@ -238,9 +238,12 @@ export function indicatorPage(
       ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
     </fieldset>
     ${hasRate(indicator) ? html`<fieldset class="measure"><legend>${t(lang, 'measure')}</legend>
-      <label><input type="radio" name="measure" value="count"${raw(measure === 'count' ? ' checked' : '')}> ${t(lang, 'measureCount')} <span class="muted">(${indicator.unit[lang]})</span></label>
-      <label><input type="radio" name="measure" value="rate"${raw(measure === 'rate' ? ' checked' : '')}> ${t(lang, 'measureRate')} <span class="muted">(${indicator.rate?.unit[lang] ?? ''})</span></label>
-      <p class="muted measure-note">${t(lang, 'mapMeasureNote')}</p></fieldset>` : ''}
+      <label>${t(lang, 'measure')} <select name="measure">
+        <option value=""${raw(state.measure === null ? ' selected' : '')}>${t(lang, 'measureAuto')}</option>
+        <option value="count"${raw(state.measure === 'count' ? ' selected' : '')}>${t(lang, 'measureCount')} (${indicator.unit[lang]})</option>
+        <option value="rate"${raw(state.measure === 'rate' ? ' selected' : '')}>${t(lang, 'measureRate')} (${indicator.rate?.unit[lang] ?? ''})</option>
+      </select></label>
+      <p class="muted measure-note">${t(lang, 'mapMeasureNote')} ${t(lang, 'measureShown')}: <span class="measure-shown">${measure === 'rate' ? indicator.rate?.unit[lang] ?? '' : indicator.unit[lang]}</span></p></fieldset>` : ''}
     ${annualisable ? html`<fieldset class="annualise"><legend>${t(lang, 'freqMonth')}</legend>
       <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
       <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}

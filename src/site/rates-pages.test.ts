@@ -39,7 +39,8 @@ describe('maps and ranks default to the rate', () => {
 
   it('the map view of femicide is per 100,000 women, says so, and its no-JavaScript downloads carry the view', async () => {
     const page = await text('/en/indicators/mx.femicide.victims/?view=map&from=2020&to=2024');
-    expect(page).toMatch(/name="measure" value="rate" checked> Rate per 100,000 <span class="muted">\(victims per 100,000 women\)/);
+    expect(page).toContain('<option value="" selected>Automatic: rate on maps, number on charts and tables</option>');
+    expect(page).toContain('Shown: <span class="measure-shown">victims per 100,000 women</span>');
     expect(page).toContain('Maps and state ranks use the rate by default');
     expect(page).toContain('Women at mid-year per CONAPO');
     const csvHref = /id="dl-csv" href="([^"]+)"/.exec(page)?.[1] ?? '';
@@ -55,7 +56,11 @@ describe('maps and ranks default to the rate', () => {
       expect(row['citation']).toContain('conapo_pob_estatal_sexo_anual_1950_2070.csv');
     }
     const chart = await text('/en/indicators/mx.femicide.victims/');
-    expect(chart).toMatch(/name="measure" value="count" checked>/);
+    expect(chart).toContain('Shown: <span class="measure-shown">victims</span>');
+    // Chosen explicitly, the rate is shown on the chart too, and the download follows.
+    const rateChart = await text('/es/indicators/mx.femicide.victims/?measure=rate');
+    expect(rateChart).toContain('<option value="rate" selected>Tasa por cada 100 000 (víctimas por cada 100 000 mujeres)</option>');
+    expect(/id="dl-csv" href="([^"]+)"/.exec(rateChart)?.[1]).toBe('/es/indicators/mx.femicide.victims.csv?geo=00&amp;freq=year&amp;measure=rate');
     expect(/id="dl-csv" href="([^"]+)"/.exec(chart)?.[1]).toBe('/en/indicators/mx.femicide.victims.csv?geo=00&amp;freq=year');
   });
 

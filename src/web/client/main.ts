@@ -138,7 +138,10 @@ function initIndicator(config: IndicatorConfig): void {
   const syncForm = () => {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="view"]'))) input.checked = input.value === state.view;
-    for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="measure"]'))) input.checked = input.value === measureOf(state);
+    const measure = form.elements.namedItem('measure') as HTMLSelectElement | null;
+    if (measure) measure.value = state.measure ?? '';
+    const shown = document.querySelector('.measure-shown');
+    if (shown) shown.textContent = measureOf(state) === 'rate' ? (config.indicator.rate?.unit ?? '') : config.indicator.unit;
     const annualise = form.elements.namedItem('annualise') as HTMLInputElement | null;
     if (annualise) annualise.checked = state.annualise;
     for (const name of ['from', 'to'] as const) {
@@ -215,10 +218,8 @@ function initIndicator(config: IndicatorConfig): void {
     updateLinks(search);
     void render();
   };
-  form.addEventListener('change', (event) => {
+  form.addEventListener('change', () => {
     state = formState();
-    // Switching view goes back to that view's default measure (maps: the rate) unless the URL chose one.
-    if ((event.target as HTMLInputElement | null)?.name === 'view') state = { ...state, measure: null };
     syncForm();
     apply(true);
   });

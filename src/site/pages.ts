@@ -205,7 +205,9 @@ export function indicatorPage(
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
-  const used = releases.filter((r) => indicator.sources.includes(r.source_id));
+  // A count of people offers its rate: the population's source is one of the page's sources.
+  const pageSources = [...new Set([...indicator.sources, ...(indicator.rate?.sources ?? [])])];
+  const used = releases.filter((r) => pageSources.includes(r.source_id));
   const states = hasStates(indicator) ? geography.states : [];
   const nation = nationOf(indicator);
   // U.S. border indicators: the United States (all regions) and each CBP region.
@@ -283,7 +285,7 @@ export function indicatorPage(
   ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
     «${f.statement}» <span class="muted">(${f.attribution})</span>: ${t(lang, 'reported')} ${f.reported.qualifier === 'at-least' ? '≥ ' : f.reported.qualifier === 'about' ? '≈ ' : ''}${fmt(lang, f.reported.value, 2)};
     ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)} (${f.computed?.period ?? ''}). ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
-  <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
+  <section><h2>${t(lang, 'sources')}</h2><ul>${pageSources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
   })}</ul>

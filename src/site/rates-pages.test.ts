@@ -43,6 +43,8 @@ describe('maps and ranks default to the rate', () => {
     expect(page).toContain('Shown: <span class="measure-shown">victims per 100,000 women</span>');
     expect(page).toContain('Maps and state ranks use the rate by default');
     expect(page).toContain('Women at mid-year per CONAPO');
+    // The population's source and file are among the page's sources and releases.
+    expect(page).toMatch(/<h3>Imported releases<\/h3>[\s\S]*conapo_pob_estatal_sexo_anual_1950_2070\.csv/);
     const csvHref = /id="dl-csv" href="([^"]+)"/.exec(page)?.[1] ?? '';
     expect(csvHref).toBe('/en/indicators/mx.femicide.victims.csv?geo=00&amp;from=2020&amp;to=2024&amp;freq=year&amp;measure=rate');
     const csv = parse(await text(csvHref.replaceAll('&amp;', '&')), { columns: true }) as Record<string, string>[];

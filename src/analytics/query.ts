@@ -6,6 +6,8 @@ import {
 import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
+import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
+import { fillAbsentAsZero } from './zero-fill.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -56,6 +58,16 @@ interface Part {
   flags: string[];
   native_freq: string;
   level: string;
+  /** Fewest months any stored place under this one published in the period (years built from months only). */
+  geo_months: number | null;
+}
+
+/** How a year built from months is checked and cut: per place (not per source), and over the same months (YTD). */
+interface MonthScope {
+  /** Count each stored place's published months (off where absence means zero: RNPDNO omits zero rows). */
+  readonly perPlace: boolean;
+  /** Sum only these months of every year (the months the latest year has). */
+  readonly ytdMonths: readonly number[] | null;
 }
 
 /**
@@ -64,7 +76,7 @@ interface Part {
  */
 async function aggregate(
   tx: ReadTx, terms: readonly SeriesTerm[], indicator: Indicator, params: QueryParams, geos: GeoSelection,
-  periodKey: 'output' | 'year',
+  periodKey: 'output' | 'year', scope: MonthScope = { perPlace: false, ytdMonths: null },
 ): Promise<Part[]> {
   const usable = terms
     .map((term, index) => ({ index, filter: termFilter(term, indicator, params.by), places: selectionCondition(geos, 'a.ancestor', term.levels) }))
@@ -82,6 +94,7 @@ async function aggregate(
     : periodKey === 'year' || params.freq === 'year' ? `CASE WHEN o.freq = 'fy' THEN o.period ELSE o.year::VARCHAR END` : `o.period`;
   const year = fiscal ? fiscalYear : 'o.year';
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
+  const ytd = scope.ytdMonths && periodKey === 'output' ? ` AND (o.freq <> 'month' OR o.month IN (${scope.ytdMonths.join(', ')}))` : '';
   const periodFilter =
     periodKey === 'year'
       ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)}`
@@ -90,41 +103,38 @@ async function aggregate(
         : fiscal
           ? `((o.freq = 'month' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}) OR (o.freq = 'fy' AND (o.year::INT * 100 + 9) BETWEEN ${lo} AND ${hi}))`
           : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
-  const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
-  // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
-  const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
   // Narrow the scan to the places asked for, unless a whole country is (then everything is in scope anyway).
   const wholeCountry = geos.explicit.some((g) => g.level === 'country') || geos.expansions.some((e) => e.level === 'country');
   const filters = usable.map((t) => (wholeCountry ? t.filter : `(${t.filter} AND o.geo IN (SELECT a.geo FROM geo_ancestor a WHERE ${t.places}))`)).join(' OR ');
+  // Completeness per place: the months each stored place published for the indicator's rows, in each year; a place
+  // rolled up from several gets the fewest, so a national total that includes an incomplete state is partial.
+  const perPlace = scope.perPlace && periodKey === 'output' && params.freq !== 'month';
+  const placeMonths = perPlace
+    ? `, m AS (
+      SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
+      FROM ${visibleObservations(params.asOf)} o
+      WHERE o.freq = 'month' AND (${filters}) AND ${periodFilter}${ytd}
+      GROUP BY 1, 2, 3)`
+    : '';
+  const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
+  // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
+  const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
   const rollUp = usable.map((t) => `(s.term = ${t.index} AND ${t.places})`).join(' OR ');
   // Stage 1 groups by release and flags too: plain sums, no per-row list building; stage 2 collects them.
   return tx.all<Part & Record<string, unknown>>(`
     WITH s AS (
-      SELECT ${term} AS term, o.geo, ${period} AS period, ${year} AS year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
+      SELECT ${term} AS term, o.series, o.geo, ${period} AS period, ${year} AS year, ${dimension} AS dimension, o.release_id, o.flags, o.freq,
              sum(o.value) AS value
       FROM ${visibleObservations(params.asOf)} o
-      WHERE (${filters}) AND ${periodFilter}
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)
+      WHERE (${filters}) AND ${periodFilter}${ytd}
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9)${placeMonths}
     SELECT a.ancestor AS geo, min(g.name_es) AS name_es, min(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
-           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq, min(g.level) AS level
+           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq, min(g.level) AS level,
+           ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months
     FROM s JOIN geo_ancestor a ON a.geo = s.geo JOIN geo g ON g.code = a.ancestor
+    ${perPlace ? `LEFT JOIN m ON m.series = s.series AND m.geo = s.geo AND m.year = s.year` : ''}
     WHERE ${rollUp}
     GROUP BY a.ancestor, s.period, s.dimension`);
-}
-
-/**
- * Months each monthly series has, per calendar year (or per U.S. fiscal year, October–September), over the whole
- * country: fewer than 12 makes a year partial.
- */
-async function monthsPerYear(tx: ReadTx, series: readonly string[], asOf: string | null, fiscal: boolean): Promise<Map<number, number>> {
-  const year = fiscal ? `CASE WHEN month >= 10 THEN year + 1 ELSE year END` : 'year';
-  // Current data: kept up to date at each import. As of a past instant: counted from the observations then visible.
-  const source = asOf === null
-    ? `SELECT series, ${year} AS year, count(*) AS months FROM series_period WHERE freq = 'month' AND series IN ${inList(series)} GROUP BY 1, 2`
-    : `SELECT series, ${year} AS year, count(DISTINCT month) AS months FROM ${visibleObservations(asOf)} o
-       WHERE series IN ${inList(series)} AND freq = 'month' GROUP BY 1, 2`;
-  const rows = await tx.all<{ year: number; months: number }>(`SELECT year, min(months)::INT AS months FROM (${source}) AS coverage GROUP BY year`);
-  return new Map(rows.map((r) => [r.year, r.months]));
 }
 
 const SUM_DECIMALS = 6;
@@ -192,29 +202,41 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   }
   const geos = await selectGeos(tx, indicator, params.geo);
   const monthlySeries = [...new Set([...indicator.numerator, ...(indicator.denominator ?? [])].map((t) => t.series))];
+  const fiscal = params.freq === 'fy';
+  const yearly = params.freq === 'year' || fiscal;
+  const seriesCoverage = await SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
+  // Year to date: every year over the months the latest year has (January–June of each year when it ends in June).
+  const ytdMonths = params.ytd ? seriesCoverage.latestYearMonths(fiscal) : null;
+  if (params.ytd && (!yearly || ytdMonths === null)) {
+    throw new RequestError('bad_request', `ytd compares the same months of each year: it needs freq=year or fy and monthly data (${indicator.code}, freq=${params.freq})`, { ytd: true, freq: params.freq });
+  }
+  const catalogSources = loadCatalog().sources;
+  const perPlace = !indicator.zeroWhenAbsent && indicator.sources.some((id) => catalogSources.find((x) => x.id === id)?.missingMonthMeansUnreported);
+  const scope: MonthScope = { perPlace, ytdMonths };
   // Independent reads run side by side (the store keeps more than one reader connection).
   const denominatorTerms = indicator.denominator;
-  const [numerator, denominatorParts, coverage] = await Promise.all([
-    aggregate(tx, indicator.numerator, indicator, params, geos, 'output'),
+  const [numerator, denominatorParts] = await Promise.all([
+    aggregate(tx, indicator.numerator, indicator, params, geos, 'output', scope),
     denominatorTerms
       ? tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(denominatorTerms.map((t) => t.series))}`)
         .then(async (freqs) => {
           const byYear = freqs.every((f) => f.freq === 'year');
-          return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output') };
+          return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output', { perPlace: false, ytdMonths }) };
         })
       : Promise.resolve(null),
-    params.freq === 'year' || params.freq === 'fy'
-      ? monthsPerYear(tx, monthlySeries, params.asOf, params.freq === 'fy')
-      : Promise.resolve(new Map<number, number>()),
   ]);
+  const coverage = yearly ? seriesCoverage.monthsPerYear(fiscal, ytdMonths) : new Map<number, number>();
+  const fullYear = ytdMonths?.length ?? 12;
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
   const computed: ResultRow[] = numerator.map((n) => {
     const flags = new Set<QualityFlag>([...(n.flags as QualityFlag[]), ...termFlags(indicator.numerator, n.level)]);
     const releases = new Set(n.releases);
-    const months = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
-    if (months !== undefined && months < 12) flags.add('partial-period');
+    const seriesMonths = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
+    // A place that published fewer months than the series has makes its own (and its country's) year partial.
+    const months = seriesMonths === undefined ? undefined : Math.min(seriesMonths, n.geo_months ?? seriesMonths);
+    if (months !== undefined && months < fullYear) flags.add('partial-period');
     // Sums of fractional values (CBP's pounds) depend on the order the engine adds them in, in the last bits: rounded
     // to a millionth, DuckDB and PostgreSQL give the same number.
     const sum = round(n.value, SUM_DECIMALS);
@@ -245,7 +267,13 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       ...(months === undefined ? {} : { months }),
     };
   });
-  const rows = await attachSourceLinks(tx, indicator, params, computed);
+  const through = seriesCoverage.through;
+  const status = indicator.statusAtRetrieval;
+  const filled = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
+    ? await fillAbsentAsZero(tx, indicator, params, geos, computed, { range: seriesCoverage.range, coverage, fullYear, fiscal, visible: visibleObservations(params.asOf) })
+    : computed;
+  if (status && through) markStillRegistering(filled, through, status.registeringMonths);
+  const rows = await attachSourceLinks(tx, indicator, params, filled);
   // Places named explicitly come first, in the order given; expanded ones follow in code order.
   const order = new Map(geos.explicit.map((g, i) => [g.code, i]));
   const rank = (geo: string) => order.get(geo) ?? geos.explicit.length;
@@ -292,6 +320,24 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       ? 'Los municipios usan la población del Censo 2020 (INEGI); el país y las entidades, la de CONAPO a mitad de año: no son la misma cifra.'
       : 'Municipalities use INEGI\'s 2020 census population; the nation and states, CONAPO\'s mid-year population: they are not the same figure.');
   }
+  if (ytdMonths) {
+    const span = monthSpan(ytdMonths, params.lang);
+    notes.push(params.lang === 'es'
+      ? `Comparación del mismo periodo: cada año suma solo ${span}, los meses que tiene el último año.`
+      : `Same-months comparison: each year sums only ${span}, the months the latest year has.`);
+    // A rate over the same months divides those months' count by the year's population: it is not a yearly rate.
+    if (perPopulation) {
+      notes.push(params.lang === 'es'
+        ? `La tasa de cada año es la de esos meses (su suma entre la población del año), no una tasa anual.`
+        : `Each year's rate is that of those months (their sum over the year's population), not a yearly rate.`);
+    }
+  }
+  if (status) {
+    notes.push(params.lang === 'es'
+      ? `Estatus a la fecha de consulta (${monthName(status.date, 'es')}): los meses recientes aún se están registrando (marcados provisional) y la serie no es comparable en el tiempo.`
+      : `Status at retrieval (${monthName(status.date, 'en')}): recent months are still being registered (flagged provisional) and the series is not comparable over time.`);
+    if (status.nationalNote && rows.some((r) => r.geo === '00')) notes.push(status.nationalNote[params.lang]);
+  }
   return {
     indicator: indicator.code,
     name: indicator.name[params.lang],
@@ -305,5 +351,22 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
     rows,
     sources,
     notes,
+    ...(through ? { through } : {}),
+    ...(ytdMonths ? { ytd_months: ytdMonths } : {}),
+    ...(status ? { status_as_of: status.date } : {}),
   };
+}
+
+/**
+ * Counts of a status at retrieval (RNPDNO): the last `registering` months before the last published one are still being
+ * registered, so they — and the years that contain them — are flagged provisional.
+ */
+function markStillRegistering(rows: ResultRow[], through: string, registering: number): void {
+  const [y, m] = through.split('-').map(Number) as [number, number];
+  const firstIndex = y * 12 + (m - 1) - (registering - 1);
+  const first = `${Math.floor(firstIndex / 12)}-${String((firstIndex % 12) + 1).padStart(2, '0')}`;
+  for (const row of rows) {
+    const recent = /^\d{4}-\d{2}$/.test(row.period) ? row.period >= first : /^\d{4}$/.test(row.period) && row.period >= first.slice(0, 4);
+    if (recent && !row.flags.includes('provisional')) row.flags = [...row.flags, 'provisional' as QualityFlag].sort();
+  }
 }

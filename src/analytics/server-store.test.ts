@@ -86,10 +86,13 @@ describe('PostgreSQL server store after publish', () => {
   });
 
   it('publishing again replaces the statistics in one transaction and keeps the server\'s own evidence', async () => {
-    await pgs.store.write((tx) => tx.run(`INSERT INTO evidence VALUES (999, '2.2.a.1', 'limited', '2024-01-01', 'https://example.org', 'nota', NULL, 'A', 'cli', now())`));
+    await pgs.store.write((tx) => tx.run(`INSERT INTO evidence (id, node, status, date, source, note_es, note_en, author, submitted_by, recorded_at, kind, publisher, title, origin)
+      VALUES (999, '2.2.a.1', 'limited', '2024-01-01', 'https://example.org', 'nota', NULL, 'A', 'cli', now(), 'observa-judgement', 'A', 'T', 'request')`));
+    const before = await pgs.store.all(`SELECT count(*) AS n FROM evidence`);
     const summary = await publishToPostgres(duck.store, pgs.store);
     expect(summary.tables.find((t) => t.name === 'observation')?.rows).toBeGreaterThan(1_000_000);
-    expect(await pgs.store.all(`SELECT count(*) AS n FROM evidence`)).toEqual([{ n: 1 }]);
+    expect(await pgs.store.all(`SELECT count(*) AS n FROM evidence`)).toEqual(before);
+    expect(await pgs.store.all(`SELECT count(*) AS n FROM evidence WHERE id = 999`)).toEqual([{ n: 1 }]);
     expect(await pgs.store.all(`SELECT count(*) AS n FROM release`)).toEqual(await duck.store.all(`SELECT count(*) AS n FROM release`));
   });
 });

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../catalog/index.js';
-import type { Indicator, Lang, ResultRow } from '../domain/index.js';
+import type { Indicator, Lang, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { isoSecond, queryIndicator, resolveIndicator } from './query.js';
 
@@ -14,10 +14,20 @@ export interface IndicatorDetail {
 
 /** `through`: ignore periods after this year (a report on a past year sees the data up to it). */
 export async function indicatorDetail(tx: ReadTx, code: string, lang: Lang, now?: Date, through?: number): Promise<IndicatorDetail> {
+  return detailOf(code, lang, await baselineSeries(tx, code, lang), now, through);
+}
+
+/** The rows an indicator's detail is read from: every period at its baseline place (the part that reads the store). */
+export async function baselineSeries(tx: ReadTx, code: string, lang: Lang): Promise<QueryResult> {
   const indicator = resolveIndicator(code);
   // An indicator with a fiscal-year baseline (the U.S. border series) is followed in fiscal years.
   const freq = indicator.baseline.period.startsWith('FY') && indicator.frequencies.includes('fy') ? 'fy' : indicator.frequencies.includes('year') ? 'year' : 'month';
-  const series = await queryIndicator(tx, { indicator: code, geo: [indicator.baseline.geo], from: null, to: null, freq, by: null, lang, asOf: null });
+  return queryIndicator(tx, { indicator: code, geo: [indicator.baseline.geo], from: null, to: null, freq, by: null, lang, asOf: null });
+}
+
+/** An indicator's detail at a date from its baseline series (no store access: dates cost nothing once the series is read). */
+export function detailOf(code: string, lang: Lang, series: QueryResult, now?: Date, through?: number): IndicatorDetail {
+  const indicator = resolveIndicator(code);
   // Projections (CONAPO runs to 2070) are not "latest": only periods that have begun count.
   const thisYear = Math.min((now ?? new Date()).getUTCFullYear(), through ?? Number.POSITIVE_INFINITY);
   const rows = series.rows.filter((r) => Number(r.period.replace(/^12m-ending-|^FY/, '').slice(0, 4)) <= thisYear);
@@ -63,11 +73,14 @@ export async function releaseSummary(tx: ReadTx, id: number): Promise<unknown> {
   return row ? (JSON.parse(row.summary) as unknown) : null;
 }
 
-/** A fingerprint of everything a response can depend on: changes when a release lands, evidence is added or the catalog changes. */
+/**
+ * A fingerprint of everything a response can depend on: changes when a release lands, evidence is added or reviewed
+ * (an approval makes an entry public) or the catalog changes.
+ */
 export async function dataVersion(tx: ReadTx): Promise<string> {
-  const [row] = await tx.all<{ releases: number; max_id: number | null; evidence: number | null; fingerprint: string | null }>(
-    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT max(id) FROM evidence) AS evidence,
+  const [row] = await tx.all<{ releases: number; max_id: number | null; evidence: number | null; reviews: number | null; fingerprint: string | null }>(
+    `SELECT count(*) AS releases, max(id) AS max_id, (SELECT max(id) FROM evidence) AS evidence, (SELECT max(id) FROM evidence_review) AS reviews,
             (SELECT value FROM meta WHERE key = 'catalog_fingerprint') AS fingerprint FROM release`,
   );
-  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.evidence ?? 0}.${row?.fingerprint ?? ''}`;
+  return `${row?.releases ?? 0}.${row?.max_id ?? 0}.${row?.evidence ?? 0}.${row?.reviews ?? 0}.${row?.fingerprint ?? ''}`;
 }

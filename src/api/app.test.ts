@@ -153,8 +153,9 @@ describe('HTTP API over a real server and store', () => {
   it('publishes an OpenAPI document that lists every route', async () => {
     const doc = (await (await get('/api/v1/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/releases/{id}']));
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['QueryResult', 'Error', 'Framework']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/releases/{id}',
+      '/api/v1/evidence/{id}/review', '/api/v1/evidence/pending', '/api/v1/evidence/ledger', '/api/v1/evidence/sources']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['QueryResult', 'Error', 'Framework', 'EvidenceInput', 'EvidenceEntry', 'EvidenceDecision']));
   });
 
   it('sends security headers on every response, pages and data alike', async () => {

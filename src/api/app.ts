@@ -146,7 +146,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       openapi: '/api/v1/openapi.json',
       endpoints: ['/api/v1/indicators', '/api/v1/indicators/{code}', '/api/v1/indicators/{code}/data', '/api/v1/framework', '/api/v1/framework/{id}',
         '/api/v1/geo', '/api/v1/boundaries/{layer}', '/api/v1/sources', '/api/v1/releases', '/api/v1/releases/{id}', '/api/v1/scorecard',
-        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events', '/api/v1/both-sides',
+        '/api/v1/scorecard/gaps', '/api/v1/evidence', '/api/v1/evidence/{id}', '/api/v1/evidence/{id}/review', '/api/v1/evidence/ledger', '/api/v1/evidence/pending', '/api/v1/evidence/sources', '/api/v1/risks', '/api/v1/assistance', '/api/v1/reported', '/api/v1/events', '/api/v1/both-sides',
         '/api/v1/auth/login', '/api/v1/cases', '/api/v1/cases/funnel', '/api/v1/intake/migrant-kidnapping', '/api/v1/intake/{receipt}'],
     }),
   );

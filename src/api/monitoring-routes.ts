@@ -1,9 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { dataVersion } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { AssistanceAccount, FundingStage, IsoDate, Lang, RequestError, SPREADSHEET_SAFE_CSV } from '../domain/index.js';
-import { addEvidence, computeScorecard, listAssistance, listEvidence, pipelineByYear, reportedFigures, verifyToken } from '../monitoring/index.js';
+import { AssistanceAccount, EvidenceKind, FundingStage, IsoDate, Lang, RequestError, ReviewState, SPREADSHEET_SAFE_CSV } from '../domain/index.js';
+import {
+  ScorecardCache, addEvidence, evidenceSources, listAssistance, listEvidence, pipelineByYear, reportedFigures, reviewEvidence, verifyToken,
+  type TokenHolder,
+} from '../monitoring/index.js';
 import type { Store } from '../store/index.js';
 
 type Respond = (c: Context, format: 'json' | 'csv', produce: () => Promise<unknown>, toCsv?: (data: unknown) => string, extraKey?: string) => Promise<Response>;
@@ -14,19 +18,29 @@ const ScorecardQuery = z.strictObject({
   through: z.string().regex(/^\d{4}$/, 'expected a year such as 2024').transform(Number).optional().describe('only data and evidence up to the end of this year'),
 });
 const EvidenceQuery = z.strictObject({
-  action: z.string().optional().describe('an action id, or a node id for every action below it'),
+  node: z.string().max(40).optional().describe('a node id: entries about it and every node below it'),
+  /** The name of this parameter before evidence covered every node. */
+  action: z.string().max(40).optional().describe('the same as node (kept for older clients)'),
+  kind: EvidenceKind.optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
 });
+const LedgerQuery = EvidenceQuery.extend({ state: ReviewState.optional() });
+
+/** The filter of a query: `action` is read as `node` when `node` is absent. */
+const evidenceFilter = (q: z.infer<typeof EvidenceQuery>) => {
+  const node = q.node ?? q.action;
+  return { ...(node === undefined ? {} : { node }), ...(q.kind ? { kind: q.kind } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
+};
 const AssistanceQuery = z.strictObject({ account: AssistanceAccount.optional(), stage: FundingStage.optional(), lang: Lang.default('es') });
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** The bearer token of the request's holder; 401 without a valid one (evidence is written only by token holders). */
-async function requireToken(c: Context, store: Store): Promise<{ id: number; name: string }> {
+async function requireToken(c: Context, store: Store): Promise<TokenHolder> {
   const header = c.req.header('authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new RequestError('unauthorized', 'this route needs an admin token: send "Authorization: Bearer <token>" (create one with `observa token create`)');
+  if (!m) throw new RequestError('unauthorized', 'this route needs a token: send "Authorization: Bearer <token>" (create one with `observa token create --role editor|reviewer`)');
   const holder = await verifyToken(store, m[1] as string);
   if (!holder) throw new RequestError('unauthorized', 'the token is unknown or has been revoked');
   return holder;
@@ -41,10 +55,13 @@ const gapsCsv = (rows: unknown) =>
 
 export function registerMonitoring(app: Hono, store: Store, respond: Respond): void {
   /** The scorecard a request asks for; freshness depends on the date, so the date is part of the cache key. */
+  // Each distinct as_of is a new URL (and response cache entry), but not a new reading of the store.
+  const scorecards = new ScorecardCache();
   const scorecardOf = (c: Context) => {
     const q = ScorecardQuery.parse(c.req.query());
     const asOf = q.as_of ?? today();
-    const compute = () => computeScorecard(store, { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) });
+    const compute = async () =>
+      scorecards.scorecard(store, await dataVersion(store), { lang: q.lang, asOf: new Date(`${asOf}T00:00:00Z`), ...(q.through === undefined ? {} : { through: q.through }) });
     return { asOf, compute };
   };
   app.get('/api/v1/scorecard', (c) => {
@@ -59,16 +76,35 @@ export function registerMonitoring(app: Hono, store: Store, respond: Respond): v
   app.get('/api/v1/scorecard/gaps', gapsRoute(null));
   app.get('/api/v1/scorecard/gaps.csv', gapsRoute('csv'));
 
+  // Public reads show approved entries only; token holders read the whole ledger (pending, rejected, withdrawn) uncached.
   app.get('/api/v1/evidence', (c) => {
     const q = EvidenceQuery.parse(c.req.query());
-    return respond(c, 'json', () => listEvidence(store, q));
+    return respond(c, 'json', () => listEvidence(store, evidenceFilter(q)));
   });
+  app.get('/api/v1/evidence/sources', (c) => {
+    const { lang } = z.strictObject({ lang: Lang.default('es') }).parse(c.req.query());
+    return respond(c, 'json', () => evidenceSources(store, lang));
+  });
+  const ledgerRoute = (fixed: 'pending' | null) => async (c: Context) => {
+    await requireToken(c, store);
+    const q = LedgerQuery.parse(c.req.query());
+    const state = fixed ?? q.state;
+    const entries = await listEvidence(store, { ...evidenceFilter(q), visibility: 'ledger', ...(state ? { state } : {}) });
+    return c.json(entries, 200, { 'Cache-Control': 'no-store' });
+  };
+  app.get('/api/v1/evidence/ledger', ledgerRoute(null));
+  app.get('/api/v1/evidence/pending', ledgerRoute('pending'));
+  const evidenceId = (c: Context) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id < 1 || id > 2 ** 31 - 1) throw new RequestError('bad_request', 'an evidence id is a positive whole number');
+    return id;
+  };
   app.get('/api/v1/evidence/:id', (c) =>
     respond(c, 'json', async () => {
-      const id = Number(c.req.param('id'));
-      if (!Number.isInteger(id) || id < 1) throw new RequestError('bad_request', 'an evidence id is a positive whole number');
+      const id = evidenceId(c);
       const [entry] = await listEvidence(store, { id });
-      if (!entry) throw new RequestError('not_found', `no evidence entry ${id}`, { id });
+      // Pending, rejected and withdrawn entries are not public: the answer is the same as for an id that does not exist.
+      if (!entry) throw new RequestError('not_found', `no published evidence entry ${id}`, { id });
       return entry;
     }),
   );
@@ -78,12 +114,24 @@ export function registerMonitoring(app: Hono, store: Store, respond: Respond): v
     try {
       body = await c.req.json();
     } catch {
-      throw new RequestError('bad_request', 'the body must be a JSON object: {action, status, date, source, note: {es?, en?}, author}');
+      throw new RequestError('bad_request', 'the body must be a JSON object: {node, status, date, kind, publisher, title, source, note: {es?, en?}, author, disputes?}');
     }
-    const entry = await addEvidence(store, body, holder.name, 'request body');
-    return c.json(entry, 201, { Location: `/api/v1/evidence/${entry.id}` });
+    const entry = await addEvidence(store, body, holder, 'request body');
+    return c.json(entry, 201, { Location: `/api/v1/evidence/${entry.id}`, 'Cache-Control': 'no-store' });
   });
-  for (const path of ['/api/v1/evidence', '/api/v1/evidence/:id']) {
+  app.post('/api/v1/evidence/:id/review', async (c) => {
+    const holder = await requireToken(c, store);
+    const id = evidenceId(c);
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new RequestError('bad_request', 'the body must be a JSON object: {decision: "approve" | "reject", reason?}');
+    }
+    const entry = await reviewEvidence(store, id, body, holder, 'request body');
+    return c.json(entry, 200, { 'Cache-Control': 'no-store' });
+  });
+  for (const path of ['/api/v1/evidence', '/api/v1/evidence/:id', '/api/v1/evidence/:id/review']) {
     app.put(path, appendOnly);
     app.patch(path, appendOnly);
     app.delete(path, appendOnly);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssistanceLine, BothSidesView, EvidenceEntry, EvidenceInput, Framework, Indicator, QueryResult, Risk } from '../domain/index.js';
+import { AssistanceLine, BothSidesView, EvidenceDecision, EvidenceEntry, EvidenceInput, EvidenceKind, ReviewState, Framework, Indicator, QueryResult, Risk } from '../domain/index.js';
 import { ErrorBody } from './errors.js';
 import { DataQuery } from './params.js';
 
@@ -69,15 +69,45 @@ export function openApiDocument(): unknown {
       },
       '/api/v1/scorecard/gaps': { get: { summary: 'Monitoring-gap report: nodes without measures, baselines, targets, recent data, risk entries or evidence (JSON or CSV)', parameters: [lang], responses: { '200': { description: 'Gaps' } } } },
       '/api/v1/evidence': {
-        get: { summary: 'The evidence ledger of actions, oldest first', parameters: [{ name: 'action', in: 'query', required: false, schema: { type: 'string' } }, { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } }], responses: { '200': { description: 'Entries', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/EvidenceEntry' } } } } } } },
+        get: {
+          summary: 'The published evidence (approved entries only: catalog entries and entries a second person reviewed), oldest first, about any Framework node',
+          parameters: [{ name: 'node', in: 'query', required: false, schema: { type: 'string' }, description: 'a node and every node below it' }, { name: 'action', in: 'query', required: false, schema: { type: 'string' }, description: 'the same as node' },
+            { name: 'kind', in: 'query', required: false, schema: { type: 'string', enum: [...EvidenceKind.options] } }, { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } }],
+          responses: { '200': { description: 'Entries', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/EvidenceEntry' } } } } } },
+        },
         post: {
-          summary: 'Append an evidence entry (admin token: Authorization: Bearer …). Entries are never edited or deleted; PUT, PATCH and DELETE answer 405.',
+          summary: 'Submit an evidence entry (any token: Authorization: Bearer …). It is pending, and not public, until a second person with the reviewer role approves it. Entries are never edited or deleted; PUT, PATCH and DELETE answer 405.',
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json('EvidenceInput') },
-          responses: { '201': { description: 'Stored entry', content: json('EvidenceEntry') }, '401': { description: 'No valid token', content: json('Error') }, '422': { description: 'Invalid entry', content: json('Error') } },
+          responses: { '201': { description: 'Stored entry (review.state pending)', content: json('EvidenceEntry') }, '401': { description: 'No valid token', content: json('Error') }, '422': { description: 'Invalid entry', content: json('Error') } },
         },
       },
-      '/api/v1/evidence/{id}': { get: { summary: 'One evidence entry', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'Entry', content: json('EvidenceEntry') }, ...errors } } },
+      '/api/v1/evidence/ledger': {
+        get: {
+          summary: 'The whole ledger with review states (pending, approved, rejected with its reason, withdrawn); any token; never cached',
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'state', in: 'query', required: false, schema: { type: 'string', enum: [...ReviewState.options] } }, { name: 'node', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { '200': { description: 'Entries', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/EvidenceEntry' } } } } }, '401': { description: 'No valid token', content: json('Error') } },
+        },
+      },
+      '/api/v1/evidence/pending': {
+        get: { summary: 'Entries waiting for a reviewer, oldest first; any token', security: [{ bearer: [] }], responses: { '200': { description: 'Entries', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/EvidenceEntry' } } } } }, '401': { description: 'No valid token', content: json('Error') } } },
+      },
+      '/api/v1/evidence/sources': { get: { summary: 'Every source address the published evidence, figures and targets use, with the entries citing it', parameters: [lang], responses: { '200': { description: 'Sources' } } } },
+      '/api/v1/evidence/{id}': { get: { summary: 'One published evidence entry (404 for pending, rejected or withdrawn ones)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'Entry', content: json('EvidenceEntry') }, ...errors } } },
+      '/api/v1/evidence/{id}/review': {
+        post: {
+          summary: 'Approve or reject a pending entry (token with role reviewer or admin, not the submitter\'s: a self-approval answers 403). One final decision per entry, kept in the ledger with reviewer, time and reason.',
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+          requestBody: { required: true, content: json('EvidenceDecision') },
+          responses: {
+            '200': { description: 'The entry with its decision', content: json('EvidenceEntry') }, '401': { description: 'No valid token', content: json('Error') },
+            '403': { description: 'Not a reviewer, or the submitter', content: json('Error') }, '404': { description: 'No such entry', content: json('Error') },
+            '409': { description: 'Already decided, or a catalog entry', content: json('Error') }, '422': { description: 'Invalid decision (a rejection needs a reason)', content: json('Error') },
+          },
+        },
+      },
       '/api/v1/risks': { get: { summary: 'Risk register per joint objective', responses: { '200': { description: 'Risks', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Risk' } } } } } } } },
       '/api/v1/assistance': { get: { summary: 'U.S. assistance lines by account, fiscal year and stage (also /assistance.csv)', responses: { '200': { description: 'Lines and sums by year' } } } },
       '/api/v1/reported': { get: { summary: 'Figures reported by others beside what Observa computes, with the reasons they differ', parameters: [lang], responses: { '200': { description: 'Comparisons' } } } },
@@ -94,7 +124,7 @@ export function openApiDocument(): unknown {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         QueryResult: schema(QueryResult), Framework: schema(Framework), Indicator: schema(Indicator), Error: schema(ErrorBody),
-        EvidenceInput: schema(EvidenceInput), BothSidesView: schema(BothSidesView), EvidenceEntry: schema(EvidenceEntry), Risk: schema(Risk), AssistanceLine: schema(AssistanceLine),
+        EvidenceInput: schema(EvidenceInput), EvidenceDecision: schema(EvidenceDecision), BothSidesView: schema(BothSidesView), EvidenceEntry: schema(EvidenceEntry), Risk: schema(Risk), AssistanceLine: schema(AssistanceLine),
       },
     },
   };

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { EvidenceCatalog} from '../domain/index.js';
 import { Dimension, Framework, Indicator, MonitoringCatalog, Source, Text } from '../domain/index.js';
+import { loadEvidenceCatalog } from './evidence-file.js';
+import { CatalogError, parseYamlFile } from './yaml-file.js';
 
 const DATA_DIR = new URL('./data/', import.meta.url);
 
@@ -41,20 +44,14 @@ export interface Catalog {
   readonly geography: z.infer<typeof GeographyFile>;
   readonly vocabulary: z.infer<typeof Vocabulary>;
   readonly monitoring: MonitoringCatalog;
+  /** The public record as evidence (evidence.yaml): entries, published figures, targets, the promise of benchmarks. */
+  readonly evidence: EvidenceCatalog;
 }
 
-export class CatalogError extends Error {
-  override readonly name = 'CatalogError';
-}
+export { CatalogError };
 
 function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
-  const text = readFileSync(new URL(file, DATA_DIR), 'utf8');
-  const result = schema.safeParse(parse(text));
-  if (!result.success) {
-    const issues = result.error.issues.slice(0, 10).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new CatalogError(`catalog file src/catalog/data/${file} is invalid:\n${issues.join('\n')}`);
-  }
-  return result.data;
+  return parseYamlFile(`src/catalog/data/${file}`, readFileSync(new URL(file, DATA_DIR), 'utf8'), schema);
 }
 
 /** Cross-references a schema cannot see: indicator → source, indicator → framework node. */
@@ -96,7 +93,7 @@ function checkReferences(c: Catalog): void {
   };
   unique('risk', c.monitoring.risks.map((r) => r.id));
   unique('assistance line', c.monitoring.assistance.map((l) => l.id));
-  unique('reported figure', c.monitoring.reported.map((f) => f.id));
+  unique('reported figure (monitoring.yaml reported and evidence.yaml figures)', [...c.monitoring.reported, ...c.evidence.figures].map((f) => f.id));
   for (const r of c.monitoring.risks) {
     for (const id of r.nodes) {
       const kind = nodes.get(id)?.kind;
@@ -124,13 +121,16 @@ let cached: Catalog | undefined;
 /** The catalog is data shipped with the code: loaded once, validated whole, or the program stops. */
 export function loadCatalog(): Catalog {
   if (cached) return cached;
+  const framework = loadYaml('framework.yaml', Framework);
+  const indicators = loadYaml('indicators.yaml', IndicatorsFile).indicators;
   const catalog: Catalog = {
-    framework: loadYaml('framework.yaml', Framework),
-    indicators: loadYaml('indicators.yaml', IndicatorsFile).indicators,
+    framework,
+    indicators,
     sources: loadYaml('sources.yaml', z.array(Source)),
     geography: loadYaml('geography.yaml', GeographyFile),
     vocabulary: loadYaml('vocabulary.yaml', Vocabulary),
     monitoring: loadYaml('monitoring.yaml', MonitoringCatalog),
+    evidence: loadEvidenceCatalog(fileURLToPath(new URL('evidence.yaml', DATA_DIR)), 'src/catalog/data/evidence.yaml', framework, indicators),
   };
   checkReferences(catalog);
   cached = catalog;

@@ -20,5 +20,10 @@ export function resultTable(result: QueryResult, lang: Lang): string {
     ...(hasDen ? [r.numerator, r.denominator] : []), r.flags.join(','),
   ]);
   const sources = result.sources.map((s) => `${s.publisher}: ${s.dataset} — ${s.releases.map((r) => `release ${r.id} ${r.file_name} sha256:${r.sha256.slice(0, 12)}…`).join('; ')}`);
-  return [`${result.name} (${result.unit})`, '', textTable(header, rows, locale), '', ...sources, ...result.notes].join('\n');
+  const coverage = [
+    ...(result.through ? [`${lang === 'es' ? 'Datos hasta' : 'Data through'} ${result.through}`] : []),
+    ...(result.ytd_months ? [`${lang === 'es' ? 'Meses sumados en cada año' : 'Months summed in every year'}: ${result.ytd_months.join(', ')}`] : []),
+    ...(result.status_as_of ? [`${lang === 'es' ? 'Estatus a la fecha de consulta' : 'Status at retrieval'}: ${result.status_as_of}`] : []),
+  ].join(' · ');
+  return [`${result.name} (${result.unit})`, ...(coverage ? [coverage] : []), '', textTable(header, rows, locale), '', ...sources, ...result.notes].join('\n');
 }

@@ -161,31 +161,66 @@ describe('observa CLI', () => {
     expect(en).toContain('never published');
   });
 
-  it('scorecard --format json covers every catalog node; evidence add, token create and report work end to end', async () => {
+  it('scorecard --format json covers every catalog node; report works end to end', async () => {
     const card = JSON.parse((await observa('scorecard', '--format', 'json', '--as-of', '2026-11-29')).stdout) as { nodes: { id: string }[]; gaps: { id: string; missing: string[] }[] };
     const tree = JSON.parse((await observa('framework', '--format', 'json')).stdout) as { nodes: { id: string }[] };
     expect(card.nodes.map((n) => n.id)).toEqual(tree.nodes.map((n) => n.id));
     expect(card.gaps.filter((g) => g.missing.includes('no-target')).length).toBeGreaterThan(0);
-
-    const bad = await observa('evidence', 'add', '--action', '9.9.9', '--status', 'limited', '--date', '2024-02-30', '--source', 'https://example.org', '--author', 'A', '--note-en', 'x');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/date.*calendar/s);
-    const badAction = await observa('evidence', 'add', '--action', '9.9.9', '--status', 'limited', '--date', '2024-02-29', '--source', 'https://example.org', '--author', 'A', '--note-en', 'x');
-    expect(badAction.code).toBe(2);
-    expect(badAction.stderr).toMatch(/action/);
-    const ok = await observa('evidence', 'add', '--action', '2.2.a.1', '--status', 'substantial', '--date', '2024-06-01', '--source', 'https://example.org/labs', '--author', 'Observa desk', '--note-es', 'Se abrieron dos laboratorios de balística.');
-    expect(ok.code).toBe(0);
-    expect((await observa('evidence', 'list', '--format', 'json')).stdout).toContain('laboratorios de balística');
-
-    const token = await observa('token', 'create', '--name', 'ci');
-    expect(token.stdout.trim()).toMatch(/^obs_[A-Za-z0-9_-]{43}$/);
-    expect((await observa('token', 'list')).stdout).not.toContain(token.stdout.trim());
 
     const out = join(dir, 'report');
     const report = await observa('report', '--period', '2024', '--lang', 'es', '--out', out, '--no-pdf');
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('report.html');
     expect((await observa('report', '--period', '24', '--out', out)).stderr).toMatch(/--period expects a year/);
+  });
+
+  // Many CLI runs, each opening the store: a generous limit on a shared 2-core machine (the test waits for exits, not time).
+  it('tokens with roles; evidence add → pending → review (self-approval refused, rejection kept with its reason)', { timeout: 600_000 }, async () => {
+    const editor = (await observa('token', 'create', '--name', 'Ana (editor)', '--role', 'editor')).stdout.trim();
+    const reviewer = (await observa('token', 'create', '--name', 'Bea (reviewer)', '--role', 'reviewer')).stdout.trim();
+    expect(editor).toMatch(/^obs_[A-Za-z0-9_-]{43}$/);
+    expect((await observa('token', 'list')).stdout).not.toContain(editor);
+    expect((await observa('token', 'list')).stdout).toMatch(/Ana \(editor\)\s+editor/);
+
+    const fields = (node: string, date: string) => ['--node', node, '--status', 'substantial', '--kind', 'government-claim', '--date', date, '--publisher', 'SSPC',
+      '--title', 'Informe de laboratorios', '--source', 'https://example.org/labs', '--author', 'Observa desk'];
+    const bad = await observa('evidence', 'add', ...fields('9.9.9', '2024-02-30'), '--note-en', 'x', '--token', editor);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/date.*calendar/s);
+    const badNode = await observa('evidence', 'add', ...fields('9.9.9', '2024-02-29'), '--note-en', 'x', '--token', editor);
+    expect(badNode.code).toBe(2);
+    expect(badNode.stderr).toMatch(/node/);
+    const noToken = await observa('evidence', 'add', ...fields('2.2.a.1', '2024-06-01'), '--note-en', 'x');
+    expect(noToken.code).not.toBe(0);
+    const ok = await observa('evidence', 'add', ...fields('2.2.a.1', '2024-06-01'), '--note-es', 'Se abrieron dos laboratorios de balística.', '--token', editor);
+    expect(ok.code).toBe(0);
+    const id = (JSON.parse(ok.stdout) as { id: number; review: { state: string } });
+    expect(id.review.state).toBe('pending');
+    // Pending: not in the public list, in the reviewer's queue.
+    expect((await observa('evidence', 'list', '--format', 'json')).stdout).not.toContain('laboratorios de balística');
+    expect((await observa('evidence', 'pending', '--format', 'json')).stdout).toContain('laboratorios de balística');
+    const self = await observa('evidence', 'review', String(id.id), '--approve', '--token', editor);
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/reviewer or admin/);
+    const own = JSON.parse((await observa('evidence', 'add', ...fields('2.2.a', '2024-06-02'), '--note-en', 'Own entry.', '--token', reviewer)).stdout) as { id: number };
+    const selfApproval = await observa('evidence', 'review', String(own.id), '--approve', '--token', reviewer);
+    expect(selfApproval.code).toBe(2);
+    expect(selfApproval.stderr).toMatch(/self-approval refused/);
+    const approved = await observa('evidence', 'review', String(id.id), '--approve', '--token', reviewer);
+    expect(approved.code).toBe(0);
+    expect((await observa('evidence', 'list', '--format', 'json')).stdout).toContain('laboratorios de balística');
+    // Only the reviewer's own entry still waits (for someone else).
+    expect((JSON.parse((await observa('evidence', 'pending', '--format', 'json')).stdout) as { id: number }[]).map((e) => e.id)).toEqual([own.id]);
+
+    const wrong = JSON.parse((await observa('evidence', 'add', ...fields('2.2.a.1', '2024-07-01'), '--note-en', 'A claim nobody made.', '--token', editor)).stdout) as { id: number };
+    const noReason = await observa('evidence', 'review', String(wrong.id), '--reject', '--token', reviewer);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/reason/);
+    expect((await observa('evidence', 'review', String(wrong.id), '--reject', '--reason', 'the source does not say so', '--token', reviewer)).code).toBe(0);
+    expect((await observa('evidence', 'list', '--format', 'json')).stdout).not.toContain('A claim nobody made.');
+    const ledger = await observa('evidence', 'list', '--all', '--format', 'json');
+    expect(ledger.stdout).toContain('A claim nobody made.');
+    expect(ledger.stdout).toContain('the source does not say so');
   });
 
   it('registry: org and user create, audit verify passes, then fails with exit 1 after one audit row is changed', async () => {

@@ -7,9 +7,9 @@ import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
 import {
-  COMPLETION_LABELS, CompletionStatus, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS, TREND_LABELS, FRESHNESS_LABELS,
+  COMPLETION_LABELS, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS, TREND_LABELS, FRESHNESS_LABELS,
 } from '../domain/index.js';
-import { addEvidence, computeScorecard, createToken, listAssistance, listEvidence, listTokens, reportedFigures, revokeToken } from '../monitoring/index.js';
+import { computeScorecard, listAssistance, reportedFigures } from '../monitoring/index.js';
 import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
 import { ADAPTERS, LAYOUT_ADAPTERS, adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
@@ -18,6 +18,7 @@ import {
 } from '../store/index.js';
 import { resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
+import { registerEvidenceCommands } from './evidence-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
 import { publishFunnel } from '../registry/index.js';
 
@@ -173,12 +174,13 @@ export function buildProgram(): Command {
     .option('--as-of <timestamp>', 'values as known at this instant (ISO 8601)')
     .addOption(new Option('--measure <measure>', 'count, or rate (per 100,000 of the population the catalog names; counts of people)').choices(['count', 'rate']).default('count'))
     .option('--annualise', 'monthly rates × 365.25 / days in the month (with --freq month)')
-    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string; measure: 'count' | 'rate'; annualise?: boolean }) =>
+    .option('--ytd', 'same months of every year: each year summed over the months the latest year has (e.g. January–June); with --measure rate, that sum over the year\'s population')
+    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string; measure: 'count' | 'rate'; annualise?: boolean; ytd?: boolean }) =>
       withStore(program, async (store) => {
         const [from, to] = opts.period === undefined ? [null, null] : opts.period.includes('..') ? opts.period.split('..') : [opts.period, opts.period];
         const result = await queryIndicator(store, {
           indicator, geo: opts.geo.split(','), from: from || null, to: to || null, freq: opts.freq, by: opts.by ?? null, lang: opts.lang, asOf: opts.asOf ?? null,
-          measure: opts.measure, annualise: opts.annualise === true,
+          measure: opts.measure, annualise: opts.annualise === true, ...(opts.ytd ? { ytd: true } : {}),
         });
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
         else if (opts.format === 'csv') process.stdout.write(toCsv(result));
@@ -307,65 +309,7 @@ export function buildProgram(): Command {
       }, 'read'),
     );
 
-  const evidence = program.command('evidence').description('the append-only evidence ledger of the Framework\'s actions');
-  evidence
-    .command('add')
-    .description('append an entry (entries are never edited or deleted: a correction is a new entry)')
-    .requiredOption('--action <id>', 'action id, e.g. 1.3.b.1')
-    .addOption(new Option('--status <status>', 'completion status').choices(CompletionStatus.options).makeOptionMandatory())
-    .requiredOption('--date <date>', 'the date the evidence refers to (YYYY-MM-DD)')
-    .requiredOption('--source <url>', 'URL of the source')
-    .requiredOption('--author <name>', 'who assessed it')
-    .option('--note-es <text>', 'note in Spanish')
-    .option('--note-en <text>', 'note in English')
-    .action((opts: { action: string; status: string; date: string; source: string; author: string; noteEs?: string; noteEn?: string }) =>
-      withStore(program, async (store) => {
-        const entry = await addEvidence(store, {
-          action: opts.action, status: opts.status, date: opts.date, source: opts.source, author: opts.author,
-          note: { ...(opts.noteEs ? { es: opts.noteEs } : {}), ...(opts.noteEn ? { en: opts.noteEn } : {}) },
-        }, 'cli', 'command line');
-        console.log(JSON.stringify(entry, null, 2));
-      }),
-    );
-  evidence
-    .command('list')
-    .description('the ledger, oldest entry first')
-    .option('--action <id>', 'one action (or every action under a node)')
-    .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
-    .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
-    .action((opts: { action?: string; format: string; lang: Lang }) =>
-      withStore(program, async (store) => {
-        const entries = await listEvidence(store, opts.action === undefined ? {} : { action: opts.action });
-        if (opts.format === 'json') console.log(JSON.stringify(entries, null, 2));
-        else console.log(textTable(['id', 'action', 'status', 'date', 'author', 'source', 'recorded'], entries.map((e) => [
-          e.id, e.action, COMPLETION_LABELS[e.status][opts.lang], e.date, e.author, e.source, e.recordedAt,
-        ]), 'en-US'));
-      }, 'read'),
-    );
-
-  const token = program.command('token').description('admin tokens for the API\'s write routes');
-  token
-    .command('create')
-    .description('create an admin token; it is printed once and only its SHA-256 is stored')
-    .requiredOption('--name <name>', 'who or what will use it')
-    .action((opts: { name: string }) =>
-      withStore(program, async (store) => {
-        const created = await createToken(store, opts.name);
-        console.error(`token ${created.id} for "${created.name}" (keep it secret; it is not shown again):`);
-        console.log(created.token);
-      }),
-    );
-  token.command('list').description('tokens (names and dates, never the tokens)').action(() =>
-    withStore(program, async (store) => {
-      console.log(textTable(['id', 'name', 'role', 'created', 'revoked'], (await listTokens(store)).map((t) => [t.id, t.name, t.role, t.created_at, t.revoked_at ?? '—']), 'en-US'));
-    }, 'read'),
-  );
-  token.command('revoke <id>').description('revoke a token').action((id: string) =>
-    withStore(program, async (store) => {
-      if (!(await revokeToken(store, Number(id)))) throw new RequestError('not_found', `no active token ${id}`);
-      console.log(`token ${id} revoked`);
-    }, 'read'),
-  );
+  registerEvidenceCommands(program, (work, access) => withStore(program, work, access));
 
   const assistance = program.command('assistance').description('U.S. assistance lines (account, fiscal year, stage)');
   assistance

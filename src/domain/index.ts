@@ -7,6 +7,7 @@ export * from './indicator.js';
 export * from './errors.js';
 export * from './query.js';
 export * from './monitoring.js';
+export * from './evidence.js';
 export * from './registry.js';
 export * from './csv-table.js';
 export * from './both-sides.js';

@@ -81,6 +81,18 @@ export const Indicator = z.strictObject({
   noRate: Text.optional(),
   /** A ratio published under its own code that is the rate of a count: the loader checks the formulas are the same. */
   rateOf: IndicatorCode.optional(),
+  /**
+   * Counts of a status at the date the data was retrieved (RNPDNO): months near that date are still being registered,
+   * so the series is biased by lag and its trend is "not comparable" rather than a verdict.
+   */
+  statusAtRetrieval: z.strictObject({
+    /** YYYY-MM (or YYYY-MM-DD when the day is known). */
+    date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/),
+    /** Months before the last published month whose counts are still being registered (flagged provisional). */
+    registeringMonths: z.number().int().min(0),
+    /** Said wherever the national value is shown (e.g. persons without a registered state count only there). */
+    nationalNote: Text.optional(),
+  }).optional(),
 });
 export type Indicator = z.infer<typeof Indicator>;
 export type IndicatorInput = z.input<typeof Indicator>;
@@ -104,6 +116,12 @@ export const Source = z.strictObject({
   /** How often the publisher releases it; the scorecard's freshness test uses it. */
   publicationFrequency: PublicationFrequency,
   notes: Text,
+  /**
+   * Each place is published in every month it reports, a month not yet reported left empty (SESNSP's wide layout): a
+   * place missing a month makes its own period — and every total containing it — partial. Off where a missing row means
+   * zero or nothing (CBP lists only the areas that seized something; RNPDNO only non-zero municipality-months).
+   */
+  missingMonthMeansUnreported: z.boolean().default(false),
 });
 export type Source = z.infer<typeof Source>;
 

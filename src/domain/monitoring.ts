@@ -11,7 +11,7 @@ export const ProgressClass = z.enum(['on-track', 'some-progress', 'off-track', '
 export type ProgressClass = z.infer<typeof ProgressClass>;
 
 /** Direction of change since the baseline, judged against the indicator's desired direction (for indicators without a target). */
-export const Trend = z.enum(['improving', 'little-change', 'worsening', 'not-applicable']);
+export const Trend = z.enum(['improving', 'little-change', 'worsening', 'not-applicable', 'not-comparable']);
 export type Trend = z.infer<typeof Trend>;
 
 export const Freshness = z.enum(['fresh', 'stale', 'irregular', 'no-data']);
@@ -30,6 +30,8 @@ export const TREND_LABELS: Record<Trend, Text> = {
   'little-change': { es: 'poco cambio', en: 'little change' },
   worsening: { es: 'empeora', en: 'worsening' },
   'not-applicable': { es: 'no aplica', en: 'not applicable' },
+  // Counts of a status at retrieval (RNPDNO): recent months are still being registered, so a change is lag, not a verdict.
+  'not-comparable': { es: 'no comparable (estatus a la fecha de consulta)', en: 'not comparable (status at retrieval)' },
 };
 
 export const FRESHNESS_LABELS: Record<Freshness, Text> = {
@@ -51,48 +53,6 @@ export const GAP_LABELS: Record<GapKind, Text> = {
   'no-risk-entry': { es: 'sin riesgos registrados', en: 'no risk entries' },
   'no-evidence': { es: 'sin evidencia de avance', en: 'no evidence of progress' },
 };
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Evidence ledger for actions (append-only)
-// ---------------------------------------------------------------------------------------------------------------------
-
-/** The completion scale of the Open Government Partnership's Independent Reporting Mechanism. */
-export const CompletionStatus = z.enum(['not-started', 'limited', 'substantial', 'complete', 'unclear']);
-export type CompletionStatus = z.infer<typeof CompletionStatus>;
-
-export const COMPLETION_LABELS: Record<CompletionStatus, Text> = {
-  'not-started': { es: 'no iniciada', en: 'not started' },
-  limited: { es: 'avance limitado', en: 'limited' },
-  substantial: { es: 'avance sustancial', en: 'substantial' },
-  complete: { es: 'completa', en: 'complete' },
-  unclear: { es: 'no está claro', en: 'unclear' },
-};
-
-/** A note is written in one language or both; the page shows the other language's text with a marker when one is missing. */
-export const EvidenceNote = z
-  .strictObject({ es: z.string().trim().min(1).max(4000).optional(), en: z.string().trim().min(1).max(4000).optional() })
-  .refine((n) => n.es !== undefined || n.en !== undefined, { message: 'a note needs Spanish (es) or English (en) text' });
-export type EvidenceNote = z.infer<typeof EvidenceNote>;
-
-/** What a client sends to add an entry: the ledger assigns id, time and submitter. */
-export const EvidenceInput = z.strictObject({
-  action: NodeId,
-  status: CompletionStatus,
-  /** The date the evidence refers to (a statement, a report, an event), not the date it was recorded. */
-  date: IsoDate,
-  source: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of the source' }),
-  note: EvidenceNote,
-  author: z.string().trim().min(1).max(200),
-});
-export type EvidenceInput = z.infer<typeof EvidenceInput>;
-
-export const EvidenceEntry = EvidenceInput.extend({
-  id: z.number().int().positive(),
-  recordedAt: z.string(),
-  /** The name of the token that submitted it. */
-  submittedBy: z.string(),
-});
-export type EvidenceEntry = z.infer<typeof EvidenceEntry>;
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Risk register (catalog data)
@@ -207,8 +167,8 @@ export const ReportedFigure = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   statement: Text,
   value: z.number(),
-  /** "over 95,000" is at-least; "approximately 29" is about. */
-  qualifier: z.enum(['exact', 'at-least', 'about']),
+  /** "over 95,000" is at-least; "approximately 29" is about; "up to 300" is at-most. */
+  qualifier: z.enum(['exact', 'at-least', 'about', 'at-most']),
   unit: Text,
   period: z.string(),
   /** What Observa computes for comparison, when it can. */

@@ -47,6 +47,12 @@ export const QueryResult = z.object({
   rows: z.array(ResultRow),
   sources: z.array(ResultSource),
   notes: z.array(z.string()),
+  /** The last month (YYYY-MM) any numerator series holds: "data through June 2025". Absent for series without months. */
+  through: z.string().optional(),
+  /** Year-to-date comparison: the months (1–12) every year was summed over (those the latest year has). */
+  ytd_months: z.array(z.number().int().min(1).max(12)).optional(),
+  /** Counts of a status at the date of retrieval (RNPDNO): that date (YYYY-MM, or YYYY-MM-DD). */
+  status_as_of: z.string().optional(),
 });
 export type QueryResult = z.infer<typeof QueryResult>;
 
@@ -63,5 +69,7 @@ export const QueryParams = z.strictObject({
   measure: z.enum(['count', 'rate']).optional(),
   /** Monthly rates × 365.25 / days in the month. */
   annualise: z.boolean().optional(),
+  /** Sum every year over only the months the latest year has (Jan–Jun of each year when the latest ends in June). */
+  ytd: z.boolean().optional(),
 });
 export type QueryParams = z.infer<typeof QueryParams>;

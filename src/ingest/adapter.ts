@@ -121,3 +121,35 @@ export async function totalMismatches(
     WHERE t."${c}"::BIGINT <> p.s`);
   return tx.all<TotalMismatch & Record<string, unknown>>(`${perColumn.join(' UNION ALL ')} ORDER BY 1 LIMIT 10`);
 }
+
+/** Population counts divide rates: a whole number above zero. */
+export const POPULATION_RULE = {
+  invalidWhen: `NOT regexp_full_match(trim(v), '0*[1-9][0-9]{0,14}')`,
+  expected: 'a population above zero written with digits only (rates divide by it)',
+};
+
+const normalisedName = (sql: string) => `trim(regexp_replace(lower(strip_accents(${sql})), '[^a-z]+', ' ', 'g'))`;
+
+/**
+ * Rows whose state name is another state's name (a row moved to the wrong state, or columns shifted): the name, without
+ * accents, case or punctuation, equals a name of a different state in the geography catalogue and none of its own.
+ * Names the catalogue does not know (publishers' variants) are not judged.
+ */
+export async function stateNameProblems(tx: ReadTx, file: string, codeColumn: string, nameColumn: string): Promise<{ check: ReconciliationCheck; problems: InputProblem[] }> {
+  const bad = await tx.all<{ line: number; code: string; name: string; named: string }>(
+    `WITH names AS (
+       SELECT DISTINCT code, ${normalisedName('n')} AS n FROM geo, unnest([name_es, name_en, official_name]) AS t(n) WHERE level = 'state' AND NOT unspecified),
+     rows AS (SELECT line, lpad(trim("${codeColumn}"), 2, '0') AS code, trim("${nameColumn}") AS name, ${normalisedName(`"${nameColumn}"`)} AS n FROM raw)
+     SELECT r.line, r.code, r.name, min(o.code) AS named FROM rows r JOIN names o ON o.n = r.n AND o.code <> r.code
+     WHERE NOT EXISTS (SELECT 1 FROM names own WHERE own.code = r.code AND own.n = r.n)
+     GROUP BY r.line, r.code, r.name ORDER BY r.line LIMIT 10`,
+  );
+  const [n] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
+  return {
+    check: { name: `${nameColumn} is the state of ${codeColumn}`, compared: n?.rows ?? 0, mismatches: bad.length },
+    problems: bad.map((b) => ({
+      file, line: b.line, column: nameColumn, value: b.name,
+      expected: `the name of state ${b.code} (given in ${codeColumn}); "${b.name}" is state ${b.named}: the row is miscoded or its columns are shifted`,
+    })),
+  };
+}

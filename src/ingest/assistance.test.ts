@@ -100,4 +100,28 @@ describe('ForeignAssistance.gov import', () => {
     p = await problemsOf(join(t.dir, 'utf16.csv'));
     expect(p[0]?.expected).toMatch(/UTF-16/);
   });
+
+  it('refuses a decimal comma instead of reading "1250000,50" as 125,000,050; thousands commas and decimal points still read', async () => {
+    let p = await problemsOf(write('decimal-comma.csv', [HEADER.join(','), row({ 'Current Dollar Amount': '1250000,50' })]));
+    expect(p[0]).toMatchObject({ file: 'decimal-comma.csv', line: 2, column: 'Current Dollar Amount', value: '1250000,50' });
+    p = await problemsOf(write('decimal-comma-2.csv', [HEADER.join(','), row({ 'Current Dollar Amount': '1,25' })]));
+    expect(p[0]).toMatchObject({ line: 2, column: 'Current Dollar Amount' });
+    const s = await importAssistance(t.store, write('separators.csv', [HEADER.join(','), row({ 'Current Dollar Amount': '$1,250,000.50' })]));
+    expect(s.status).toBe('new');
+    const [line] = (await listAssistance(t.store)).filter((l) => l.origin === 'import');
+    expect(line?.amountUsd).toBe(1250000.5);
+  });
+
+  it('refuses a header repeated mid-file (the amounts would be counted twice)', async () => {
+    const p = await problemsOf(write('twice.csv', [HEADER.join(','), row({}), HEADER.join(','), row({})]));
+    expect(p[0]).toMatchObject({ file: 'twice.csv', line: 3 });
+    expect(p[0]?.expected).toMatch(/header repeated/);
+  });
+
+  it('refuses a column named twice instead of silently reading the last one', async () => {
+    const header = [...HEADER, 'Current Dollar Amount'];
+    const p = await problemsOf(write('dup-column.csv', [header.join(','), `${row({})},5`]));
+    expect(p[0]).toMatchObject({ file: 'dup-column.csv', line: 1, column: 'Current Dollar Amount' });
+    expect(p[0]?.expected).toMatch(/named 2 times/);
+  });
 });

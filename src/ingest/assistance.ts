@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { AssistanceLine, InputError, raggedRows, readCsvTable, type AssistanceAccount, type FundingStage, type InputProblem, type MeridaPillarId } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -55,6 +56,12 @@ export interface AssistanceImportSummary {
 interface Row { line: number; record: Record<string, string> }
 
 /**
+ * U.S. dollars as ForeignAssistance.gov writes them: optional sign and `$`, digits with or without thousands commas in
+ * groups of three, a decimal point. A decimal comma (`1250000,50`) does not match, so it is never read as 125,000,050.
+ */
+const US_AMOUNT = /^-?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
+
+/**
  * Imports a ForeignAssistance.gov CSV export: Mexico's rows, summed by fiscal year, account, transaction type and sector,
  * as assistance lines. Every row is checked first; one bad row stops the import and nothing is written.
  */
@@ -66,15 +73,26 @@ export async function importAssistance(store: Store, path: string, options: { dr
   );
   if (already) return { ...(JSON.parse(already.summary) as AssistanceImportSummary), file, status: 'unchanged', releaseId: Number(already.id) };
 
-  const text = readFileSync(path, inspection.encoding === 'utf-8' ? 'utf8' : 'latin1');
+  const bytes = readFileSync(path);
+  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString(inspection.encoding === 'utf-8' ? 'utf8' : 'latin1');
   const table = readCsvTable(text, file);
   const header = table.header;
+  // A column named twice would be read from whichever copy came last.
+  const duplicated = header.filter((h, i) => h !== '' && header.indexOf(h) !== i);
+  if (duplicated.length > 0) {
+    throw new InputError([...new Set(duplicated)].map((c) => ({ file, line: 1, column: c, expected: `each column named once; "${c}" is named ${header.filter((h) => h === c).length} times` })));
+  }
   const missing = FA_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new InputError(missing.map((c) => ({ file, line: 1, column: c, expected: `a column named "${c}" (ForeignAssistance.gov complete-data layout)` })));
   }
   const ragged = raggedRows(table, file);
   if (ragged.length > 0) throw new InputError(ragged);
+  // Two exports pasted together: every amount would be counted twice.
+  const repeatedHeader = table.rows.filter((r) => r.cells.every((c, i) => c.trim() === header[i]));
+  if (repeatedHeader.length > 0) {
+    throw new InputError(repeatedHeader.slice(0, 5).map((r) => ({ file, line: r.line, expected: 'a data row; this line is the header repeated (two exports pasted together?): import each file on its own' })));
+  }
   const rows: Row[] = table.rows.map((r) => ({ line: r.line, record: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
 
   const problems: InputProblem[] = [];
@@ -88,8 +106,13 @@ export async function importAssistance(store: Store, path: string, options: { dr
     const fy = Number(fyText);
     if (!/^\d{4}$/.test(fyText) || fy < 1990 || fy > 2100) problems.push({ file, line, column: 'Fiscal Year', value: fyText, expected: 'a fiscal year such as 2023' });
     const amountText = (record['Current Dollar Amount'] ?? '').trim();
-    const amount = Number(amountText.replace(/[$,]/g, ''));
-    if (amountText === '' || !Number.isFinite(amount)) problems.push({ file, line, column: 'Current Dollar Amount', value: amountText, expected: 'an amount in U.S. dollars, such as 1250000 or -300.50' });
+    const amount = US_AMOUNT.test(amountText) ? Number(amountText.replace(/[$,]/g, '')) : Number.NaN;
+    if (!Number.isFinite(amount)) {
+      problems.push({
+        file, line, column: 'Current Dollar Amount', value: amountText,
+        expected: 'an amount in U.S. dollars, such as 1250000, 1,250,000 or -300.50 (a decimal point; a comma only between groups of three digits)',
+      });
+    }
     const typeText = (record['Transaction Type Name'] ?? '').trim();
     const stage = STAGES[typeText.toLowerCase()];
     if (!stage) problems.push({ file, line, column: 'Transaction Type Name', value: typeText, expected: 'Obligations, Disbursements, Appropriations, Allocations or Requests' });

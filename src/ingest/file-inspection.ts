@@ -2,12 +2,13 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import { basename, join } from 'node:path';
-import { InputError } from '../domain/index.js';
+import { InputError, type InputProblem } from '../domain/index.js';
+import { scanText, type FatalFinding, type TextScan } from './text-scan.js';
 import type { Encoding } from './adapter.js';
 
 export async function sha256File(path: string): Promise<string> {
@@ -16,77 +17,112 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const SAMPLE_BYTES = 1 << 20;
-
-/** The first MiB of the file's content (decompressed when the file is gzip). */
-async function sample(path: string): Promise<Buffer> {
-  if (path.endsWith('.gz')) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stream = createReadStream(path).pipe(createGunzip());
-    try {
-      for await (const chunk of stream) {
-        chunks.push(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        if (size >= SAMPLE_BYTES) break;
-      }
-    } catch (error) {
-      if (chunks.length === 0) {
-        throw new InputError([{ file: basename(path), expected: `a gzip-compressed CSV file (${(error as Error).message})` }]);
-      }
-    } finally {
-      stream.destroy();
-    }
-    return Buffer.concat(chunks).subarray(0, SAMPLE_BYTES);
-  }
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(SAMPLE_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Drops a multi-byte UTF-8 sequence cut at the end of the sample, so the cut is not mistaken for bad encoding. */
-function trimPartialUtf8(buf: Buffer): Buffer {
-  let end = buf.length;
-  for (let back = 1; back <= 3 && end - back >= 0; back++) {
-    const byte = buf[end - back] as number;
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte
-    if (byte >= 0xc0) end -= back; // a lead byte whose sequence may be incomplete
-    break;
-  }
-  return buf.subarray(0, end);
-}
-
-function lineOfOffset(buf: Buffer, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (buf[i] === 0x0a) line++;
-  return line;
-}
-
-function firstInvalidUtf8(buf: Buffer): number {
-  // Binary search on prefix validity: fast and exact enough to point at the line.
-  let lo = 0;
-  let hi = buf.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isUtf8(trimPartialUtf8(buf.subarray(0, mid + 1)))) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export interface Inspection {
   readonly sha256: string;
   readonly byteSize: number;
   readonly encoding: Encoding;
 }
 
-/** Size, checksum and text encoding of a file, refusing what no adapter can read. */
-export async function inspectFile(path: string, accepted: readonly Encoding[]): Promise<Inspection> {
+const hex = (byte: number) => `0x${byte.toString(16).padStart(2, '0').toUpperCase()}`;
+
+/** What a path is when it is not a regular file, in words. */
+export function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** What to expect of a path that is not a regular file. */
+export function notRegular(info: Stats): string {
+  return `a regular file; this is ${kindOf(info).replace(/^not a regular file$/, 'something else')}`;
+}
+
+/** The problem a fatal finding of the scan makes, located by line and (when `columns` name the fields) column. */
+function fatalProblem(file: string, finding: FatalFinding, accepted: readonly Encoding[], columns: readonly string[]): InputProblem {
+  const columnOf = (field: number) => (columns[field] === undefined ? {} : { column: columns[field] });
+  switch (finding.kind) {
+    case 'utf16-or-binary':
+      return { file, line: 1, expected: `text in ${accepted.join(' or ')}; the file looks like UTF-16 or binary data (save it as CSV UTF-8)` };
+    case 'nul':
+      return {
+        file, line: finding.at.line, ...columnOf(finding.at.field),
+        expected: `text without NUL bytes; byte ${finding.at.byteColumn} of this line (field ${finding.at.field + 1}) is a NUL (0x00): the file is damaged or not text`,
+      };
+    case 'too-many-fields':
+      return {
+        file, line: finding.at.line,
+        expected: `at most ${finding.limit} comma-separated fields on a line (the header has ${finding.headerFields}); this line has more, so it was not read further`,
+      };
+    case 'text-after-quote':
+      return {
+        file, line: finding.opened.line, ...columnOf(finding.opened.field),
+        expected: finding.closedLine === finding.opened.line
+          ? `a quoted field to end at its closing quote; the quote opened at byte ${finding.opened.byteColumn} is followed by more text (byte ${hex(finding.byte)}): a quote inside a value must be doubled ("")`
+          : `a quote opened on this line (byte ${finding.opened.byteColumn}) to be closed on it; it is unbalanced: the next quote is on line ${finding.closedLine}`,
+      };
+    case 'quote-too-long':
+      return {
+        file, line: finding.opened.line, ...columnOf(finding.opened.field),
+        expected: `a quote opened on this line (byte ${finding.opened.byteColumn}) to be closed; it is unbalanced: the field would run over ${finding.lines} lines and ${finding.bytes} bytes`,
+      };
+    case 'quote-never-closed':
+      return {
+        file, line: finding.opened.line, ...columnOf(finding.opened.field),
+        expected: `a quote opened on this line (byte ${finding.opened.byteColumn}) to be closed; it is never closed (unbalanced quote, or the file is truncated)`,
+      };
+    case 'damaged-gzip':
+      return { file, expected: `a complete gzip file; it is truncated or damaged (${finding.message}), so none of it is imported` };
+  }
+}
+
+/** The one encoding the whole file decodes in, or the first line that does not. Rows of two encodings are refused. */
+function encodingOf(file: string, scan: TextScan, accepted: readonly Encoding[]): Encoding {
+  const bad = scan.firstNonUtf8;
+  const utf8 = scan.firstUtf8Sequence;
+  if (bad === null) {
+    if (accepted.includes('utf-8')) return 'utf-8';
+    if (utf8 === null) return accepted[0] as Encoding;
+    throw new InputError([{ file, line: utf8.line, expected: `text in ${accepted.join(' or ')}, found UTF-8` }]);
+  }
+  if (utf8 !== null) {
+    // Both kinds of line: the first non-ASCII line says what the file is; the first line of the other kind is wrong.
+    const utf8First = utf8.line < bad.line || (utf8.line === bad.line && utf8.byteColumn < bad.byteColumn);
+    const [wrong, right] = utf8First ? [bad, utf8] : [utf8, bad];
+    throw new InputError([{
+      file, line: wrong.line,
+      expected: utf8First
+        ? `UTF-8 text like the lines before it (line ${right.line} is UTF-8); byte ${wrong.byteColumn} of this line (${hex(bad.byte)}) is not UTF-8: the file mixes two encodings (save it once, as UTF-8)`
+        : `text in one encoding; this line is UTF-8 while line ${right.line} is Latin-1/Windows-1252 (byte ${hex(bad.byte)}): the file mixes two encodings and its accents would be misread (save it once, as UTF-8)`,
+    }]);
+  }
+  if (!accepted.includes('latin-1') && !accepted.includes('windows-1252')) {
+    throw new InputError([{ file, line: bad.line, value: `byte ${hex(bad.byte)}`, expected: `UTF-8 text; byte ${bad.byteColumn} of this line is not UTF-8 (save the file as CSV UTF-8)` }]);
+  }
+  if (accepted.includes('windows-1252')) {
+    const undefinedIn1252 = scan.firstC1 !== null && [0x81, 0x8d, 0x8f, 0x90, 0x9d].includes(scan.firstC1.byte) ? scan.firstC1 : null;
+    if (undefinedIn1252) {
+      throw new InputError([{ file, line: undefinedIn1252.line, value: `byte ${hex(undefinedIn1252.byte)}`, expected: `text in windows-1252; byte ${undefinedIn1252.byteColumn} of this line is no character in it` }]);
+    }
+    return 'windows-1252';
+  }
+  if (scan.firstC1 !== null) {
+    const c1 = scan.firstC1;
+    throw new InputError([{
+      file, line: c1.line, value: `byte ${hex(c1.byte)}`,
+      expected: `text in ${accepted.join(' or ')}; byte ${c1.byteColumn} of this line is a Windows-1252 character (typographic quote or dash), which Latin-1 does not have: save the file as CSV UTF-8`,
+    }]);
+  }
+  return 'latin-1';
+}
+
+/**
+ * Size, checksum and text encoding of a file, refusing what no adapter can read: not a regular file, empty, binary,
+ * NUL bytes, rows of two encodings, a damaged gzip stream, unbalanced quotes, lines with far too many fields.
+ * `columns` (the fields the adapter expects) name the column of a located problem and bound the fields per line.
+ */
+export async function inspectFile(path: string, accepted: readonly Encoding[], columns: readonly string[] = []): Promise<Inspection> {
   const file = basename(path);
   let info;
   try {
@@ -94,22 +130,18 @@ export async function inspectFile(path: string, accepted: readonly Encoding[]): 
   } catch {
     throw new InputError([{ file, expected: 'an existing, readable file' }]);
   }
-  if (!info.isFile()) throw new InputError([{ file, expected: 'a regular file, not a directory' }]);
+  if (!info.isFile()) throw new InputError([{ file, expected: notRegular(info) }]);
   if (info.size === 0) throw new InputError([{ file, line: 1, expected: 'a header line followed by data rows; the file is empty' }]);
-  const head = await sample(path);
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || head.subarray(0, 4096).includes(0)) {
-    throw new InputError([{ file, line: 1, expected: `text in ${accepted.join(' or ')}; the file looks like UTF-16 or binary data (save it as CSV UTF-8)` }]);
+  let scan: TextScan;
+  try {
+    scan = await scanText(path, columns.length);
+  } catch (error) {
+    throw new InputError([{ file, expected: `a readable file (${(error as Error).message})` }]);
   }
-  let encoding: Encoding;
-  if (isUtf8(trimPartialUtf8(head))) encoding = 'utf-8';
-  else if (accepted.includes('windows-1252')) encoding = 'windows-1252';
-  else if (accepted.includes('latin-1')) encoding = 'latin-1';
-  else {
-    const offset = firstInvalidUtf8(head);
-    throw new InputError([{ file, line: lineOfOffset(head, offset), value: `byte 0x${(head[offset] ?? 0).toString(16)}`, expected: 'UTF-8 text' }]);
-  }
-  if (!accepted.includes(encoding)) throw new InputError([{ file, expected: `text in ${accepted.join(' or ')}, found ${encoding}` }]);
-  return { sha256: await sha256File(path), byteSize: info.size, encoding };
+  if (scan.fatal) throw new InputError([fatalProblem(file, scan.fatal, accepted, columns)]);
+  if (scan.contentBytes === 0) throw new InputError([{ file, line: 1, expected: 'a header line followed by data rows; the file is empty' }]);
+  const encoding = encodingOf(file, scan, accepted);
+  return { sha256: scan.sha256, byteSize: info.size, encoding };
 }
 
 /** A temporary LF copy of a CRLF file (decompressed if gzip): line count and numbering unchanged. */
@@ -128,7 +160,7 @@ export async function withLfLineEndings(path: string): Promise<string> {
     },
   });
   const source = createReadStream(path);
-  await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toLf, createWriteStream(out)] : [source, toLf, createWriteStream(out)]);
+  await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toLf, createWriteStream(out, { mode: 0o600 })] : [source, toLf, createWriteStream(out, { mode: 0o600 })]);
   return out;
 }
 
@@ -148,6 +180,6 @@ export async function utf8CopyOf(path: string): Promise<string> {
     },
   });
   const source = createReadStream(path);
-  await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toUtf8, createWriteStream(out)] : [source, toUtf8, createWriteStream(out)]);
+  await pipeline(path.endsWith('.gz') ? [source, createGunzip(), toUtf8, createWriteStream(out, { mode: 0o600 })] : [source, toUtf8, createWriteStream(out, { mode: 0o600 })]);
   return out;
 }

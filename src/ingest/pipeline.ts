@@ -102,6 +102,17 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   }
   // Line numbers are fixed now (rowid order = file order); later steps need no order, and keeping it costs memory at scale.
   await tx.run(`SET preserve_insertion_order = false`);
+  // A first line with none of the expected names is some other file (a page, a system file behind a link): neither it
+  // nor its other lines are echoed back, only what was expected (and the start of an HTML page, to say what it is).
+  const [firstRow] = await tx.all<Record<string, string | null>>(`SELECT * FROM raw_file WHERE rowid = 0`);
+  const firstNames = Array.from({ length: width }, (_, i) => firstRow?.[`c${i + 1}`]?.replace(/^\uFEFF/, '').trim() ?? null);
+  if (firstRow !== undefined && !adapter.columns.some((n) => firstNames.includes(n)) && !adapter.otherFiles?.some((o) => firstNames[o.index] === o.name)) {
+    const page = firstNames[0]?.startsWith('<') ? firstNames[0].slice(0, 40).replace(/[^\x20-\x7e]/g, '.') : null;
+    return [{
+      file, line: 1, column: adapter.columns[0] as string, ...(page === null ? {} : { value: page }),
+      expected: `header column 1 to be "${adapter.columns[0]}": the header of ${adapter.title} (${adapter.columns.join(',')}); the first line names none of these columns, so this is not that file`,
+    }];
+  }
   const rejects = await tx.all<{ line: number; column_idx: number | null; error_type: string; csv_line: string | null; error_message: string }>(
     `SELECT line, column_idx, error_type, csv_line, error_message FROM observa_rejects ORDER BY line LIMIT 50`,
   );
@@ -160,6 +171,13 @@ async function stageRaw(tx: SessionTx, adapter: CsvAdapter, path: string, encodi
   await tx.run(`CREATE TEMP VIEW raw AS SELECT rowid + 1 AS line, ${named}, c${expectedNames.length + 1} AS _extra FROM raw_file WHERE rowid > 0`);
   const [rows] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM raw`);
   if (!rows || rows.n === 0) return [{ file, line: 2, expected: 'at least one data row after the header' }];
+  // Two exports pasted together: their rows would be counted twice (or differ and overwrite each other).
+  const repeated = await tx.all<{ line: number }>(
+    `SELECT line FROM raw WHERE ${expectedNames.map((n) => `trim(${q(n)}) = ${sqlString(n)}`).join(' AND ')} ORDER BY line LIMIT 5`,
+  );
+  if (repeated.length > 0) {
+    return repeated.map((r) => ({ file, line: r.line, expected: 'a data row; this line is the header repeated (two files pasted together?): import each file on its own' }));
+  }
 
   // Field counts: padded fields come back NULL, extra fields non-NULL.
   const last = q(expectedNames[expectedNames.length - 1] as string);
@@ -304,7 +322,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
  */
 export async function importFile(store: Store, adapter: CsvAdapter, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const file = basename(path);
-  const inspection = adapter.sheet ? await inspectWorkbook(path) : await inspectFile(path, adapter.encodings);
+  const inspection = adapter.sheet ? await inspectWorkbook(path) : await inspectFile(path, adapter.encodings, adapter.columns);
   const [already] = await store.all<{ id: number; summary: string }>(
     `SELECT id, summary::VARCHAR AS summary FROM release WHERE source_id = ? AND sha256 = ? ORDER BY id LIMIT 1`,
     [adapter.id, inspection.sha256],

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import type ExcelJS from 'exceljs';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { SessionTx } from '../store/index.js';
-import { sha256File } from './file-inspection.js';
+import { notRegular, sha256File } from './file-inspection.js';
 
 /**
  * Staging of one named sheet of an .xlsx workbook (read with exceljs) into the same shape the CSV path stages:
@@ -73,7 +73,7 @@ export async function inspectWorkbook(path: string): Promise<{ sha256: string; b
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new InputError([{ file, expected: 'a regular file, not a directory' }]);
+    if (!info.isFile()) throw new InputError([{ file, expected: notRegular(info) }]);
     size = info.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -88,9 +88,10 @@ export async function inspectWorkbook(path: string): Promise<{ sha256: string; b
   }
   if (size === 0 || !head.subarray(0, 4).equals(ZIP_MAGIC)) {
     const start = head.subarray(0, Math.min(size, 40)).toString('latin1').replace(/[^\x20-\x7e]/g, '.').trim();
+    // Only an HTML page's start is shown back: another file's content (a system file behind a link) is not echoed.
     throw new InputError([{
       file,
-      ...(size === 0 ? {} : { value: start }),
+      ...(size === 0 || !start.startsWith('<') ? {} : { value: start }),
       expected: size === 0
         ? 'an .xlsx workbook; the file is empty'
         : 'an .xlsx workbook (a ZIP archive starting with "PK"); this file is something else (an HTML error page or a CSV saved with the wrong name?)',

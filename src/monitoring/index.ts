@@ -1,7 +1,9 @@
-export { createToken, listTokens, revokeToken, verifyToken, type CreatedToken, type TokenInfo } from './tokens.js';
-export { addEvidence, currentStatus, listEvidence, type EvidenceFilter } from './evidence.js';
+export { createToken, listTokens, revokeToken, verifyToken, type CreatedToken, type TokenHolder, type TokenInfo } from './tokens.js';
+export { addEvidence, currentStatus, listEvidence, requireRole, type EvidenceFilter } from './evidence.js';
+export { listPending, reviewEvidence } from './evidence-review.js';
+export { evidenceSources, type EvidenceSource } from './evidence-sources.js';
 export {
-  SCORECARD_METHOD, assess, computeScorecard, freshness, periodYears, type Assessment, type IndicatorScore, type NodeScore, type Scorecard,
+  SCORECARD_METHOD, ScorecardCache, assess, computeScorecard, freshness, periodYears, type Assessment, type IndicatorScore, type NodeScore, type Scorecard,
   type ScorecardOptions,
 } from './scorecard.js';
 export { reportedFigures, type ReportedComparison } from './reported.js';

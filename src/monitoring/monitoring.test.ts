@@ -12,22 +12,27 @@ import { addEvidence, computeScorecard, createToken, listEvidence, reportedFigur
 let t: TempStore;
 let app: ReturnType<typeof createApp>;
 let token: string;
+let reviewerToken: string;
 beforeAll(async () => {
   t = await tempStore();
   await loadBundled(t.store);
   app = createApp(t.store);
-  token = (await createToken(t.store, 'test editor')).token;
+  token = (await createToken(t.store, 'test editor', 'editor')).token;
+  reviewerToken = (await createToken(t.store, 'test reviewer', 'reviewer')).token;
 });
 afterAll(async () => {
   await t.cleanup();
 });
 
 const entry = {
-  action: '1.3.b.1', status: 'limited', date: '2024-05-10', source: 'https://example.org/forensic-lab-report',
+  node: '1.3.b.1', status: 'limited', date: '2024-05-10', kind: 'independent-assessment', publisher: 'Test Institute', title: 'Forensic capacity review',
+  source: 'https://example.org/forensic-lab-report',
   note: { en: 'Two forensic identification centres opened; the national forensic database is still missing.' }, author: 'Ana Analyst',
 };
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   app.request('/api/v1/evidence', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const review = (id: number, body: unknown, bearer: string) =>
+  app.request(`/api/v1/evidence/${id}/review`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` } });
 
 describe('scorecard', () => {
   let card: Scorecard;
@@ -99,54 +104,99 @@ describe('evidence ledger through the API', () => {
     const revoked = await createToken(t.store, 'to revoke');
     expect(await revokeToken(t.store, revoked.id)).toBe(true);
     expect((await post(entry, { authorization: `Bearer ${revoked.token}` })).status).toBe(401);
-    expect(await listEvidence(t.store)).toEqual([]);
+    expect((await listEvidence(t.store, { visibility: 'ledger' })).filter((e) => e.origin === 'request')).toEqual([]);
   });
 
   it('rejects an invalid entry with the field and what was expected, and stores nothing', async () => {
-    const res = await post({ ...entry, status: 'done', action: '1.3.b', source: 'not a url' }, { authorization: `Bearer ${token}` });
+    const res = await post({ ...entry, status: 'done', kind: 'rumour', source: 'http://example.org/plain' }, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { details: { problems: { column: string; expected: string }[] } } };
-    expect(body.error.details.problems.map((p) => p.column).sort()).toEqual(['source', 'status']);
-    const notAction = await post({ ...entry, action: '1.3.b' }, { authorization: `Bearer ${token}` });
-    expect(notAction.status).toBe(422);
-    expect(await listEvidence(t.store)).toEqual([]);
+    expect(body.error.details.problems.map((p) => p.column).sort()).toEqual(['kind', 'source', 'status']);
+    const notNode = await post({ ...entry, node: '9.9.9' }, { authorization: `Bearer ${token}` });
+    expect(notNode.status).toBe(422);
+    expect((await listEvidence(t.store, { visibility: 'ledger' })).filter((e) => e.origin === 'request')).toEqual([]);
   });
 
-  it('an entry added through the API appears in history, in the scorecard and in the next report', async () => {
+  it('an editor\'s entry is invisible publicly until a reviewer approves it; then it is in the API, the page, the scorecard and the report', async () => {
     const res = await post(entry, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(201);
     const created = (await res.json()) as EvidenceEntry;
-    expect(created).toMatchObject({ action: '1.3.b.1', status: 'limited', author: 'Ana Analyst', submittedBy: 'test editor' });
+    expect(created).toMatchObject({ node: '1.3.b.1', status: 'limited', author: 'Ana Analyst', submittedBy: 'test editor', origin: 'request', review: { state: 'pending', reviewer: null } });
     expect(res.headers.get('location')).toBe(`/api/v1/evidence/${created.id}`);
 
-    const history = (await (await app.request('/api/v1/evidence?action=1.3')).json()) as EvidenceEntry[];
-    expect(history.map((e) => e.id)).toEqual([created.id]);
+    // The shipped catalog's entries are public already; the submitted one must add to them only after approval.
+    const publicViews = async () => {
+      const list = ((await (await app.request('/api/v1/evidence?node=1.3')).json()) as EvidenceEntry[]).filter((e) => e.origin === 'request');
+      const one = await app.request(`/api/v1/evidence/${created.id}`);
+      const page = await (await app.request('/en/framework/1.3.b.1/')).text();
+      const objectivePage = await (await app.request('/en/framework/1.3.b/')).text();
+      const card = (await (await app.request('/api/v1/scorecard?lang=en&as_of=2026-11-29')).json()) as Scorecard;
+      const report = await buildReportHtml(t.store, { year: 2024, lang: 'en', generatedAt: new Date(Date.UTC(2026, 0, 1)) });
+      return { list, one: one.status, page, objectivePage, card, report };
+    };
+    const before = await publicViews();
+    expect(before.list).toEqual([]);
+    expect(before.one).toBe(404);
+    expect(before.page).not.toContain('Two forensic identification centres opened');
+    const counts = (card: Scorecard) => ({
+      action: card.nodes.find((n) => n.id === '1.3.b.1')?.evidenceCount, objective: card.nodes.find((n) => n.id === '1.3.b')?.evidenceCount,
+      goal: card.nodes.find((n) => n.id === '1')?.evidenceCount.withBelow ?? 0, entries: card.summary.evidenceEntries,
+      assessments: card.summary.evidenceByKind['independent-assessment'],
+    });
+    const was = counts(before.card);
+    expect(before.report).not.toContain('Two forensic identification centres opened');
+    // The ledger (token holders) and the pending queue show it.
+    const pending = (await (await app.request('/api/v1/evidence/pending', { headers: { authorization: `Bearer ${reviewerToken}` } })).json()) as EvidenceEntry[];
+    expect(pending.map((e) => e.id)).toEqual([created.id]);
+    expect((await app.request('/api/v1/evidence/pending')).status).toBe(401);
 
-    const card = (await (await app.request('/api/v1/scorecard?lang=en&as_of=2026-11-29')).json()) as Scorecard;
-    const action = card.nodes.find((n) => n.id === '1.3.b.1');
-    expect(action?.evidence).toEqual({ status: 'limited', date: '2024-05-10', entry: created.id, entries: 1 });
+    // An editor cannot review; the submitter cannot approve their own entry.
+    expect((await review(created.id, { decision: 'approve' }, token)).status).toBe(403);
+    const approved = await review(created.id, { decision: 'approve' }, reviewerToken);
+    expect(approved.status).toBe(200);
+    expect(((await approved.json()) as EvidenceEntry).review).toMatchObject({ state: 'approved', reviewer: 'test reviewer', reason: null });
+    expect((await review(created.id, { decision: 'reject', reason: 'changed my mind' }, reviewerToken)).status).toBe(409);
+
+    const after = await publicViews();
+    expect(after.list.map((e) => e.id)).toEqual([created.id]);
+    expect(after.one).toBe(200);
+    expect(after.page).toContain('Two forensic identification centres opened');
+    expect(after.page).toContain('Independent assessment');
+    expect(after.objectivePage).toContain('Two forensic identification centres opened');
+    const now = counts(after.card);
+    expect(now).toEqual({
+      action: { own: (was.action?.own ?? 0) + 1, withBelow: (was.action?.withBelow ?? 0) + 1 },
+      objective: { own: was.objective?.own ?? 0, withBelow: (was.objective?.withBelow ?? 0) + 1 },
+      goal: was.goal + 1, entries: was.entries + 1, assessments: was.assessments + 1,
+    });
+    const action = after.card.nodes.find((n) => n.id === '1.3.b.1');
+    expect(action?.evidence).not.toBeNull();
     expect(action?.gaps).not.toContain('no-evidence');
-    expect(card.nodes.find((n) => n.id === '1.3.b')?.actions?.limited).toBe(1);
-
-    const report = await buildReportHtml(t.store, { year: 2024, lang: 'en', generatedAt: new Date(Date.UTC(2026, 0, 1)) });
-    expect(report).toContain('Two forensic identification centres opened');
+    expect(after.card.summary.actionsWithEvidence).toBeGreaterThanOrEqual(1);
+    expect(after.card.summary.actionsWithEvidenceShare).toBeCloseTo(after.card.summary.actionsWithEvidence / after.card.summary.nodesByKind.action, 3);
+    expect(after.report).toContain('Two forensic identification centres opened');
     const earlier = await buildReportHtml(t.store, { year: 2023, lang: 'en', generatedAt: new Date(Date.UTC(2026, 0, 1)) });
     expect(earlier).not.toContain('Two forensic identification centres opened');
   });
 
   it('a later entry changes the current status while history keeps both; nothing can be edited or deleted', async () => {
-    await addEvidence(t.store, { ...entry, status: 'substantial', date: '2025-03-01', note: { es: 'Se inauguró el banco forense.' } }, 'cli');
-    const history = await listEvidence(t.store, { action: '1.3.b.1' });
-    expect(history.map((e) => e.status)).toEqual(['limited', 'substantial']);
+    const editor = { id: 999, name: 'cli editor', role: 'editor' as const };
+    // Dated after anything in the shipped catalog, so it becomes the current status.
+    const later = await addEvidence(t.store, { ...entry, status: 'not-started', date: '2026-11-01', note: { es: 'Se cerró el banco forense.' } }, editor);
+    const reviewerRes = await review(later.id, { decision: 'approve' }, reviewerToken);
+    expect(reviewerRes.status).toBe(200);
+    const submitted = async () => (await listEvidence(t.store, { node: '1.3.b.1' })).filter((e) => e.origin === 'request');
+    const history = await submitted();
+    expect(history.map((e) => e.status)).toEqual(['limited', 'not-started']);
     const card = await computeScorecard(t.store, { lang: 'en', asOf: new Date(Date.UTC(2026, 10, 29)) });
-    expect(card.nodes.find((n) => n.id === '1.3.b.1')?.evidence?.status).toBe('substantial');
+    expect(card.nodes.find((n) => n.id === '1.3.b.1')?.evidence).toMatchObject({ status: 'not-started', entry: later.id });
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      for (const path of ['/api/v1/evidence', `/api/v1/evidence/${history[0]?.id}`]) {
+      for (const path of ['/api/v1/evidence', `/api/v1/evidence/${history[0]?.id}`, `/api/v1/evidence/${history[0]?.id}/review`]) {
         const res = await app.request(path, { method, body: JSON.stringify(entry), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
         expect(res.status, `${method} ${path}`).toBe(405);
       }
     }
-    expect((await listEvidence(t.store, { action: '1.3.b.1' })).map((e) => e.status)).toEqual(['limited', 'substantial']);
+    expect((await submitted()).map((e) => e.status)).toEqual(['limited', 'not-started']);
   });
 });
 

@@ -24,6 +24,8 @@ export interface ReportedComparison {
   readonly explanation: string;
   readonly attribution: string;
   readonly source: ReportedFigure['source'];
+  /** The Framework node a figure from the evidence catalog is about. */
+  readonly node: string | null;
 }
 
 function periodQuery(period: string): { freq: 'year' | 'month'; from: string; to: string } {
@@ -35,7 +37,10 @@ function periodQuery(period: string): { freq: 'year' | 'month'; from: string; to
 /** The figures others publish (as cited), each beside Observa's own computation and the reason they differ. */
 export async function reportedFigures(tx: ReadTx, lang: Lang, indicator?: string): Promise<ReportedComparison[]> {
   const out: ReportedComparison[] = [];
-  for (const f of loadCatalog().monitoring.reported.filter((r) => indicator === undefined || r.compare?.indicator === indicator)) {
+  const { monitoring, evidence } = loadCatalog();
+  // Figures of the evidence catalog (governments' and assessors' own numbers) join the cited figures.
+  const figures: (ReportedFigure & { node?: string })[] = [...monitoring.reported, ...evidence.figures];
+  for (const f of figures.filter((r) => indicator === undefined || r.compare?.indicator === indicator)) {
     let computed: ReportedComparison['computed'] = null;
     if (f.compare) {
       const q = periodQuery(f.compare.period);
@@ -62,6 +67,7 @@ export async function reportedFigures(tx: ReadTx, lang: Lang, indicator?: string
       explanation: f.explanation[lang],
       attribution: f.attribution[lang],
       source: f.source,
+      node: f.node ?? null,
     });
   }
   return out;

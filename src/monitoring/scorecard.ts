@@ -1,21 +1,21 @@
-import { indicatorDetail } from '../analytics/index.js';
+import { baselineSeries, detailOf } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import {
-  IndicatorTag, type CompletionStatus, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
-  type PublicationFrequency, type QualityFlag, type Text, type Trend,
+  IndicatorTag, type BenchmarksPromise, type CompletionStatus, type EvidenceEntry, type EvidenceKind, type EvidenceTarget, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
+  type PublicationFrequency, type QualityFlag, type QueryResult, type Text, type Trend,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { currentStatus, listEvidence } from './evidence.js';
 
 /** The method, published with every scorecard (es/en). */
-export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'rollup', Text> = {
+export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'rollup' | 'evidence', Text> = {
   progress: {
     es: 'Con meta: se compara el cambio anual observado desde la línea de base con el cambio anual necesario para llegar a la meta en su fecha (tasa de crecimiento compuesta; lineal si algún valor es cero). Cociente ≥ 0,95 o meta ya alcanzada: en camino; entre 0 y 0,95: algún avance; ≤ 0 (sin cambio o en contra): fuera de camino. Es el método de Open SDG (Statistics Canada). Sin meta: «sin meta». Sin valor completo posterior a la línea de base: «sin datos».',
     en: 'With a target: the yearly change observed since the baseline is compared with the yearly change needed to reach the target by its date (compound growth rate; linear when a value is zero). Ratio ≥ 0.95, or target already met: on track; between 0 and 0.95: some progress; ≤ 0 (no change or the wrong way): off track. This is Open SDG\'s method (Statistics Canada). Without a target: "no target". Without a complete value after the baseline: "no data".',
   },
   trend: {
-    es: 'Dirección del cambio desde la línea de base frente a la dirección deseada: variación anual compuesta mayor de 1 % a favor, mejora; mayor de 1 % en contra, empeora; si no, poco cambio. No aplica a indicadores de dirección neutra (contexto).',
-    en: 'Direction of change since the baseline against the desired direction: a compound yearly change of more than 1% the right way is improving, more than 1% the wrong way is worsening, otherwise little change. Not applicable to indicators with a neutral direction (context).',
+    es: 'Dirección del cambio desde la línea de base frente a la dirección deseada: variación anual compuesta mayor de 1 % a favor, mejora; mayor de 1 % en contra, empeora; si no, poco cambio. No aplica a indicadores de dirección neutra (contexto). Conteos de un estatus a la fecha de consulta (RNPDNO): no comparable, porque los meses recientes aún se están registrando.',
+    en: 'Direction of change since the baseline against the desired direction: a compound yearly change of more than 1% the right way is improving, more than 1% the wrong way is worsening, otherwise little change. Not applicable to indicators with a neutral direction (context). Counts of a status at retrieval (RNPDNO): not comparable, since recent months are still being registered.',
   },
   freshness: {
     es: 'Al día si el último periodo con datos terminó hace no más de: 3 meses (fuente mensual), 6 (trimestral), 24 (anual), 132 (decenal), contado desde la fecha de corte del tablero.',
@@ -25,6 +25,16 @@ export const SCORECARD_METHOD: Record<'progress' | 'trend' | 'freshness' | 'roll
     es: 'Cada objetivo, área y meta cuenta los indicadores vinculados a él o a los nodos debajo (sin repetir), las acciones debajo por estado de evidencia y los riesgos registrados para él o para su área.',
     en: 'Each objective, area and goal counts the indicators linked to it or to the nodes below it (each once), the actions below it by evidence status, and the risks registered for it or for its area.',
   },
+  evidence: {
+    es: 'Solo cuenta la evidencia aprobada: las entradas del catálogo (revisadas en git) y las enviadas por un editor que otra persona con rol de revisor aprobó. Cada nodo cuenta sus propias entradas y las de los nodos debajo. Una declaración del gobierno es una declaración, no un resultado verificado. El estado de un nodo es el de su entrada con la fecha más reciente.',
+    en: 'Only approved evidence counts: catalog entries (reviewed in git) and entries submitted by an editor and approved by a second person with the reviewer role. Each node counts its own entries and those of the nodes below it. A government claim is a claim, not a verified result. A node\'s status is that of its entry with the latest date.',
+  },
+};
+
+/** What the scorecard says when no government published a target or benchmark. */
+const NO_TARGETS_STATEMENT: Text = {
+  es: 'Ningún gobierno publicó metas ni puntos de referencia (benchmarks) para el Marco; el tablero no las inventa.',
+  en: 'Neither government published targets or benchmarks for the Framework; the scorecard does not invent them.',
 };
 
 const MAX_AGE_MONTHS: Record<PublicationFrequency, number | null> = { monthly: 3, quarterly: 6, yearly: 24, decennial: 132, irregular: null };
@@ -56,9 +66,12 @@ export function assess(input: {
   baseline: { period: string; value: number } | null;
   latest: { period: string; value: number } | null;
   target: { period: string; value: number } | null;
+  /** Counts of a status at retrieval (RNPDNO): lag-biased, so the trend is "not comparable" instead of a verdict. */
+  statusAtRetrieval?: boolean;
 }): Assessment {
   const { baseline, latest, target, direction } = input;
   if (!baseline || !latest) return { progress: 'no-data', trend: 'not-applicable', yearlyChangePct: null, progressRatio: null };
+  if (input.statusAtRetrieval) return { progress: target ? 'no-data' : 'no-target', trend: 'not-comparable', yearlyChangePct: null, progressRatio: null };
   const years = periodYears(latest.period) - periodYears(baseline.period);
   const sign = direction === 'lower-is-better' ? -1 : 1;
   let trend: Trend = 'not-applicable';
@@ -127,8 +140,12 @@ export interface NodeScore {
   readonly hasTarget: boolean;
   readonly hasFreshData: boolean;
   readonly progress: Record<ProgressClass, number>;
-  /** For an action: its current status on the completion scale, from the latest evidence entry. */
+  /** Its current status on the completion scale, from its latest approved evidence entry (about the node itself). */
   readonly evidence: { status: CompletionStatus; date: string; entry: number; entries: number } | null;
+  /** Approved entries about the node itself, and about it or any node below it. */
+  readonly evidenceCount: { own: number; withBelow: number };
+  /** Benchmarks or targets the governments published for this node (evidence.yaml `targets` naming the node). */
+  readonly publishedTargets: readonly { value: number; period: string; note: string | null; source: string }[];
   /** For goals, areas and objectives: the actions below them by current status (`none`: no evidence yet). */
   readonly actions: Record<CompletionStatus | 'none', number> | null;
   readonly risks: readonly string[];
@@ -155,6 +172,19 @@ export interface Scorecard {
     readonly withFreshData: number;
     readonly withRisks: number;
     readonly actionsWithEvidence: number;
+    /** actionsWithEvidence ÷ actions, from 0 to 1 (null without actions). */
+    readonly actionsWithEvidenceShare: number | null;
+    /** Nodes of every kind with approved evidence about themselves or a node below. */
+    readonly nodesWithEvidence: number;
+    /** Approved entries in all, and by kind. */
+    readonly evidenceEntries: number;
+    readonly evidenceByKind: Record<EvidenceKind, number>;
+    /** Published targets (indicators.yaml and evidence.yaml) and, when there are none, what the scorecard says and cites. */
+    readonly targets: {
+      readonly published: number;
+      readonly statement: string | null;
+      readonly promise: (Omit<BenchmarksPromise, 'note'> & { note: string }) | null;
+    };
     readonly indicatorsByProgress: Record<ProgressClass, number>;
   };
   readonly indicators: readonly IndicatorScore[];
@@ -173,10 +203,10 @@ async function lastPeriods(tx: ReadTx): Promise<Map<string, { year: number; mont
   return new Map(rows.map((r) => [r.series, { year: Number(r.year), month: Number(r.month) }]));
 }
 
-async function scoreIndicator(
-  tx: ReadTx, indicator: Indicator, lang: Lang, asOf: Date, through: number | null, periods: Map<string, { year: number; month: number }>,
-): Promise<IndicatorScore> {
-  const detail = await indicatorDetail(tx, indicator.code, lang, asOf, through ?? undefined);
+function scoreIndicator(
+  series: QueryResult, indicator: Indicator, lang: Lang, asOf: Date, through: number | null, periods: Map<string, { year: number; month: number }>,
+): IndicatorScore {
+  const detail = detailOf(indicator.code, lang, series, asOf, through ?? undefined);
   const { sources } = loadCatalog();
   const frequency = sources.find((s) => s.id === indicator.sources[0])?.publicationFrequency ?? 'irregular';
   // Freshness follows the numerator's series: the outcome, not the denominator, is what goes stale.
@@ -189,7 +219,8 @@ async function scoreIndicator(
     if (!last || bounded.year * 100 + bounded.month > last.year * 100 + last.month) last = bounded;
   }
   const fresh = freshness(last, frequency, asOf);
-  const targetRow = indicator.targets.find((t) => periodYears(t.period) >= periodYears(detail.latestComplete?.period ?? '0000')) ?? indicator.targets.at(-1) ?? null;
+  const targets = [...indicator.targets, ...evidenceTargets(indicator.code)];
+  const targetRow = targets.find((t) => periodYears(t.period) >= periodYears(detail.latestComplete?.period ?? '0000')) ?? targets.at(-1) ?? null;
   const baselineValue = detail.baseline.row?.value ?? null;
   const complete = detail.latestComplete;
   const a = assess({
@@ -197,6 +228,7 @@ async function scoreIndicator(
     baseline: baselineValue === null ? null : { period: indicator.baseline.period, value: baselineValue },
     latest: complete?.value == null ? null : { period: complete.period, value: complete.value },
     target: targetRow ? { period: targetRow.period, value: targetRow.value } : null,
+    statusAtRetrieval: indicator.statusAtRetrieval !== undefined,
   });
   return {
     code: indicator.code,
@@ -217,6 +249,13 @@ async function scoreIndicator(
   };
 }
 
+const sourceUrl = (t: EvidenceTarget) => (typeof t.source === 'string' ? t.source : t.source.url);
+
+/** Targets the governments published for an indicator (evidence.yaml), in the shape of the indicator's own targets. */
+function evidenceTargets(code: string): { period: string; value: number; source: string }[] {
+  return loadCatalog().evidence.targets.filter((t) => t.indicator === code).map((t) => ({ period: t.period, value: t.value, source: sourceUrl(t) }));
+}
+
 export interface ScorecardOptions {
   readonly lang: Lang;
   /** The date freshness is judged at; defaults to now. */
@@ -225,22 +264,46 @@ export interface ScorecardOptions {
   readonly through?: number;
 }
 
+/**
+ * Everything a scorecard reads from the store, for one language: the latest period of each series, each measurable
+ * indicator's series at its baseline place, the evidence ledger. The date (`asOf`, `through`) only filters these.
+ */
+export interface ScorecardInputs {
+  readonly lang: Lang;
+  readonly periods: Map<string, { year: number; month: number }>;
+  readonly series: ReadonlyMap<string, QueryResult>;
+  readonly evidence: readonly EvidenceEntry[];
+}
+
+export async function scorecardInputs(tx: ReadTx, lang: Lang): Promise<ScorecardInputs> {
+  const periods = await lastPeriods(tx);
+  const series = new Map<string, QueryResult>();
+  for (const indicator of loadCatalog().indicators.filter((i) => i.framework.length > 0)) series.set(indicator.code, await baselineSeries(tx, indicator.code, lang));
+  return { lang, periods, series, evidence: await listEvidence(tx) };
+}
+
 /** The scorecard for every node of the Framework catalog. */
 export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): Promise<Scorecard> {
+  return assembleScorecard(await scorecardInputs(tx, options.lang), options);
+}
+
+/** The scorecard at a date from what was read (no store access). */
+export function assembleScorecard(inputs: ScorecardInputs, options: ScorecardOptions): Scorecard {
   const { lang } = options;
+  if (inputs.lang !== lang) throw new Error(`scorecard inputs read in ${inputs.lang}, asked for ${lang}`);
   const through = options.through ?? null;
   const asOf = options.asOf ?? (through === null ? new Date() : new Date(Date.UTC(through, 11, 31)));
-  const { framework, indicators, monitoring } = loadCatalog();
-  const periods = await lastPeriods(tx);
+  const { framework, indicators, monitoring, evidence } = loadCatalog();
+  const { periods } = inputs;
   const measurable = indicators.filter((i) => i.framework.length > 0);
   const scores: IndicatorScore[] = [];
-  for (const indicator of measurable) scores.push(await scoreIndicator(tx, indicator, lang, asOf, through, periods));
+  for (const indicator of measurable) scores.push(scoreIndicator(inputs.series.get(indicator.code) as QueryResult, indicator, lang, asOf, through, periods));
   const byCode = new Map(scores.map((s) => [s.code, s]));
 
-  const entries = await listEvidence(tx, through === null ? {} : { to: `${through}-12-31` });
+  const entries = through === null ? [...inputs.evidence] : inputs.evidence.filter((e) => e.date <= `${through}-12-31`);
   const status = currentStatus(entries);
   const entryCount = new Map<string, number>();
-  for (const e of entries) entryCount.set(e.action, (entryCount.get(e.action) ?? 0) + 1);
+  for (const e of entries) entryCount.set(e.node, (entryCount.get(e.node) ?? 0) + 1);
 
   const children = new Map<string, FrameworkNode[]>();
   for (const n of framework.nodes) if (n.parent !== null) children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
@@ -262,6 +325,10 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     // A risk counts for the node it names, the nodes below (an area's risk covers its objectives) and above it.
     const risks = [...new Set([n, ...below, ...ancestors(n).filter((a) => a.kind === 'area')].flatMap((m) => risksOf(m.id)))];
     const current = status.get(n.id);
+    const own = entryCount.get(n.id) ?? 0;
+    const withBelow = own + below.reduce((sum, m) => sum + (entryCount.get(m.id) ?? 0), 0);
+    const publishedTargets = evidence.targets.filter((t) => t.node === n.id)
+      .map((t) => ({ value: t.value, period: t.period, note: t.note?.[lang] ?? null, source: sourceUrl(t) }));
     const actionsBelow = below.filter((m) => m.kind === 'action');
     let actions: NodeScore['actions'] = null;
     if (n.kind !== 'action') {
@@ -274,9 +341,10 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     } else {
       if (linked.length === 0) gaps.push('no-indicator');
       if (!linked.some((s) => s.baseline.value !== null)) gaps.push('no-baseline');
-      if (!linked.some((s) => s.target !== null)) gaps.push('no-target');
+      if (!linked.some((s) => s.target !== null) && publishedTargets.length === 0) gaps.push('no-target');
       if (!linked.some((s) => s.freshness === 'fresh')) gaps.push('no-recent-data');
       if (n.kind !== 'goal' && risks.length === 0) gaps.push('no-risk-entry');
+      if (withBelow === 0) gaps.push('no-evidence');
     }
     return {
       id: n.id,
@@ -288,10 +356,12 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
       measuredBy,
       measuredWithData: linked.filter((l) => l.lastPeriodWithData !== null).map((l) => l.code),
       hasBaseline: linked.some((s) => s.baseline.value !== null),
-      hasTarget: linked.some((s) => s.target !== null),
+      hasTarget: linked.some((s) => s.target !== null) || publishedTargets.length > 0,
       hasFreshData: linked.some((s) => s.freshness === 'fresh'),
       progress,
-      evidence: current ? { status: current.status, date: current.date, entry: current.id, entries: entryCount.get(n.id) ?? 0 } : null,
+      evidence: current ? { status: current.status, date: current.date, entry: current.id, entries: own } : null,
+      evidenceCount: { own, withBelow },
+      publishedTargets,
       actions,
       risks,
       gaps,
@@ -302,6 +372,11 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
   for (const n of nodes) nodesByKind[n.kind] += 1;
   const indicatorsByProgress = emptyProgress();
   for (const s of scores) indicatorsByProgress[s.progress] += 1;
+  const evidenceByKind: Record<EvidenceKind, number> = { 'government-claim': 0, 'independent-assessment': 0, 'observa-judgement': 0 };
+  for (const e of entries) evidenceByKind[e.kind] += 1;
+  const actionsWithEvidence = nodes.filter((n) => n.kind === 'action' && n.evidence !== null).length;
+  const publishedTargetCount = indicators.reduce((sum, i) => sum + i.targets.length, 0) + evidence.targets.length;
+  const promise = evidence.benchmarks_promise;
   return {
     asOf: asOf.toISOString().slice(0, 10),
     through,
@@ -309,7 +384,7 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
     frameworkVersion: framework.version,
     method: {
       progress: SCORECARD_METHOD.progress[lang], trend: SCORECARD_METHOD.trend[lang],
-      freshness: SCORECARD_METHOD.freshness[lang], rollup: SCORECARD_METHOD.rollup[lang],
+      freshness: SCORECARD_METHOD.freshness[lang], rollup: SCORECARD_METHOD.rollup[lang], evidence: SCORECARD_METHOD.evidence[lang],
     },
     summary: {
       nodes: nodes.length,
@@ -321,11 +396,45 @@ export async function computeScorecard(tx: ReadTx, options: ScorecardOptions): P
       withTarget: nodes.filter((n) => n.hasTarget).length,
       withFreshData: nodes.filter((n) => n.hasFreshData).length,
       withRisks: nodes.filter((n) => n.kind !== 'action' && n.risks.length > 0).length,
-      actionsWithEvidence: nodes.filter((n) => n.kind === 'action' && n.evidence !== null).length,
+      actionsWithEvidence,
+      actionsWithEvidenceShare: nodesByKind.action === 0 ? null : Math.round((actionsWithEvidence / nodesByKind.action) * 1000) / 1000,
+      nodesWithEvidence: nodes.filter((n) => n.evidenceCount.withBelow > 0).length,
+      evidenceEntries: entries.length,
+      evidenceByKind,
+      targets: {
+        published: publishedTargetCount,
+        statement: publishedTargetCount === 0 ? NO_TARGETS_STATEMENT[lang] : null,
+        promise: publishedTargetCount === 0 && promise ? { ...promise, note: promise.note[lang] } : null,
+      },
       indicatorsByProgress,
     },
     indicators: scores,
     nodes,
     gaps: nodes.filter((n) => n.gaps.length > 0).map((n) => ({ id: n.id, kind: n.kind, title: n.title, missing: n.gaps })),
   };
+}
+
+/**
+ * Scorecards by date without a computation per date: what a scorecard reads from the store is read once per data
+ * version and language (a few entries kept), and each `as_of`/`through` is then assembled from it in memory. Any number
+ * of distinct dates costs one reading of the store (`computations` counts the readings).
+ */
+export class ScorecardCache {
+  computations = 0;
+  private readonly inputs = new Map<string, Promise<ScorecardInputs>>();
+
+  constructor(private readonly capacity = 4) {}
+
+  async scorecard(tx: ReadTx, dataVersion: string, options: ScorecardOptions): Promise<Scorecard> {
+    const key = `${dataVersion}|${options.lang}`;
+    let inputs = this.inputs.get(key);
+    if (inputs === undefined) {
+      this.computations++;
+      inputs = scorecardInputs(tx, options.lang);
+      this.inputs.set(key, inputs);
+      inputs.catch(() => this.inputs.delete(key));
+      for (const old of this.inputs.keys()) if (this.inputs.size > this.capacity) this.inputs.delete(old);
+    }
+    return assembleScorecard(await inputs, options);
+  }
 }

@@ -16,6 +16,18 @@ export interface ChartEvent {
 let dom: JSDOM | undefined;
 const doc = () => (dom ??= new JSDOM('<!doctype html><html><body></body></html>')).window.document;
 
+/** Complete points, numbered by the run of complete years they belong to (a partial year ends a run). */
+function completeRuns(points: readonly ChartPoint[]): (ChartPoint & { run: number })[] {
+  let run = 0;
+  return points.flatMap((p) => {
+    if (p.partial) {
+      run += 1;
+      return [];
+    }
+    return [{ ...p, run }];
+  });
+}
+
 /**
  * A yearly line chart as inline SVG, rendered in Node with Observable Plot. Partial years are hollow dots; events are
  * dashed rules (context, not attribution). Deterministic: no clip paths (Plot numbers those globally), fixed size.
@@ -40,7 +52,8 @@ export function lineChartSvg(points: readonly ChartPoint[], events: readonly Cha
       // Events are numbered (the caption lists them): names would overlap where several fall in one year.
       Plot.text(shown.filter((_, i) => i % 2 === 0), { x: 'year', text: 'label', frameAnchor: 'top', dy: 2, fill: '#444', fontSize: 9, fontWeight: 'bold' }),
       Plot.text(shown.filter((_, i) => i % 2 === 1), { x: 'year', text: 'label', frameAnchor: 'top', dy: 13, fill: '#444', fontSize: 9, fontWeight: 'bold' }),
-      Plot.lineY(points, { x: 'year', y: 'value', stroke: '#1d4e89', strokeWidth: 2 }),
+      // The line joins complete years only: a partial year stands apart (each run between partial ones is its own segment).
+      Plot.lineY(completeRuns(points), { x: 'year', y: 'value', z: 'run', stroke: '#1d4e89', strokeWidth: 2 }),
       Plot.dot(points.filter((p) => !p.partial), { x: 'year', y: 'value', fill: '#1d4e89', r: 3 }),
       Plot.dot(points.filter((p) => p.partial), { x: 'year', y: 'value', stroke: '#1d4e89', fill: 'white', r: 3.5 }),
     ],

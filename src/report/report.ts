@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import { dataVersion, listReleases, queryIndicator } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import {
-  ACCOUNT_LABELS, COMPLETION_LABELS, CONFIDENCE_LABELS, FLAG_LABELS, FRESHNESS_LABELS, GAP_LABELS, KIND_LABELS, PROGRESS_LABELS,
+  ACCOUNT_LABELS, COMPLETION_LABELS, EVIDENCE_KIND_LABELS, qualifierPrefix, CONFIDENCE_LABELS, FLAG_LABELS, FRESHNESS_LABELS, GAP_LABELS, KIND_LABELS, PROGRESS_LABELS,
   RISK_CATEGORY_LABELS, RISK_LEVEL_LABELS, STAGE_LABELS, TREND_LABELS, type Lang, type QualityFlag,
 } from '../domain/index.js';
 import { computeScorecard, listAssistance, listEvidence, pipelineByYear, reportedFigures } from '../monitoring/index.js';
@@ -84,6 +84,7 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
     const ind = catalog.indicators.find((i) => i.code === s.code);
     if (!ind) continue;
     let chart = '';
+    let through = '';
     if (ind.frequencies.includes('year')) {
       const series = await queryIndicator(tx, {
         indicator: s.code, geo: [ind.baseline.geo], from: String(FIRST_CHART_YEAR), to: String(year), freq: 'year', by: null, lang, asOf: null,
@@ -91,6 +92,12 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
       const points = series.rows
         .filter((r) => r.value !== null)
         .map((r) => ({ year: Number(r.period.replace(/^12m-ending-/, '').slice(0, 4)), value: r.value as number, partial: r.flags.includes('partial-period') }));
+      if (series.through) {
+        // A report on a past year says how far its own chart goes, not the store's latest month.
+        const [y, m] = (series.through > `${year}-12` ? `${year}-12` : series.through).split('-').map(Number);
+        const month = new Intl.DateTimeFormat(LOCALE[lang], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y ?? 2000, (m ?? 1) - 1, 1)));
+        through = `${T('dataThrough').replace('{month}', month)}. `;
+      }
       if (points.length > 1) {
         chart = lineChartSvg(points, eventsAll.map((e, i) => ({ year: Number(e.date.slice(0, 4)) + (Number(e.date.slice(5, 7)) - 1) / 12, label: String(i + 1) })), {
           locale: LOCALE[lang], title: `${T('chartAlt')}: ${s.name}`, unit: s.unit,
@@ -121,14 +128,14 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
         <tr><th>${T('data')}</th><td>${FRESHNESS_LABELS[s.freshness][lang]} (${s.lastPeriodWithData ?? '—'})</td></tr>
         ${secondarySources(ind).map((src) => html`<tr><th>${flag('secondary-source')}</th><td><a href="${src.url}">${src.dataset[lang]}</a></td></tr>`)}
       </tbody></table>
-      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${placeName(ind.baseline.geo)}), ${FIRST_CHART_YEAR}–${year}. ${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
+      ${chart ? html`<figure>${raw(chart)}<figcaption>${T('chartAlt')} (${placeName(ind.baseline.geo)}), ${FIRST_CHART_YEAR}–${year}. ${through}${T('contextNote')}: ${eventsAll.map((e, i) => `${i + 1} ${e.title[lang]} (${e.date})`).join('; ')}. ${T('eventsContext')}</figcaption></figure>` : ''}
     </article>`);
   }
 
   // --- reported vs computed
   const reportedRows = reported.map((r) => html`<tr>
       <td>${r.statement}<br><span class="muted">${r.attribution}</span></td>
-      <td class="n">${r.reported.qualifier === 'at-least' ? '≥ ' : r.reported.qualifier === 'about' ? '≈ ' : ''}${fmt(r.reported.value)}</td>
+      <td class="n">${qualifierPrefix(r.reported.qualifier)}${fmt(r.reported.value)}</td>
       <td class="n">${r.computed ? fmt(r.computed.value) : T('notComputed')}${r.computed ? html`<br><span class="muted">${r.computed.indicator} ${r.computed.period}</span>` : ''}</td>
       <td class="n">${r.difference ? `${r.difference.absolute > 0 ? '+' : ''}${fmt(r.difference.absolute)}${r.difference.percent === null ? '' : ` (${r.difference.percent > 0 ? '+' : ''}${num.format(r.difference.percent)} %)`}` : '—'}</td>
       <td>${r.reasons.map((x) => x.label).join(', ')}: ${r.explanation}</td></tr>`);
@@ -147,8 +154,9 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
       <td>${STAGE_LABELS[l.stage][lang]}</td><td class="n">${usd.format(l.amountUsd)}</td><td>${l.note[lang]}<br><span class="muted">${l.source.title} · ${CONFIDENCE_LABELS[l.confidence][lang]}</span></td></tr>`);
 
   // --- evidence in the period, events
-  const evidenceRows = evidence.map((e) => html`<tr><td>${e.action}</td><td>${COMPLETION_LABELS[e.status][lang]}</td><td>${e.date}</td><td>${e.author}</td>
-      <td>${note(e.note)}<br><span class="muted">${e.source}</span></td></tr>`);
+  const evidenceRows = evidence.map((e) => html`<tr><td>${e.node}</td><td>${e.date}</td><td>${COMPLETION_LABELS[e.status][lang]}</td><td>${EVIDENCE_KIND_LABELS[e.kind][lang]}</td><td>${e.publisher}</td>
+      <td>${note(e.note)}${e.disputes === undefined ? '' : ` (${T('disputes')} ${e.disputes})`}<br><span class="muted">${e.id} · ${e.title} · ${e.source}</span></td></tr>`);
+  const targets = card.summary.targets;
   const eventItems = eventsInPeriod.map((e) => html`<li><strong>${e.date}</strong> ${e.title[lang]}. ${e.text[lang]} <span class="muted">(${CONFIDENCE_LABELS[e.confidence][lang]})</span></li>`);
 
   // --- sources and releases, quality
@@ -208,8 +216,9 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
   <h3>${T('totals')}</h3>
   <table class="grid"><thead><tr><th>${T('fiscalYear')}</th><th>${T('account')}</th><th>${T('stage')}</th><th>${T('amount')}</th><th>${T('note')}</th></tr></thead><tbody>${totals}</tbody></table>
 </section>
-<section id="evidence"><h2>${T('evidence')}</h2>
-  ${evidenceRows.length > 0 ? html`<table class="grid"><thead><tr><th>${T('action')}</th><th>${T('status')}</th><th>${T('date')}</th><th>${T('author')}</th><th>${T('note')}</th></tr></thead><tbody>${evidenceRows}</tbody></table>` : html`<p>${T('noEvidence')}</p>`}
+<section id="evidence"><h2>${T('evidence')}</h2><p class="muted">${T('evidenceContext')}</p>
+  ${evidenceRows.length > 0 ? html`<table class="grid"><thead><tr><th>${T('node')}</th><th>${T('date')}</th><th>${T('status')}</th><th>${T('evidenceKind')}</th><th>${T('publisher')}</th><th>${T('note')}</th></tr></thead><tbody>${evidenceRows}</tbody></table>` : html`<p>${T('noEvidence')}</p>`}
+  ${targets.statement === null ? '' : html`<p>${targets.statement}${targets.promise === null ? '' : html` ${T('benchmarksPromise')}: ${targets.promise.title} (${targets.promise.publisher}, ${targets.promise.date}), ${targets.promise.source}. ${targets.promise.note}`}</p>`}
 </section>
 <section id="events"><h2>${T('events')}</h2><p class="muted">${T('eventsContext')}</p>
   ${eventItems.length > 0 ? html`<ul>${eventItems}</ul>` : html`<p>${T('noEvents')}</p>`}

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
 import type { ReadTx } from '../store/index.js';
 import { intakeUnavailablePage } from './intake-pages.js';
-import { canAnnualise, dataFileName, hasMunicipalities, hasRate } from './data.js';
+import { canAnnualise, dataFileName, hasMunicipalities, hasRate, ytdFrequencies } from './data.js';
 
 export interface BakeSummary {
   readonly files: number;
@@ -20,7 +20,7 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
   );
   for (const lang of ['es', 'en']) {
     urls.push(`/${lang}/`, `/${lang}/framework/`, `/${lang}/indicators/`, `/${lang}/states/`, `/${lang}/data/`, `/${lang}/search/`, `/${lang}/scorecard/`, `/${lang}/assistance/`, `/${lang}/timeline/`, `/${lang}/figures/`, `/${lang}/both-sides/`, `/data/${lang}/search.json`,
-      `/${lang}/border-map/`, `/data/${lang}/migrant-incidents.json`);
+      `/${lang}/border-map/`, `/data/${lang}/migrant-incidents.json`, `/${lang}/evidence/sources/`);
     for (const n of framework.nodes) urls.push(`/${lang}/framework/${n.id}/`);
     for (const s of geography.states) urls.push(`/${lang}/states/${s.code}/`);
     for (const i of indicators) {
@@ -30,6 +30,11 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
       if (hasRate(i)) for (const freq of i.frequencies.filter((f) => f !== 'fy')) urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false)}.json`);
       for (const measure of ['count', 'rate'] as const) {
         if ((measure === 'count' || hasRate(i)) && canAnnualise(i, measure, 'month') && i.frequencies.includes('month')) urls.push(`/data/${lang}/${i.code}/${dataFileName('month', measure, true)}.json`);
+      }
+      // The page's same-months control loads these (the live server also answers the .csv).
+      for (const freq of await ytdFrequencies(tx, i)) {
+        urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'count', false, true)}.json`);
+        if (hasRate(i) && freq !== 'fy') urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false, true)}.json`);
       }
       if (hasMunicipalities(i)) for (const { year } of municipalYears) urls.push(`/data/${lang}/${i.code}/municipality-${year}.json`);
     }

@@ -1,4 +1,4 @@
-import { dataVersion, indicatorDetail, queryIndicator } from '../analytics/index.js';
+import { dataVersion, hasMonthlySeries, indicatorDetail, queryIndicator } from '../analytics/index.js';
 import type { Indicator, Measure, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
@@ -38,9 +38,19 @@ export const effectiveMeasure = (i: Indicator, asked: Measure | null, view: 'cha
 /** Monthly values that can be annualised: a count's rate, or a ratio that is the rate of a count. */
 export const canAnnualise = (i: Indicator, measure: Measure, freq: QueryFreq): boolean =>
   freq === 'month' && ((measure === 'rate' && hasRate(i)) || i.rateOf !== undefined);
-/** The data file of a view: `year`, `month-rate`, `month-rate-annualised`, `month-annualised` (mx.homicide.rate). */
-export const dataFileName = (freq: QueryFreq, measure: Measure, annualise: boolean): string =>
-  `${freq}${measure === 'rate' ? '-rate' : ''}${annualise ? '-annualised' : ''}`;
+/**
+ * The data file of a view: `year`, `month-rate`, `month-rate-annualised`, `month-annualised` (mx.homicide.rate), and
+ * with the same months of each year `year-ytd`, `year-rate-ytd`.
+ */
+export const dataFileName = (freq: QueryFreq, measure: Measure, annualise: boolean, ytd = false): string =>
+  `${freq}${measure === 'rate' ? '-rate' : ''}${annualise ? '-annualised' : ''}${ytd ? '-ytd' : ''}`;
+
+/** What a data file holds beyond the count: a rate, annualised monthly rates, the same months of each year. */
+export interface DataFileView {
+  readonly measure?: Measure;
+  readonly annualise?: boolean;
+  readonly ytd?: boolean;
+}
 
 const memo = new Map<string, Promise<unknown>>();
 let memoVersion = '';
@@ -59,14 +69,24 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
   return memo.get(key) as Promise<T>;
 }
 
-/** The data file the client loads for an indicator page: nation and (where published) every state, all periods. */
-export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, measure: Measure = 'count', annualise = false): Promise<QueryResult> {
+/**
+ * The data file the client loads for an indicator page: nation and (where published) every state, all periods; as a
+ * rate, annualised, or (`ytd`) every year over the months the latest year has (`year-ytd.json`, `year-rate-ytd.json`).
+ */
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, view: DataFileView = {}): Promise<QueryResult> {
   const geo = filePlaces(indicator);
-  return remember(tx, `file|${indicator.code}|${dataFileName(freq, measure, annualise)}|${lang}`, () =>
+  const { measure = 'count', annualise = false, ytd = false } = view;
+  return remember(tx, `file|${indicator.code}|${dataFileName(freq, measure, annualise, ytd)}|${lang}`, () =>
     queryIndicator(tx, {
       indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null,
-      ...(measure === 'rate' ? { measure } : {}), ...(annualise ? { annualise } : {}),
+      ...(measure === 'rate' ? { measure } : {}), ...(annualise ? { annualise } : {}), ...(ytd ? { ytd } : {}),
     }));
+}
+
+/** The yearly frequencies on which an indicator offers a same-months comparison: those built from monthly data. */
+export async function ytdFrequencies(tx: ReadTx, indicator: Indicator): Promise<QueryFreq[]> {
+  const monthly = await hasMonthlySeries(tx, indicator.numerator.map((t) => t.series));
+  return monthly ? indicator.frequencies.filter((f) => f === 'year' || f === 'fy') : [];
 }
 
 export function municipalFile(tx: ReadTx, indicator: Indicator, year: string, lang: SiteLang): Promise<QueryResult> {
@@ -80,6 +100,8 @@ export interface Card {
   readonly latestComplete: ResultRow | null;
   /** Complete years of the national series, oldest first, for the sparkline. */
   readonly series: readonly ResultRow[];
+  /** How far the data goes (and the status date of counts at retrieval), for "data through June 2025". */
+  readonly coverage: Pick<QueryResult, 'through' | 'status_as_of'>;
 }
 
 export function card(tx: ReadTx, indicator: Indicator, lang: SiteLang): Promise<Card> {
@@ -95,6 +117,7 @@ async function computeCard(tx: ReadTx, indicator: Indicator, lang: SiteLang): Pr
     latest: detail.latest,
     latestComplete: detail.latestComplete,
     series: series.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period')),
+    coverage: { ...(series.through ? { through: series.through } : {}), ...(series.status_as_of ? { status_as_of: series.status_as_of } : {}) },
   };
 }
 
@@ -116,7 +139,7 @@ export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[],
   for (const indicator of indicators.filter(hasStates)) {
     // Counts of people are ranked by their rate: a count ranks the most populous states first.
     const measure = effectiveMeasure(indicator, null, 'map');
-    const file = await dataFile(tx, indicator, primaryFreq(indicator), lang, measure);
+    const file = await dataFile(tx, indicator, primaryFreq(indicator), lang, { measure });
     // Projections (population to 2070) are not a state's latest figure.
     const thisYear = new Date().getUTCFullYear();
     const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period') && Number(r.period.slice(0, 4)) <= thisYear);

@@ -55,7 +55,7 @@ export function page(p: PageShell): string {
 <main id="main" tabindex="-1">
 ${p.main}
 </main>
-<footer class="site-footer"><p>${t(p.lang, 'footerNote')}</p><p><a href="${href(p.lang, '/report-kidnapping/')}">${t(p.lang, 'reportKidnapping')}</a></p></footer>
+<footer class="site-footer"><p>${t(p.lang, 'footerNote')}</p><p><a href="${href(p.lang, '/report-kidnapping/')}">${t(p.lang, 'reportKidnapping')}</a> · <a href="${href(p.lang, '/evidence/sources/')}">${t(p.lang, 'evidenceSourcesTitle')}</a></p></footer>
 ${p.client ? jsonScript('page-config', { lang: p.lang, ...p.client }) : ''}
 ${p.client ? raw('<script type="module" src="/assets/app.js"></script>') : ''}
 </body>

@@ -1,11 +1,12 @@
 import { loadCatalog } from '../catalog/index.js';
 import {
-  ACCOUNT_LABELS, COMPLETION_LABELS, CONFIDENCE_LABELS, FRESHNESS_LABELS, GAP_LABELS, KIND_LABELS, PROGRESS_LABELS, RISK_CATEGORY_LABELS,
-  RISK_LEVEL_LABELS, STAGE_LABELS, TREND_LABELS, type EvidenceEntry, type ProgressClass, type Risk,
+  ACCOUNT_LABELS, COMPLETION_LABELS, EVIDENCE_KIND_LABELS, type EvidenceKind, CONFIDENCE_LABELS, FRESHNESS_LABELS, GAP_LABELS, KIND_LABELS, PROGRESS_LABELS, RISK_CATEGORY_LABELS,
+  RISK_LEVEL_LABELS, STAGE_LABELS, TREND_LABELS, qualifierPrefix, type ProgressClass, type Risk,
 } from '../domain/index.js';
-import { computeScorecard, listAssistance, listEvidence, pipelineByYear, reportedFigures, type NodeScore } from '../monitoring/index.js';
+import { computeScorecard, listAssistance, pipelineByYear, reportedFigures, type NodeScore } from '../monitoring/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, t, type SiteLang } from '../web/index.js';
+import { evidenceSection } from './evidence-pages.js';
 import { capitalise, html, type Raw } from './html.js';
 import { href, page } from './layout.js';
 
@@ -40,7 +41,10 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
     <dt>${t(lang, 'nodesWithTarget')}</dt><dd>${s.withTarget}</dd>
     <dt>${t(lang, 'nodesWithFresh')}</dt><dd>${s.withFreshData}</dd>
     <dt>${t(lang, 'nodesWithRisks')}</dt><dd>${s.withRisks}</dd>
-    <dt>${t(lang, 'actionsWithEvidence')}</dt><dd>${s.actionsWithEvidence} / ${s.nodesByKind.action}</dd>
+    <dt>${t(lang, 'actionsWithEvidence')}</dt><dd id="actions-with-evidence">${s.actionsWithEvidence} / ${s.nodesByKind.action}${s.actionsWithEvidenceShare === null ? '' : ` (${num(lang, s.actionsWithEvidenceShare * 100, 0)}\u00a0%)`}</dd>
+    <dt>${t(lang, 'nodesWithEvidence')}</dt><dd>${s.nodesWithEvidence} / ${s.nodes}</dd>
+    <dt>${t(lang, 'evidenceEntriesTotal')}</dt><dd>${s.evidenceEntries} (${(Object.entries(s.evidenceByKind) as [EvidenceKind, number][]).map(([k, c]) => `${EVIDENCE_KIND_LABELS[k][lang]}: ${c}`).join(', ')}) · <a href="${href(lang, '/evidence/sources/')}">${t(lang, 'evidenceSourcesTitle')}</a></dd>
+    <dt>${t(lang, 'publishedTargets')}</dt><dd id="published-targets">${s.targets.published}${s.targets.statement === null ? '' : html` — ${s.targets.statement}`}${s.targets.promise === null ? '' : html` ${t(lang, 'benchmarksPromise')}: <a href="${s.targets.promise.source}" rel="external">${s.targets.promise.title}</a> (${s.targets.promise.publisher}, ${s.targets.promise.date}). ${s.targets.promise.note}`}</dd>
   </dl>
   <div class="table-wrap"><table class="data scorecard"><caption>${t(lang, 'scorecardTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'node')}</th><th scope="col">${t(lang, 'kindCol')}</th><th scope="col">${t(lang, 'titleCol')}</th><th scope="col" class="num">${t(lang, 'indicatorsCol')}</th>
@@ -62,29 +66,19 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
     <thead><tr><th scope="col">${t(lang, 'node')}</th><th scope="col">${t(lang, 'titleCol')}</th><th scope="col">${t(lang, 'gapsCol')}</th></tr></thead>
     <tbody>${card.gaps.map((g) => html`<tr><th scope="row"><a href="${href(lang, `/framework/${g.id}/`)}">${g.id}</a></th><td>${g.title} <span class="muted">(${KIND_LABELS[g.kind][lang]})</span></td><td>${g.missing.map((m) => GAP_LABELS[m][lang]).join('; ')}</td></tr>`)}</tbody></table></div>
   <h2 id="method">${t(lang, 'method')}</h2>
-  <p>${card.method.progress}</p><p>${card.method.trend}</p><p>${card.method.freshness}</p><p>${card.method.rollup}</p>
+  <p>${card.method.progress}</p><p>${card.method.trend}</p><p>${card.method.freshness}</p><p>${card.method.rollup}</p><p>${card.method.evidence}</p>
   <h2>${t(lang, 'downloads')}</h2>
   <ul><li><a href="/api/v1/scorecard?lang=${lang}">/api/v1/scorecard?lang=${lang}</a> (JSON)</li><li><a href="/api/v1/scorecard/gaps.csv?lang=${lang}">/api/v1/scorecard/gaps.csv</a> (CSV)</li></ul>`;
   return page({ lang, title: t(lang, 'scorecardTitle'), path: '/scorecard/', main });
 }
 
-/** Evidence history of an action, and risks of an objective or area: sections of the framework node page. */
+/** Evidence history of any node, and risks of an objective or area: sections of the framework node page. */
 export async function nodeMonitoringSections(tx: ReadTx, lang: SiteLang, id: string, kind: string): Promise<Raw> {
-  if (kind === 'action') {
-    const entries = await listEvidence(tx, { action: id });
-    const current = [...entries].sort((a, b) => (a.date === b.date ? a.id - b.id : a.date.localeCompare(b.date))).at(-1);
-    const noteText = (e: EvidenceEntry) => e.note[lang] ?? html`<span lang="${lang === 'es' ? 'en' : 'es'}">${e.note.en ?? e.note.es ?? ''}</span>`;
-    return html`<h2 id="evidence">${t(lang, 'evidenceTitle')}</h2>
-      <p class="muted">${t(lang, 'evidenceLead')}</p>
-      <p>${t(lang, 'currentStatus')}: ${current ? html`<strong class="status status-${current.status}">${COMPLETION_LABELS[current.status][lang]}</strong> (${current.date})` : t(lang, 'noEvidenceYet')}</p>
-      ${entries.length > 0 ? html`<div class="table-wrap"><table class="data"><caption>${t(lang, 'evidenceTitle')}</caption>
-        <thead><tr><th scope="col">${t(lang, 'dateCol')}</th><th scope="col">${t(lang, 'statusCol')}</th><th scope="col">${t(lang, 'noteCol')}</th><th scope="col">${t(lang, 'authorCol')}</th><th scope="col">${t(lang, 'sourceCol')}</th><th scope="col">${t(lang, 'recordedCol')}</th></tr></thead>
-        <tbody>${entries.map((e) => html`<tr><td>${e.date}</td><td>${COMPLETION_LABELS[e.status][lang]}</td><td>${noteText(e)}</td><td>${e.author}</td><td><a href="${e.source}" rel="external nofollow">${new URL(e.source).hostname}</a></td><td>${e.recordedAt}</td></tr>`)}</tbody></table></div>` : ''}`;
-  }
-  if (kind !== 'objective' && kind !== 'area') return html``;
+  const evidence = await evidenceSection(tx, lang, id);
+  if (kind !== 'objective' && kind !== 'area') return evidence;
   const risks: Risk[] = loadCatalog().monitoring.risks.filter((r) => r.nodes.includes(id));
-  return html`<h2 id="risks">${t(lang, 'risksTitle')}</h2>
-    ${risks.length === 0 ? html`<p>${t(lang, 'noRisks')}</p>` : html`<div class="table-wrap"><table class="data"><caption>${t(lang, 'risksTitle')}</caption>
+  return html`${evidence}<h2 id="risks">${t(lang, 'risksTitle')}</h2>
+    ${risks.length === 0 ? html`<p>${t(lang, 'noRisks')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'risksTitle')}"><table class="data"><caption>${t(lang, 'risksTitle')}</caption>
       <thead><tr><th scope="col">${t(lang, 'riskCol')}</th><th scope="col">${t(lang, 'likelihoodCol')}</th><th scope="col">${t(lang, 'impactCol')}</th><th scope="col">${t(lang, 'mitigationCol')}</th><th scope="col">${t(lang, 'ownerCol')}</th><th scope="col">${t(lang, 'reviewCol')}</th></tr></thead>
       <tbody>${risks.map((r) => html`<tr><td>${r.risk[lang]} <span class="muted">(${RISK_CATEGORY_LABELS[r.category][lang]}; ${r.sources.map((s) => s.title).join('; ')})</span></td>
         <td>${RISK_LEVEL_LABELS[r.likelihood][lang]}</td><td>${RISK_LEVEL_LABELS[r.impact][lang]}</td><td>${r.mitigation[lang]}</td><td>${r.owner[lang]}</td><td>${r.reviewDate}</td></tr>`)}</tbody></table></div>
@@ -128,7 +122,7 @@ export async function figuresPage(tx: ReadTx, lang: SiteLang): Promise<string> {
   <div class="table-wrap"><table class="data"><caption>${t(lang, 'figuresTitle')}</caption>
     <thead><tr><th scope="col">${t(lang, 'reportedCol')}</th><th scope="col" class="num">${t(lang, 'reported')}</th><th scope="col" class="num">${t(lang, 'computedCol')}</th><th scope="col" class="num">${t(lang, 'differenceCol')}</th><th scope="col">${t(lang, 'whyCol')}</th></tr></thead>
     <tbody>${figures.map((f) => html`<tr id="${f.id}"><td>${f.statement}<br><span class="muted">${f.attribution} <a href="${f.source.url}" rel="external">${f.source.title}</a></span></td>
-      <td class="num">${f.reported.qualifier === 'at-least' ? '≥ ' : f.reported.qualifier === 'about' ? '≈ ' : ''}${num(lang, f.reported.value)}</td>
+      <td class="num">${qualifierPrefix(f.reported.qualifier)}${num(lang, f.reported.value)}</td>
       <td class="num">${f.computed ? html`<a href="${href(lang, `/indicators/${f.computed.indicator}/`)}">${num(lang, f.computed.value)}</a><br><span class="muted">${f.computed.period}</span>` : t(lang, 'notComputable')}</td>
       <td class="num">${f.difference ? `${f.difference.absolute > 0 ? '+' : ''}${num(lang, f.difference.absolute)}${f.difference.percent === null ? '' : ` (${f.difference.percent > 0 ? '+' : ''}${num(lang, f.difference.percent, 1)}\u00a0%)`}` : '—'}</td>
       <td>${capitalise(f.reasons.map((r) => r.label).join(', '))}. ${f.explanation}</td></tr>`)}</tbody></table></div>`;

@@ -1,11 +1,11 @@
 import { loadCatalog } from '../catalog/index.js';
 import { citationOf, listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  ANNUALISATION_METHOD, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, rateIndicator, type FrameworkNode,
-  type Indicator, type Measure, type QualityFlag, type QueryFreq, type QueryResult, type ResultRow,
+  ANNUALISATION_METHOD, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, qualifierPrefix, rateIndicator,
+  type FrameworkNode, type Indicator, type Measure, type QualityFlag, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { LOCALES, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
+import { LOCALES, coverageText, search, t, type SearchEntry, type SiteLang } from '../web/index.js';
 import {
   canAnnualise, card, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
@@ -39,6 +39,8 @@ function change(lang: SiteLang, c: Card): Raw {
   const base = c.baseline?.value ?? null;
   const latest = c.latestComplete?.value ?? null;
   if (base === null || latest === null || base === 0) return raw('');
+  // Counts of a status at retrieval are lag-biased: no change is shown as better or worse.
+  if (c.indicator.statusAtRetrieval) return html`<span class="change change-neutral">${TREND_LABELS['not-comparable'][lang]}</span>`;
   const pct = ((latest - base) / base) * 100;
   const good = c.indicator.direction === 'neutral' ? 'neutral' : (pct < 0) === (c.indicator.direction === 'lower-is-better') ? 'better' : 'worse';
   const sign = pct > 0 ? '+' : '';
@@ -50,11 +52,12 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
   const latest = c.latestComplete;
   return html`<li class="card">
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
-    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${i.unit[lang]} · ${latest?.period ?? ''}${i.levels.includes('country') ? '' : ` · ${latest?.geo_name ?? ''}`}</small></p>
+    <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${[i.unit[lang], latest?.period ?? '', i.levels.includes('country') ? '' : latest?.geo_name ?? ''].filter((x) => x !== '').join(' · ')}</small></p>
     ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
     <p class="muted">${t(lang, 'baseline')} ${c.baseline?.period ?? ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
     ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${c.latest.period}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
     ${sparkline(c.series, `${i.name[lang]}, ${c.series[0]?.period ?? ''}–${c.series.at(-1)?.period ?? ''}`)}
+    ${coverageText(lang, c.coverage) ? html`<p class="muted coverage-note">${coverageText(lang, c.coverage)}</p>` : ''}
   </li>`;
 }
 
@@ -158,6 +161,8 @@ export interface ViewState {
   /** Count or rate; null = the view's default (maps: the rate). */
   readonly measure: Measure | null;
   readonly annualise: boolean;
+  /** Compare the same months of each year (those the latest year has). */
+  readonly ytd: boolean;
 }
 
 /**
@@ -173,6 +178,7 @@ export function viewQueryString(state: ViewState, measure: Measure, annualise: b
   }
   if (measure === 'rate') params.set('measure', 'rate');
   if (annualise) params.set('annualise', 'true');
+  if (state.ytd) params.set('ytd', 'true');
   if (page) {
     params.set('view', state.view);
     if (state.view === 'map') params.set('map', state.map);
@@ -202,6 +208,7 @@ export function citation(_lang: SiteLang, _indicator: Indicator, result: QueryRe
 export function indicatorPage(
   lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
   cited: readonly ReportedComparison[] = [],
+  options: { ytdFrequencies?: readonly QueryFreq[] } = {},
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
@@ -238,6 +245,7 @@ export function indicatorPage(
       <label>${t(lang, 'from')} <input name="from" value="${state.from ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
       <label>${t(lang, 'to')} <input name="to" value="${state.to ?? ''}" size="8" pattern="(FY)?\\d{4}(-\\d{2})?"></label>
       ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
+      ${(options.ytdFrequencies ?? []).length > 0 ? html`<label class="ytd"><input type="checkbox" name="ytd" value="true"${raw(state.ytd ? ' checked' : '')}> ${t(lang, 'ytdControl')}</label>` : ''}
     </fieldset>
     ${hasRate(indicator) ? html`<fieldset class="measure"><legend>${t(lang, 'measure')}</legend>
       <label>${t(lang, 'measure')} <select name="measure">
@@ -261,7 +269,9 @@ export function indicatorPage(
       : html`<input type="hidden" name="geo" value="${nation}">`}
     <button type="submit">${t(lang, 'apply')}</button>
   </form>
-  <div id="viz" class="viz" aria-live="polite"></div>
+  <p id="data-through" class="coverage-note">${coverageText(lang, result)}</p>
+  ${indicator.statusAtRetrieval?.nationalNote && result.rows.some((r) => r.geo === nation) ? html`<p class="note national-note">${indicator.statusAtRetrieval.nationalNote[lang]}</p>` : ''}
+  <div id="viz" class="viz" aria-live="polite">${result.rows.length === 0 && result.sources.every((s) => s.releases.length === 0) ? html`<section class="reporting-status" data-status="no-data"><h2>${t(lang, 'reportingStatus')}</h2><p>${t(lang, 'reportingNoData')}</p></section>` : ''}</div>
   <p class="muted events-note">${t(lang, 'eventsNote')}</p>
   <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, shown, result)}</div></section>
   <section><h2>${t(lang, 'downloads')}</h2><ul class="downloads">
@@ -283,8 +293,8 @@ export function indicatorPage(
     })}</dd>
   </dl></section>
   ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
-    «${f.statement}» <span class="muted">(${f.attribution})</span>: ${t(lang, 'reported')} ${f.reported.qualifier === 'at-least' ? '≥ ' : f.reported.qualifier === 'about' ? '≈ ' : ''}${fmt(lang, f.reported.value, 2)};
-    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)} (${f.computed?.period ?? ''}). ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
+    «${f.statement}» <span class="muted">(${f.attribution.replace(/[\s.;,]+$/, '')})</span>: ${t(lang, 'reported')} ${qualifierPrefix(f.reported.qualifier)}${fmt(lang, f.reported.value, 2)};
+    ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)}${f.computed?.period ? ` (${f.computed.period})` : ''}. ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'sources')}</h2><ul>${pageSources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
@@ -304,13 +314,14 @@ export function indicatorPage(
         nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
         zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
-      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false },
+      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false, ytd: false },
       events,
       messages: {
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
         annualised: lang === 'es' ? 'anualizada' : 'annualised', projected: t(lang, 'projectedNote'), rankHighest: t(lang, 'rankHighestRate'),
+        partialPoint: t(lang, 'partialPoint'), partialPointNoMonths: t(lang, 'partialPointNoMonths'), reportingStatus: t(lang, 'reportingStatus'), reportingNoData: t(lang, 'reportingNoData'),
       },
       flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
     },
@@ -340,7 +351,8 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
   <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}${r.measure === 'rate' ? '&measure=rate' : ''}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.unit})</span></th>
     <td>${r.period ?? '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
-    <td class="num">${r.rank === null ? '—' : html`${r.rank} ${t(lang, 'rankOf')} 32 <small class="muted">(${t(lang, r.measure === 'rate' ? 'rankHighestRate' : 'rankHighestValue')})</small>`}</td></tr>`)}</tbody></table>`;
+    <td class="num">${r.rank === null ? '—' : html`${r.rank} ${t(lang, 'rankOf')} 32 <small class="muted">(${t(lang, r.measure === 'rate' ? 'rankHighestRate' : 'rankHighestValue')})</small>`}</td></tr>`)}</tbody></table>
+  ${[...new Set(rows.filter((r) => r.national && r.indicator.statusAtRetrieval?.nationalNote).map((r) => r.indicator.statusAtRetrieval?.nationalNote?.[lang] ?? ''))].map((note) => html`<p class="note national-note">${note}</p>`)}`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
 }
 

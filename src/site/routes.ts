@@ -9,8 +9,9 @@ import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 import {
-  canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq,
+  canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
 } from './data.js';
+import { evidenceSourcesPage } from './evidence-pages.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
@@ -35,6 +36,8 @@ const ViewQuery = z.object({
   year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
   measure: z.enum(['count', 'rate']).optional(),
   annualise: z.enum(['true', 'false']).optional(),
+  // The form's checkbox sends "on"; shared links say "true".
+  ytd: z.enum(['true', 'on']).optional(),
 });
 
 /** URL → view state; geo may come as `geo=00,09` or as repeated `geo=` from the form's checkboxes. */
@@ -51,6 +54,7 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     year: q.year ?? null,
     measure: q.measure ?? null,
     annualise: q.annualise === 'true',
+    ytd: q.ytd !== undefined,
   };
 }
 
@@ -106,9 +110,11 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/data/:lang/:code/:file', (c) => {
     const lang = Lang.parse(c.req.param('lang'));
     const indicator = indicatorOr404(c.req.param('code'));
-    const m = /^(year|month|fy|municipality-(\d{4}))(-rate)?(-annualised)?\.(json|csv)$/.exec(c.req.param('file'));
-    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv); rates add -rate (month-rate-annualised for annualised monthly rates)');
-    const kind = m[5] as 'json' | 'csv';
+    const m = /^(?:(year|month|fy)|municipality-(\d{4}))(-rate)?(-annualised)?(-ytd)?\.(json|csv)$/.exec(c.req.param('file'));
+    if (!m) {
+      throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv); rates add -rate (month-rate-annualised for annualised monthly rates); the same months of each year add -ytd (year-ytd.json, year-rate-ytd.json)');
+    }
+    const kind = m[6] as 'json' | 'csv';
     const measure = m[3] ? 'rate' : 'count';
     return respond(c, kind, async () => {
       let result;
@@ -116,13 +122,15 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
         if (!hasMunicipalities(indicator)) throw new RequestError('not_found', `${indicator.code} has no municipal data`);
         // CONAPO publishes no municipalities, and the 2020 census is not mixed in silently: no municipal rates.
         if (measure === 'rate' || m[4]) throw new RequestError('not_found', `${indicator.code} has no municipal rates (CONAPO publishes no municipal population)`);
+        if (m[5]) throw new RequestError('not_found', 'municipal files are one year each; the same-months comparison is for year and fy files');
         result = await municipalFile(store, indicator, m[2], lang);
       } else {
         const freq = QueryFreq.parse(m[1]);
         if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq === 'fy' ? 'fiscal-year' : `${freq}ly`} data`);
         if (measure === 'rate' && !hasRate(indicator)) throw new RequestError('not_found', `${indicator.code} has no rate`);
         if (m[4] && !canAnnualise(indicator, measure, freq)) throw new RequestError('not_found', `${indicator.code}: only monthly rates are annualised`);
-        result = await dataFile(store, indicator, freq, lang, measure, m[4] !== undefined);
+        if (m[5] && !(await ytdFrequencies(store, indicator)).includes(freq)) throw new RequestError('not_found', `${indicator.code} has no monthly data to compare the same months of each year on`);
+        result = await dataFile(store, indicator, freq, lang, { measure, annualise: m[4] !== undefined, ytd: m[5] !== undefined });
       }
       return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
     });
@@ -154,24 +162,26 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     const lang = Lang.safeParse(c.req.param('lang'));
     if (!lang.success) return c.notFound();
     const params = viewParams(indicator, state, lang.data);
+    const ytdOn = async () => state.ytd && (await ytdFrequencies(store, indicator)).includes(state.freq);
     if (suffix) {
       // The view's own data: the same URL with .csv or .json (all states when no geography is chosen, as the baked file).
       const query = c.req.queries('geo') ? params : { ...params, geo: filePlaces(indicator) };
       return respond(c, suffix, async () => {
-        const result = await queryIndicator(store, query);
+        const result = await queryIndicator(store, { ...query, ytd: await ytdOn() });
         // The same bytes as the API's CSV for the same query (the citation names the sources and files, not a URL).
         return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);
       });
     }
     return html(c, async (l) => {
-      const result = await queryIndicator(store, params);
+      const result = await queryIndicator(store, { ...params, ytd: await ytdOn() });
       const stateRows = hasStates(indicator) ? (await dataFile(store, indicator, primaryFreq(indicator), l)).rows.filter((r) => r.geo.length === 2 && r.geo !== '00') : [];
       const years = [...new Set(stateRows.map((r) => r.period))].sort();
       // The map opens on the latest complete year: a partial year is there to choose, never the silent default.
       const complete = [...new Set(stateRows.filter((r) => !r.flags.includes('partial-period')).map((r) => r.period))].sort();
       const releases = await listReleases(store);
       const cited = await reportedFigures(store, l, indicator.code);
-      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited);
+      return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited,
+        { ytdFrequencies: await ytdFrequencies(store, indicator) });
     });
   });
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));
@@ -188,6 +198,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/:lang/timeline', (c) => html(c, (lang) => timelinePage(lang)));
   app.get('/:lang/border-map', (c) => html(c, (lang) => borderMapPage(store, lang)));
   app.get('/:lang/figures', (c) => html(c, (lang) => figuresPage(store, lang)));
+  app.get('/:lang/evidence/sources', (c) => html(c, (lang) => evidenceSourcesPage(store, lang)));
   app.get('/:lang/both-sides', (c) => html(c, (lang) => bothSidesPage(store, lang)));
   app.get('/:lang/search', (c) => html(c, (lang) => searchPage(lang, c.req.query('q') ?? '')));
 }

@@ -1,10 +1,11 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { RequestError, queryTimedOut } from '../domain/index.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { migrate } from './schema.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
 import { Mutex } from './mutex.js';
+import { privatiseStoreFiles, withPrivateFiles } from './private-files.js';
 
 function narrow(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
@@ -39,6 +40,25 @@ function txOn(conn: DuckDBConnection): WriteTx {
 }
 
 
+/**
+ * What the process holding a store's lock is running, from its command line (Linux /proc; the same user can read it):
+ * the server and an import need different advice. Unknown when it cannot be read.
+ */
+export function describeHolder(pid: number): string {
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+  } catch {
+    return 'another Observa process: an import or the server';
+  }
+  const command = args.find((a) => ['serve', 'start', 'ingest', 'load-bundled', 'assistance', 'publish', 'bake', 'report', 'scorecard'].includes(a));
+  if (command === 'serve' || command === 'start') return `\`observa ${command}\`: the server`;
+  if (command === 'ingest' || command === 'load-bundled' || command === 'assistance') return `an import (\`observa ${args.slice(args.indexOf(command)).join(' ').slice(0, 120)}\`)`;
+  if (command !== undefined) return `\`observa ${command}\``;
+  const shown = args.map((a) => a.split('/').at(-1)).join(' ').slice(0, 80);
+  return shown === '' ? 'another process' : `running "${shown}"`;
+}
+
 export interface OpenOptions {
   readonly readOnly?: boolean;
   /** Seed/refresh the catalog tables (default true for read-write opens). */
@@ -68,21 +88,22 @@ export class DuckDbStore implements Store {
   static async open(location: string, options: OpenOptions = {}): Promise<DuckDbStore> {
     // A WAL left behind means the last process did not close the store: DuckDB replays it, and the deep checks run.
     const replayed = location !== ':memory:' && existsSync(`${location}.wal`);
+    if (location !== ':memory:' && !options.readOnly) privatiseStoreFiles(location);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(location, {
+      instance = await withPrivateFiles(() => DuckDBInstance.create(location, {
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
         // Bounded memory: big imports spill to disk beside the store instead of taking the machine (DuckDB's default is 80% of RAM).
         memory_limit: process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB',
         ...(location === ':memory:' ? {} : { temp_directory: `${location}.tmp` }),
-      });
+      }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const pid = /PID (\d+)/.exec(message)?.[1];
       if (/lock/i.test(message)) {
         throw new RequestError(
           'store_busy',
-          `The store ${location} is in use by another process${pid ? ` (PID ${pid}, probably \`observa serve\`)` : ''}. ` +
+          `The store ${location} is in use by another process${pid ? ` (PID ${pid}, ${describeHolder(Number(pid))})` : ''}. ` +
             'Stop that process, or send your request to its API, or pass --store to use another file.',
           { store: location, pid: pid ? Number(pid) : null },
         );
@@ -95,6 +116,7 @@ export class DuckDbStore implements Store {
     if (!options.readOnly) {
       await migrate(store, { seedCatalog: options.seedCatalog ?? true });
       store.recovery = await checkIntegrity(store, { deep: replayed });
+      if (location !== ':memory:') privatiseStoreFiles(location);
     }
     return store;
   }
@@ -130,14 +152,14 @@ export class DuckDbStore implements Store {
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return this.mutex.lock(() => this.inTransaction(work));
+    return this.mutex.lock(() => withPrivateFiles(() => this.inTransaction(work)));
   }
 
   session<T>(work: (tx: SessionTx) => Promise<T>): Promise<T> {
-    return this.mutex.lock(async () => {
+    return this.mutex.lock(() => withPrivateFiles(async () => {
       const tx = txOn(this.writer);
       return work({ ...tx, transaction: (inner) => this.inTransaction(inner) });
-    });
+    }));
   }
 
   private async inTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {

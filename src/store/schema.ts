@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
+import { seedCatalogEvidence } from './evidence-seed.js';
 import type { Store, WriteTx } from './store.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
 export const DIMENSION_COLUMNS = [
@@ -18,20 +19,55 @@ export const DIMENSION_COLUMNS = [
 const ADDED_IN_4 = ['component', 'drug', 'citizenship', 'stage', 'cause', 'category'] as const;
 
 /**
+ * Schema 5 moves the ledger from actions to any Framework node (`action` renamed `node`) and adds these columns. Rows
+ * recorded before review existed are `observa-judgement`s published by their author, origin `request`, and pending: nobody
+ * reviewed them, so they wait for a reviewer like any new submission.
+ */
+const EVIDENCE_ADDED_IN_5: readonly (readonly [string, string, string])[] = [
+  ['kind', 'VARCHAR', `'observa-judgement'`],
+  ['publisher', 'VARCHAR', 'author'],
+  ['title', 'VARCHAR', 'source'],
+  ['disputes', 'INTEGER', 'NULL'],
+  ['origin', 'VARCHAR', `'request'`],
+  ['catalog_id', 'VARCHAR', 'NULL'],
+  ['catalog_sha', 'VARCHAR', 'NULL'],
+  ['submitter_token', 'INTEGER', 'NULL'],
+];
+
+/**
  * Tables of the monitoring layer, in SQL that DuckDB and PostgreSQL both accept (the server store creates these too).
- * Evidence is append-only: the code has no UPDATE or DELETE on it, and no route or command does.
+ * Evidence is append-only: the code has no UPDATE or DELETE on it, and no route or command does. A review decision is a
+ * row of `evidence_review` (one per entry); catalog entries are approved by construction (reviewed in git).
  */
 export const MONITORING_DDL = [
   `CREATE SEQUENCE IF NOT EXISTS evidence_id_seq START 1`,
   `CREATE TABLE IF NOT EXISTS evidence (
-     id INTEGER PRIMARY KEY, action VARCHAR NOT NULL, status VARCHAR NOT NULL, date DATE NOT NULL, source VARCHAR NOT NULL,
-     note_es VARCHAR, note_en VARCHAR, author VARCHAR NOT NULL, submitted_by VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)`,
+     id INTEGER PRIMARY KEY, node VARCHAR NOT NULL, status VARCHAR NOT NULL, date DATE NOT NULL, source VARCHAR NOT NULL,
+     note_es VARCHAR, note_en VARCHAR, author VARCHAR NOT NULL, submitted_by VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
+     ${EVIDENCE_ADDED_IN_5.map(([name, type, initial]) => `${name} ${type}${initial === 'NULL' ? '' : ' NOT NULL'}`).join(', ')})`,
+  `CREATE SEQUENCE IF NOT EXISTS evidence_review_id_seq START 1`,
+  `CREATE TABLE IF NOT EXISTS evidence_review (
+     id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL UNIQUE, decision VARCHAR NOT NULL, reason VARCHAR,
+     reviewer VARCHAR NOT NULL, reviewer_token INTEGER, decided_at TIMESTAMPTZ NOT NULL)`,
   // Tokens are stored as SHA-256 of 256 random bits: a stolen table does not give a usable token.
   `CREATE SEQUENCE IF NOT EXISTS api_token_id_seq START 1`,
   `CREATE TABLE IF NOT EXISTS api_token (
      id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, token_sha256 VARCHAR NOT NULL UNIQUE,
      created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)`,
 ];
+
+async function migrateEvidenceTo5(tx: WriteTx): Promise<void> {
+  const columns = await tx.all<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'evidence' AND table_schema = current_schema()`,
+  );
+  const names = new Set(columns.map((c) => c.name));
+  if (names.has('node')) return;
+  await tx.run(`ALTER TABLE evidence RENAME COLUMN action TO node`);
+  for (const [name, type] of EVIDENCE_ADDED_IN_5) await tx.run(`ALTER TABLE evidence ADD COLUMN IF NOT EXISTS ${name} ${type}`);
+  // One UPDATE after every ALTER: DuckDB refuses to commit a transaction that updates a table between two of its ALTERs.
+  const filled = EVIDENCE_ADDED_IN_5.filter(([, , initial]) => initial !== 'NULL');
+  await tx.run(`UPDATE evidence SET ${filled.map(([name, , initial]) => `${name} = ${initial}`).join(', ')}`);
+}
 
 /** The statistics tables: DuckDB's definitions; `postgresDdl` translates the few types that differ. */
 export const DDL = [
@@ -147,7 +183,7 @@ export async function recordSeriesPeriods(tx: WriteTx, table: string): Promise<v
 
 export function catalogFingerprint(): string {
   const c = loadCatalog();
-  return createHash('sha256').update(JSON.stringify([c.framework, c.indicators, c.sources, c.geography, c.monitoring])).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([c.framework, c.indicators, c.sources, c.geography, c.monitoring, c.evidence])).digest('hex').slice(0, 16);
 }
 
 /** Creates the schema and (re)seeds the catalog when the code ships a different one. */
@@ -164,6 +200,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
     if (stored < 4) {
       for (const c of ADDED_IN_4) await tx.run(`ALTER TABLE observation ADD COLUMN IF NOT EXISTS ${c} VARCHAR NOT NULL DEFAULT ''`);
     }
+    if (stored < 5) await migrateEvidenceTo5(tx);
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {
@@ -171,6 +208,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('catalog_fingerprint', ?)`, [fingerprint]);
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('framework_version', ?)`, [loadCatalog().framework.version]);
     }
+    if (options.seedCatalog) await seedCatalogEvidence(tx, loadCatalog().evidence.entries);
   });
 }
 
@@ -180,16 +218,20 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
  */
 export async function migrateServer(store: Store): Promise<void> {
   await store.write(async (tx) => {
+    // Several server processes may open one schema at once: one of them migrates and seeds, the others wait and see it done.
+    await tx.run("SELECT pg_advisory_xact_lock(hashtext('observa.server-schema'))");
     for (const statement of DDL) await tx.run(postgresDdl(statement));
     for (const statement of POSTGRES_INDEXES) await tx.run(statement);
+    await migrateEvidenceTo5(tx);
     // The catalog and the geography, so a server store answers (with no statistics) before its first publish.
     const [row] = await tx.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'catalog_fingerprint'`);
     if (row === undefined) {
       await seedCatalog(tx);
       const upsert = `INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
       await tx.run(upsert, ['catalog_fingerprint', catalogFingerprint()]);
-      await tx.run(upsert, ['schema_version', String(SCHEMA_VERSION)]);
     }
+    await tx.run(`INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [String(SCHEMA_VERSION)]);
+    await seedCatalogEvidence(tx, loadCatalog().evidence.entries);
   });
 }
 

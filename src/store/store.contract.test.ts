@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addEvidence, createToken, listEvidence, revokeToken, verifyToken } from '../monitoring/index.js';
+import type { CatalogEvidenceEntry } from '../domain/index.js';
+import { addEvidence, createToken, listEvidence, listPending, reviewEvidence, revokeToken, verifyToken } from '../monitoring/index.js';
+import { seedCatalogEvidence } from './evidence-seed.js';
 import { tempPgStore } from '../test-support/pg-store.js';
 import { tempStore } from '../test-support/temp-store.js';
 import { toPositional } from './postgres-store.js';
@@ -85,16 +87,78 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect(await store.all(`SELECT count(*) AS n FROM contract_t WHERE label = 'batch'`)).toEqual([{ n: 50 }]);
   });
 
-  it('holds the evidence ledger and admin tokens (monitoring) the same way', async () => {
-    const token = await createToken(store, 'contract');
-    expect(await verifyToken(store, token.token)).toEqual({ id: token.id, name: 'contract' });
-    const entry = await addEvidence(store, {
-      action: '2.2.a.1', status: 'complete', date: '2024-12-31', source: 'https://example.org/x', note: { es: 'Listo.' }, author: 'Prueba',
-    }, 'contract');
-    expect(entry).toMatchObject({ id: expect.any(Number), date: '2024-12-31', recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/) });
-    expect((await listEvidence(store, { action: '2.2' })).map((e) => e.id)).toEqual([entry.id]);
-    expect(await listEvidence(store, { action: '2.2.b' })).toEqual([]);
-    expect(await revokeToken(store, token.id)).toBe(true);
-    expect(await verifyToken(store, token.token)).toBeNull();
+  it('holds the evidence ledger and its tokens (monitoring) the same way: pending until a second person approves', async () => {
+    const editor = await createToken(store, 'contract editor', 'editor');
+    const reviewer = await createToken(store, 'contract reviewer', 'reviewer');
+    const editorHolder = await verifyToken(store, editor.token);
+    const reviewerHolder = await verifyToken(store, reviewer.token);
+    expect(editorHolder).toEqual({ id: editor.id, name: 'contract editor', role: 'editor' });
+    if (!editorHolder || !reviewerHolder) throw new Error('tokens were not stored');
+    const input = {
+      node: '2.2.a.1', status: 'complete', date: '2024-12-31', kind: 'government-claim', publisher: 'SSPC', title: 'Informe',
+      source: 'https://example.org/x', note: { es: 'Listo.' }, author: 'Prueba',
+    };
+    const entry = await addEvidence(store, input, editorHolder);
+    expect(entry).toMatchObject({ id: expect.any(Number), date: '2024-12-31', recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/), review: { state: 'pending' } });
+    // The shipped catalog's entries (origin catalog) are public from the start; submitted ones only once approved.
+    const submitted = async (filter: Parameters<typeof listEvidence>[1] = {}) => (await listEvidence(store, filter)).filter((e) => e.origin === 'request');
+    expect(await submitted({ node: '2.2' })).toEqual([]);
+    expect((await listPending(store)).map((e) => e.id)).toEqual([entry.id]);
+    // The submitter cannot approve it, not even with a reviewer token under the same name.
+    const twin = await verifyToken(store, (await createToken(store, 'Contract Editor', 'reviewer')).token);
+    if (!twin) throw new Error('token was not stored');
+    await expect(reviewEvidence(store, entry.id, { decision: 'approve' }, twin)).rejects.toThrow(/self-approval refused/);
+    await reviewEvidence(store, entry.id, { decision: 'approve' }, reviewerHolder);
+    expect((await submitted({ node: '2.2' })).map((e) => e.id)).toEqual([entry.id]);
+    expect(await submitted({ node: '2.2.b' })).toEqual([]);
+    // A rejection keeps the entry, with its reason, in the ledger and out of the public views.
+    const rejected = await addEvidence(store, { ...input, note: { en: 'Wrong source.' } }, editorHolder);
+    await expect(reviewEvidence(store, rejected.id, { decision: 'reject' }, reviewerHolder)).rejects.toThrow(/a rejection needs a reason/);
+    await reviewEvidence(store, rejected.id, { decision: 'reject', reason: 'the source does not say so' }, reviewerHolder);
+    expect((await submitted()).map((e) => e.id)).toEqual([entry.id]);
+    const [kept] = await listEvidence(store, { id: rejected.id, visibility: 'ledger' });
+    expect(kept?.review).toMatchObject({ state: 'rejected', reviewer: 'contract reviewer', reason: 'the source does not say so' });
+    // Two reviewers deciding at once: one decision goes in, the other is told it came too late (409), on either store.
+    const second = await verifyToken(store, (await createToken(store, 'contract reviewer 2', 'reviewer')).token);
+    if (!second) throw new Error('token was not stored');
+    const raced = await addEvidence(store, { ...input, note: { en: 'Raced.' } }, editorHolder);
+    const outcomes = await Promise.allSettled([
+      reviewEvidence(store, raced.id, { decision: 'approve' }, reviewerHolder), reviewEvidence(store, raced.id, { decision: 'reject', reason: 'no' }, second),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect((refused?.reason as { code?: string } | undefined)?.code).toBe('conflict');
+    expect(await revokeToken(store, editor.id)).toBe(true);
+    expect(await verifyToken(store, editor.token)).toBeNull();
+  });
+
+  it('loads catalog evidence once, approved; a changed entry is a new row and the old one is withdrawn, not edited', async () => {
+    const claim: CatalogEvidenceEntry = {
+      id: 'contract-claim', node: '1', date: '2022-10-13', status: 'substantial', kind: 'government-claim', publisher: 'Gov', title: 'Joint statement',
+      source: 'https://example.org/joint', note: { es: 'El gobierno dice que avanzó.', en: 'The government says it advanced.' },
+    };
+    const assessment: CatalogEvidenceEntry = {
+      id: 'contract-assessment', node: '1', date: '2023-01-10', status: 'limited', kind: 'independent-assessment', publisher: 'NGO', title: 'Review',
+      source: 'https://example.org/review', note: { es: 'Una ONG lo disputa.', en: 'An NGO disputes it.' }, disputes: 'contract-claim',
+    };
+    // Listed disputing-first on purpose: the seed stores the disputed entry first. Seeding these two alone withdraws
+    // the shipped catalog's entries (they are not in this list), so the store holds the fixtures only.
+    const shipped = (await listEvidence(store)).filter((e) => e.origin === 'catalog').length;
+    expect(await store.write((tx) => seedCatalogEvidence(tx, [assessment, claim]))).toEqual({ added: 2, withdrawn: shipped });
+    expect(await store.write((tx) => seedCatalogEvidence(tx, [assessment, claim]))).toEqual({ added: 0, withdrawn: 0 });
+    const loaded = await listEvidence(store, { node: '1' });
+    expect(loaded.map((e) => [e.catalogId, e.origin, e.review.state, e.review.reviewer])).toEqual([
+      ['contract-claim', 'catalog', 'approved', 'catalog'], ['contract-assessment', 'catalog', 'approved', 'catalog'],
+    ]);
+    expect(loaded[1]?.disputes).toBe(loaded[0]?.id);
+    const changed = { ...claim, status: 'complete' as const };
+    expect(await store.write((tx) => seedCatalogEvidence(tx, [assessment, changed]))).toEqual({ added: 2, withdrawn: 2 });
+    const now = await listEvidence(store, { node: '1' });
+    expect(now.map((e) => [e.catalogId, e.status])).toEqual([['contract-claim', 'complete'], ['contract-assessment', 'limited']]);
+    expect(now[1]?.disputes).toBe(now[0]?.id);
+    const withdrawnFixtures = (await listEvidence(store, { state: 'withdrawn' })).filter((e) => e.catalogId?.startsWith('contract-'));
+    expect(withdrawnFixtures.map((e) => e.review.reason)).toEqual([expect.stringMatching(/changed/), expect.stringMatching(/changed/)]);
+    expect(await store.write((tx) => seedCatalogEvidence(tx, [changed]))).toEqual({ added: 0, withdrawn: 1 });
+    expect((await listEvidence(store, { node: '1' })).map((e) => e.catalogId)).toEqual(['contract-claim']);
   });
 });

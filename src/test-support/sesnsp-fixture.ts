@@ -14,12 +14,21 @@ export interface FixtureRow {
   months?: readonly (number | string)[];
 }
 
+/** The states as SESNSP names them, by code (a row's name must be its code's: imports refuse another state's name). */
+export const SESNSP_STATE_NAMES = [
+  'Aguascalientes', 'Baja California', 'Baja California Sur', 'Campeche', 'Coahuila de Zaragoza', 'Colima', 'Chiapas', 'Chihuahua',
+  'Ciudad de México', 'Durango', 'Guanajuato', 'Guerrero', 'Hidalgo', 'Jalisco', 'México', 'Michoacán de Ocampo', 'Morelos', 'Nayarit',
+  'Nuevo León', 'Oaxaca', 'Puebla', 'Querétaro', 'Quintana Roo', 'San Luis Potosí', 'Sinaloa', 'Sonora', 'Tabasco', 'Tamaulipas',
+  'Tlaxcala', 'Veracruz de Ignacio de la Llave', 'Yucatán', 'Zacatecas',
+] as const;
+
 /** One published-layout row; defaults describe intentional homicide with a firearm, men, adults, in Aguascalientes. */
 export function sesnspRow(r: FixtureRow = {}): string[] {
   const subtype = r.subtype ?? 'Homicidio doloso';
   const crime = subtype === 'Feminicidio' ? ['La vida y la Integridad corporal', 'Feminicidio'] : ['La vida y la Integridad corporal', 'Homicidio'];
   const months = r.months ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  return [String(r.year ?? 2020), String(r.state ?? 1), r.stateName ?? 'Aguascalientes', crime[0] as string, crime[1] as string, subtype,
+  const state = r.state ?? 1;
+  return [String(r.year ?? 2020), String(state), r.stateName ?? SESNSP_STATE_NAMES[Number(state) - 1] ?? `Estado ${state}`, crime[0] as string, crime[1] as string, subtype,
     r.modality ?? 'Con arma de fuego', r.sex ?? 'Hombre', r.age ?? 'Adultos (18 y más)', ...months.map(String)];
 }
 

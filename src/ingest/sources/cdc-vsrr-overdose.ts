@@ -10,7 +10,7 @@ const KNOWN_SERIES = `CASE trim(indicator)
 /** CDC/NCHS VSRR provisional overdose deaths, 12-month-ending periods; reported and predicted (delay-adjusted) values. */
 export const cdcVsrrOverdose: CsvAdapter = {
   id: 'cdc-vsrr-overdose',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CDC VSRR provisional drug overdose deaths (12-month ending)',
   encodings: ['utf-8'],
   columns: ['state', 'state_name', 'year', 'month', 'period_end', 'period', 'indicator', 'reported_value', 'predicted_value', 'footnote_symbol'],
@@ -28,8 +28,24 @@ export const cdcVsrrOverdose: CsvAdapter = {
       right(trim(period_end), 2)::TINYINT AS month,
       '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality, '' AS sex, '' AS age, estimate, ${NO_SCHEMA4_DIMENSIONS},
       trim(v)::DOUBLE AS value,
-      CASE estimate WHEN 'predicted' THEN ['provisional', 'estimated'] ELSE ['provisional'] END::VARCHAR[] AS flags
-    FROM (UNPIVOT (SELECT line, state, period_end, indicator, reported_value AS reported, predicted_value AS predicted FROM raw)
+      list_concat(CASE estimate WHEN 'predicted' THEN ['provisional', 'estimated'] ELSE ['provisional'] END,
+        -- CDC's footnote \`*\` (alone; \`**\` is another note): "underreported due to incomplete data".
+        CASE WHEN trim(footnote_symbol) = '*' THEN ['underreported'] ELSE [] END)::VARCHAR[] AS flags
+    FROM (UNPIVOT (SELECT line, state, period_end, indicator, footnote_symbol, reported_value AS reported, predicted_value AS predicted FROM raw)
           ON reported, predicted INTO NAME estimate VALUE v)
     WHERE trim(v) <> ''`,
+  async reconcile(tx, file) {
+    // period_end is the key; year and month say the same month in words. A row where they disagree is miscoded, and
+    // importing it would overwrite (and flag revised) the real value of the month period_end names.
+    const months = `[${MONTHS_EN.map((m) => `'${m}'`).join(', ')}]`;
+    const bad = await tx.all<{ line: number; period_end: string; expected: string }>(
+      `SELECT line, trim(period_end) AS period_end, trim(year) || '-' || lpad(list_position(${months}, trim(month))::VARCHAR, 2, '0') AS expected
+       FROM raw WHERE trim(period_end) <> trim(year) || '-' || lpad(list_position(${months}, trim(month))::VARCHAR, 2, '0') ORDER BY line LIMIT 10`,
+    );
+    const [n] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
+    return {
+      checks: [{ name: 'period_end = year and month', compared: n?.rows ?? 0, mismatches: bad.length }],
+      problems: bad.map((b) => ({ file, line: b.line, column: 'period_end', value: b.period_end, expected: `${b.expected}, the month given by year and month` })),
+    };
+  },
 };

@@ -1,5 +1,5 @@
 import type { InputProblem } from '../../domain/index.js';
-import { countChecks, oneOf, totalMismatches, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
+import { oneOf, POPULATION_RULE, stateNameProblems, totalMismatches, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 /**
  * The first year CONAPO's 2023 edition projects: it reconciles 1950–2019 with the censuses ("Conciliación Demográfica
@@ -18,7 +18,7 @@ export const conapoPopulationState: CsvAdapter = {
     yearCheck('n_year', 2100),
     { column: 'cve_ent', invalidWhen: `NOT regexp_full_match(trim(v), '00|0[1-9]|[12][0-9]|3[0-2]')`, expected: 'a two-digit state code 01–32, or 00 for the nation' },
     oneOf('genero', ['Hombres', 'Mujeres', 'Total']),
-    ...countChecks(['pob_start_year', 'pob_mid_year']),
+    ...['pob_start_year', 'pob_mid_year'].map((column) => ({ column, ...POPULATION_RULE })),
   ],
   // National (00) and Total rows are the publisher's totals: checked in reconcile, not stored twice.
   observations: `
@@ -42,6 +42,8 @@ export const conapoPopulationState: CsvAdapter = {
     for (const r of national) {
       problems.push({ file, line: r.line, column: r.column, value: String(r.total), expected: `the national row (00) to equal the sum of the 32 states (${r.parts})` });
     }
+    const names = await stateNameProblems(tx, file, 'cve_ent', 'nombre_estado');
+    problems.unshift(...names.problems);
     const [counts] = await tx.all<{ totals: number; nationals: number }>(
       `SELECT count(*) FILTER (WHERE genero = 'Total') AS totals, count(*) FILTER (WHERE cve_ent = '00') AS nationals FROM raw`,
     );
@@ -50,6 +52,7 @@ export const conapoPopulationState: CsvAdapter = {
       checks: [
         { name: 'Total = Hombres + Mujeres', compared: (counts?.totals ?? 0) * 2, mismatches: sexTotals.length },
         { name: 'national (00) = sum of states', compared: (counts?.nationals ?? 0) * 2, mismatches: national.length },
+        names.check,
       ],
     };
   },

@@ -1,5 +1,5 @@
 import type { InputProblem } from '../../domain/index.js';
-import { countChecks, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
+import { POPULATION_RULE, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 /** INEGI's 2020 census counts: nation, states and municipalities in one file; the upper levels must reconcile. */
 export const inegiPopulationMunicipal: CsvAdapter = {
@@ -11,7 +11,7 @@ export const inegiPopulationMunicipal: CsvAdapter = {
   checks: [
     { column: 'cvegeo', invalidWhen: `NOT regexp_full_match(trim(v), '[0-9]{2}|[0-9]{5}')`, expected: 'a 2-digit state or 5-digit municipality code' },
     { column: 'nombre', invalidWhen: `trim(v) = ''`, expected: 'a non-empty name' },
-    ...countChecks(['pob_total', 'hombres', 'mujeres']),
+    ...['pob_total', 'hombres', 'mujeres'].map((column) => ({ column, ...POPULATION_RULE })),
   ],
   observations: `
     SELECT line, 'inegi.census.population' AS series, trim(cvegeo) AS geo, 'cvegeo' AS geo_column,

@@ -1,5 +1,5 @@
 import { MONTHS_ES } from '../../domain/index.js';
-import { countChecks, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
+import { countChecks, stateNameProblems, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 const IDENTITY = ['Año', 'Clave_Ent', 'Entidad', 'Cve. Municipio', 'Municipio', 'Bien jurídico afectado', 'Tipo de delito', 'Subtipo de delito', 'Modalidad'];
 const monthColumns = MONTHS_ES.map((_, i) => `m${String(i + 1).padStart(2, '0')}`);
@@ -43,9 +43,10 @@ export const sesnspIncidenceMunicipal: CsvAdapter = {
        WHERE left(lpad(trim("Cve. Municipio"), 5, '0'), 2) <> lpad(trim("Clave_Ent"), 2, '0') ORDER BY line LIMIT 10`,
     );
     const [n] = await tx.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
+    const names = await stateNameProblems(tx, file, 'Clave_Ent', 'Entidad');
     return {
-      checks: [{ name: 'municipality code begins with Clave_Ent', compared: n?.rows ?? 0, mismatches: bad.length }],
-      problems: bad.map((b) => ({ file, line: b.line, column: 'Cve. Municipio', value: b.code, expected: `a municipality of state ${b.state} (its code starting with ${b.state.padStart(2, '0')})` })),
+      checks: [{ name: 'municipality code begins with Clave_Ent', compared: n?.rows ?? 0, mismatches: bad.length }, names.check],
+      problems: [...names.problems, ...bad.map((b) => ({ file, line: b.line, column: 'Cve. Municipio', value: b.code, expected: `a municipality of state ${b.state} (its code starting with ${b.state.padStart(2, '0')})` }))],
     };
   },
 };

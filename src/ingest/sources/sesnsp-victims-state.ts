@@ -1,5 +1,5 @@
 import { MONTHS_ES } from '../../domain/index.js';
-import { countChecks, oneOf, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
+import { countChecks, oneOf, stateNameProblems, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 const IDENTITY = ['Año', 'Clave_Ent', 'Entidad', 'Bien jurídico afectado', 'Tipo de delito', 'Subtipo de delito', 'Modalidad', 'Sexo', 'Rango de edad'];
 
@@ -39,4 +39,8 @@ export const sesnspVictimsState: CsvAdapter = {
       legal_good, crime_type, crime_subtype, modality, sex, age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS}, trim(cell)::DOUBLE AS value, []::VARCHAR[] AS flags
     FROM (UNPIVOT base ON ${MONTHS_ES.map((_, i) => `m${String(i + 1).padStart(2, '0')}`).join(', ')} INTO NAME month_col VALUE cell)
     WHERE trim(cell) <> ''`,
+  async reconcile(tx, file) {
+    const names = await stateNameProblems(tx, file, 'Clave_Ent', 'Entidad');
+    return { checks: [names.check], problems: names.problems };
+  },
 };

@@ -56,6 +56,17 @@ function flagText(flags: readonly string[], partialLabel: string): string {
   return flags.map((f) => (f === PARTIAL ? partialLabel : f)).join(', ');
 }
 
+/** The complete periods of one series, each run between partial ones numbered, so lines never cross a partial period. */
+function completeRuns(points: readonly SeriesPoint[]): (SeriesPoint & { run: number })[] {
+  let run = 0;
+  const out: (SeriesPoint & { run: number })[] = [];
+  for (const p of points) {
+    if (p.flags.includes(PARTIAL)) run += 1;
+    else out.push({ ...p, run });
+  }
+  return out;
+}
+
 /** Line chart, one line per geo, with framework events as dashed rules. */
 export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLElement {
   const { points, locale, unit, partialLabel } = opts;
@@ -105,15 +116,24 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         x: 'date', text: 'short', title: 'label', frameAnchor: 'top', rotate: -90, textAnchor: 'end', lineAnchor: 'top',
         dx: 2, fontSize: 10, fill: '#555', stroke: 'white', strokeWidth: 3,
       }),
+      // A partial period is never joined to the complete ones: each run of complete periods is its own segment (z).
+      // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
       ...geos.flatMap((g, i) => {
-        const own = points.filter((d) => d.geo === g.geo);
-        const first = own.findIndex((d) => d.flags.includes(PROJECTED));
-        if (first < 0) return [Plot.line(own, { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) })];
-        // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
+        const runs = completeRuns(points.filter((d) => d.geo === g.geo));
+        const first = runs.findIndex((d) => d.flags.includes(PROJECTED));
+        const solid = { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) } as const;
+        if (first < 0) return [Plot.line(runs, solid)];
+        // The dotted stretch starts at the last counted value only when no partial period lies between them.
+        const from = first > 0 && runs[first - 1]?.run === runs[first]?.run ? first - 1 : first;
         return [
-          Plot.line(own.slice(0, first), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
-          Plot.line(own.slice(Math.max(0, first - 1)), { x: 'date', y: 'value', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
+          Plot.line(runs.slice(0, first), solid),
+          Plot.line(runs.slice(from), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
         ];
+      }),
+      // …and is labelled where it stands, apart.
+      Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
+        x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`,
+        dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
       }),
       Plot.dot(points, {
         x: 'date', y: 'value', stroke: 'geo', fill: 'geo', r: dense ? 2.25 : 3.5, strokeWidth: dense ? 1 : 1.5, title: tipTitle, tip: true,
@@ -144,13 +164,15 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
     addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
-      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null);
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null);
   }
   return fig;
 }
 
 /** Series legend (colour + dash + dot) appended below the plot, inside its SVG so downloads keep it. */
-function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null = null): void {
+function addLegend(
+  svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, note: string | null,
+): void {
   const width = Number(svg.getAttribute('width'));
   const height = Number(svg.getAttribute('height'));
   const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
@@ -193,7 +215,8 @@ function addLegend(svg: SVGSVGElement, series: { name: string; color: string; da
     item.draw(x, y);
     x += item.w + 16;
   }
-  const total = y + 14;
+  let total = y + 14;
+  if (note) total = svgTextBlock(g, note, 8, total + 8, width - 16, 12, { class: 'coverage-note' }) + 6;
   svg.append(g);
   svg.setAttribute('height', String(total));
   svg.setAttribute('viewBox', `0 0 ${width} ${total}`);

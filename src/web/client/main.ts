@@ -4,6 +4,7 @@ import { renderHexMap, renderMunicipalMap, renderStateMap } from './map.js';
 import { renderIndexChart, type BothSidesPair } from './both-sides.js';
 import { renderBorderMap, type BorderMapConfig, type IncidentFile } from './border-map.js';
 import { search, type SearchEntry } from '../search.js';
+import { coverageText } from '../coverage-text.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 
@@ -22,7 +23,8 @@ interface IndicatorConfig {
   events: ChartEvent[];
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest', string>;
+  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
+    | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
 }
 
 interface BothSidesConfig {
@@ -60,8 +62,15 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 };
 
 function citationText(config: IndicatorConfig, file: DataFile): string {
-  const sources = file.sources.map((s) => `${s.publisher}, ${s.dataset} (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})`).join('; ');
+  // A source without a release in this view is named without an empty "()".
+  const sources = file.sources.map((s) => `${s.publisher}, ${s.dataset}${s.releases.length > 0 ? ` (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})` : ''}`).join('; ');
   return `Observa, «${config.indicator.name}» [${config.indicator.code}]. ${sources}. ${location.href}`;
+}
+
+/** A chart or map title: the name, and the unit in parentheses only when there is one (no stray "()"). */
+export function titleWith(name: string, ...parts: string[]): string {
+  const extra = parts.map((p) => p.trim()).filter((p) => p !== '');
+  return extra.length === 0 ? name : `${name} (${extra.join(', ')})`;
 }
 
 function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale, decimals: number): HTMLTableElement {
@@ -127,13 +136,14 @@ function initIndicator(config: IndicatorConfig): void {
     const data = new FormData(form);
     const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
     const geo = data.getAll('geo').map(String);
-    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
   };
   // Maps default to the rate, charts and tables to the count (the server applies the same rule).
   const measureOf = (s: ViewState): 'count' | 'rate' => (config.indicator.rate ? (s.measure ?? (s.view === 'map' ? 'rate' : 'count')) : 'count');
   const annualiseOf = (s: ViewState, freq: string): boolean =>
     s.annualise && freq === 'month' && config.indicator.annualisable && (config.indicator.rate === null || measureOf(s) === 'rate');
-  const fileName = (s: ViewState, freq: string) => `${freq}${measureOf(s) === 'rate' ? '-rate' : ''}${annualiseOf(s, freq) ? '-annualised' : ''}`;
+  const fileName = (s: ViewState, freq: string) =>
+    `${freq}${measureOf(s) === 'rate' ? '-rate' : ''}${annualiseOf(s, freq) ? '-annualised' : ''}${s.ytd && freq !== 'month' ? '-ytd' : ''}`;
   const decimalsOf = (s: ViewState) => (measureOf(s) === 'rate' && config.indicator.rate ? config.indicator.rate.decimals : config.indicator.decimals);
   const syncForm = () => {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
@@ -144,6 +154,8 @@ function initIndicator(config: IndicatorConfig): void {
     if (shown) shown.textContent = measureOf(state) === 'rate' ? (config.indicator.rate?.unit ?? '') : config.indicator.unit;
     const annualise = form.elements.namedItem('annualise') as HTMLInputElement | null;
     if (annualise) annualise.checked = state.annualise;
+    const ytd = form.elements.namedItem('ytd') as HTMLInputElement | null;
+    if (ytd) ytd.checked = state.ytd;
     for (const name of ['from', 'to'] as const) {
       const input = form.elements.namedItem(name) as HTMLInputElement | null;
       if (input) input.value = state[name] ?? '';
@@ -166,17 +178,30 @@ function initIndicator(config: IndicatorConfig): void {
     viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
     viz.setAttribute('aria-busy', 'true');
     try {
+      // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
       const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
       tableBox.replaceChildren(renderTable(config, rows, locale, decimalsOf(state)));
       const citation = citationText(config, file);
       (document.getElementById('citation') as HTMLElement).textContent = citation;
+      // How far the data goes, from the file, in the page language: on the page and inside every figure (so downloads carry it).
+      const note = coverageText(config.lang, file);
+      const coverage = document.getElementById('data-through');
+      if (coverage) coverage.textContent = note;
       figure = null;
-      if (state.view === 'chart') {
-        const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags }));
+      if (file.rows.length === 0) {
+        // Nothing published for this indicator: say so (its reporting status) instead of drawing an empty chart or map.
+        const status = el('section', { class: 'reporting-status', 'data-status': 'no-data' });
+        status.append(el('h2', {}, config.messages.reportingStatus), el('p', {}, config.messages.reportingNoData));
+        viz.replaceChildren(status);
+      } else if (state.view === 'chart' || (state.view === 'map' && !config.indicator.states)) {
+        // An indicator without states (U.S.-only, binational) never draws a map of Mexico, whatever the URL says.
+        const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags, months: r.months }));
+        const partialPointLabel = (p: { period: string; months?: number | undefined }) =>
+          (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', p.period);
         figure = renderLineChart({
-          points, title: `${config.indicator.name} (${file.unit})`, unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
-          decimals: decimalsOf(state), events: config.events, citation, partialLabel: config.messages.partial, width: Math.min(viz.clientWidth || 900, 1000),
+          points, title: titleWith(config.indicator.name, file.unit), unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
+          decimals: decimalsOf(state), events: config.events, citation, partialLabel: config.messages.partial, partialPointLabel, note, width: Math.min(viz.clientWidth || 900, 1000),
         });
         viz.replaceChildren(figure as Element);
       } else if (state.view === 'map') {
@@ -184,11 +209,16 @@ function initIndicator(config: IndicatorConfig): void {
         // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
         const mapFile = state.map === 'municipal'
           ? await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)
-          : await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false }, config.indicator.mapFreq)}.json`);
+          : await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`);
         const mapRows = state.map === 'municipal' ? mapFile.rows : mapFile.rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
         const decimals = state.map === 'municipal' ? config.indicator.decimals : decimalsOf(state);
-        const opts = { values, title: `${config.indicator.name}, ${year} (${mapFile.unit})`, unit: mapFile.unit, locale, decimals, noDataLabel: config.messages.noData, citation, width: Math.min(viz.clientWidth || 900, 900) };
+        // A partial year can be mapped (places against each other), but its title says it is partial.
+        const partialYear = mapRows.some((r) => r.flags.includes('partial-period'));
+        const opts = {
+          values, title: titleWith(`${config.indicator.name}, ${year}`, mapFile.unit, partialYear ? config.messages.partial : ''), unit: mapFile.unit, locale, decimals,
+          noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900),
+        };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
         else if (state.map === 'municipal') {
           const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);

@@ -93,7 +93,7 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     const value = mv && typeof mv.value === 'number' && Number.isFinite(mv.value) ? mv.value : null;
     const name = mv?.name || s.name;
     const cls = value === null ? -1 : classOf(value, breaks);
-    const flags = mv?.flags.length ? ` (${mv.flags.join(', ')})` : '';
+    const flags = mv?.flags.length ? ` (${mv.flags.map((f) => opts.flagLabels?.[f] ?? f).join(', ')})` : '';
     const text = value === null ? `${name}: ${opts.noDataLabel}${flags}` : `${name}: ${nf.format(value)} ${opts.unit}${flags}`;
     const p = svgEl('path', { d, fill: cls < 0 ? `url(#${patternId})` : (colors[cls] as string), 'data-geo': s.code, 'data-value': value === null ? '' : String(value) });
     if (mode.focusable) {
@@ -137,6 +137,7 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     x += w + 12;
   }
   svg.append(legend);
+  if (opts.note) y = svgTextBlock(svg, opts.note, PAD, y + 32, width - 2 * PAD, 12, { class: 'coverage-note', fill: INK }) - 16;
   y = svgTextBlock(svg, opts.citation, PAD, y + 32, width - 2 * PAD, 11, { fill: '#555' }) + 4;
 
   const height = Math.ceil(y);

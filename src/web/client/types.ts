@@ -21,6 +21,10 @@ export interface DataFile {
   readonly rows: readonly DataRow[];
   readonly sources: readonly { id: string; publisher: string; dataset: string; url: string; releases: readonly { id: number; file_name: string; sha256: string; imported_at: string }[] }[];
   readonly notes: readonly string[];
+  /** Last month of data (YYYY-MM), months of a same-months comparison, status date of counts at retrieval. */
+  readonly through?: string;
+  readonly ytd_months?: readonly number[];
+  readonly status_as_of?: string;
 }
 
 export type Locale = 'es-MX' | 'en-US';
@@ -34,6 +38,8 @@ export interface SeriesPoint {
   readonly date: Date;
   readonly value: number;
   readonly flags: readonly string[];
+  /** Months a period built from months holds (a partial year's label says how many). */
+  readonly months?: number | undefined;
 }
 
 export interface ChartEvent {
@@ -55,6 +61,10 @@ export interface LineChartOptions {
   readonly partialLabel: string;
   /** Legend text for the dotted stretch of values over a projected population. */
   readonly projectedLabel?: string;
+  /** The label beside a partial period's hollow mark ("2025: partial (6 months), not comparable"). */
+  readonly partialPointLabel?: (point: SeriesPoint) => string;
+  /** "Data through June 2025" (and a status date): drawn inside the SVG so downloads carry it. */
+  readonly note?: string;
   readonly width?: number;
 }
 
@@ -73,5 +83,9 @@ export interface ChoroplethOptions {
   readonly decimals: number;
   readonly noDataLabel: string;
   readonly citation: string;
+  /** "Data through June 2025" (and a status date), printed above the citation. */
+  readonly note?: string;
+  /** Quality flags in the page's language (shown in each place's title). */
+  readonly flagLabels?: Readonly<Record<string, string>>;
   readonly width?: number;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 
-const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', measure: null, annualise: false };
+const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', measure: null, annualise: false, ytd: false };
 
 describe('URL state', () => {
   it('round-trips a view through the URL and keeps defaults out of it', () => {
-    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', measure: 'count', annualise: false };
+    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', measure: 'count', annualise: false, ytd: false };
     const search = writeState(state, defaults);
     expect(search).toBe('?geo=00,25,09&from=2015&to=2024&freq=month&view=map&map=hex&year=2020&measure=count');
     expect(readState(search, defaults, ['year', 'month'])).toEqual(state);
@@ -17,6 +17,14 @@ describe('URL state', () => {
     expect(writeState(rate, defaults)).toBe('?freq=month&measure=rate&annualise=true');
     expect(readState('?freq=month&measure=rate&annualise=true', defaults, ['year', 'month'])).toEqual(rate);
     expect(readState('?measure=percent&annualise=yes', defaults, ['year'])).toEqual(defaults);
+  });
+
+  it('keeps the same-months comparison (ytd) in the URL', () => {
+    const search = writeState({ ...defaults, ytd: true }, defaults);
+    expect(search).toBe('?ytd=true');
+    expect(readState(search, defaults, ['year']).ytd).toBe(true);
+    // The plain HTML form's checkbox sends "on".
+    expect(readState('?ytd=on', defaults, ['year']).ytd).toBe(true);
   });
 
   it('accepts repeated geo parameters from the plain HTML form, and ignores junk', () => {

@@ -11,6 +11,8 @@ export interface ViewState {
   measure: 'count' | 'rate' | null;
   /** Monthly rates × 365.25 / days in the month. */
   annualise: boolean;
+  /** Compare the same months of each year (those the latest year has). */
+  ytd: boolean;
 }
 
 const PERIOD = /^(FY\d{4}|\d{4}(-\d{2})?)$/;
@@ -35,6 +37,7 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
     measure: params.get('measure') === 'rate' || params.get('measure') === 'count' ? (params.get('measure') as 'count' | 'rate') : defaults.measure,
     annualise: params.get('annualise') === 'true',
+    ytd: params.get('ytd') === 'true' || params.get('ytd') === 'on',
   };
 }
 
@@ -50,6 +53,7 @@ export function writeState(state: ViewState, defaults: ViewState): string {
   if (state.year && state.year !== defaults.year) params.set('year', state.year);
   if (state.measure && state.measure !== defaults.measure) params.set('measure', state.measure);
   if (state.annualise) params.set('annualise', 'true');
+  if (state.ytd) params.set('ytd', 'true');
   const text = params.toString().replaceAll('%2C', ',');
   return text === '' ? '' : `?${text}`;
 }

@@ -1,0 +1,66 @@
+import { parsePeriodRange, periodMonthKey, type Indicator, type QualityFlag, type QueryParams, type ResultRow } from '../domain/index.js';
+import type { ReadTx } from '../store/index.js';
+import { selectionCondition, type GeoSelection } from './geo-selection.js';
+
+interface FillContext {
+  /** First and last month the publisher covered (year × 100 + month). */
+  readonly range: { first: number; last: number } | null;
+  /** Months per year over the series (partial years stay flagged when filled). */
+  readonly coverage: ReadonlyMap<number, number>;
+  readonly fullYear: number;
+  readonly fiscal: boolean;
+  /** SQL of the observations visible to the query (now, or as of an instant). */
+  readonly visible: string;
+}
+
+/** The periods of the published range, at the query's frequency, inside the asked range. */
+function publishedPeriods(params: QueryParams, range: { first: number; last: number }, fiscal: boolean): string[] {
+  const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
+  const lo = from ? periodMonthKey(from, false) : 0;
+  const hi = to ? periodMonthKey(to, true) : 999_912;
+  const out = new Set<string>();
+  for (let y = Math.floor(range.first / 100); y <= Math.floor(range.last / 100); y += 1) {
+    for (let m = 1; m <= 12; m += 1) {
+      const key = y * 100 + m;
+      if (key < range.first || key > range.last || key < lo || key > hi) continue;
+      if (params.freq === 'month') out.add(`${y}-${String(m).padStart(2, '0')}`);
+      else if (fiscal) out.add(`FY${m >= 10 ? y + 1 : y}`);
+      else out.add(String(y));
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Where the publisher leaves out zero counts (RNPDNO publishes only municipality-months with someone), a selected place
+ * without a row in a period of the published range has 0 — never outside that range, where nothing was published.
+ */
+export async function fillAbsentAsZero(
+  tx: ReadTx, indicator: Indicator, params: QueryParams, geos: GeoSelection, rows: readonly ResultRow[], ctx: FillContext,
+): Promise<ResultRow[]> {
+  if (ctx.range === null) return [...rows];
+  const condition = selectionCondition(geos, 'code', indicator.levels);
+  if (condition === null) return [...rows];
+  const places = await tx.all<{ code: string; name_es: string; name_en: string }>(
+    `SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`,
+  );
+  const periods = publishedPeriods(params, ctx.range, ctx.fiscal);
+  const present = new Set(rows.map((r) => `${r.geo}|${r.period}`));
+  // A zero comes from the releases that published the series' range (the value is what they leave out).
+  const series = indicator.numerator.map((t) => `'${t.series.replaceAll("'", "''")}'`).join(', ');
+  const releases = (await tx.all<{ id: number }>(`SELECT DISTINCT release_id AS id FROM ${ctx.visible} o WHERE o.series IN (${series}) ORDER BY 1`)).map((r) => Number(r.id));
+  const added: ResultRow[] = [];
+  for (const place of places) {
+    for (const period of periods) {
+      if (present.has(`${place.code}|${period}`)) continue;
+      const year = Number(period.replace(/^FY/, '').slice(0, 4));
+      const months = params.freq === 'month' ? undefined : ctx.coverage.get(year);
+      const flags: QualityFlag[] = months !== undefined && months < ctx.fullYear ? ['partial-period'] : [];
+      added.push({
+        geo: place.code, geo_name: params.lang === 'es' ? place.name_es : place.name_en, period, value: 0, numerator: 0, denominator: null,
+        flags, release_ids: releases, ...(months === undefined ? {} : { months }),
+      });
+    }
+  }
+  return [...rows, ...added];
+}

@@ -82,6 +82,11 @@ describe('maps and ranks default to the rate', () => {
     expect((await get('/data/en/mx.disappeared.persons/municipality-2024-rate.json')).status).toBe(404);
     expect((await get('/data/en/us.overdose.deaths/year-rate.json')).status).toBe(404);
     expect((await get('/data/en/mx.homicide.victims/year-annualised.json')).status).toBe(404);
+    // A rate over the same months of each year (the page's ytd checkbox with the Rate measure).
+    const ytdRate = await json<File & { ytd_months: number[] }>('/data/en/mx.homicide.victims/year-rate-ytd.json');
+    expect(ytdRate.measure).toBe('rate');
+    expect(ytdRate.ytd_months.length).toBeGreaterThan(0);
+    expect((await get('/data/en/mx.homicide.victims/month-rate-ytd.json')).status).toBe(404);
   });
 
   it('state pages rank counts of people by their rate and say that 1 is the highest', async () => {

@@ -110,8 +110,8 @@ describe('indicator pages of the new indicators', () => {
     expect(await page.locator('#table tbody tr[data-period="2021"] a.source-link').getAttribute('href')).toBe('https://www.elmanana.com/noticias/nacional/extradicion-delincuencial-a-la-baja/5790406');
     await page.close();
     const csv = await (await fetch(`${server.url}/en/indicators/mx.extraditions.to_us.csv`)).text();
-    expect(csv.split('\n')[0]).toMatch(/,source_url$/);
-    expect(csv).toMatch(/2021,37,37,,secondary-source,\d+,https:\/\/www\.elmanana\.com\//);
+    expect(csv.split('\n')[0]).toMatch(/,source_url,citation$/);
+    expect(csv).toMatch(/2021,37,persons,37,,,secondary-source,\d+,https:\/\/www\.elmanana\.com\//);
   });
 
   it('state profiles and home cards show secondary values with their flag and link; state-only indicators open on states', async () => {

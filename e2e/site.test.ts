@@ -223,5 +223,6 @@ describe('the observatory in Chromium', () => {
       await new Promise((r) => staticServer.close(r));
       rmSync(out, { recursive: true, force: true });
     }
-  });
+    // The bake computes every data file, rates of counts of people included: minutes on a loaded 2-core machine.
+  }, 300_000);
 });

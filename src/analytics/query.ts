@@ -1,6 +1,6 @@
 import { findIndicator, loadCatalog } from '../catalog/index.js';
 import {
-  RequestError, parsePeriodRange, periodMonthKey, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
+  ANNUALISATION_METHOD, RequestError, annualiseMonthlyRate, rateIndicator, parsePeriodRange, periodMonthKey, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
@@ -57,6 +57,7 @@ interface Part {
   releases: number[];
   flags: string[];
   native_freq: string;
+  level: string;
   /** Fewest months any stored place under this one published in the period (years built from months only). */
   geo_months: number | null;
 }
@@ -128,7 +129,7 @@ async function aggregate(
       WHERE (${filters}) AND ${periodFilter}${ytd}
       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9)${placeMonths}
     SELECT a.ancestor AS geo, min(g.name_es) AS name_es, min(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
-           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq,
+           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq, min(g.level) AS level,
            ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months
     FROM s JOIN geo_ancestor a ON a.geo = s.geo JOIN geo g ON g.code = a.ancestor
     ${perPlace ? `LEFT JOIN m ON m.series = s.series AND m.geo = s.geo AND m.year = s.year` : ''}
@@ -153,12 +154,34 @@ export function resolveIndicator(code: string): Indicator {
   return indicator;
 }
 
+/** The count itself, or its rate per population (`measure=rate`); refused, with the catalog's reason, where there is none. */
+function measured(count: Indicator, params: QueryParams): Indicator {
+  if (params.measure !== 'rate') return count;
+  if (!count.rate) {
+    const why = count.noRate?.[params.lang] ?? (count.kind === 'ratio' ? `${count.code} is already a ratio` : `${count.code} is not a count of people`);
+    throw new RequestError('bad_request', `${count.code} has no rate: ${why}`, { measure: 'rate' });
+  }
+  return rateIndicator(count);
+}
+
+/** Flags a term declares (the census population) on the values it feeds, by the level it serves. */
+function termFlags(terms: readonly SeriesTerm[], level: string): QualityFlag[] {
+  return terms.filter((t) => t.flags && (!t.levels || (t.levels as readonly string[]).includes(level))).flatMap((t) => t.flags ?? []);
+}
+
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */
 export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<QueryResult> {
   // With fiscal years, a bare year in the range means that fiscal year (`2019..2026` = `FY2019..FY2026`).
   const asFiscal = (p: string | null) => (asked.freq === 'fy' && p !== null && /^\d{4}$/.test(p.trim()) ? `FY${p.trim()}` : p);
   const params: QueryParams = { ...asked, from: asFiscal(asked.from), to: asFiscal(asked.to) };
-  const indicator = resolveIndicator(params.indicator);
+  const indicator = measured(resolveIndicator(params.indicator), params);
+  // Annualising applies to rates per population only (not to shares), and only to months.
+  const perPopulation = params.measure === 'rate' || indicator.rateOf !== undefined;
+  if (params.annualise && (!perPopulation || params.freq !== 'month')) {
+    throw new RequestError('bad_request', `annualise applies to monthly rates per population (freq=month with measure=rate, or a rate indicator such as mx.homicide.rate)`, {
+      annualise: true, freq: params.freq, measure: params.measure ?? 'count',
+    });
+  }
   if (!indicator.frequencies.includes(params.freq)) {
     throw new RequestError('bad_request', `${indicator.code} is published ${indicator.frequencies.join('/')}ly; freq=${params.freq} is not available`, {
       freq: params.freq, frequencies: indicator.frequencies,
@@ -208,7 +231,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
   const computed: ResultRow[] = numerator.map((n) => {
-    const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
+    const flags = new Set<QualityFlag>([...(n.flags as QualityFlag[]), ...termFlags(indicator.numerator, n.level)]);
     const releases = new Set(n.releases);
     const seriesMonths = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
     // A place that published fewer months than the series has makes its own (and its country's) year partial.
@@ -223,8 +246,10 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       const d = denominator.get(keyOf(n.geo, denominatorByYear ? String(n.year) : n.period, null));
       den = d?.value ?? null;
       d?.flags.forEach((f) => flags.add(f as QualityFlag));
+      if (d) termFlags(indicator.denominator, d.level).forEach((f) => flags.add(f));
       d?.releases.forEach((r) => releases.add(r));
       value = den === null || den === 0 ? null : round((sum / den) * indicator.factor, indicator.decimals + 2);
+      if (value !== null && params.annualise) value = round(annualiseMonthlyRate(value, n.period), indicator.decimals + 2);
     }
     // A value that includes a suppressed cell (registry counts of 1–4) is not published: it would be a wrong number
     // (missing the hidden cases) or, by difference, reveal them.
@@ -276,11 +301,36 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       : `${params.freq === 'fy' ? 'Fiscal years' : 'Years'} flagged partial-period lack some of their 12 months: do not compare them with full years.`);
   }
   if (rows.length === 0) notes.push(params.lang === 'es' ? 'No hay datos cargados para esta consulta.' : 'No data is loaded for this query.');
+  const base = findIndicator(indicator.rateOf ?? indicator.code);
+  if (params.measure === 'rate' || indicator.rateOf) {
+    const population = base?.rate?.population[params.lang];
+    if (population) notes.push(`${params.lang === 'es' ? 'Denominador' : 'Denominator'}: ${population}`);
+  }
+  if ((params.measure === 'rate' || indicator.rateOf) && params.freq === 'month') {
+    notes.push(params.annualise ? ANNUALISATION_METHOD[params.lang]
+      : params.lang === 'es' ? 'Tasas mensuales sin anualizar (la población es la del año); anualícelas con annualise=true.' : 'Monthly rates are not annualised (the population is the year\'s); annualise them with annualise=true.');
+  }
+  if (rows.some((r) => r.flags.includes('projected'))) {
+    notes.push(params.lang === 'es'
+      ? 'Los valores marcados projected usan la población proyectada por CONAPO (2020 en adelante), no una población contada.'
+      : 'Values flagged projected use CONAPO\'s projected population (2020 onwards), not a counted one.');
+  }
+  if (rows.some((r) => r.flags.includes('census-population'))) {
+    notes.push(params.lang === 'es'
+      ? 'Los municipios usan la población del Censo 2020 (INEGI); el país y las entidades, la de CONAPO a mitad de año: no son la misma cifra.'
+      : 'Municipalities use INEGI\'s 2020 census population; the nation and states, CONAPO\'s mid-year population: they are not the same figure.');
+  }
   if (ytdMonths) {
     const span = monthSpan(ytdMonths, params.lang);
     notes.push(params.lang === 'es'
       ? `Comparación del mismo periodo: cada año suma solo ${span}, los meses que tiene el último año.`
       : `Same-months comparison: each year sums only ${span}, the months the latest year has.`);
+    // A rate over the same months divides those months' count by the year's population: it is not a yearly rate.
+    if (perPopulation) {
+      notes.push(params.lang === 'es'
+        ? `La tasa de cada año es la de esos meses (su suma entre la población del año), no una tasa anual.`
+        : `Each year's rate is that of those months (their sum over the year's population), not a yearly rate.`);
+    }
   }
   if (status) {
     notes.push(params.lang === 'es'
@@ -291,7 +341,11 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   return {
     indicator: indicator.code,
     name: indicator.name[params.lang],
-    unit: indicator.unit[params.lang],
+    unit: params.annualise
+      ? `${indicator.unit[params.lang]}${params.lang === 'es' ? ', anualizada' : ', annualised'}`
+      : indicator.unit[params.lang],
+    ...(params.measure === 'rate' ? { measure: 'rate' as const } : {}),
+    ...(params.annualise ? { annualised: true } : {}),
     freq: params.freq,
     by: params.by,
     rows,

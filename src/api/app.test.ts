@@ -79,7 +79,7 @@ describe('HTTP API over a real server and store', () => {
     const direct = toCsv(await queryIndicator(t.store, { indicator: 'mx.homicide.victims', geo: ['level:state'], from: '2024', to: '2024', freq: 'year', by: null, lang: 'es', asOf: null }));
     expect(suffix).toBe(direct);
     expect(accept).toBe(direct);
-    expect(suffix.split('\n')[0]).toBe('indicator,geo,geo_name,period,value,numerator,denominator,flags,release_ids');
+    expect(suffix.split('\n')[0]).toBe('indicator,geo,geo_name,period,value,unit,numerator,denominator,months,flags,release_ids,citation');
     expect(suffix.trim().split('\n')).toHaveLength(33);
   });
 

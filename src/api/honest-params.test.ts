@@ -17,6 +17,7 @@ beforeAll(async () => {
   t = await tempStore();
   await importFile(t.store, adapterFor('sesnsp-victims-state'), bundledDataPath('sesnsp/IDVFC_NM_2015-2025.csv.gz'));
   await importFile(t.store, adapterFor('rnpdno-municipal'), bundledDataPath('rnpdno/rnpdno_municipal_mensual_disappeared_not_located.csv.gz'));
+  await importFile(t.store, adapterFor('conapo-population-state'), bundledDataPath('conapo/conapo_pob_estatal_sexo_anual_1950_2070.csv'));
   app = createApp(t.store);
 }, 180_000);
 afterAll(async () => t.cleanup());
@@ -40,6 +41,24 @@ describe('honest periods over HTTP and the CLI', () => {
     expect(ytd.body.rows.find((r) => r.period === '2024')?.value).toBeLessThan(plain.body.rows.find((r) => r.period === '2024')?.value ?? 0);
     const monthly = await json('/api/v1/indicators/mx.homicide.victims/data?geo=00&freq=month&ytd=true');
     expect(monthly.status).toBe(400);
+  });
+
+  it('a rate with ytd=true divides the same months\' count by the year\'s population, and says it is not a yearly rate', async () => {
+    const count = await json('/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2024..2025&ytd=true&lang=en');
+    const rate = await json('/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2024..2025&ytd=true&measure=rate&lang=en');
+    expect(rate.status).toBe(200);
+    expect(rate.body.ytd_months).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const period of ['2024', '2025']) {
+      const c = count.body.rows.find((r) => r.period === period);
+      const r = rate.body.rows.find((x) => x.period === period);
+      expect(r?.numerator).toBe(c?.value);
+      expect(r?.denominator).toBeGreaterThan(100_000_000);
+      expect(r?.value).toBeCloseTo(((c?.value ?? 0) / (r?.denominator ?? 1)) * 100_000, 2);
+      expect(r?.flags).toContain('projected');
+    }
+    expect(rate.body.notes.join(' ')).toContain('not a yearly rate');
+    // Annualising is for monthly rates only, and ytd for years only: together they are refused.
+    expect((await json('/api/v1/indicators/mx.homicide.victims/data?geo=00&ytd=true&measure=rate&annualise=true')).status).toBe(400);
   });
 
   it('RNPDNO results carry the status date and the national note', async () => {

@@ -9,6 +9,8 @@ export const DataQuery = z.strictObject({
   by: Dimension.optional(),
   lang: Lang.default('es'),
   as_of: z.iso.datetime({ offset: true }).optional().describe('Values as they were known at this instant (ISO 8601)'),
+  measure: z.enum(['count', 'rate']).default('count').describe('count, or rate: a count of people per 100,000 of the population the catalog names (femicide: per 100,000 women)'),
+  annualise: z.enum(['true', 'false']).default('false').describe('true: monthly rates × 365.25 / days in the month (freq=month with measure=rate, or mx.homicide.rate)'),
   ytd: z.enum(['true', 'false']).optional().describe('true: the same months of every year — each year summed over the months the latest year has (e.g. January–June); the result lists them in ytd_months. Needs freq=year or fy'),
 });
 export type DataQuery = z.infer<typeof DataQuery>;
@@ -24,6 +26,8 @@ export function toQueryParams(indicator: string, q: DataQuery): QueryParams {
     by: q.by ?? null,
     lang: q.lang,
     asOf: q.as_of ?? null,
+    measure: q.measure,
+    annualise: q.annualise === 'true',
     ...(q.ytd === 'true' ? { ytd: true } : {}),
   };
 }

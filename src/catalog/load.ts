@@ -63,11 +63,25 @@ function checkReferences(c: Catalog): void {
   for (const ind of c.indicators) {
     if (codes.has(ind.code)) problems.push(`indicator ${ind.code} is defined twice`);
     codes.add(ind.code);
-    for (const s of ind.sources) if (!sourceIds.has(s)) problems.push(`indicator ${ind.code} names unknown source ${s}`);
+    for (const s of [...ind.sources, ...(ind.rate?.sources ?? [])]) if (!sourceIds.has(s)) problems.push(`indicator ${ind.code} names unknown source ${s}`);
     for (const n of ind.framework) if (!nodeIds.has(n)) problems.push(`indicator ${ind.code} names unknown framework node ${n}`);
     if (ind.kind === 'ratio' && !ind.denominator) problems.push(`indicator ${ind.code} is a ratio without a denominator`);
     if (ind.kind === 'count' && ind.denominator) problems.push(`indicator ${ind.code} is a count with a denominator`);
     if (ind.targets.length === 0 && !ind.targetNote) problems.push(`indicator ${ind.code} has no target and does not say why`);
+    if (ind.rate && ind.kind !== 'count') problems.push(`indicator ${ind.code} has a rate but is not a count`);
+    if (ind.rate && ind.noRate) problems.push(`indicator ${ind.code} has a rate and says why it has none`);
+  }
+  // A ratio that is the rate of a count must be that count's rate, term for term: one definition, two codes.
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const ind of c.indicators.filter((i) => i.rateOf !== undefined)) {
+    const count = c.indicators.find((i) => i.code === ind.rateOf);
+    if (!count?.rate) {
+      problems.push(`indicator ${ind.code} is the rate of ${ind.rateOf ?? ''}, which is not a count with a rate`);
+      continue;
+    }
+    if (!same(ind.numerator, count.numerator) || !same(ind.denominator, count.rate.denominator) || ind.factor !== count.rate.factor) {
+      problems.push(`indicator ${ind.code} is the rate of ${count.code} but its numerator, denominator or factor differ from that count's rate`);
+    }
   }
   const nodes = new Map(c.framework.nodes.map((n) => [n.id, n]));
   const unique = (kind: string, ids: readonly string[]) => {

@@ -14,7 +14,8 @@ import { textTable } from './format.js';
 
 export const TOKEN_ENV = 'OBSERVA_TOKEN';
 
-type WithStore = <T>(work: (store: Store) => Promise<T>) => Promise<T>;
+/** `read`: the command needs an existing store and never creates one (it says so and exits 2). */
+type WithStore = <T>(work: (store: Store) => Promise<T>, access?: 'read' | 'write') => Promise<T>;
 
 const tokenOption = () => new Option('--token <token>', 'your token (from `observa token create`)').env(TOKEN_ENV).makeOptionMandatory();
 
@@ -80,7 +81,7 @@ export function registerEvidenceCommands(program: Command, withStore: WithStore)
           visibility: opts.all || opts.state ? 'ledger' : 'public',
         });
         console.log(opts.format === 'json' ? JSON.stringify(entries, null, 2) : ledgerTable(entries, opts.lang));
-      }),
+      }, 'read'),
     );
   evidence
     .command('pending')
@@ -91,7 +92,7 @@ export function registerEvidenceCommands(program: Command, withStore: WithStore)
       withStore(async (store) => {
         const entries = await listPending(store);
         console.log(opts.format === 'json' ? JSON.stringify(entries, null, 2) : entries.length === 0 ? 'no entries are waiting for review' : ledgerTable(entries, opts.lang));
-      }),
+      }, 'read'),
     );
   evidence
     .command('review <id>')
@@ -128,12 +129,12 @@ export function registerEvidenceCommands(program: Command, withStore: WithStore)
   token.command('list').description('tokens (names, roles and dates, never the tokens)').action(() =>
     withStore(async (store) => {
       console.log(textTable(['id', 'name', 'role', 'created', 'revoked'], (await listTokens(store)).map((t) => [t.id, t.name, t.role, t.created_at, t.revoked_at ?? '—']), 'en-US'));
-    }),
+    }, 'read'),
   );
   token.command('revoke <id>').description('revoke a token').action((id: string) =>
     withStore(async (store) => {
       if (!(await revokeToken(store, Number(id)))) throw new RequestError('not_found', `no active token ${id}`);
       console.log(`token ${id} revoked`);
-    }),
+    }, 'read'),
   );
 }

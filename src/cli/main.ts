@@ -42,8 +42,17 @@ async function openStore(location: string): Promise<Store> {
   return store;
 }
 
-async function withStore<T>(program: Command, work: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * Opens the store for a command. A command that reads (or changes what is already there, `read`) refuses a store file
+ * that does not exist instead of creating an empty one and answering with nothing (exit 2, with what to do).
+ */
+async function withStore<T>(program: Command, work: (store: Store) => Promise<T>, access: 'read' | 'write' = 'write'): Promise<T> {
   const { store: location } = program.opts<GlobalOptions>();
+  if (access === 'read' && !isPostgresUrl(location) && !existsSync(location)) {
+    throw new RequestError('bad_request', `no store at ${resolve(location)}: nothing has been imported there. Run \`observa load-bundled\` (or \`npm start\`) in this folder first, or name a store with --store <file>`, {
+      store: resolve(location),
+    });
+  }
   const store = await openStore(location);
   try {
     return await work(store);
@@ -163,18 +172,20 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--lang <lang>', 'language of names').argParser(choice(Lang.options)).default('en'))
     .option('--as-of <timestamp>', 'values as known at this instant (ISO 8601)')
-    .option('--ytd', 'same months of every year: each year summed over the months the latest year has (e.g. January–June)')
-    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string; ytd?: boolean }) =>
+    .addOption(new Option('--measure <measure>', 'count, or rate (per 100,000 of the population the catalog names; counts of people)').choices(['count', 'rate']).default('count'))
+    .option('--annualise', 'monthly rates × 365.25 / days in the month (with --freq month)')
+    .option('--ytd', 'same months of every year: each year summed over the months the latest year has (e.g. January–June); with --measure rate, that sum over the year\'s population')
+    .action((indicator: string, opts: { geo: string; period?: string; freq: QueryFreq; by?: Dimension; format: string; lang: Lang; asOf?: string; measure: 'count' | 'rate'; annualise?: boolean; ytd?: boolean }) =>
       withStore(program, async (store) => {
         const [from, to] = opts.period === undefined ? [null, null] : opts.period.includes('..') ? opts.period.split('..') : [opts.period, opts.period];
         const result = await queryIndicator(store, {
           indicator, geo: opts.geo.split(','), from: from || null, to: to || null, freq: opts.freq, by: opts.by ?? null, lang: opts.lang, asOf: opts.asOf ?? null,
-          ...(opts.ytd ? { ytd: true } : {}),
+          measure: opts.measure, annualise: opts.annualise === true, ...(opts.ytd ? { ytd: true } : {}),
         });
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
         else if (opts.format === 'csv') process.stdout.write(toCsv(result));
         else console.log(resultTable(result, opts.lang));
-      }),
+      }, 'read'),
     );
 
   program
@@ -183,17 +194,17 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
     .addOption(new Option('--lang <lang>').argParser(choice(Lang.options)).default('en'))
     .option('--code <code>', 'one indicator in full, with its baseline and latest value')
-    .action((opts: { format: string; lang: Lang; code?: string }) =>
-      withStore(program, async (store) => {
-        if (opts.code) {
-          console.log(JSON.stringify(await indicatorDetail(store, opts.code, opts.lang), null, 2));
-          return;
-        }
-        const list = loadCatalog().indicators;
-        if (opts.format === 'json') console.log(JSON.stringify(list, null, 2));
-        else console.log(textTable(['code', 'name', 'unit', 'levels', 'freq'], list.map((i) => [i.code, i.name[opts.lang], i.unit[opts.lang], i.levels.join(','), i.frequencies.join(',')]), 'en-US'));
-      }),
-    );
+    .action(async (opts: { format: string; lang: Lang; code?: string }) => {
+      const code = opts.code;
+      if (code) {
+        await withStore(program, async (store) => console.log(JSON.stringify(await indicatorDetail(store, code, opts.lang), null, 2)), 'read');
+        return;
+      }
+      // The catalog ships with the code: listing it needs no store.
+      const list = loadCatalog().indicators;
+      if (opts.format === 'json') console.log(JSON.stringify(list, null, 2));
+      else console.log(textTable(['code', 'name', 'unit', 'levels', 'freq'], list.map((i) => [i.code, i.name[opts.lang], i.unit[opts.lang], i.levels.join(','), i.frequencies.join(',')]), 'en-US'));
+    });
 
   program
     .command('framework')
@@ -222,7 +233,7 @@ export function buildProgram(): Command {
         if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
         else console.log(textTable(['id', 'source', 'file', 'sha256', 'rows', 'observations', 'current', 'imported'],
           rows.map((r) => [r.id, r.source_id, r.file_name, `${r.sha256.slice(0, 12)}…`, r.row_count, r.observation_count, r.current_observations, r.imported_at]), 'en-US'));
-      }),
+      }, 'read'),
     );
 
   program
@@ -242,7 +253,7 @@ export function buildProgram(): Command {
         }, contacts.alternatives, opts.compress);
         bar?.stop();
         console.log(`baked ${summary.pages} pages, ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB into ${resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }),
+      }, 'read'),
     );
 
   program
@@ -262,7 +273,7 @@ export function buildProgram(): Command {
         } finally {
           await target.close();
         }
-      }),
+      }, 'read'),
     );
 
   program
@@ -297,10 +308,10 @@ export function buildProgram(): Command {
           `${FRESHNESS_LABELS[i.freshness][L]} (${i.lastPeriodWithData ?? '—'})`,
         ]), 'en-US'));
         console.log(`\n${card.gaps.length} of ${card.summary.nodes} nodes have monitoring gaps (as of ${card.asOf}). Method: ${card.method.progress}`);
-      }),
+      }, 'read'),
     );
 
-  registerEvidenceCommands(program, (work) => withStore(program, work));
+  registerEvidenceCommands(program, (work, access) => withStore(program, work, access));
 
   const assistance = program.command('assistance').description('U.S. assistance lines (account, fiscal year, stage)');
   assistance
@@ -327,7 +338,7 @@ export function buildProgram(): Command {
           l.id, l.fyFrom === l.fyTo ? l.fyFrom : `${l.fyFrom}–${l.fyTo}`, l.account, STAGE_LABELS[l.stage][opts.lang], l.amountUsd.toLocaleString('en-US'),
           l.isTotal ? 'total' : '', l.confidence, l.source.title.slice(0, 40),
         ]), 'en-US'));
-      }),
+      }, 'read'),
     );
 
   program
@@ -337,7 +348,7 @@ export function buildProgram(): Command {
     .action((opts: { lang: Lang }) =>
       withStore(program, async (store) => {
         console.log(JSON.stringify(await reportedFigures(store, opts.lang), null, 2));
-      }),
+      }, 'read'),
     );
 
   program
@@ -351,7 +362,7 @@ export function buildProgram(): Command {
       withStore(program, async (store) => {
         const written = await writeReport(store, { year: yearArg(opts.period, '--period'), lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
         for (const f of written.files) console.log(`wrote ${f.path} (${(f.bytes / 1024).toFixed(0)} KB)`);
-      }),
+      }, 'read'),
     );
 
   registerRegistryCommands(program, (work) => withStore(program, work));
@@ -370,6 +381,10 @@ export function buildProgram(): Command {
   const serveAction = (loadFirst: boolean) => async (opts: { port: string; host: string }) => {
     const { store: location } = program.opts<GlobalOptions>();
     const isNew = !isPostgresUrl(location) && !existsSync(location);
+    // `serve` only reads: serving an empty store would answer every request with nothing. `start` loads one.
+    if (isNew && !loadFirst) {
+      throw new RequestError('bad_request', `no store at ${resolve(location)}: run \`observa start\` (which loads the bundled data) or \`observa load-bundled\` first, or name a store with --store <file>`);
+    }
     const store = await openStore(location);
     if (loadFirst && isNew && !isPostgresUrl(location)) {
       console.error(`No store at ${location}: loading the bundled official data…`);

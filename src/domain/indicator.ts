@@ -3,6 +3,7 @@ import { GeoLevel } from './geo.js';
 import { QueryFreq } from './period.js';
 import { NodeId } from './framework.js';
 import { Text } from './text.js';
+import { QualityFlag } from './flags.js';
 
 /**
  * `mx.*`, `us.*` and `migrants.*` (binational, e.g. IOM's border route) come from official or secondary statistics;
@@ -22,6 +23,8 @@ export const SeriesTerm = z.strictObject({
   series: z.string().min(1),
   where: z.partialRecord(Dimension, z.array(z.string().min(1)).min(1)).default({}),
   levels: z.array(GeoLevel).min(1).optional(),
+  /** Flags every value this term contributes to (the census population where CONAPO has none says so). */
+  flags: z.array(QualityFlag).min(1).optional(),
 });
 export type SeriesTerm = z.infer<typeof SeriesTerm>;
 
@@ -60,6 +63,24 @@ export const Indicator = z.strictObject({
   tags: z.array(IndicatorTag).default([]),
   /** The publisher leaves out rows whose count is zero (RNPDNO): a place without a row has 0, not "no data". */
   zeroWhenAbsent: z.boolean().default(false),
+  /**
+   * A count of people and its rate: the same numerator over a population, per `factor` inhabitants. The rate is derived
+   * from the count (`rateIndicator`), never written out as a second formula.
+   */
+  rate: z.strictObject({
+    denominator: z.array(SeriesTerm).min(1),
+    factor: z.number().positive(),
+    decimals: z.number().int().min(0).max(4),
+    unit: Text,
+    /** Which population, from which source, at which levels: shown beside every rate. */
+    population: Text,
+    /** Catalog ids of the population's sources (cited with the rate). */
+    sources: z.array(z.string()).min(1),
+  }).optional(),
+  /** Why a count of people has no rate (no population for its geography is bundled). */
+  noRate: Text.optional(),
+  /** A ratio published under its own code that is the rate of a count: the loader checks the formulas are the same. */
+  rateOf: IndicatorCode.optional(),
   /**
    * Counts of a status at the date the data was retrieved (RNPDNO): months near that date are still being registered,
    * so the series is biased by lag and its trend is "not comparable" rather than a verdict.
@@ -103,3 +124,26 @@ export const Source = z.strictObject({
   missingMonthMeansUnreported: z.boolean().default(false),
 });
 export type Source = z.infer<typeof Source>;
+
+export type Measure = 'count' | 'rate';
+
+/** The rate of a count of people: its numerator over the declared population (no breakdown: the population has none). */
+export function rateIndicator(count: Indicator): Indicator {
+  if (!count.rate) throw new Error(`${count.code} has no rate`);
+  const { denominator, factor, decimals, unit, sources } = count.rate;
+  return { ...count, kind: 'ratio', denominator, factor, decimals, unit, dimensions: [], sources: [...new Set([...count.sources, ...sources])] };
+}
+
+/** Days in the month of a `YYYY-MM` period. */
+export function daysInMonth(period: string): number {
+  const [year, month] = period.split('-').map(Number);
+  return new Date(Date.UTC(year ?? 0, month ?? 0, 0)).getUTCDate();
+}
+
+/** The one annualisation rule: a monthly rate × 365.25 / days in that month (a year of average length). */
+export const annualiseMonthlyRate = (value: number, period: string): number => (value * 365.25) / daysInMonth(period);
+
+export const ANNUALISATION_METHOD = {
+  es: 'Tasa mensual anualizada: tasa del mes × 365.25 / días del mes (enero: × 365.25/31; febrero de 2024: × 365.25/29), para compararla con tasas anuales.',
+  en: 'Annualised monthly rate: the month\'s rate × 365.25 / days in the month (January: × 365.25/31; February 2024: × 365.25/29), to compare it with yearly rates.',
+} as const satisfies Text;

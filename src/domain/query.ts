@@ -38,6 +38,10 @@ export const QueryResult = z.object({
   indicator: z.string(),
   name: z.string(),
   unit: z.string(),
+  /** `rate` when the count was asked for per population (the unit says per how many). */
+  measure: z.enum(['count', 'rate']).optional(),
+  /** Monthly rates multiplied by 365.25 / days in the month. */
+  annualised: z.boolean().optional(),
   freq: QueryFreq,
   by: Dimension.nullable(),
   rows: z.array(ResultRow),
@@ -61,6 +65,10 @@ export const QueryParams = z.strictObject({
   by: Dimension.nullable(),
   lang: z.enum(['es', 'en']),
   asOf: z.string().nullable(),
+  /** A count of people per population instead of the count (the indicator's `rate`). */
+  measure: z.enum(['count', 'rate']).optional(),
+  /** Monthly rates × 365.25 / days in the month. */
+  annualise: z.boolean().optional(),
   /** Sum every year over only the months the latest year has (Jan–Jun of each year when the latest ends in June). */
   ytd: z.boolean().optional(),
 });

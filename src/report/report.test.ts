@@ -52,6 +52,9 @@ describe('monitoring report', () => {
     expect(es).toMatch(/34,380|34 380/);
     expect(en).toContain('34,380');
     expect(en).toMatch(/[0-9a-f]{64}/);
+    // Counts of people come with their rate, flagged where the population is CONAPO's projection.
+    expect(en).toMatch(/<tr class="rate"><th>Rate per 100,000<\/th><td>2021: [\d.]+ \(projected population \(CONAPO 2020–2070\), not counted\) · 2024: [\d.]+ \(projected[^<]*victims per 100,000 women<\/td>/);
+    expect(es).toContain('<tr class="rate"><th>Tasa por cada 100 000</th>');
   });
 
   it('writes report.html and a multi-page report.pdf printed by Chromium', async () => {

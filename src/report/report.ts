@@ -104,12 +104,25 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
         });
       }
     }
+    // A count of people comes with its rate (baseline and latest complete period, with their flags: CONAPO projections).
+    let rateRow: Raw | string = '';
+    if (ind.rate) {
+      const periods = [s.baseline.period, s.latestComplete?.period].filter((p): p is string => p !== undefined && /^\d{4}$/.test(p));
+      const rates = periods.length === 0 ? null : await queryIndicator(tx, {
+        indicator: s.code, geo: [ind.baseline.geo], from: periods[0] ?? null, to: periods.at(-1) ?? null, freq: 'year', by: null, lang, asOf: null, measure: 'rate',
+      });
+      const shown = (rates?.rows ?? []).filter((r) => periods.includes(r.period));
+      if (shown.length > 0) {
+        rateRow = html`<tr class="rate"><th>${T('rate')}</th><td>${shown.map((r) => `${r.period}: ${r.value === null ? T('noValue') : new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: ind.rate?.decimals ?? 2 }).format(r.value)}${r.flags.length > 0 ? ` (${r.flags.map(flag).join(', ')})` : ''}`).join(' · ')} ${rates?.unit ?? ''}</td></tr>`;
+      }
+    }
     indicatorBlocks.push(html`<article class="indicator" id="ind-${s.code}">
       <h3>${s.name} <code>${s.code}</code></h3>
       <table class="kv"><tbody>
         <tr><th>${T('baseline')}</th><td>${s.baseline.period}: ${fmt(s.baseline.value)} ${s.unit}</td></tr>
         <tr><th>${T('latest')}</th><td>${s.latestComplete ? `${s.latestComplete.period}: ${fmt(s.latestComplete.value)} ${s.unit}` : T('noValue')}${
           s.latest && s.latest.period !== s.latestComplete?.period ? ` · ${s.latest.period}: ${fmt(s.latest.value)} (${s.latest.flags.map(flag).join(', ')})` : ''}</td></tr>
+        ${rateRow}
         <tr><th>${T('target')}</th><td>${s.target ? `${s.target.period}: ${fmt(s.target.value)}` : `${T('noTarget')}: ${s.targetNote ?? ''}`}</td></tr>
         <tr><th>${T('progress')}</th><td>${PROGRESS_LABELS[s.progress][lang]} · ${T('trend')}: ${TREND_LABELS[s.trend][lang]}${s.yearlyChangePct === null ? '' : ` (${s.yearlyChangePct > 0 ? '+' : ''}${num.format(s.yearlyChangePct)} %/${lang === 'es' ? 'año' : 'yr'})`}</td></tr>
         <tr><th>${T('data')}</th><td>${FRESHNESS_LABELS[s.freshness][lang]} (${s.lastPeriodWithData ?? '—'})</td></tr>

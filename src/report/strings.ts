@@ -12,6 +12,7 @@ export const REPORT_TEXT = {
     en: 'This report answers, for every goal, area, objective and action of the Bicentennial Framework: is it measured, against what, how is it doing and what is the evidence. Observa produces it from official files; every figure names its source and release.',
   },
   contents: { es: 'Contenido', en: 'Contents' },
+  rate: { es: 'Tasa por cada 100 000', en: 'Rate per 100,000' },
   dataThrough: { es: 'Datos hasta {month}; un año parcial es un punto hueco fuera de la línea', en: 'Data through {month}; a partial year is a hollow dot off the line' },
   summary: { es: 'Resumen por meta', en: 'Summary by goal' },
   scorecard: { es: 'Tablero de seguimiento', en: 'Scorecard' },

@@ -5,7 +5,7 @@ import { loadCatalog } from '../catalog/index.js';
 import type { SupportContact } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { intakeUnavailablePage } from './intake-pages.js';
-import { hasMunicipalities, ytdFrequencies } from './data.js';
+import { canAnnualise, dataFileName, hasMunicipalities, hasRate, ytdFrequencies } from './data.js';
 
 export interface BakeSummary {
   readonly files: number;
@@ -28,8 +28,16 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
     for (const i of indicators) {
       urls.push(`/${lang}/indicators/${i.code}/`, `/${lang}/indicators/${i.code}.csv`, `/${lang}/indicators/${i.code}.json`);
       for (const freq of i.frequencies) urls.push(`/data/${lang}/${i.code}/${freq}.json`, `/data/${lang}/${i.code}/${freq}.csv`);
+      // Rates of counts of people, and annualised monthly rates: the files the page loads for those views.
+      if (hasRate(i)) for (const freq of i.frequencies.filter((f) => f !== 'fy')) urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false)}.json`);
+      for (const measure of ['count', 'rate'] as const) {
+        if ((measure === 'count' || hasRate(i)) && canAnnualise(i, measure, 'month') && i.frequencies.includes('month')) urls.push(`/data/${lang}/${i.code}/${dataFileName('month', measure, true)}.json`);
+      }
       // The page's same-months control loads these (the live server also answers the .csv).
-      for (const freq of await ytdFrequencies(tx, i)) urls.push(`/data/${lang}/${i.code}/${freq}-ytd.json`);
+      for (const freq of await ytdFrequencies(tx, i)) {
+        urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'count', false, true)}.json`);
+        if (hasRate(i) && freq !== 'fy') urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false, true)}.json`);
+      }
       if (hasMunicipalities(i)) for (const { year } of municipalYears) urls.push(`/data/${lang}/${i.code}/municipality-${year}.json`);
     }
   }

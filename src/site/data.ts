@@ -1,5 +1,5 @@
 import { dataVersion, hasMonthlySeries, indicatorDetail, queryIndicator } from '../analytics/index.js';
-import type { Indicator, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
+import type { Indicator, Measure, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 
@@ -30,6 +30,28 @@ export const filePlaces = (i: Indicator): string[] =>
     : [...(i.levels.includes('country') ? [nationOf(i)] : []), ...(hasStates(i) ? ['level:state'] : [])];
 export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('municipality');
 
+/** A count of people that has a rate per population. */
+export const hasRate = (i: Indicator): boolean => i.rate !== undefined;
+/** Maps and state ranks use the rate by default (a count favours the most populous states); charts and tables the count. */
+export const effectiveMeasure = (i: Indicator, asked: Measure | null, view: 'chart' | 'map' | 'table'): Measure =>
+  !hasRate(i) ? 'count' : (asked ?? (view === 'map' ? 'rate' : 'count'));
+/** Monthly values that can be annualised: a count's rate, or a ratio that is the rate of a count. */
+export const canAnnualise = (i: Indicator, measure: Measure, freq: QueryFreq): boolean =>
+  freq === 'month' && ((measure === 'rate' && hasRate(i)) || i.rateOf !== undefined);
+/**
+ * The data file of a view: `year`, `month-rate`, `month-rate-annualised`, `month-annualised` (mx.homicide.rate), and
+ * with the same months of each year `year-ytd`, `year-rate-ytd`.
+ */
+export const dataFileName = (freq: QueryFreq, measure: Measure, annualise: boolean, ytd = false): string =>
+  `${freq}${measure === 'rate' ? '-rate' : ''}${annualise ? '-annualised' : ''}${ytd ? '-ytd' : ''}`;
+
+/** What a data file holds beyond the count: a rate, annualised monthly rates, the same months of each year. */
+export interface DataFileView {
+  readonly measure?: Measure;
+  readonly annualise?: boolean;
+  readonly ytd?: boolean;
+}
+
 const memo = new Map<string, Promise<unknown>>();
 let memoVersion = '';
 
@@ -48,13 +70,17 @@ async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): 
 }
 
 /**
- * The data file the client loads for an indicator page: nation and (where published) every state, all periods; with
- * `ytd`, every year over the months the latest year has (`year-ytd.json`).
+ * The data file the client loads for an indicator page: nation and (where published) every state, all periods; as a
+ * rate, annualised, or (`ytd`) every year over the months the latest year has (`year-ytd.json`, `year-rate-ytd.json`).
  */
-export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, ytd = false): Promise<QueryResult> {
+export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, view: DataFileView = {}): Promise<QueryResult> {
   const geo = filePlaces(indicator);
-  return remember(tx, `file|${indicator.code}|${freq}|${lang}${ytd ? '|ytd' : ''}`, () =>
-    queryIndicator(tx, { indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null, ...(ytd ? { ytd } : {}) }));
+  const { measure = 'count', annualise = false, ytd = false } = view;
+  return remember(tx, `file|${indicator.code}|${dataFileName(freq, measure, annualise, ytd)}|${lang}`, () =>
+    queryIndicator(tx, {
+      indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null,
+      ...(measure === 'rate' ? { measure } : {}), ...(annualise ? { annualise } : {}), ...(ytd ? { ytd } : {}),
+    }));
 }
 
 /** The yearly frequencies on which an indicator offers a same-months comparison: those built from monthly data. */
@@ -100,15 +126,20 @@ export interface ProfileRow {
   readonly period: string | null;
   readonly state: ResultRow | null;
   readonly national: ResultRow | null;
-  /** 1 = highest value among the 32 states in that period. */
+  /** 1 = highest value among the 32 states in that period: the rate where the indicator has one. */
   readonly rank: number | null;
+  readonly measure: Measure;
+  /** The unit of the values shown (the rate's, for counts of people). */
+  readonly unit: string;
 }
 
 /** Every state-level indicator for one state beside the national value, in the latest complete year, with its rank. */
 export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[], state: string, lang: SiteLang): Promise<ProfileRow[]> {
   const out: ProfileRow[] = [];
   for (const indicator of indicators.filter(hasStates)) {
-    const file = await dataFile(tx, indicator, primaryFreq(indicator), lang);
+    // Counts of people are ranked by their rate: a count ranks the most populous states first.
+    const measure = effectiveMeasure(indicator, null, 'map');
+    const file = await dataFile(tx, indicator, primaryFreq(indicator), lang, { measure });
     // Projections (population to 2070) are not a state's latest figure.
     const thisYear = new Date().getUTCFullYear();
     const complete = file.rows.filter((r) => r.value !== null && !r.flags.includes('partial-period') && Number(r.period.slice(0, 4)) <= thisYear);
@@ -122,6 +153,8 @@ export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[],
       state: stateRow,
       national: complete.find((r) => r.period === period && r.geo === nationOf(indicator)) ?? null,
       rank: stateRow ? sorted.findIndex((r) => r.geo === state) + 1 : null,
+      measure,
+      unit: file.unit,
     });
   }
   return out;

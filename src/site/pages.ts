@@ -1,12 +1,14 @@
 import { loadCatalog } from '../catalog/index.js';
-import { listReleases, type ReleaseRow } from '../analytics/index.js';
+import { citationOf, listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
-  AGENCY_BASIS_LABELS, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, type FrameworkNode, type Indicator, type QualityFlag,
-  qualifierPrefix, type QueryFreq, type QueryResult, type ResultRow,
+  AGENCY_BASIS_LABELS, ANNUALISATION_METHOD, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, qualifierPrefix, rateIndicator,
+  type FrameworkNode, type Indicator, type Measure, type QualityFlag, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
-import { card, defaultFreq, defaultGeo, hasMunicipalities, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card } from './data.js';
+import {
+  canAnnualise, card, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
+} from './data.js';
 import { errorPage } from './error-pages.js';
 import { capitalise, esc, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
@@ -157,8 +159,34 @@ export interface ViewState {
   readonly view: 'chart' | 'map' | 'table';
   readonly map: 'states' | 'hex' | 'municipal';
   readonly year: string | null;
+  /** Count or rate; null = the view's default (maps: the rate). */
+  readonly measure: Measure | null;
+  readonly annualise: boolean;
   /** Compare the same months of each year (those the latest year has). */
   readonly ytd: boolean;
+}
+
+/**
+ * The query string of a view's data, what the .csv and .json links need without JavaScript: places, periods, frequency
+ * and the measure shown (the map's default rate is written out). With `page`, also the view itself (for citations).
+ */
+export function viewQueryString(state: ViewState, measure: Measure, annualise: boolean, page = false): string {
+  const params = new URLSearchParams();
+  if (state.geo.length > 0) params.set('geo', state.geo.join(','));
+  for (const key of ['from', 'to', 'freq'] as const) {
+    const value = state[key];
+    if (value) params.set(key, value);
+  }
+  if (measure === 'rate') params.set('measure', 'rate');
+  if (annualise) params.set('annualise', 'true');
+  if (state.ytd) params.set('ytd', 'true');
+  if (page) {
+    params.set('view', state.view);
+    if (state.view === 'map') params.set('map', state.map);
+    if (state.view === 'map' && state.year) params.set('year', state.year);
+  }
+  const text = params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+  return text === '' ? '' : `?${text}`;
 }
 
 /** The pages a secondary value was taken from, each a link (with the outlet and note as its title). */
@@ -176,10 +204,8 @@ function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult):
   <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
 }
 
-export function citation(lang: SiteLang, indicator: Indicator, result: QueryResult, url: string): string {
-  // A source without a release in this view is named without an empty "()".
-  const sources = result.sources.map((s) => `${s.publisher}, ${s.dataset}${s.releases.length > 0 ? ` (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})` : ''}`).join('; ');
-  return `Observa, «${indicator.name[lang]}» [${indicator.code}]. ${sources}. ${url}`;
+export function citation(_lang: SiteLang, _indicator: Indicator, result: QueryResult, url: string): string {
+  return citationOf(result, url);
 }
 
 export function indicatorPage(
@@ -189,7 +215,9 @@ export function indicatorPage(
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
-  const used = releases.filter((r) => indicator.sources.includes(r.source_id));
+  // A count of people offers its rate: the population's source is one of the page's sources.
+  const pageSources = [...new Set([...indicator.sources, ...(indicator.rate?.sources ?? [])])];
+  const used = releases.filter((r) => pageSources.includes(r.source_id));
   const states = hasStates(indicator) ? geography.states : [];
   const nation = nationOf(indicator);
   // U.S. border indicators: the United States (all regions) and each CBP region.
@@ -197,6 +225,12 @@ export function indicatorPage(
   const freqLabel = (f: QueryFreq) => t(lang, f === 'year' ? 'freqYear' : f === 'fy' ? 'freqFiscalYear' : 'freqMonth');
   const national = indicator.levels.includes('country');
   const start = defaultGeo(indicator);
+  const measure = effectiveMeasure(indicator, state.measure, state.view);
+  // The indicator as shown: its rate (unit, decimals, numerator and denominator columns) when the view asks for it.
+  const shown = measure === 'rate' ? rateIndicator(indicator) : indicator;
+  const annualisable = indicator.frequencies.includes('month') && (hasRate(indicator) || indicator.rateOf !== undefined);
+  const annualised = state.annualise && canAnnualise(indicator, measure, state.freq);
+  const query = viewQueryString(state, measure, annualised);
   const geoOption = (code: string, name: string) =>
     html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
   const main = html`
@@ -216,6 +250,16 @@ export function indicatorPage(
       ${indicator.frequencies.length > 1 ? html`<label>${t(lang, 'frequency')} <select name="freq">${indicator.frequencies.map((f) => html`<option value="${f}"${raw(state.freq === f ? ' selected' : '')}>${freqLabel(f)}</option>`)}</select></label>` : ''}
       ${(options.ytdFrequencies ?? []).length > 0 ? html`<label class="ytd"><input type="checkbox" name="ytd" value="true"${raw(state.ytd ? ' checked' : '')}> ${t(lang, 'ytdControl')}</label>` : ''}
     </fieldset>
+    ${hasRate(indicator) ? html`<fieldset class="measure"><legend>${t(lang, 'measure')}</legend>
+      <label>${t(lang, 'measure')} <select name="measure">
+        <option value=""${raw(state.measure === null ? ' selected' : '')}>${t(lang, 'measureAuto')}</option>
+        <option value="count"${raw(state.measure === 'count' ? ' selected' : '')}>${t(lang, 'measureCount')} (${indicator.unit[lang]})</option>
+        <option value="rate"${raw(state.measure === 'rate' ? ' selected' : '')}>${t(lang, 'measureRate')} (${indicator.rate?.unit[lang] ?? ''})</option>
+      </select></label>
+      <p class="muted measure-note">${t(lang, 'mapMeasureNote')} ${t(lang, 'measureShown')}: <span class="measure-shown">${measure === 'rate' ? indicator.rate?.unit[lang] ?? '' : indicator.unit[lang]}</span></p></fieldset>` : ''}
+    ${annualisable ? html`<fieldset class="annualise"><legend>${t(lang, 'freqMonth')}</legend>
+      <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
+      <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
       <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
       <label>${t(lang, 'mapKind')} <select name="map">
@@ -232,16 +276,18 @@ export function indicatorPage(
   ${indicator.statusAtRetrieval?.nationalNote && result.rows.some((r) => r.geo === nation) ? html`<p class="note national-note">${indicator.statusAtRetrieval.nationalNote[lang]}</p>` : ''}
   <div id="viz" class="viz" aria-live="polite">${result.rows.length === 0 && result.sources.every((s) => s.releases.length === 0) ? html`<section class="reporting-status" data-status="no-data"><h2>${t(lang, 'reportingStatus')}</h2><p>${t(lang, 'reportingNoData')}</p></section>` : ''}</div>
   <p class="muted events-note">${t(lang, 'eventsNote')}</p>
-  <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, indicator, result)}</div></section>
+  <section id="table-section"><h2>${t(lang, 'viewTable')}</h2><div id="table">${resultTable(lang, shown, result)}</div></section>
   <section><h2>${t(lang, 'downloads')}</h2><ul class="downloads">
-    <li><a id="dl-csv" href="${href(lang, `/indicators/${indicator.code}.csv`)}" download>${t(lang, 'downloadCsv')}</a></li>
-    <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}" download>${t(lang, 'downloadJson')}</a></li>
+    <li><a id="dl-csv" href="${href(lang, `/indicators/${indicator.code}.csv`)}${query}" download>${t(lang, 'downloadCsv')}</a></li>
+    <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}${query}" download>${t(lang, 'downloadJson')}</a></li>
     <li><button type="button" id="dl-svg" hidden>${t(lang, 'downloadSvg')}</button></li>
     <li><button type="button" id="dl-png" hidden>${t(lang, 'downloadPng')}</button></li>
-  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}`)}</span></p></section>
+  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${viewQueryString(state, measure, annualised, true)}`)}</span></p></section>
   ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
-    <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}</dd>
+    <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}${indicator.rate ? html`; ${t(lang, 'measureRate')}: ${indicator.rate.unit[lang]}` : ''}</dd>
+    ${indicator.rate ? html`<dt>${t(lang, 'population')}</dt><dd class="population-note">${indicator.rate.population[lang]}</dd>` : ''}
+    ${indicator.noRate ? html`<dt>${t(lang, 'noRate')}</dt><dd class="no-rate-note">${indicator.noRate[lang]}</dd>` : ''}
     <dt>${t(lang, 'baseline')}</dt><dd>${periodLabel(lang, indicator.baseline.period)} — ${indicator.baseline.note[lang]}</dd>
     <dt>${t(lang, 'target')}</dt><dd>${indicator.targets.length > 0 ? indicator.targets.map((x) => `${periodLabel(lang, x.period)}: ${x.value}`).join('; ') : (indicator.targetNote?.[lang] ?? '—')}</dd>
     <dt>${t(lang, 'frameworkLinks')}</dt><dd>${indicator.framework.map((id) => {
@@ -252,7 +298,7 @@ export function indicatorPage(
   ${cited.length > 0 ? html`<section id="cited"><h2>${t(lang, 'figuresTitle')}</h2><p class="muted">${t(lang, 'figuresLead')}</p><ul>${cited.map((f) => html`<li>
     «${f.statement}» <span class="muted">(${f.attribution.replace(/[\s.;,]+$/, '')})</span>: ${t(lang, 'reported')} ${qualifierPrefix(f.reported.qualifier)}${fmt(lang, f.reported.value, 2)};
     ${t(lang, 'computedCol')} ${fmt(lang, f.computed?.value ?? null, indicator.decimals)}${f.computed?.period ? ` (${periodLabel(lang, f.computed.period)})` : ''}. ${capitalise(f.reasons.map((r) => r.label).join(', '))}: ${f.explanation}</li>`)}</ul></section>` : ''}
-  <section><h2>${t(lang, 'sources')}</h2><ul>${indicator.sources.map((id) => {
+  <section><h2>${t(lang, 'sources')}</h2><ul>${pageSources.map((id) => {
     const s = sources.find((x) => x.id === id);
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
   })}</ul>
@@ -267,15 +313,17 @@ export function indicatorPage(
       page: 'indicator',
       indicator: {
         code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
+        rate: indicator.rate ? { unit: indicator.rate.unit[lang], decimals: indicator.rate.decimals } : null, annualisable,
         nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
         zeroWhenAbsent: indicator.zeroWhenAbsent,
       },
-      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, ytd: false },
+      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false, ytd: false },
       events,
       messages: {
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
+        annualised: lang === 'es' ? 'anualizada' : 'annualised', projected: t(lang, 'projectedNote'), rankHighest: t(lang, 'rankHighestRate'),
         partialPoint: t(lang, 'partialPoint'), partialPointNoMonths: t(lang, 'partialPointNoMonths'), reportingStatus: t(lang, 'reportingStatus'), reportingNoData: t(lang, 'reportingNoData'),
       },
       flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
@@ -302,10 +350,11 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   const main = html`<nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/states/')}">${t(lang, 'navStates')}</a></nav>
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted"><span lang="es">${state.official}</span> · ${state.iso} · INEGI ${state.code}</p>
+  <p class="note rank-note">${t(lang, 'rankNote')}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
-  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.indicator.unit[lang]})</span></th>
+  <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}${r.measure === 'rate' ? '&measure=rate' : ''}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.unit})</span></th>
     <td>${r.period ? periodLabel(lang, r.period) : '—'}</td><td class="num">${fmt(lang, r.state?.value ?? null, r.indicator.decimals)}${r.state?.source_links ? html` ${flagList(lang, ['secondary-source'])} ${sourceLinks(lang, r.state)}` : ''}</td><td class="num">${fmt(lang, r.national?.value ?? null, r.indicator.decimals)}</td>
-    <td class="num">${r.rank === null ? '—' : `${r.rank} ${t(lang, 'rankOf')} 32`}</td></tr>`)}</tbody></table>
+    <td class="num">${r.rank === null ? '—' : html`${r.rank} ${t(lang, 'rankOf')} 32 <small class="muted">(${t(lang, r.measure === 'rate' ? 'rankHighestRate' : 'rankHighestValue')})</small>`}</td></tr>`)}</tbody></table>
   ${[...new Set(rows.filter((r) => r.national && r.indicator.statusAtRetrieval?.nationalNote).map((r) => r.indicator.statusAtRetrieval?.nationalNote?.[lang] ?? ''))].map((note) => html`<p class="note national-note">${note}</p>`)}`;
   return page({ lang, title: state[lang], path: `/states/${code}/`, main });
 }

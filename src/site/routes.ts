@@ -8,7 +8,9 @@ import { findIndicator } from '../catalog/index.js';
 import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
-import { dataFile, defaultFreq, defaultGeo, filePlaces, hasMunicipalities, hasStates, municipalFile, primaryFreq, ytdFrequencies } from './data.js';
+import {
+  canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
+} from './data.js';
 import { evidenceSourcesPage } from './evidence-pages.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { bothSidesPage } from './both-sides-page.js';
@@ -32,6 +34,8 @@ const ViewQuery = z.object({
   view: z.enum(['chart', 'map', 'table']).optional(),
   map: z.enum(['states', 'hex', 'municipal']).optional(),
   year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
+  measure: z.enum(['count', 'rate']).optional(),
+  annualise: z.enum(['true', 'false']).optional(),
   // The form's checkbox sends "on"; shared links say "true".
   ytd: z.enum(['true', 'on']).optional(),
 });
@@ -48,7 +52,19 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     view: q.view ?? 'chart',
     map: q.map ?? 'states',
     year: q.year ?? null,
+    measure: q.measure ?? null,
+    annualise: q.annualise === 'true',
     ytd: q.ytd !== undefined,
+  };
+}
+
+/** The query a view's data comes from: its measure (the map's default is the rate) and annualisation where it applies. */
+function viewParams(indicator: Indicator, state: ViewState, lang: SiteLang) {
+  const measure = effectiveMeasure(indicator, state.measure, state.view);
+  const annualise = state.annualise && canAnnualise(indicator, measure, state.freq);
+  return {
+    indicator: indicator.code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang, asOf: null,
+    ...(measure === 'rate' ? { measure } : {}), ...(annualise ? { annualise } : {}),
   };
 }
 
@@ -100,19 +116,27 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/data/:lang/:code/:file', (c) => {
     const lang = Lang.parse(c.req.param('lang'));
     const indicator = indicatorOr404(c.req.param('code'));
-    const m = /^(?:(year|month|fy)(-ytd)?|municipality-(\d{4}))\.(json|csv)$/.exec(c.req.param('file'));
-    if (!m) throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, year-ytd.json, fy-ytd.json, municipality-YYYY.json (or .csv)');
-    const kind = m[4] as 'json' | 'csv';
+    const m = /^(?:(year|month|fy)|municipality-(\d{4}))(-rate)?(-annualised)?(-ytd)?\.(json|csv)$/.exec(c.req.param('file'));
+    if (!m) {
+      throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv); rates add -rate (month-rate-annualised for annualised monthly rates); the same months of each year add -ytd (year-ytd.json, year-rate-ytd.json)');
+    }
+    const kind = m[6] as 'json' | 'csv';
+    const measure = m[3] ? 'rate' : 'count';
     return respond(c, kind, async () => {
       let result;
-      if (m[3]) {
+      if (m[2]) {
         if (!hasMunicipalities(indicator)) throw new RequestError('not_found', `${indicator.code} has no municipal data`);
-        result = await municipalFile(store, indicator, m[3], lang);
+        // CONAPO publishes no municipalities, and the 2020 census is not mixed in silently: no municipal rates.
+        if (measure === 'rate' || m[4]) throw new RequestError('not_found', `${indicator.code} has no municipal rates (CONAPO publishes no municipal population)`);
+        if (m[5]) throw new RequestError('not_found', 'municipal files are one year each; the same-months comparison is for year and fy files');
+        result = await municipalFile(store, indicator, m[2], lang);
       } else {
         const freq = QueryFreq.parse(m[1]);
         if (!indicator.frequencies.includes(freq)) throw new RequestError('not_found', `${indicator.code} has no ${freq === 'fy' ? 'fiscal-year' : `${freq}ly`} data`);
-        if (m[2] && !(await ytdFrequencies(store, indicator)).includes(freq)) throw new RequestError('not_found', `${indicator.code} has no monthly data to compare the same months of each year on`);
-        result = await dataFile(store, indicator, freq, lang, m[2] !== undefined);
+        if (measure === 'rate' && !hasRate(indicator)) throw new RequestError('not_found', `${indicator.code} has no rate`);
+        if (m[4] && !canAnnualise(indicator, measure, freq)) throw new RequestError('not_found', `${indicator.code}: only monthly rates are annualised`);
+        if (m[5] && !(await ytdFrequencies(store, indicator)).includes(freq)) throw new RequestError('not_found', `${indicator.code} has no monthly data to compare the same months of each year on`);
+        result = await dataFile(store, indicator, freq, lang, { measure, annualise: m[4] !== undefined, ytd: m[5] !== undefined });
       }
       return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
     });
@@ -143,13 +167,14 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
     const state = parseViewState(c, indicator);
     const lang = Lang.safeParse(c.req.param('lang'));
     if (!lang.success) return c.notFound();
-    const params = { indicator: code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang: lang.data, asOf: null };
+    const params = viewParams(indicator, state, lang.data);
     const ytdOn = async () => state.ytd && (await ytdFrequencies(store, indicator)).includes(state.freq);
     if (suffix) {
       // The view's own data: the same URL with .csv or .json (all states when no geography is chosen, as the baked file).
       const query = c.req.queries('geo') ? params : { ...params, geo: filePlaces(indicator) };
       return respond(c, suffix, async () => {
         const result = await queryIndicator(store, { ...query, ytd: await ytdOn() });
+        // The same bytes as the API's CSV for the same query (the citation names the sources and files, not a URL).
         return suffix === 'csv' ? toCsv(result) : JSON.stringify(result);
       });
     }

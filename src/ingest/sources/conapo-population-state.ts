@@ -1,10 +1,16 @@
 import type { InputProblem } from '../../domain/index.js';
 import { oneOf, POPULATION_RULE, stateNameProblems, totalMismatches, yearCheck, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
+/**
+ * The first year CONAPO's 2023 edition projects: it reconciles 1950–2019 with the censuses ("Conciliación Demográfica
+ * 1950–2019") and projects 2020–2070. Values from then on are flagged `projected`.
+ */
+export const CONAPO_FIRST_PROJECTED_YEAR = 2020;
+
 /** CONAPO's projections by state and sex (start and mid-year), with national and "Total" rows that must reconcile. */
 export const conapoPopulationState: CsvAdapter = {
   id: 'conapo-population-state',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CONAPO population by state and sex, yearly',
   encodings: ['utf-8', 'latin-1'],
   columns: ['n_year', 'nombre_estado', 'cve_ent', 'genero', 'pob_start_year', 'pob_mid_year'],
@@ -20,7 +26,8 @@ export const conapoPopulationState: CsvAdapter = {
       trim(n_year) AS period, 'year' AS freq, trim(n_year)::SMALLINT AS year, NULL::TINYINT AS month,
       '' AS legal_good, '' AS crime_type, '' AS crime_subtype, '' AS modality,
       CASE trim(genero) WHEN 'Hombres' THEN 'male' ELSE 'female' END AS sex, '' AS age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS},
-      trim(v)::DOUBLE AS value, []::VARCHAR[] AS flags
+      trim(v)::DOUBLE AS value,
+      CASE WHEN trim(n_year)::INT >= ${CONAPO_FIRST_PROJECTED_YEAR} THEN ['projected'] ELSE [] END::VARCHAR[] AS flags
     FROM (UNPIVOT (SELECT line, n_year, cve_ent, genero, pob_start_year AS start_year, pob_mid_year AS mid_year FROM raw)
           ON start_year, mid_year INTO NAME measure VALUE v)
     WHERE trim(cve_ent) <> '00' AND trim(genero) <> 'Total'`,

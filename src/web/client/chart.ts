@@ -11,6 +11,9 @@ const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#
 /** Second channel for greyscale and colour-blind readers. */
 const SERIES_DASHES = ['none', '6,3', '2,2', '9,3,2,3', '1,3', '12,4'];
 const PARTIAL = 'partial-period';
+/** Values over a projected population (CONAPO 2020 onwards): their stretch of line is drawn thin and dotted. */
+const PROJECTED = 'projected';
+const PROJECTED_DASH = '2,3';
 
 /** Creates an SVG element with attributes. */
 export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
@@ -114,9 +117,19 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         dx: 2, fontSize: 10, fill: '#555', stroke: 'white', strokeWidth: 3,
       }),
       // A partial period is never joined to the complete ones: each run of complete periods is its own segment (z).
-      ...geos.map((g, i) =>
-        Plot.line(completeRuns(points.filter((d) => d.geo === g.geo)), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) }),
-      ),
+      // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
+      ...geos.flatMap((g, i) => {
+        const runs = completeRuns(points.filter((d) => d.geo === g.geo));
+        const first = runs.findIndex((d) => d.flags.includes(PROJECTED));
+        const solid = { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) } as const;
+        if (first < 0) return [Plot.line(runs, solid)];
+        // The dotted stretch starts at the last counted value only when no partial period lies between them.
+        const from = first > 0 && runs[first - 1]?.run === runs[first]?.run ? first - 1 : first;
+        return [
+          Plot.line(runs.slice(0, first), solid),
+          Plot.line(runs.slice(from), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
+        ];
+      }),
       // …and is labelled where it stands, apart.
       Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
         x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`,
@@ -150,13 +163,16 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     svg.setAttribute('aria-label', opts.title);
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
-    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null, opts.note ?? null);
+    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null);
   }
   return fig;
 }
 
 /** Series legend (colour + dash + dot) appended below the plot, inside its SVG so downloads keep it. */
-function addLegend(svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, note: string | null): void {
+function addLegend(
+  svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, note: string | null,
+): void {
   const width = Number(svg.getAttribute('width'));
   const height = Number(svg.getAttribute('height'));
   const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
@@ -175,6 +191,17 @@ function addLegend(svg: SVGSVGElement, series: { name: string; color: string; da
       w: 20 + partialLabel.length * 6.8,
       draw: (x, y) => {
         g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }), svgEl('text', { x: x + 14, y, dy: '0.32em' }, partialLabel));
+      },
+    });
+  }
+  if (projectedLabel) {
+    items.push({
+      w: 34 + projectedLabel.length * 6.8,
+      draw: (x, y) => {
+        g.append(
+          svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
+          svgEl('text', { x: x + 32, y, dy: '0.32em' }, projectedLabel),
+        );
       },
     });
   }

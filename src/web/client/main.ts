@@ -11,12 +11,20 @@ import { inRange, periodDate, readState, writeState, type ViewState } from './vi
 interface IndicatorConfig {
   page: 'indicator';
   lang: 'es' | 'en';
-  indicator: { code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean; mapFreq: 'year' | 'month' };
+  indicator: {
+    code: string; name: string; unit: string; decimals: number; nation: string; states: boolean; municipalities: boolean; frequencies: string[]; zeroWhenAbsent: boolean;
+    mapFreq: 'year' | 'month';
+    /** The count's rate per population, where it has one. */
+    rate: { unit: string; decimals: number } | null;
+    /** Monthly values can be annualised (a count's rate, or a rate indicator). */
+    annualisable: boolean;
+  };
   defaults: ViewState;
   events: ChartEvent[];
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
+  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
+    | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
 }
 
 interface BothSidesConfig {
@@ -65,9 +73,9 @@ export function titleWith(name: string, ...parts: string[]): string {
   return extra.length === 0 ? name : `${name} (${extra.join(', ')})`;
 }
 
-function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale): HTMLTableElement {
+function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale, decimals: number): HTMLTableElement {
   const m = config.messages;
-  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: config.indicator.decimals });
+  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: decimals });
   const whole = new Intl.NumberFormat(locale);
   const ratio = rows.some((r) => r.denominator !== null);
   const linked = rows.some((r) => r.source_links !== undefined);
@@ -128,11 +136,24 @@ function initIndicator(config: IndicatorConfig): void {
     const data = new FormData(form);
     const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
     const geo = data.getAll('geo').map(String);
-    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'ytd'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
   };
+  // Maps default to the rate, charts and tables to the count (the server applies the same rule).
+  const measureOf = (s: ViewState): 'count' | 'rate' => (config.indicator.rate ? (s.measure ?? (s.view === 'map' ? 'rate' : 'count')) : 'count');
+  const annualiseOf = (s: ViewState, freq: string): boolean =>
+    s.annualise && freq === 'month' && config.indicator.annualisable && (config.indicator.rate === null || measureOf(s) === 'rate');
+  const fileName = (s: ViewState, freq: string) =>
+    `${freq}${measureOf(s) === 'rate' ? '-rate' : ''}${annualiseOf(s, freq) ? '-annualised' : ''}${s.ytd && freq !== 'month' ? '-ytd' : ''}`;
+  const decimalsOf = (s: ViewState) => (measureOf(s) === 'rate' && config.indicator.rate ? config.indicator.rate.decimals : config.indicator.decimals);
   const syncForm = () => {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="view"]'))) input.checked = input.value === state.view;
+    const measure = form.elements.namedItem('measure') as HTMLSelectElement | null;
+    if (measure) measure.value = state.measure ?? '';
+    const shown = document.querySelector('.measure-shown');
+    if (shown) shown.textContent = measureOf(state) === 'rate' ? (config.indicator.rate?.unit ?? '') : config.indicator.unit;
+    const annualise = form.elements.namedItem('annualise') as HTMLInputElement | null;
+    if (annualise) annualise.checked = state.annualise;
     const ytd = form.elements.namedItem('ytd') as HTMLInputElement | null;
     if (ytd) ytd.checked = state.ytd;
     for (const name of ['from', 'to'] as const) {
@@ -157,10 +178,10 @@ function initIndicator(config: IndicatorConfig): void {
     viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
     viz.setAttribute('aria-busy', 'true');
     try {
-      const ytd = state.ytd && state.freq !== 'month';
-      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${state.freq}${ytd ? '-ytd' : ''}.json`);
+      // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
+      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
-      tableBox.replaceChildren(renderTable(config, rows, locale));
+      tableBox.replaceChildren(renderTable(config, rows, locale, decimalsOf(state)));
       const citation = citationText(config, file);
       (document.getElementById('citation') as HTMLElement).textContent = citation;
       // How far the data goes, from the file, in the page language: on the page and inside every figure (so downloads carry it).
@@ -179,19 +200,25 @@ function initIndicator(config: IndicatorConfig): void {
         const partialPointLabel = (p: { period: string; months?: number | undefined }) =>
           (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', p.period);
         figure = renderLineChart({
-          points, title: titleWith(config.indicator.name, config.indicator.unit), unit: config.indicator.unit, locale,
-          decimals: config.indicator.decimals, events: config.events, citation, partialLabel: config.messages.partial, partialPointLabel, note, width: Math.min(viz.clientWidth || 900, 1000),
+          points, title: titleWith(config.indicator.name, file.unit), unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
+          decimals: decimalsOf(state), events: config.events, citation, partialLabel: config.messages.partial, partialPointLabel, note, width: Math.min(viz.clientWidth || 900, 1000),
         });
         viz.replaceChildren(figure as Element);
       } else if (state.view === 'map') {
         const year = state.year ?? config.defaults.year ?? '';
-        const mapRows = state.map === 'municipal'
-          ? (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)).rows
-          : (await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${config.indicator.mapFreq}.json`)).rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
+        // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
+        const mapFile = state.map === 'municipal'
+          ? await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)
+          : await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`);
+        const mapRows = state.map === 'municipal' ? mapFile.rows : mapFile.rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
+        const decimals = state.map === 'municipal' ? config.indicator.decimals : decimalsOf(state);
         // A partial year can be mapped (places against each other), but its title says it is partial.
         const partialYear = mapRows.some((r) => r.flags.includes('partial-period'));
-        const opts = { values, title: titleWith(`${config.indicator.name}, ${year}`, config.indicator.unit, partialYear ? config.messages.partial : ''), unit: config.indicator.unit, locale, decimals: config.indicator.decimals, noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900) };
+        const opts = {
+          values, title: titleWith(`${config.indicator.name}, ${year}`, mapFile.unit, partialYear ? config.messages.partial : ''), unit: mapFile.unit, locale, decimals,
+          noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900),
+        };
         if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
         else if (state.map === 'municipal') {
           const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);
@@ -223,6 +250,7 @@ function initIndicator(config: IndicatorConfig): void {
   };
   form.addEventListener('change', () => {
     state = formState();
+    syncForm();
     apply(true);
   });
   form.addEventListener('submit', (event) => {

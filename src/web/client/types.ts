@@ -59,6 +59,8 @@ export interface LineChartOptions {
   readonly citation: string;
   /** Label shown in the legend/tooltip for values flagged partial-period. */
   readonly partialLabel: string;
+  /** Legend text for the dotted stretch of values over a projected population. */
+  readonly projectedLabel?: string;
   /** The label beside a partial period's hollow mark ("2025: partial (6 months), not comparable"). */
   readonly partialPointLabel?: (point: SeriesPoint) => string;
   /** "Data through June 2025" (and a status date): drawn inside the SVG so downloads carry it. */

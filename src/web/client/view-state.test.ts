@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 
-const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', ytd: false };
+const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', measure: null, annualise: false, ytd: false };
 
 describe('URL state', () => {
   it('round-trips a view through the URL and keeps defaults out of it', () => {
-    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', ytd: false };
+    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', measure: 'count', annualise: false, ytd: false };
     const search = writeState(state, defaults);
-    expect(search).toBe('?geo=00,25,09&from=2015&to=2024&freq=month&view=map&map=hex&year=2020');
+    expect(search).toBe('?geo=00,25,09&from=2015&to=2024&freq=month&view=map&map=hex&year=2020&measure=count');
     expect(readState(search, defaults, ['year', 'month'])).toEqual(state);
     expect(writeState(defaults, defaults)).toBe('');
+  });
+
+  it('keeps the measure (count or rate) and annualisation in the URL, and junk out', () => {
+    const rate: ViewState = { ...defaults, freq: 'month', measure: 'rate', annualise: true };
+    expect(writeState(rate, defaults)).toBe('?freq=month&measure=rate&annualise=true');
+    expect(readState('?freq=month&measure=rate&annualise=true', defaults, ['year', 'month'])).toEqual(rate);
+    expect(readState('?measure=percent&annualise=yes', defaults, ['year'])).toEqual(defaults);
   });
 
   it('keeps the same-months comparison (ytd) in the URL', () => {

@@ -7,6 +7,10 @@ export interface ViewState {
   view: 'chart' | 'map' | 'table';
   map: 'states' | 'hex' | 'municipal';
   year: string | null;
+  /** Count or rate; null = the view's default (maps show the rate). */
+  measure: 'count' | 'rate' | null;
+  /** Monthly rates × 365.25 / days in the month. */
+  annualise: boolean;
   /** Compare the same months of each year (those the latest year has). */
   ytd: boolean;
 }
@@ -31,6 +35,8 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     view: pick(params.get('view'), ['chart', 'map', 'table'] as const, defaults.view),
     map: pick(params.get('map'), ['states', 'hex', 'municipal'] as const, defaults.map),
     year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
+    measure: params.get('measure') === 'rate' || params.get('measure') === 'count' ? (params.get('measure') as 'count' | 'rate') : defaults.measure,
+    annualise: params.get('annualise') === 'true',
     ytd: params.get('ytd') === 'true' || params.get('ytd') === 'on',
   };
 }
@@ -45,6 +51,8 @@ export function writeState(state: ViewState, defaults: ViewState): string {
   if (state.view !== defaults.view) params.set('view', state.view);
   if (state.map !== defaults.map) params.set('map', state.map);
   if (state.year && state.year !== defaults.year) params.set('year', state.year);
+  if (state.measure && state.measure !== defaults.measure) params.set('measure', state.measure);
+  if (state.annualise) params.set('annualise', 'true');
   if (state.ytd) params.set('ytd', 'true');
   const text = params.toString().replaceAll('%2C', ',');
   return text === '' ? '' : `?${text}`;

@@ -61,6 +61,12 @@ describe('event markers on the homicide-rate chart', () => {
         // Month ticks never collide.
         const ticks = await page.locator('#viz svg g[aria-label="x-axis tick label"] text').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect()).map((r) => ({ l: r.left, r: r.right })));
         ticks.slice(1).forEach((tick, i) => expect(tick.l).toBeGreaterThanOrEqual((ticks[i] as { r: number }).r));
+        // Every legend line stays inside the chart (labels wrap on a phone).
+        const overflow = await page.locator('#viz svg').first().evaluate((svg) => {
+          const right = svg.getBoundingClientRect().right;
+          return Array.from(svg.querySelectorAll('.legend text')).filter((t) => t.getBoundingClientRect().right > right + 1).map((t) => t.textContent);
+        });
+        expect(overflow).toEqual([]);
         // The download is built from the chart's SVG, so it carries the event legend.
         const svg = await page.evaluate(() => new XMLSerializer().serializeToString(document.querySelector('#viz svg') as Element));
         expect(svg).toContain('event-legend-item');

@@ -229,21 +229,28 @@ function addLegend(
   const width = Number(svg.getAttribute('width'));
   const height = Number(svg.getAttribute('height'));
   const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
-  const items: { w: number; draw: (x: number, y: number) => void }[] = series.map((s) => ({
+  // A label wraps when it is wider than the chart (a phone): returns how much taller than one line it came out.
+  const label = (x: number, y: number, text: string): number => {
+    const lines = wrapLines(text, width - 8 - x, 12).length;
+    svgTextBlock(g, text, x, y + 4, width - 8 - x, 12);
+    return (lines - 1) * Math.round(12 * 1.3);
+  };
+  const items: { w: number; draw: (x: number, y: number) => number }[] = series.map((s) => ({
     w: 34 + s.name.length * 6.8,
     draw: (x, y) => {
       g.append(
         svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dash }),
         svgEl('circle', { cx: x + 13, cy: y, r: 3.5, fill: s.color }),
-        svgEl('text', { x: x + 32, y, dy: '0.32em' }, s.name),
       );
+      return label(x + 32, y, s.name);
     },
   }));
   if (partialLabel) {
     items.push({
       w: 20 + partialLabel.length * 6.8,
       draw: (x, y) => {
-        g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }), svgEl('text', { x: x + 14, y, dy: '0.32em' }, partialLabel));
+        g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }));
+        return label(x + 14, y, partialLabel);
       },
     });
   }
@@ -253,21 +260,24 @@ function addLegend(
       draw: (x, y) => {
         g.append(
           svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
-          svgEl('text', { x: x + 32, y, dy: '0.32em' }, projectedLabel),
         );
+        return label(x + 32, y, projectedLabel);
       },
     });
   }
   let x = 8;
   let y = height + 10;
+  let rowExtra = 0;
   for (const item of items) {
     if (x > 8 && x + item.w > width - 8) {
       x = 8;
-      y += 20;
+      y += 20 + rowExtra;
+      rowExtra = 0;
     }
-    item.draw(x, y);
+    rowExtra = Math.max(rowExtra, item.draw(x, y));
     x += item.w + 16;
   }
+  y += rowExtra;
   let total = y + 14;
   if (eventLines.length) {
     const list = svgEl('g', { class: 'event-legend' });

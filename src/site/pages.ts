@@ -332,8 +332,9 @@ export function indicatorPage(
 }
 
 function releaseTable(lang: SiteLang, releases: readonly ReleaseRow[]): Raw {
-  return html`<table class="data releases"><thead><tr><th scope="col">${t(lang, 'release')}</th><th scope="col">${t(lang, 'file')}</th><th scope="col">${t(lang, 'checksum')}</th><th scope="col" class="num">${t(lang, 'rows')}</th><th scope="col" class="num">${t(lang, 'observations')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col">${t(lang, 'importedAt')}</th></tr></thead>
-  <tbody>${releases.map((r) => html`<tr><td>${r.id}</td><td>${r.file_name}</td><td><code title="${r.sha256}">${r.sha256.slice(0, 16)}…</code></td><td class="num">${fmt(lang, r.row_count)}</td><td class="num">${fmt(lang, r.observation_count)}</td><td>${r.period_from ? periodLabel(lang, r.period_from) : ''}${r.period_to ? ` – ${periodLabel(lang, r.period_to)}` : ''}</td><td><time datetime="${r.imported_at}">${timestampLabel(lang, r.imported_at)}</time></td></tr>`)}</tbody></table>`;
+  // A focusable, labelled scroll box: on a phone the box scrolls, not the table (axe scrollable-region-focusable).
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'releases')}"><table class="data releases"><thead><tr><th scope="col">${t(lang, 'release')}</th><th scope="col">${t(lang, 'file')}</th><th scope="col">${t(lang, 'checksum')}</th><th scope="col" class="num">${t(lang, 'rows')}</th><th scope="col" class="num">${t(lang, 'observations')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col">${t(lang, 'importedAt')}</th></tr></thead>
+  <tbody>${releases.map((r) => html`<tr><td>${r.id}</td><td>${r.file_name}</td><td><code title="${r.sha256}">${r.sha256.slice(0, 16)}…</code></td><td class="num">${fmt(lang, r.row_count)}</td><td class="num">${fmt(lang, r.observation_count)}</td><td>${r.period_from ? periodLabel(lang, r.period_from) : ''}${r.period_to ? ` – ${periodLabel(lang, r.period_to)}` : ''}</td><td><time datetime="${r.imported_at}">${timestampLabel(lang, r.imported_at)}</time></td></tr>`)}</tbody></table></div>`;
 }
 
 export function statesIndexPage(lang: SiteLang): string {

@@ -79,9 +79,12 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
 
   const times = points.map((p) => +p.date);
   const [t0, t1] = [Math.min(...times), Math.max(...times)];
+  // Events in the drawn range, numbered in date order: markers carry the number, the legend under the chart the text.
   const events = opts.events
-    .map((e) => ({ date: new Date(e.date), label: e.label, short: e.label.length > 30 ? `${e.label.slice(0, 28).trimEnd()}…` : e.label }))
-    .filter((e) => +e.date >= t0 && +e.date <= t1);
+    .map((e) => ({ date: new Date(e.date), label: e.label }))
+    .filter((e) => +e.date >= t0 && +e.date <= t1)
+    .sort((a, b) => +a.date - +b.date)
+    .map((e, i) => ({ ...e, n: i + 1 }));
 
   const years = (t1 - t0) / 31_557_600_000;
   const yearly = years >= 4 || points.every((p) => p.date.getUTCMonth() === 0);
@@ -106,16 +109,13 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     caption: opts.citation,
     ariaLabel: opts.title,
     style: { fontFamily: FONT, fontSize: '12px', color: INK, background: 'white' },
-    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ...(yearly ? { ticks: yearStep === 1 ? 'year' : `${yearStep} years` } : {}) },
+    // Month labels ("sept 2024") need ~90 px each: thin the ticks so they never collide.
+    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : Math.max(2, Math.floor(width / 90)) },
     y: { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
     color: { type: 'ordinal', domain: geos.map((g) => g.geo), range: geos.map((_, i) => color(i)) },
     marks: [
       Plot.ruleY([0], { stroke: '#999' }),
       Plot.ruleX(events, { x: 'date', stroke: '#666', strokeDasharray: '4,3', strokeWidth: 1 }),
-      Plot.text(events, {
-        x: 'date', text: 'short', title: 'label', frameAnchor: 'top', rotate: -90, textAnchor: 'end', lineAnchor: 'top',
-        dx: 2, fontSize: 10, fill: '#555', stroke: 'white', strokeWidth: 3,
-      }),
       // A partial period is never joined to the complete ones: each run of complete periods is its own segment (z).
       // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
       ...geos.flatMap((g, i) => {
@@ -163,34 +163,94 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     svg.setAttribute('aria-label', opts.title);
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
+    const x = (fig as unknown as { scale: (name: 'x') => { apply: (d: Date) => number } }).scale('x');
+    addEventMarkers(svg, events.map((e) => ({ n: e.n, x: x.apply(e.date), label: e.label })));
+    const eventFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
     addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
-      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null);
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null,
+      events.map((e) => `${e.n} — ${eventFmt.format(e.date)}: ${e.label}`));
   }
   return fig;
 }
 
-/** Series legend (colour + dash + dot) appended below the plot, inside its SVG so downloads keep it. */
+export interface EventMarker {
+  /** Event numbers sharing the marker ("1,2"). */
+  readonly numbers: number[];
+  /** Centre of the marker, px. */
+  readonly x: number;
+  readonly width: number;
+}
+
+const MARKER_GAP = 3;
+const markerWidth = (numbers: readonly number[]) => Math.max(18, 8 + 6.6 * numbers.join(',').length);
+
+/**
+ * Places numbered markers along the top of the plot so no two overlap: neighbours closer than their widths share
+ * one marker ("1,2", centred on their mean position), repeated until none overlap; markers stay inside [0, width].
+ */
+export function placeEventMarkers(events: readonly { n: number; x: number }[], width: number): EventMarker[] {
+  let groups = [...events].sort((a, b) => a.x - b.x).map((e) => ({ numbers: [e.n], xs: [e.x] }));
+  const place = (g: { numbers: number[]; xs: number[] }): EventMarker => {
+    const w = markerWidth(g.numbers);
+    const mean = g.xs.reduce((a, b) => a + b, 0) / g.xs.length;
+    return { numbers: [...g.numbers].sort((a, b) => a - b), width: w, x: Math.min(Math.max(mean, w / 2), Math.max(w / 2, width - w / 2)) };
+  };
+  for (;;) {
+    const placed = groups.map(place);
+    const k = placed.findIndex((m, i) => i > 0 && (placed[i - 1] as EventMarker).x + (placed[i - 1] as EventMarker).width / 2 + MARKER_GAP > m.x - m.width / 2);
+    if (k < 0) return placed;
+    const [a, b] = [groups[k - 1], groups[k]] as [{ numbers: number[]; xs: number[] }, { numbers: number[]; xs: number[] }];
+    groups = [...groups.slice(0, k - 1), { numbers: [...a.numbers, ...b.numbers], xs: [...a.xs, ...b.xs] }, ...groups.slice(k + 1)];
+  }
+}
+
+/** Numbered markers above the event rules (the rules' text is in the legend under the chart). */
+function addEventMarkers(svg: SVGSVGElement, events: readonly { n: number; x: number; label: string }[]): void {
+  if (events.length === 0) return;
+  const width = Number(svg.getAttribute('width'));
+  const g = svgEl('g', { class: 'event-markers', 'font-size': 11, 'font-family': FONT, 'text-anchor': 'middle', 'aria-hidden': 'true' });
+  for (const m of placeEventMarkers(events, width)) {
+    const marker = svgEl('g', { class: 'event-marker', 'data-events': m.numbers.join(',') });
+    marker.append(
+      svgEl('rect', { x: (m.x - m.width / 2).toFixed(1), y: 4, width: m.width.toFixed(1), height: 18, rx: 9, fill: 'white', stroke: '#555', 'stroke-width': 1 }),
+      svgEl('text', { x: m.x.toFixed(1), y: 13, dy: '0.35em', fill: INK, 'font-weight': 'bold' }, m.numbers.join(',')),
+      svgEl('title', {}, events.filter((e) => m.numbers.includes(e.n)).map((e) => `${e.n}: ${e.label}`).join('\n')),
+    );
+    g.append(marker);
+  }
+  svg.append(g);
+}
+
+/** Series legend (colour + dash + dot) and the numbered events appended below the plot, inside its SVG so downloads keep them. */
 function addLegend(
   svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, note: string | null,
+  eventLines: readonly string[] = [],
 ): void {
   const width = Number(svg.getAttribute('width'));
   const height = Number(svg.getAttribute('height'));
   const g = svgEl('g', { class: 'legend', 'font-size': 12, 'font-family': FONT, fill: INK, 'text-anchor': 'start' });
-  const items: { w: number; draw: (x: number, y: number) => void }[] = series.map((s) => ({
+  // A label wraps when it is wider than the chart (a phone): returns how much taller than one line it came out.
+  const label = (x: number, y: number, text: string): number => {
+    const lines = wrapLines(text, width - 8 - x, 12).length;
+    svgTextBlock(g, text, x, y + 4, width - 8 - x, 12);
+    return (lines - 1) * Math.round(12 * 1.3);
+  };
+  const items: { w: number; draw: (x: number, y: number) => number }[] = series.map((s) => ({
     w: 34 + s.name.length * 6.8,
     draw: (x, y) => {
       g.append(
         svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dash }),
         svgEl('circle', { cx: x + 13, cy: y, r: 3.5, fill: s.color }),
-        svgEl('text', { x: x + 32, y, dy: '0.32em' }, s.name),
       );
+      return label(x + 32, y, s.name);
     },
   }));
   if (partialLabel) {
     items.push({
       w: 20 + partialLabel.length * 6.8,
       draw: (x, y) => {
-        g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }), svgEl('text', { x: x + 14, y, dy: '0.32em' }, partialLabel));
+        g.append(svgEl('circle', { cx: x + 5, cy: y, r: 3.5, fill: 'white', stroke: '#555', 'stroke-width': 1.5 }));
+        return label(x + 14, y, partialLabel);
       },
     });
   }
@@ -200,22 +260,31 @@ function addLegend(
       draw: (x, y) => {
         g.append(
           svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
-          svgEl('text', { x: x + 32, y, dy: '0.32em' }, projectedLabel),
         );
+        return label(x + 32, y, projectedLabel);
       },
     });
   }
   let x = 8;
   let y = height + 10;
+  let rowExtra = 0;
   for (const item of items) {
     if (x > 8 && x + item.w > width - 8) {
       x = 8;
-      y += 20;
+      y += 20 + rowExtra;
+      rowExtra = 0;
     }
-    item.draw(x, y);
+    rowExtra = Math.max(rowExtra, item.draw(x, y));
     x += item.w + 16;
   }
+  y += rowExtra;
   let total = y + 14;
+  if (eventLines.length) {
+    const list = svgEl('g', { class: 'event-legend' });
+    total += 8;
+    for (const line of eventLines) total = svgTextBlock(list, line, 8, total + 6, width - 16, 12, { class: 'event-legend-item' }) + 4;
+    g.append(list);
+  }
   if (note) total = svgTextBlock(g, note, 8, total + 8, width - 16, 12, { class: 'coverage-note' }) + 6;
   svg.append(g);
   svg.setAttribute('height', String(total));

@@ -181,7 +181,10 @@ function initIndicator(config: IndicatorConfig): void {
       // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
       const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
-      tableBox.replaceChildren(renderTable(config, rows, locale, decimalsOf(state)));
+      // A focusable, labelled scroll box: on a phone the box scrolls, not the table (axe scrollable-region-focusable).
+      const tableWrap = el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': config.messages.table });
+      tableWrap.append(renderTable(config, rows, locale, decimalsOf(state)));
+      tableBox.replaceChildren(tableWrap);
       const citation = citationText(config, file);
       (document.getElementById('citation') as HTMLElement).textContent = citation;
       // How far the data goes, from the file, in the page language: on the page and inside every figure (so downloads carry it).
@@ -219,7 +222,8 @@ function initIndicator(config: IndicatorConfig): void {
           values, title: titleWith(`${config.indicator.name}, ${year}`, mapFile.unit, partialYear ? config.messages.partial : ''), unit: mapFile.unit, locale, decimals,
           noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900),
         };
-        if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), opts);
+        const placeHref = (code: string) => `/${config.lang}/states/${code}/`;
+        if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), { ...opts, placeHref });
         else if (state.map === 'municipal') {
           const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);
           // The registry publishes only non-zero rows: a municipality without one has 0 records, which is not "no data".
@@ -228,7 +232,7 @@ function initIndicator(config: IndicatorConfig): void {
           }
           figure = renderMunicipalMap(layer as Parameters<typeof renderMunicipalMap>[0], opts);
         }
-        else figure = renderStateMap(await getJson(`/data/geo/states.json`), opts);
+        else figure = renderStateMap(await getJson(`/data/geo/states.json`), { ...opts, placeHref });
         viz.replaceChildren(figure as Element);
       } else {
         viz.replaceChildren();

@@ -59,7 +59,7 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
 
   const svg = svgEl('svg', { xmlns: 'http://www.w3.org/2000/svg', width, class: 'observa-map', 'font-family': FONT, fill: INK, style: 'max-width:100%;height:auto;background:white' });
   svg.append(
-    svgEl('style', {}, '.observa-map [tabindex]:focus{outline:none;stroke:#000;stroke-width:2}.observa-map path[data-geo]:hover{stroke:#000;stroke-width:1}'),
+    svgEl('style', {}, '.observa-map [tabindex]:focus,.observa-map a:focus{outline:none}.observa-map [tabindex]:focus,.observa-map a:focus path{stroke:#000;stroke-width:2}.observa-map path[data-geo]:hover{stroke:#000;stroke-width:1}'),
   );
   const pattern = svgEl('pattern', { id: patternId, patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)' });
   pattern.append(svgEl('rect', { width: 6, height: 6, fill: NO_DATA_FILL }), svgEl('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#9a9a9a', 'stroke-width': 1.5 }));
@@ -96,13 +96,22 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     const flags = mv?.flags.length ? ` (${mv.flags.map((f) => opts.flagLabels?.[f] ?? f).join(', ')})` : '';
     const text = value === null ? `${name}: ${opts.noDataLabel}${flags}` : `${name}: ${nf.format(value)} ${opts.unit}${flags}`;
     const p = svgEl('path', { d, fill: cls < 0 ? `url(#${patternId})` : (colors[cls] as string), 'data-geo': s.code, 'data-value': value === null ? '' : String(value) });
-    if (mode.focusable) {
-      p.setAttribute('tabindex', '0');
-      p.setAttribute('role', 'listitem');
-      p.setAttribute('aria-label', text);
-    }
     p.append(svgEl('title', {}, text));
-    group.append(p);
+    if (mode.focusable && opts.placeHref) {
+      // A link per state (click or keyboard opens its profile), inside a list item so the list keeps its semantics.
+      const item = svgEl('g', { role: 'listitem' });
+      const link = svgEl('a', { href: opts.placeHref(s.code), 'aria-label': text, 'data-geo-link': s.code });
+      link.append(p);
+      item.append(link);
+      group.append(item);
+    } else {
+      if (mode.focusable) {
+        p.setAttribute('tabindex', '0');
+        p.setAttribute('role', 'listitem');
+        p.setAttribute('aria-label', text);
+      }
+      group.append(p);
+    }
     if (s.label) {
       const [cx, cy] = path.centroid(s.feature);
       labels.append(svgEl('text', { x: cx.toFixed(1), y: cy.toFixed(1), dy: '0.35em', fill: cls >= Math.ceil(colors.length / 2) ? 'white' : INK }, s.label));

@@ -87,5 +87,7 @@ export interface ChoroplethOptions {
   readonly note?: string;
   /** Quality flags in the page's language (shown in each place's title). */
   readonly flagLabels?: Readonly<Record<string, string>>;
+  /** Where a place links to (its profile page); state and hex maps make each place a link. */
+  readonly placeHref?: (code: string) => string;
   readonly width?: number;
 }

@@ -83,7 +83,7 @@ describe('PostgreSQL server store after publish', () => {
     const fromPg = await (await app.request('/api/v1/indicators/mx.homicide.victims/data.csv?geo=00&period=2015..2024')).text();
     const fromDuck = await (await createApp(duck.store).request('/api/v1/indicators/mx.homicide.victims/data.csv?geo=00&period=2015..2024')).text();
     expect(fromPg).toBe(fromDuck);
-  });
+  }, 180_000);
 
   it('publishing again replaces the statistics in one transaction and keeps the server\'s own evidence', async () => {
     await pgs.store.write((tx) => tx.run(`INSERT INTO evidence (id, node, status, date, source, note_es, note_en, author, submitted_by, recorded_at, kind, publisher, title, origin)

@@ -1,34 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
-import { loadBundled } from '../src/ingest/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
 
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
+const o = observatoryInChromium();
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
-  await loadBundled(t.store);
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
-});
-
-const open = (path: string, width = 1280): Promise<TrackedPage> => openTracked(browser, `${server.url}${path}`, { width });
+const open = (path: string, width = 1280): Promise<TrackedPage> => openTracked(o.browser, `${o.server.url}${path}`, { width });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
 
 interface Row { geo: string; period: string; value: number | null; flags: string[] }
-const apiRows = async (path: string): Promise<Row[]> => ((await (await fetch(`${server.url}${path}`)).json()) as { rows: Row[] }).rows;
+const apiRows = async (path: string): Promise<Row[]> => ((await (await fetch(`${o.server.url}${path}`)).json()) as { rows: Row[] }).rows;
 
 async function expectAccessible(page: Page): Promise<void> {
   expect(await seriousAxeViolations(page)).toEqual([]);

@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type RunningServer } from '../src/api/index.js';
+import { loadBundled } from '../src/ingest/index.js';
+import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background fetches). */
 export function launchChromium(): Promise<Browser> {
@@ -32,4 +36,32 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     const result = await w.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
   });
+}
+
+/** What a browser suite runs against: a temporary store, the server on a free port, and Chromium. */
+export interface Observatory {
+  readonly t: TempStore;
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers a suite's setup and teardown: a temporary store filled by `fill` (every bundled file by default), the server
+ * and Chromium. The fields are set once `beforeAll` has run.
+ */
+export function observatoryInChromium(fill: (t: TempStore) => Promise<unknown> = (t) => loadBundled(t.store)): Observatory {
+  const o = {} as { t: TempStore; server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    o.t = await tempStore();
+    await fill(o.t);
+    o.server = await startServer(o.t.store, 0);
+    o.browser = await launchChromium();
+  }, 240_000);
+  afterAll(async () => {
+    await o.browser?.close();
+    await o.server?.close();
+    await o.t?.cleanup();
+  });
+  return o;
 }

@@ -1,30 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
-import { loadBundled } from '../src/ingest/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations } from './browser.js';
 
 /*
  * Framework events on a chart are numbered markers that never overlap, listed with their dates under the chart in the
  * page language; a state on a states map is a link (click or keyboard) to its profile.
  */
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
-  await loadBundled(t.store);
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
-});
+const o = observatoryInChromium();
 
 const settled = (page: Page) =>
   page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'), undefined, { timeout: 60_000 });
@@ -33,7 +15,7 @@ describe('event markers on the homicide-rate chart', () => {
   for (const lang of ['es', 'en'] as const) {
     for (const width of [1280, 390]) {
       it(`${lang} at ${width} px: markers never overlap, the legend lists every event drawn, axe clean`, async () => {
-        const page = await openTracked(browser, `${server.url}/${lang}/indicators/mx.homicide.rate/`, { width });
+        const page = await openTracked(o.browser, `${o.server.url}/${lang}/indicators/mx.homicide.rate/`, { width });
         await settled(page);
         const markers = await page.locator('#viz .event-marker').evaluateAll((gs) =>
           gs.map((g) => {
@@ -82,21 +64,21 @@ describe('event markers on the homicide-rate chart', () => {
 describe('a state on the states map opens its profile', () => {
   for (const [lang, map] of [['es', ''], ['en', '&map=hex']] as const) {
     it(`${lang}${map}: click and keyboard`, async () => {
-      const url = `${server.url}/${lang}/indicators/mx.homicide.rate/?view=map${map}`;
-      const page = await openTracked(browser, url);
+      const url = `${o.server.url}/${lang}/indicators/mx.homicide.rate/?view=map${map}`;
+      const page = await openTracked(o.browser, url);
       await settled(page);
       const link = page.locator('#viz a[data-geo-link="25"]');
       expect(await link.getAttribute('aria-label')).toMatch(/^Sinaloa: [\d.,]+ /);
       expect(await page.locator('#viz a[data-geo-link]').count()).toBe(32);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await link.locator('path').click();
-      await page.waitForURL(`${server.url}/${lang}/states/25/`);
+      await page.waitForURL(`${o.server.url}/${lang}/states/25/`);
       // Keyboard: the link takes focus and Enter follows it.
       await page.goto(url);
       await settled(page);
       await page.locator('#viz a[data-geo-link="09"]').focus();
       await page.keyboard.press('Enter');
-      await page.waitForURL(`${server.url}/${lang}/states/09/`);
+      await page.waitForURL(`${o.server.url}/${lang}/states/09/`);
       expect(page.errors).toEqual([]);
       await page.close();
     }, 120_000);

@@ -1,29 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
-import { loadBundled } from '../src/ingest/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS } from './browser.js';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { observatoryInChromium, openTracked, SCREENSHOTS } from './browser.js';
 
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
+const o = observatoryInChromium();
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
-  await loadBundled(t.store);
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
-});
-
-const open = (path: string) => openTracked(browser, `${server.url}${path}`, { acceptDownloads: true });
+const open = (path: string) => openTracked(o.browser, `${o.server.url}${path}`, { acceptDownloads: true });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
 
 /** The vertices of an SVG path made of M/L commands (Plot's linear lines). */
@@ -75,7 +57,7 @@ describe('honest views in Chromium', () => {
       expect((await page.locator('#data-through').textContent())?.toLowerCase()).toContain(THROUGH[lang].toLowerCase());
       expect((await page.locator('#viz svg .coverage-note').first().textContent())?.toLowerCase()).toContain(THROUGH[lang].toLowerCase());
       // Without JavaScript too: the server-rendered page says it.
-      expect((await (await fetch(`${server.url}/${lang}/indicators/mx.homicide.rate/`)).text()).toLowerCase()).toContain(THROUGH[lang].toLowerCase());
+      expect((await (await fetch(`${o.server.url}/${lang}/indicators/mx.homicide.rate/`)).text()).toLowerCase()).toContain(THROUGH[lang].toLowerCase());
 
       const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#dl-svg').click()]);
       const svg = readFileSync(await svgDownload.path(), 'utf8');
@@ -112,7 +94,7 @@ describe('honest views in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#viz circle[data-period="2025"]') !== null && (document.getElementById('data-through')?.textContent ?? '').includes('January–June'));
     await rendered(page);
     expect(await page.locator('#viz circle[data-partial]').count()).toBe(0);
-    const file = await (await fetch(`${server.url}/data/en/mx.homicide.rate/year-ytd.json`)).json() as { ytd_months: number[]; rows: { geo: string; period: string; value: number; flags: string[] }[] };
+    const file = await (await fetch(`${o.server.url}/data/en/mx.homicide.rate/year-ytd.json`)).json() as { ytd_months: number[]; rows: { geo: string; period: string; value: number; flags: string[] }[] };
     expect(file.ytd_months).toEqual([1, 2, 3, 4, 5, 6]);
     const y2025 = file.rows.find((r) => r.geo === '00' && r.period === '2025');
     expect(Number(await page.locator('#viz circle[data-geo="00"][data-period="2025"]').getAttribute('data-value'))).toBe(y2025?.value);

@@ -1,10 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
-import { loadBundled } from '../src/ingest/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, SCREENSHOTS } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { observatoryInChromium, SCREENSHOTS } from './browser.js';
 
 /*
  * A phone (390 × 844): no page scrolls sideways, the chart fills the width with the citation under it, and the menu
@@ -26,21 +22,7 @@ const PAGES = [
   '/search/',
 ];
 
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
-  await loadBundled(t.store);
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
-});
+const o = observatoryInChromium();
 
 /** The page's width and, when it is too wide, the elements that stick out (tag.class and right edge) to say why. */
 async function widthOf(page: Page): Promise<{ width: number; wide: string[] }> {
@@ -65,11 +47,11 @@ const settled = (page: Page) =>
 describe('pages on a 390 px phone', () => {
   for (const lang of ['es', 'en'] as const) {
     it(`no ${lang} page scrolls sideways`, async () => {
-      const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+      const context = await o.browser.newContext({ viewport: PHONE, bypassCSP: true });
       const problems: string[] = [];
       for (const path of PAGES) {
         const page = await context.newPage();
-        await page.goto(`${server.url}/${lang}${path}`);
+        await page.goto(`${o.server.url}/${lang}${path}`);
         await settled(page);
         const { width, wide } = await widthOf(page);
         if (width > PHONE.width) problems.push(`${path}: ${width} px (${wide.join('; ')})`);
@@ -81,9 +63,9 @@ describe('pages on a 390 px phone', () => {
   }
 
   it('the chart fills the width, the citation sits under it, the menu collapses', async () => {
-    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+    const context = await o.browser.newContext({ viewport: PHONE, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(`${server.url}/es/indicators/mx.homicide.rate/`);
+    await page.goto(`${o.server.url}/es/indicators/mx.homicide.rate/`);
     await settled(page);
     const chart = await page.locator('#viz svg').first().boundingBox();
     const main = await page.locator('main').boundingBox();

@@ -204,10 +204,6 @@ function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult):
   <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
 }
 
-export function citation(_lang: SiteLang, _indicator: Indicator, result: QueryResult, url: string): string {
-  return citationOf(result, url);
-}
-
 export function indicatorPage(
   lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
   cited: readonly ReportedComparison[] = [],
@@ -282,7 +278,7 @@ export function indicatorPage(
     <li><a id="dl-json" href="${href(lang, `/indicators/${indicator.code}.json`)}${query}" download>${t(lang, 'downloadJson')}</a></li>
     <li><button type="button" id="dl-svg" hidden>${t(lang, 'downloadSvg')}</button></li>
     <li><button type="button" id="dl-png" hidden>${t(lang, 'downloadPng')}</button></li>
-  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citation(lang, indicator, result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${viewQueryString(state, measure, annualised, true)}`)}</span></p></section>
+  </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citationOf(result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${viewQueryString(state, measure, annualised, true)}`)}</span></p></section>
   ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
     <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}${indicator.rate ? html`; ${t(lang, 'measureRate')}: ${indicator.rate.unit[lang]}` : ''}</dd>

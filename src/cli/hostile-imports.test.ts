@@ -1,37 +1,26 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltCli, runObserva } from '../test-support/cli.js';
 import { sampleRows, sesnspRow, writeCsv } from '../test-support/sesnsp-fixture.js';
 
 /**
  * Hostile files through the built CLI, as a user meets them: exit 2, one clear message naming the file (and the line
  * when there is one), no stack trace, nothing from outside the file echoed, and the store file byte-identical.
  */
-const run = promisify(execFile);
-const BIN = new URL('../../bin/observa.js', import.meta.url).pathname;
-const DIST = new URL('../../dist/cli/index.js', import.meta.url).pathname;
 
 let dir: string;
 let store: string;
 
-async function observa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, '--store', store, ...args], { maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const observa = (...args: string[]) => runObserva(['--store', store, ...args]);
 const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
+  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'observa-cli-hostile-'));
   store = join(dir, 'observa.duckdb');
   const loaded = await observa('ingest', 'sesnsp-victims-state', writeCsv(join(dir, 'good.csv'), sampleRows()));

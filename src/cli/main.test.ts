@@ -1,33 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OBSERVA_BIN, requireBuiltCli, runObserva } from '../test-support/cli.js';
 import type { QueryResult } from '../domain/index.js';
 import { sampleRows, writeCsv } from '../test-support/sesnsp-fixture.js';
 import { DuckDbStore } from '../store/index.js';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/observa.js', import.meta.url).pathname;
-const DIST = new URL('../../dist/cli/index.js', import.meta.url).pathname;
 
 let dir: string;
 let store: string;
 
-/** Runs the built CLI as a user would; resolves with the exit code instead of throwing. */
-async function observa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, '--store', store, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const observa = (...args: string[]) => runObserva(['--store', store, ...args]);
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the CLI tests');
+  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'observa-cli-'));
   store = join(dir, 'observa.duckdb');
   const loaded = await observa('load-bundled');
@@ -130,7 +118,7 @@ describe('observa CLI', () => {
   });
 
   it('while `observa serve` holds the store, other commands say which process holds it', async () => {
-    const server = spawn('node', [BIN, '--store', store, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn('node', [OBSERVA_BIN, '--store', store, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

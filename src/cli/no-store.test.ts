@@ -1,32 +1,21 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltCli, runObserva } from '../test-support/cli.js';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/observa.js', import.meta.url).pathname;
-const DIST = new URL('../../dist/cli/index.js', import.meta.url).pathname;
 
 let dir: string;
 beforeAll(() => {
-  if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the CLI tests');
+  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'observa-no-store-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the built CLI in an empty folder, with the default store (./observa.duckdb), as a user who never loaded data. */
-async function observa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function observa(...args: string[]) {
   const env = { ...process.env };
   delete env['OBSERVA_STORE'];
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: dir, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runObserva(args, { cwd: dir, env });
 }
 
 describe('read commands in a folder without a store', () => {

@@ -1,37 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { bundledDataPath } from '../src/catalog/index.js';
 import { adapterFor, BOUNDARY_LAYERS, BUNDLED_FILES, importBoundaries, importFile } from '../src/ingest/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
+import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
 const MINE = new Set([
   'iom-missing-migrants', 'foreignassistance-country', 'inegi-envipe-perception', 'secondary-extraditions', 'secondary-wjp-rule-of-law',
   'secondary-enpol-torture', 'secondary-headline-figures', 'secondary-guardia-nacional-2019', 'secondary-guardia-nacional-2020', 'secondary-guardia-nacional-2021',
 ]);
 
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
+const o = observatoryInChromium(async (t) => {
   for (const entry of BUNDLED_FILES.filter((e) => MINE.has(e.source))) await importFile(t.store, adapterFor(entry.source), bundledDataPath(entry.path));
   await importBoundaries(t.store, BOUNDARY_LAYERS.states, bundledDataPath('geo/mx_estados.geojson'));
   await importBoundaries(t.store, BOUNDARY_LAYERS['states-hex'], bundledDataPath('geo/mx_estados_hexgrid.topojson.json'));
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
 });
 
-const open = (path: string, width = 1280): Promise<TrackedPage> => openTracked(browser, `${server.url}${path}`, { width });
+const open = (path: string, width = 1280): Promise<TrackedPage> => openTracked(o.browser, `${o.server.url}${path}`, { width });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('[aria-busy]'));
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -43,7 +27,7 @@ interface IncidentFile { features: { properties: { id: string; date: string; tot
 describe('the binational border map', () => {
   for (const [lang, dead, attribution] of [['es', 'muertas', 'OIM, Proyecto Migrantes Desaparecidos'], ['en', 'dead', 'IOM Missing Migrants Project']] as const) {
     it(`${lang}: both countries and every located IOM incident, with tooltip and source link in the page language`, async () => {
-      const file = (await (await fetch(`${server.url}/data/${lang}/migrant-incidents.json`)).json()) as IncidentFile;
+      const file = (await (await fetch(`${o.server.url}/data/${lang}/migrant-incidents.json`)).json()) as IncidentFile;
       expect(file.features.length).toBeGreaterThan(2600);
       for (const width of [1280, 390]) {
         const page = await open(`/${lang}/border-map/`, width);
@@ -109,7 +93,7 @@ describe('indicator pages of the new indicators', () => {
     await rendered(page);
     expect(await page.locator('#table tbody tr[data-period="2021"] a.source-link').getAttribute('href')).toBe('https://www.elmanana.com/noticias/nacional/extradicion-delincuencial-a-la-baja/5790406');
     await page.close();
-    const csv = await (await fetch(`${server.url}/en/indicators/mx.extraditions.to_us.csv`)).text();
+    const csv = await (await fetch(`${o.server.url}/en/indicators/mx.extraditions.to_us.csv`)).text();
     expect(csv.split('\n')[0]).toMatch(/,source_url,citation$/);
     expect(csv).toMatch(/2021,37,persons,37,,,secondary-source,\d+,https:\/\/www\.elmanana\.com\//);
   });

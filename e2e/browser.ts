@@ -57,7 +57,7 @@ export function observatoryInChromium(fill: (t: TempStore) => Promise<unknown> =
     await fill(o.t);
     o.server = await startServer(o.t.store, 0);
     o.browser = await launchChromium();
-  }, 240_000);
+  }, 600_000); // an upper bound for loading every bundled file on a loaded machine
   afterAll(async () => {
     await o.browser?.close();
     await o.server?.close();

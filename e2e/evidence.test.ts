@@ -1,19 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
+import { describe, expect, it } from 'vitest';
 import { seedCatalogEvidence } from '../src/store/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations } from './browser.js';
-
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
+import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations } from './browser.js';
 
 // A store with catalog evidence only (no statistics): a claim, the assessment disputing it, and an entry about an objective.
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
+const o = observatoryInChromium(async (t) => {
   await t.store.write((tx) => seedCatalogEvidence(tx, [
     {
       id: 'e2e-claim', node: '1.3.b.1', date: '2022-10-13', status: 'substantial', kind: 'government-claim', publisher: 'Fixture Government',
@@ -29,20 +19,13 @@ beforeAll(async () => {
       title: 'Fixture judgement', source: 'https://example.org/e2e-judgement', note: { es: 'No hay datos para juzgarlo.', en: 'There are no data to judge it.' },
     },
   ]));
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
 });
 
 describe('evidence in the browser', () => {
   it('action, objective, sources and scorecard pages show the evidence with its kind and pass axe in both languages', async () => {
     for (const lang of ['es', 'en'] as const) {
       for (const path of [`/${lang}/framework/1.3.b.1/`, `/${lang}/framework/1.3.b/`, `/${lang}/evidence/sources/`, `/${lang}/scorecard/`]) {
-        const page = await openTracked(browser, `${server.url}${path}`, { width: 390 });
+        const page = await openTracked(o.browser, `${o.server.url}${path}`, { width: 390 });
         expect(await seriousAxeViolations(page), path).toEqual([]);
         expect(page.errors, path).toEqual([]);
         // Nothing wider than a phone: tables scroll inside their own box.
@@ -51,7 +34,7 @@ describe('evidence in the browser', () => {
         await page.close();
       }
     }
-    const action = await openTracked(browser, `${server.url}/en/framework/1.3.b.1/`);
+    const action = await openTracked(o.browser, `${o.server.url}/en/framework/1.3.b.1/`);
     const claimRow = action.locator('table.evidence tbody tr').first();
     expect(await claimRow.locator('.evidence-kind').first().textContent()).toBe('Government claim');
     expect(await claimRow.locator('.disputed-by').textContent()).toContain('An NGO found two centres, not ten.');

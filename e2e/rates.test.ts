@@ -1,33 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/api/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { bundledDataPath } from '../src/catalog/index.js';
 import { adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile } from '../src/ingest/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
+import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
 // Rates need the victims, CONAPO and the census; the state map its layer. Nothing else is loaded.
 const NEEDED = ['sesnsp-victims-state', 'conapo-population-state', 'inegi-population-municipal'];
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
+const o = observatoryInChromium(async (t) => {
   for (const entry of BUNDLED_FILES.filter((f) => NEEDED.includes(f.source))) await importFile(t.store, adapterFor(entry.source), bundledDataPath(entry.path));
   for (const entry of BUNDLED_BOUNDARIES.filter((b) => b.layer === 'states')) await importBoundaries(t.store, BOUNDARY_LAYERS[entry.layer], bundledDataPath(entry.path));
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
 });
 
-const open = (path: string): Promise<TrackedPage> => openTracked(browser, `${server.url}${path}`, { acceptDownloads: true });
+const open = (path: string): Promise<TrackedPage> => openTracked(o.browser, `${o.server.url}${path}`, { acceptDownloads: true });
 /** Waits for a render that started after `since` (the page stamps each finished render). */
 const renderedAfter = (page: Page, since: string) =>
   page.waitForFunction((before) => document.body.dataset['rendered'] !== undefined && document.body.dataset['rendered'] !== before && !document.querySelector('#viz[aria-busy]'), since);

@@ -1,38 +1,21 @@
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sirv from 'sirv';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from '../src/api/index.js';
-import { loadBundled } from '../src/ingest/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/api/index.js';
 import { bakeSite } from '../src/site/index.js';
-import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
-import { launchChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
+import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
 
-let t: TempStore;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await tempStore();
-  await loadBundled(t.store);
-  server = await startServer(t.store, 0);
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.cleanup();
-});
+const o = observatoryInChromium();
 
 /** A new page that records uncaught script errors (one test below runs without the CSP bypass). */
-const open = (path: string, base = server.url): Promise<TrackedPage> => openTracked(browser, `${base}${path}`, { acceptDownloads: true });
+const open = (path: string, base = o.server.url): Promise<TrackedPage> => openTracked(o.browser, `${base}${path}`, { acceptDownloads: true });
 const rendered = (page: Page) => page.waitForFunction(() => document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]'));
-const apiJson = async <T>(path: string): Promise<T> => (await fetch(`${server.url}${path}`)).json() as Promise<T>;
+const apiJson = async <T>(path: string): Promise<T> => (await fetch(`${o.server.url}${path}`)).json() as Promise<T>;
 
 interface Row { geo: string; geo_name: string; period: string; value: number | null }
 
@@ -130,7 +113,7 @@ describe('the observatory in Chromium', () => {
     await rendered(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#dl-csv').click()]);
     const file = await download.path();
-    const api = await (await fetch(`${server.url}/api/v1/indicators/mx.homicide.victims/data.csv?geo=00,09&period=2019..2021&lang=es`)).text();
+    const api = await (await fetch(`${o.server.url}/api/v1/indicators/mx.homicide.victims/data.csv?geo=00,09&period=2019..2021&lang=es`)).text();
     expect(readFileSync(file, 'utf8')).toBe(api);
     await page.close();
   });
@@ -181,25 +164,25 @@ describe('the observatory in Chromium', () => {
   });
 
   it('the Content Security Policy lets the chart, the map and the downloads work, and nothing breaks it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await o.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const violations: string[] = [];
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
     page.on('pageerror', (e) => violations.push(e.message));
-    await page.goto(`${server.url}/en/indicators/mx.homicide.rate/?geo=00,09`);
+    await page.goto(`${o.server.url}/en/indicators/mx.homicide.rate/?geo=00,09`);
     await rendered(page);
     expect(await page.locator('#viz [data-geo="09"][data-period]').count()).toBeGreaterThan(5);
-    await page.goto(`${server.url}/es/indicators/mx.homicide.rate/?view=map&year=2024`);
+    await page.goto(`${o.server.url}/es/indicators/mx.homicide.rate/?view=map&year=2024`);
     await rendered(page);
-    await page.goto(`${server.url}/en/scorecard/`);
+    await page.goto(`${o.server.url}/en/scorecard/`);
     expect(violations).toEqual([]);
     await page.close();
   });
 
   it('the baked site works with the server stopped', async () => {
     const out = mkdtempSync(join(tmpdir(), 'observa-baked-'));
-    const app = createApp(t.store);
-    await bakeSite(t.store, (r) => app.fetch(r), out);
-    await server.close();
+    const app = createApp(o.t.store);
+    await bakeSite(o.t.store, (r) => app.fetch(r), out);
+    await o.server.close();
     const files = sirv(out, { dev: false, etag: true, extensions: ['html'] });
     const staticServer: Server = createServer((req, res) => files(req, res, () => { res.statusCode = 404; res.end('not found'); }));
     await new Promise<void>((r) => staticServer.listen(0, '127.0.0.1', r));

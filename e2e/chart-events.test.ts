@@ -61,6 +61,24 @@ describe('event markers on the homicide-rate chart', () => {
   }
 });
 
+describe('monthly axes', () => {
+  // The yearly chart above has few labels; month labels ("sept 2024") are wide, and d3's tick count is only a hint.
+  for (const lang of ['es', 'en'] as const) {
+    for (const width of [390, 1280]) {
+      it(`${lang} at ${width} px: month tick labels never collide, over 18 months and over six years`, async () => {
+        for (const query of ['freq=month&from=2024-01&to=2025-06', 'freq=month&from=2019-01&to=2025-06']) {
+          const page = await openTracked(o.browser, `${o.server.url}/${lang}/indicators/mx.homicide.rate/?${query}`, { width });
+          await settled(page);
+          const ticks = await page.locator('#viz svg g[aria-label="x-axis tick label"] text').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect()).map((r) => ({ l: r.left, r: r.right })));
+          expect(ticks.length, query).toBeGreaterThanOrEqual(2);
+          ticks.slice(1).forEach((tick, i) => expect(tick.l, `${query}: tick ${i + 1}`).toBeGreaterThan((ticks[i] as { r: number }).r + 4));
+          await page.close();
+        }
+      }, 120_000);
+    }
+  }
+});
+
 describe('a state on the states map opens its profile', () => {
   for (const [lang, map] of [['es', ''], ['en', '&map=hex']] as const) {
     it(`${lang}${map}: click and keyboard`, async () => {

@@ -90,6 +90,10 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const yearly = years >= 4 || points.every((p) => p.date.getUTCMonth() === 0);
   const dateFmt = new Intl.DateTimeFormat(locale, yearly ? { year: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const yearStep = Math.max(1, Math.ceil(years / Math.max(2, Math.floor(width / 70))));
+  // Month labels ("sept 2024") need ~90 px each. A tick count is only a hint to d3 (it picked 3-month steps, 7 labels, at
+  // 390 px), so the step itself is chosen: the smallest calendar step whose labels fit the plot's width.
+  const monthLabelsThatFit = Math.max(2, Math.floor((width - 80) / 90));
+  const monthStep = [1, 2, 3, 4, 6, 12, 24].find((step) => Math.floor((years * 12) / step) + 1 <= monthLabelsThatFit) ?? 24;
 
   // With many points per series, smaller dots keep the line (and its dash pattern) visible.
   const dense = points.length / Math.max(1, geos.length) > width / 12;
@@ -109,8 +113,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     caption: opts.citation,
     ariaLabel: opts.title,
     style: { fontFamily: FONT, fontSize: '12px', color: INK, background: 'white' },
-    // Month labels ("sept 2024") need ~90 px each: thin the ticks so they never collide.
-    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : Math.max(2, Math.floor(width / 90)) },
+    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : monthStep === 1 ? 'month' : `${monthStep} months` },
     y: { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
     color: { type: 'ordinal', domain: geos.map((g) => g.geo), range: geos.map((_, i) => color(i)) },
     marks: [

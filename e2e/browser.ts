@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
+import { fairWorkForTests } from '../src/test-support/fair-work.js';
 import { loadBundled } from '../src/ingest/index.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
 
@@ -55,7 +56,7 @@ export function observatoryInChromium(fill: (t: TempStore) => Promise<unknown> =
     mkdirSync(SCREENSHOTS, { recursive: true });
     o.t = await tempStore();
     await fill(o.t);
-    o.server = await startServer(o.t.store, 0);
+    o.server = await startServer(o.t.store, 0, '127.0.0.1', { fairWork: fairWorkForTests() });
     o.browser = await launchChromium();
   }, 600_000); // an upper bound for loading every bundled file on a loaded machine
   afterAll(async () => {

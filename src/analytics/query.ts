@@ -277,7 +277,9 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   // Places named explicitly come first, in the order given; expanded ones follow in code order.
   const order = new Map(geos.explicit.map((g, i) => [g.code, i]));
   const rank = (geo: string) => order.get(geo) ?? geos.explicit.length;
-  rows.sort((a, b) => rank(a.geo) - rank(b.geo) || a.geo.localeCompare(b.geo) || a.period.localeCompare(b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
+  // Codes and periods are ASCII: compared as such (localeCompare per pair took a quarter of a municipal answer's time).
+  const ascii = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  rows.sort((a, b) => rank(a.geo) - rank(b.geo) || ascii(a.geo, b.geo) || ascii(a.period, b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
 
   const usedReleases = [...new Set(rows.flatMap((r) => r.release_ids))];
   const releaseRows = usedReleases.length === 0 ? [] : await tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(

@@ -49,17 +49,22 @@ export async function fillAbsentAsZero(
   // A zero comes from the releases that published the series' range (the value is what they leave out).
   const series = indicator.numerator.map((t) => `'${t.series.replaceAll("'", "''")}'`).join(', ');
   const releases = (await tx.all<{ id: number }>(`SELECT DISTINCT release_id AS id FROM ${ctx.visible} o WHERE o.series IN (${series}) ORDER BY 1`)).map((r) => Number(r.id));
+  // What a zero of each period carries is the same for every place: worked out once per period, not per place.
+  const perPeriod = periods.map((period) => {
+    const year = Number(period.replace(/^FY/, '').slice(0, 4));
+    const months = params.freq === 'month' ? undefined : ctx.coverage.get(year);
+    const partial = months !== undefined && months < ctx.fullYear;
+    return { period, months, partial };
+  });
   const added: ResultRow[] = [];
   for (const place of places) {
-    for (const period of periods) {
+    const name = params.lang === 'es' ? place.name_es : place.name_en;
+    for (const { period, months, partial } of perPeriod) {
       if (present.has(`${place.code}|${period}`)) continue;
-      const year = Number(period.replace(/^FY/, '').slice(0, 4));
-      const months = params.freq === 'month' ? undefined : ctx.coverage.get(year);
-      const flags: QualityFlag[] = months !== undefined && months < ctx.fullYear ? ['partial-period'] : [];
-      added.push({
-        geo: place.code, geo_name: params.lang === 'es' ? place.name_es : place.name_en, period, value: 0, numerator: 0, denominator: null,
-        flags, release_ids: releases, ...(months === undefined ? {} : { months }),
-      });
+      const flags: QualityFlag[] = partial ? ['partial-period'] : [];
+      const row: ResultRow = { geo: place.code, geo_name: name, period, value: 0, numerator: 0, denominator: null, flags, release_ids: releases };
+      if (months !== undefined) row.months = months;
+      added.push(row);
     }
   }
   return [...rows, ...added];

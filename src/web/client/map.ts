@@ -173,6 +173,14 @@ export function renderStateMap(features: FeatureCollection<Geometry, StateProps>
   return choropleth(shapes, mexicoConic(), opts, { focusable: true, stroke: 'white', strokeWidth: 0.75 });
 }
 
+/** The municipal layer as served: a simplified TopoJSON topology with one object, `municipalities` (src/site/map-layers.ts). */
+export type MunicipalTopology = Topology<{ municipalities: GeometryCollection<MunicipalProps> }>;
+
+/** The municipalities of the served topology as GeoJSON features (borders shared between neighbours stay shared). */
+export function municipalFeatures(topology: MunicipalTopology): FeatureCollection<Geometry, MunicipalProps> {
+  return feature(topology, topology.objects.municipalities);
+}
+
 /** ~2,457 municipalities (properties.cvegeo, 5 digits): one path each, one focusable svg. */
 export function renderMunicipalMap(features: FeatureCollection<Geometry, MunicipalProps>, opts: ChoroplethOptions): SVGSVGElement {
   const shapes = features.features.map((f) => {

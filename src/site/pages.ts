@@ -334,9 +334,24 @@ function releaseTable(lang: SiteLang, releases: readonly ReleaseRow[]): Raw {
 }
 
 export function statesIndexPage(lang: SiteLang): string {
-  const { geography } = loadCatalog();
-  const main = html`<h1>${t(lang, 'navStates')}</h1><ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
-  return page({ lang, title: t(lang, 'navStates'), path: '/states/', main });
+  const { geography, sources } = loadCatalog();
+  const boundaries = sources.find((s) => s.id === 'inegi-geo-boundaries');
+  // The hexagon map (drawn by the script, each state a link to its profile) above the list, which works without it.
+  const main = html`<h1>${t(lang, 'navStates')}</h1>
+  <div id="states-map" class="viz states-map"></div>
+  <ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
+  return page({
+    lang, title: t(lang, 'navStates'), path: '/states/', main,
+    client: {
+      page: 'states-index',
+      layer: '/data/geo/states-hex.json',
+      names: Object.fromEntries(geography.states.map((s) => [s.code, s[lang]])),
+      title: t(lang, 'statesMapTitle'),
+      note: t(lang, 'statesMapNote'),
+      citation: boundaries ? `${t(lang, 'sourceCol')}: ${boundaries.publisher[lang]}, ${boundaries.dataset[lang]}` : '',
+      messages: { loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed') },
+    },
+  });
 }
 
 export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promise<string | null> {

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { renderLineChart, downloadableSvg } from './chart.js';
-import { municipalFeatures, renderHexMap, renderMunicipalMap, renderStateMap, type MunicipalTopology } from './map.js';
+import { municipalFeatures, renderHexLinks, renderHexMap, renderMunicipalMap, renderStateMap, type MunicipalTopology } from './map.js';
 import { renderIndexChart, type BothSidesPair } from './both-sides.js';
 import { renderBorderMap, type BorderMapConfig, type IncidentFile } from './border-map.js';
 import { search, type SearchEntry } from '../search.js';
@@ -352,11 +352,43 @@ async function initBorderMap(config: BorderMapConfig): Promise<void> {
   }
 }
 
+interface StatesIndexConfig {
+  page: 'states-index';
+  lang: 'es' | 'en';
+  layer: string;
+  names: Record<string, string>;
+  title: string;
+  note: string;
+  citation: string;
+  messages: { loading: string; loadFailed: string };
+}
+
+/** The states index: the hexagon map, each state a link to its profile (the list under it works without the script). */
+async function initStatesIndex(config: StatesIndexConfig): Promise<void> {
+  const box = document.getElementById('states-map') as HTMLElement;
+  box.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const topology = await getJson<Parameters<typeof renderHexLinks>[0]>(config.layer);
+    const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
+    box.replaceChildren(renderHexLinks(topology, {
+      names: new Map(Object.entries(config.names)), title: config.title, note: config.note, citation: config.citation, locale,
+      placeHref: (code) => `/${config.lang}/states/${code}/`, width: Math.min(box.clientWidth || 640, 640),
+    }));
+  } catch (error) {
+    box.replaceChildren(el('p', { class: 'error', role: 'alert' }, `${config.messages.loadFailed} (${(error as Error).message})`));
+  } finally {
+    box.removeAttribute('aria-busy');
+    document.body.dataset['rendered'] = String(Date.now());
+  }
+}
+
 const configElement = document.getElementById('page-config');
 if (configElement?.textContent) {
-  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig | BothSidesConfig | BorderMapConfig;
+  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig | BothSidesConfig | BorderMapConfig | StatesIndexConfig;
   if (config.page === 'indicator') initIndicator(config);
   else if (config.page === 'search') initSearch(config);
   else if (config.page === 'both-sides') initBothSides(config);
   else if (config.page === 'border-map') void initBorderMap(config);
+  else if (config.page === 'states-index') void initStatesIndex(config);
 }

@@ -108,6 +108,14 @@ describe('the municipal map layer the site serves', () => {
     }
   });
 
+  it('the municipal map page preloads the layer (it downloads beside the script, not after it runs); other views do not', async () => {
+    const page = await (await get('/es/indicators/mx.disappeared.persons/?view=map&map=municipal&year=2024', 'identity')).text();
+    expect(page).toContain('<link rel="preload" href="/data/geo/municipalities.json" as="fetch" crossorigin="anonymous">');
+    expect(page).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/municipality-2024.json" as="fetch" crossorigin="anonymous">');
+    const chart = await (await get('/es/indicators/mx.disappeared.persons/', 'identity')).text();
+    expect(chart).not.toContain('rel="preload"');
+  });
+
   it('leaves the API’s boundaries whole (the source geometry, as imported)', async () => {
     const body = (await (await get('/api/v1/boundaries/municipalities', 'identity')).json()) as FeatureCollection<Geometry, Props>;
     expect(body.type).toBe('FeatureCollection');

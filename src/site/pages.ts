@@ -299,12 +299,18 @@ export function indicatorPage(
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
   })}</ul>
   <h3>${t(lang, 'releases')}</h3>${releaseTable(lang, used)}</section>`;
+  // A map view's layer (and the municipal map's data file) start loading with the script: on a phone over 3G every round trip counts.
+  const mapped = state.view === 'map' && states.length > 0;
+  const preload = !mapped ? [] : state.map === 'municipal'
+    ? (hasMunicipalities(indicator) ? ['/data/geo/municipalities.json', ...(state.year ? [`/data/${lang}/${indicator.code}/municipality-${state.year}.json`] : [])] : [])
+    : [state.map === 'hex' ? '/data/geo/states-hex.json' : '/data/geo/states.json'];
   return page({
     lang,
     title: indicator.name[lang],
     path: `/indicators/${indicator.code}/`,
     main,
     description: indicator.definition[lang],
+    preload,
     client: {
       page: 'indicator',
       indicator: {

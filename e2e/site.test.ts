@@ -214,7 +214,7 @@ describe('the observatory in Chromium', () => {
       expect((await fetch(`${base}/en/no-such-page/`)).status).toBe(404);
       for (const width of [390, 1280]) {
         const missing = await openTracked(o.browser, `${base}/en/no-such-page/`, { width });
-        expect(await missing.locator('h1').textContent()).toContain('Página no encontrada');
+        expect(await missing.locator('h1').textContent()).toBe('Página no encontrada');
         expect(await missing.locator('section[lang="en"] h2').textContent()).toBe('Page not found');
         expect(await missing.locator('link[rel="stylesheet"]').getAttribute('href')).toBe('/assets/site.css');
         expect(await missing.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);

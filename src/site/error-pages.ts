@@ -48,12 +48,11 @@ export function errorPage(lang: SiteLang, status: 400 | 404 | 500, path: string)
  * language): the site's layout, and what to do, in Spanish and in English.
  */
 export function bilingualNotFoundPage(): string {
-  const part = (lang: SiteLang) => html`<section class="not-found" lang="${lang}" aria-labelledby="not-found-${lang}">
-  <h2 id="not-found-${lang}">${T[404].title[lang]}</h2>
-  <p class="lead">${T[404].text[lang]}</p>
-  <form role="search" method="get" action="${href(lang, '/search/')}"><label for="q-${lang}">${t(lang, 'navSearch')}</label> <input id="q-${lang}" name="q" type="search" autocomplete="off"> <button type="submit">${t(lang, 'navSearch')}</button></form>
-  <p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a> · <a href="${href(lang, '/indicators/')}">${t(lang, 'navIndicators')}</a></p></section>`;
-  const title = `${T[404].title.es} · ${T[404].title.en}`;
-  const main = html`<h1>${T[404].title.es} <span lang="en">· ${T[404].title.en}</span></h1>${part('es')}${part('en')}`;
-  return page({ lang: 'es', title, path: '/', main });
+  const rest = (lang: SiteLang) => html`<p class="lead">${T[404].text[lang]}</p>
+  <form role="search" aria-label="${t(lang, 'navSearch')}" method="get" action="${href(lang, '/search/')}"><label for="q-${lang}">${t(lang, 'navSearch')}</label> <input id="q-${lang}" name="q" type="search" autocomplete="off"> <button type="submit">${t(lang, 'navSearch')}</button></form>
+  <p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a> · <a href="${href(lang, '/indicators/')}">${t(lang, 'navIndicators')}</a></p>`;
+  // Spanish first, as the page (the site's first language); English in its own section under its own heading.
+  const main = html`<h1>${T[404].title.es}</h1>${rest('es')}
+  <section class="not-found" lang="en" aria-labelledby="not-found-en"><h2 id="not-found-en">${T[404].title.en}</h2>${rest('en')}</section>`;
+  return page({ lang: 'es', title: `${T[404].title.es} · ${T[404].title.en}`, path: '/', main });
 }

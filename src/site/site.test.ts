@@ -97,8 +97,9 @@ describe('static bake', () => {
       // A 404.html for static hosts: the site's layout, in Spanish and English, with links that work from any path.
       const notFound = readFileSync(join(out, '404.html'), 'utf8');
       expect(notFound).toContain('<link rel="stylesheet" href="/assets/site.css">');
-      expect(notFound).toMatch(/<section class="not-found" lang="es"[^>]*>\s*<h2[^>]*>Página no encontrada<\/h2>/);
-      expect(notFound).toMatch(/<section class="not-found" lang="en"[^>]*>\s*<h2[^>]*>Page not found<\/h2>/);
+      expect(notFound).toMatch(/<html lang="es">/);
+      expect(notFound).toContain('<h1>Página no encontrada</h1>');
+      expect(notFound).toMatch(/<section class="not-found" lang="en"[^>]*><h2[^>]*>Page not found<\/h2>/);
       expect(notFound).toContain('action="/es/search/"');
       expect(notFound).toContain('action="/en/search/"');
       // And each language's own 404, the live server's page.
@@ -110,6 +111,7 @@ describe('static bake', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-    // Every count of people adds its rate files (yearly, monthly, annualised): about 70 more answers to compute.
-  }, 180_000);
+    // Every count of people adds its rate files (yearly, monthly, annualised): about 70 more answers to compute. Measured
+    // 172 s alone on this 2-core machine at load ~10, over 180 s beside another suite: the bound leaves room for that.
+  }, 300_000);
 });

@@ -1,18 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
 import { fairWorkForTests } from '../src/test-support/fair-work.js';
 import { loadBundled } from '../src/ingest/index.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
 
-/** Debian's Chromium, headless, with the flags this closed network needs (no background fetches). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-}
+// Benchmarks launch Chromium too, outside vitest: the launcher lives in a module that does not import vitest.
+export { launchChromium } from './chromium.js';
 
 /** Where e2e tests write their screenshots (git-ignored). */
 export const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;

@@ -42,7 +42,7 @@ async function widthOf(page: Page): Promise<{ width: number; wide: string[] }> {
 }
 
 const settled = (page: Page) =>
-  page.waitForFunction(() => !document.querySelector('#viz') || (document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy]')), undefined, { timeout: 60_000 });
+  page.waitForFunction(() => !document.querySelector('#viz, #states-map') || (document.body.dataset['rendered'] !== undefined && !document.querySelector('#viz[aria-busy], #states-map[aria-busy]')), undefined, { timeout: 60_000 });
 
 describe('pages on a 390 px phone', () => {
   for (const lang of ['es', 'en'] as const) {

@@ -184,7 +184,12 @@ describe('the observatory in Chromium', () => {
     await bakeSite(o.t.store, (r) => app.fetch(r), out);
     await o.server.close();
     const files = sirv(out, { dev: false, etag: true, extensions: ['html'] });
-    const staticServer: Server = createServer((req, res) => files(req, res, () => { res.statusCode = 404; res.end('not found'); }));
+    // As static hosts do: an unknown path answers 404 with the bake's 404.html.
+    const staticServer: Server = createServer((req, res) => files(req, res, () => {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(readFileSync(join(out, '404.html')));
+    }));
     await new Promise<void>((r) => staticServer.listen(0, '127.0.0.1', r));
     const address = staticServer.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -200,6 +205,24 @@ describe('the observatory in Chromium', () => {
       expect(intake.status).toBe(200);
       expect(await intake.text()).toContain('copia estática');
       await page.screenshot({ path: `${SCREENSHOTS}baked-chart-en.png`, fullPage: true });
+      // The municipal map from the baked TopoJSON layer.
+      const municipal = await open('/es/indicators/mx.disappeared.persons/?view=map&map=municipal&year=2024', base);
+      await rendered(municipal);
+      expect(await municipal.locator('#viz path[data-geo]').count()).toBeGreaterThan(2000);
+      expect(municipal.errors).toEqual([]);
+      // Any unknown path: the bake's 404.html, in the site's layout and both languages, axe clean, no sideways scroll on a phone.
+      expect((await fetch(`${base}/en/no-such-page/`)).status).toBe(404);
+      for (const width of [390, 1280]) {
+        const missing = await openTracked(o.browser, `${base}/en/no-such-page/`, { width });
+        expect(await missing.locator('h1').textContent()).toBe('Página no encontrada');
+        expect(await missing.locator('section[lang="en"] h2').textContent()).toBe('Page not found');
+        expect(await missing.locator('link[rel="stylesheet"]').getAttribute('href')).toBe('/assets/site.css');
+        expect(await missing.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        await expectAccessible(missing);
+        await missing.screenshot({ path: `${SCREENSHOTS}baked-404-${width}.png`, fullPage: true });
+        await missing.close();
+      }
+      await municipal.close();
       await page.close();
       await home.close();
     } finally {

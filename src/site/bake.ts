@@ -4,6 +4,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadCatalog } from '../catalog/index.js';
 import type { SupportContact } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
+import { bilingualNotFoundPage } from './error-pages.js';
 import { intakeUnavailablePage } from './intake-pages.js';
 import { canAnnualise, dataFileName, hasMunicipalities, hasRate, ytdFrequencies } from './data.js';
 
@@ -90,6 +91,23 @@ export async function bakeSite(
     onProgress?.(index + 1, urls.length);
   }
   writeFileSync(join(out, 'index.html'), CHOOSER);
+  // Static hosts serve `404.html` for any unknown path (GitHub Pages, Netlify, Cloudflare Pages; nginx with
+  // `error_page 404 /404.html`): the site's 404 page in both languages. `/{lang}/404.html` is the server's own page in
+  // one language, for hosts that can pick by prefix (`location /en/ { error_page 404 /en/404.html; }`).
+  const notFound: [string, string][] = [['404.html', bilingualNotFoundPage()]];
+  for (const lang of ['es', 'en'] as const) {
+    const response = await fetcher(new Request(`http://observa.bake/${lang}/observa-bake-missing-page/`));
+    if (response.status !== 404) throw new Error(`bake: the not-found page answered ${response.status}`);
+    notFound.push([`${lang}/404.html`, await response.text()]);
+  }
+  for (const [name, body] of notFound) {
+    const file = join(out, name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, body);
+    if (precompress) writeCompressed(file, Buffer.from(body));
+    bytes += Buffer.byteLength(body);
+    pages++;
+  }
   for (const lang of ['es', 'en'] as const) {
     const file = fileFor(out, `/${lang}/report-kidnapping/`);
     mkdirSync(dirname(file), { recursive: true });
@@ -98,5 +116,5 @@ export async function bakeSite(
     bytes += Buffer.byteLength(body);
     pages++;
   }
-  return { files: urls.length + 3, bytes: bytes + CHOOSER.length, pages };
+  return { files: urls.length + 6, bytes: bytes + CHOOSER.length, pages };
 }

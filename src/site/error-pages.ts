@@ -49,3 +49,17 @@ export function errorPage(lang: SiteLang, status: 400 | 404 | 429 | 500, path: s
   <p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a> · <a href="${href(lang, '/indicators/')}">${t(lang, 'navIndicators')}</a></p>`;
   return page({ lang, title: text.title[lang], path: status === 404 ? '/' : bare, main });
 }
+
+/**
+ * The 404 page of a static copy (`404.html` at the root, which static hosts serve for any unknown path whatever its
+ * language): the site's layout, and what to do, in Spanish and in English.
+ */
+export function bilingualNotFoundPage(): string {
+  const rest = (lang: SiteLang) => html`<p class="lead">${T[404].text[lang]}</p>
+  <form role="search" aria-label="${t(lang, 'navSearch')}" method="get" action="${href(lang, '/search/')}"><label for="q-${lang}">${t(lang, 'navSearch')}</label> <input id="q-${lang}" name="q" type="search" autocomplete="off"> <button type="submit">${t(lang, 'navSearch')}</button></form>
+  <p><a href="${href(lang, '/')}">${t(lang, 'navHome')}</a> · <a href="${href(lang, '/indicators/')}">${t(lang, 'navIndicators')}</a></p>`;
+  // Spanish first, as the page (the site's first language); English in its own section under its own heading.
+  const main = html`<h1>${T[404].title.es}</h1>${rest('es')}
+  <section class="not-found" lang="en" aria-labelledby="not-found-en"><h2 id="not-found-en">${T[404].title.en}</h2>${rest('en')}</section>`;
+  return page({ lang: 'es', title: `${T[404].title.es} · ${T[404].title.en}`, path: '/', main });
+}

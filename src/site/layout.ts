@@ -11,6 +11,8 @@ export interface PageShell {
   readonly description?: string;
   /** Configuration for the client script; pages without one ship no JavaScript. */
   readonly client?: Record<string, unknown>;
+  /** Data files the script will fetch first (a map's layer): asked for with the page's script, not after it runs. */
+  readonly preload?: readonly string[];
 }
 
 const NAV: readonly [string, Parameters<typeof t>[1]][] = [
@@ -56,6 +58,7 @@ export function page(p: PageShell): string {
 <link rel="alternate" hreflang="${other}" href="${href(other, p.path)}">
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+${(p.preload ?? []).map((url) => html`<link rel="preload" href="${url}" as="fetch" crossorigin="anonymous">`)}
 </head>
 <body>
 <a class="skip" href="#main">${t(p.lang, 'skip')}</a>

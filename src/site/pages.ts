@@ -299,12 +299,18 @@ export function indicatorPage(
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
   })}</ul>
   <h3>${t(lang, 'releases')}</h3>${releaseTable(lang, used)}</section>`;
+  // A map view's layer (and the municipal map's data file) start loading with the script: on a phone over 3G every round trip counts.
+  const mapped = state.view === 'map' && states.length > 0;
+  const preload = !mapped ? [] : state.map === 'municipal'
+    ? (hasMunicipalities(indicator) ? ['/data/geo/municipalities.json', ...(state.year ? [`/data/${lang}/${indicator.code}/municipality-${state.year}.json`] : [])] : [])
+    : [state.map === 'hex' ? '/data/geo/states-hex.json' : '/data/geo/states.json'];
   return page({
     lang,
     title: indicator.name[lang],
     path: `/indicators/${indicator.code}/`,
     main,
     description: indicator.definition[lang],
+    preload,
     client: {
       page: 'indicator',
       indicator: {
@@ -334,9 +340,24 @@ function releaseTable(lang: SiteLang, releases: readonly ReleaseRow[]): Raw {
 }
 
 export function statesIndexPage(lang: SiteLang): string {
-  const { geography } = loadCatalog();
-  const main = html`<h1>${t(lang, 'navStates')}</h1><ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
-  return page({ lang, title: t(lang, 'navStates'), path: '/states/', main });
+  const { geography, sources } = loadCatalog();
+  const boundaries = sources.find((s) => s.id === 'inegi-geo-boundaries');
+  // The hexagon map (drawn by the script, each state a link to its profile) above the list, which works without it.
+  const main = html`<h1>${t(lang, 'navStates')}</h1>
+  <div id="states-map" class="viz states-map"></div>
+  <ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
+  return page({
+    lang, title: t(lang, 'navStates'), path: '/states/', main,
+    client: {
+      page: 'states-index',
+      layer: '/data/geo/states-hex.json',
+      names: Object.fromEntries(geography.states.map((s) => [s.code, s[lang]])),
+      title: t(lang, 'statesMapTitle'),
+      note: t(lang, 'statesMapNote'),
+      citation: boundaries ? `${t(lang, 'sourceCol')}: ${boundaries.publisher[lang]}, ${boundaries.dataset[lang]}` : '',
+      messages: { loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed') },
+    },
+  });
 }
 
 export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promise<string | null> {

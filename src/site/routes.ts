@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Feature } from 'geojson';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { borderIncidents, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
@@ -12,6 +13,7 @@ import {
   canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
 } from './data.js';
 import { evidenceSourcesPage } from './evidence-pages.js';
+import { municipalDisplayTopology } from './map-layers.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
@@ -108,6 +110,8 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
         `SELECT geo, geometry::VARCHAR AS geometry FROM boundary WHERE layer = ? AND superseded_by IS NULL ORDER BY geo`, [layer]);
       if (rows.length === 0) throw new RequestError('not_found', `no map layer "${layer}"`, { layer });
       if (rows.length === 1 && rows[0]?.geo === null) return rows[0].geometry;
+      // ~2,457 municipalities: a simplified TopoJSON for display (map-layers.ts); the API serves them whole.
+      if (layer === 'municipalities') return JSON.stringify(municipalDisplayTopology(rows.map((r) => JSON.parse(r.geometry) as Feature)));
       return `{"type":"FeatureCollection","features":[${rows.map((r) => r.geometry).join(',')}]}`;
     }),
   );

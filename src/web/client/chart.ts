@@ -29,13 +29,31 @@ export function wrapLines(text: string, width: number, fontSize: number, bold = 
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+    // A word longer than a line (a citation's URL on a phone) is cut into pieces that each fit, with no space added.
+    for (const [i, piece] of cutLongWord(word, max).entries()) {
+      if (line && (i > 0 || line.length + 1 + piece.length > max)) {
+        lines.push(line);
+        line = piece;
+      } else line = line ? `${line} ${piece}` : piece;
+    }
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/** Pieces of at most `max` characters, cut after the last `/ ? & = , -` that fits (else at `max`). */
+function cutLongWord(word: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = word;
+  while (rest.length > max) {
+    const head = rest.slice(0, max);
+    const cut = Math.max(...['/', '?', '&', '=', ',', '-'].map((c) => head.lastIndexOf(c)));
+    const at = cut >= max / 3 ? cut + 1 : max;
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at);
+  }
+  pieces.push(rest);
+  return pieces;
 }
 
 /** Appends wrapped text at (x, y) (y = first baseline); returns the y below the block. */

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { renderLineChart, downloadableSvg } from './chart.js';
-import { renderHexMap, renderMunicipalMap, renderStateMap } from './map.js';
+import { municipalFeatures, renderHexLinks, renderHexMap, renderMunicipalMap, renderStateMap, type MunicipalTopology } from './map.js';
 import { renderIndexChart, type BothSidesPair } from './both-sides.js';
 import { renderBorderMap, type BorderMapConfig, type IncidentFile } from './border-map.js';
 import { search, type SearchEntry } from '../search.js';
@@ -178,6 +178,14 @@ function initIndicator(config: IndicatorConfig): void {
     viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
     viz.setAttribute('aria-busy', 'true');
     try {
+      const year = state.year ?? config.defaults.year ?? '';
+      // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
+      const mapFileUrl = state.map === 'municipal'
+        ? `/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`
+        : `/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`;
+      const layerUrl = state.map === 'hex' ? '/data/geo/states-hex.json' : state.map === 'municipal' ? '/data/geo/municipalities.json' : '/data/geo/states.json';
+      // A map's files are asked for with the view's data file, not after it: on a slow connection every round trip counts.
+      if (state.view === 'map' && config.indicator.states) for (const url of [mapFileUrl, layerUrl]) getJson(url).catch(() => undefined);
       // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
       const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
@@ -208,11 +216,7 @@ function initIndicator(config: IndicatorConfig): void {
         });
         viz.replaceChildren(figure as Element);
       } else if (state.view === 'map') {
-        const year = state.year ?? config.defaults.year ?? '';
-        // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
-        const mapFile = state.map === 'municipal'
-          ? await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`)
-          : await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`);
+        const mapFile = await getJson<DataFile>(mapFileUrl);
         const mapRows = state.map === 'municipal' ? mapFile.rows : mapFile.rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
         const decimals = state.map === 'municipal' ? config.indicator.decimals : decimalsOf(state);
@@ -223,16 +227,17 @@ function initIndicator(config: IndicatorConfig): void {
           noDataLabel: config.messages.noData, citation, note, flagLabels: { ...config.flagLabels, 'partial-period': config.messages.partial }, width: Math.min(viz.clientWidth || 900, 900),
         };
         const placeHref = (code: string) => `/${config.lang}/states/${code}/`;
-        if (state.map === 'hex') figure = renderHexMap(await getJson(`/data/geo/states-hex.json`), { ...opts, placeHref });
+        if (state.map === 'hex') figure = renderHexMap(await getJson(layerUrl), { ...opts, placeHref });
         else if (state.map === 'municipal') {
-          const layer = await getJson<{ features: { properties: { cvegeo: string; nombre_municipio: string } }[] }>(`/data/geo/municipalities.json`);
+          // A simplified TopoJSON (shared borders, quantized): see src/site/map-layers.ts.
+          const layer = municipalFeatures(await getJson<MunicipalTopology>(layerUrl));
           // The registry publishes only non-zero rows: a municipality without one has 0 records, which is not "no data".
           if (config.indicator.zeroWhenAbsent && mapRows.length > 0) {
-            for (const f of layer.features) if (!values.has(f.properties.cvegeo)) values.set(f.properties.cvegeo, { value: 0, name: f.properties.nombre_municipio, flags: [] });
+            for (const f of layer.features) if (!values.has(f.properties.cvegeo)) values.set(f.properties.cvegeo, { value: 0, name: f.properties.nombre_municipio ?? f.properties.cvegeo, flags: [] });
           }
-          figure = renderMunicipalMap(layer as Parameters<typeof renderMunicipalMap>[0], opts);
+          figure = renderMunicipalMap(layer, opts);
         }
-        else figure = renderStateMap(await getJson(`/data/geo/states.json`), { ...opts, placeHref });
+        else figure = renderStateMap(await getJson(layerUrl), { ...opts, placeHref });
         viz.replaceChildren(figure as Element);
       } else {
         viz.replaceChildren();
@@ -347,11 +352,43 @@ async function initBorderMap(config: BorderMapConfig): Promise<void> {
   }
 }
 
+interface StatesIndexConfig {
+  page: 'states-index';
+  lang: 'es' | 'en';
+  layer: string;
+  names: Record<string, string>;
+  title: string;
+  note: string;
+  citation: string;
+  messages: { loading: string; loadFailed: string };
+}
+
+/** The states index: the hexagon map, each state a link to its profile (the list under it works without the script). */
+async function initStatesIndex(config: StatesIndexConfig): Promise<void> {
+  const box = document.getElementById('states-map') as HTMLElement;
+  box.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const topology = await getJson<Parameters<typeof renderHexLinks>[0]>(config.layer);
+    const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
+    box.replaceChildren(renderHexLinks(topology, {
+      names: new Map(Object.entries(config.names)), title: config.title, note: config.note, citation: config.citation, locale,
+      placeHref: (code) => `/${config.lang}/states/${code}/`, width: Math.min(box.clientWidth || 640, 640),
+    }));
+  } catch (error) {
+    box.replaceChildren(el('p', { class: 'error', role: 'alert' }, `${config.messages.loadFailed} (${(error as Error).message})`));
+  } finally {
+    box.removeAttribute('aria-busy');
+    document.body.dataset['rendered'] = String(Date.now());
+  }
+}
+
 const configElement = document.getElementById('page-config');
 if (configElement?.textContent) {
-  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig | BothSidesConfig | BorderMapConfig;
+  const config = JSON.parse(configElement.textContent) as IndicatorConfig | SearchConfig | BothSidesConfig | BorderMapConfig | StatesIndexConfig;
   if (config.page === 'indicator') initIndicator(config);
   else if (config.page === 'search') initSearch(config);
   else if (config.page === 'both-sides') initBothSides(config);
   else if (config.page === 'border-map') void initBorderMap(config);
+  else if (config.page === 'states-index') void initStatesIndex(config);
 }

@@ -32,7 +32,12 @@ interface Mode {
   readonly focusable: boolean;
   readonly stroke: string;
   readonly strokeWidth: number;
+  /** Places as links only (the states index): one neutral fill, each place named, no values and no legend. */
+  readonly plain?: boolean;
 }
+
+/** The fill of a place on a map without values (contrast with the labels' ink: 11:1). */
+const PLAIN_FILL = '#cfdceb';
 
 /** d3-geo wants clockwise exterior rings; RFC 7946 files wind the other way. Reverse polygons larger than a hemisphere. */
 function rewind(f: Feature): Feature {
@@ -94,8 +99,9 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     const name = mv?.name || s.name;
     const cls = value === null ? -1 : classOf(value, breaks);
     const flags = mv?.flags.length ? ` (${mv.flags.map((f) => opts.flagLabels?.[f] ?? f).join(', ')})` : '';
-    const text = value === null ? `${name}: ${opts.noDataLabel}${flags}` : `${name}: ${nf.format(value)} ${opts.unit}${flags}`;
-    const p = svgEl('path', { d, fill: cls < 0 ? `url(#${patternId})` : (colors[cls] as string), 'data-geo': s.code, 'data-value': value === null ? '' : String(value) });
+    const text = mode.plain ? name : value === null ? `${name}: ${opts.noDataLabel}${flags}` : `${name}: ${nf.format(value)} ${opts.unit}${flags}`;
+    const fill = mode.plain ? PLAIN_FILL : cls < 0 ? `url(#${patternId})` : (colors[cls] as string);
+    const p = svgEl('path', { d, fill, 'data-geo': s.code, 'data-value': value === null ? '' : String(value) });
     p.append(svgEl('title', {}, text));
     if (mode.focusable && opts.placeHref) {
       // A link per state (click or keyboard opens its profile), inside a list item so the list keeps its semantics.
@@ -114,12 +120,38 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     }
     if (s.label) {
       const [cx, cy] = path.centroid(s.feature);
-      labels.append(svgEl('text', { x: cx.toFixed(1), y: cy.toFixed(1), dy: '0.35em', fill: cls >= Math.ceil(colors.length / 2) ? 'white' : INK }, s.label));
+      labels.append(svgEl('text', { x: cx.toFixed(1), y: cy.toFixed(1), dy: '0.35em', fill: !mode.plain && cls >= Math.ceil(colors.length / 2) ? 'white' : INK }, s.label));
     }
   }
   svg.append(group);
   if (labels.childNodes.length) svg.append(labels);
   y += mapHeight + 18;
+  if (mode.plain) y -= 32;
+  else y = legendOf(svg, opts, { present, breaks, colors, patternId, nf, y, width });
+  if (opts.note) y = svgTextBlock(svg, opts.note, PAD, y + 32, width - 2 * PAD, 12, { class: 'coverage-note', fill: INK }) - 16;
+  y = svgTextBlock(svg, opts.citation, PAD, y + 32, width - 2 * PAD, 11, { fill: '#555' }) + 4;
+
+  const height = Math.ceil(y);
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  if (mode.focusable) {
+    svg.setAttribute('role', 'group');
+    svg.setAttribute('aria-label', opts.title);
+  } else {
+    svg.setAttribute('tabindex', '0');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${opts.title}. ${TABLE_HINT[opts.locale]}`);
+  }
+  return svg;
+}
+
+/** The legend: unit, one swatch per class with its range, and the no-data swatch; returns the y below it. */
+function legendOf(
+  svg: SVGSVGElement, opts: ChoroplethOptions,
+  c: { present: number[]; breaks: number[]; colors: string[]; patternId: string; nf: Intl.NumberFormat; y: number; width: number },
+): number {
+  const { present, breaks, colors, patternId, nf, width } = c;
+  let y = c.y;
 
   // Legend: unit, one swatch per class with its range, and the no-data swatch.
   const legend = svgEl('g', { class: 'legend', 'font-size': 12 });
@@ -146,21 +178,7 @@ function choropleth(shapes: readonly Shape[], projection: GeoProjection, opts: C
     x += w + 12;
   }
   svg.append(legend);
-  if (opts.note) y = svgTextBlock(svg, opts.note, PAD, y + 32, width - 2 * PAD, 12, { class: 'coverage-note', fill: INK }) - 16;
-  y = svgTextBlock(svg, opts.citation, PAD, y + 32, width - 2 * PAD, 11, { fill: '#555' }) + 4;
-
-  const height = Math.ceil(y);
-  svg.setAttribute('height', String(height));
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  if (mode.focusable) {
-    svg.setAttribute('role', 'group');
-    svg.setAttribute('aria-label', opts.title);
-  } else {
-    svg.setAttribute('tabindex', '0');
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', `${opts.title}. ${TABLE_HINT[opts.locale]}`);
-  }
-  return svg;
+  return y;
 }
 
 function mexicoConic(): GeoProjection {
@@ -173,6 +191,14 @@ export function renderStateMap(features: FeatureCollection<Geometry, StateProps>
   return choropleth(shapes, mexicoConic(), opts, { focusable: true, stroke: 'white', strokeWidth: 0.75 });
 }
 
+/** The municipal layer as served: a simplified TopoJSON topology with one object, `municipalities` (src/site/map-layers.ts). */
+export type MunicipalTopology = Topology<{ municipalities: GeometryCollection<MunicipalProps> }>;
+
+/** The municipalities of the served topology as GeoJSON features (borders shared between neighbours stay shared). */
+export function municipalFeatures(topology: MunicipalTopology): FeatureCollection<Geometry, MunicipalProps> {
+  return feature(topology, topology.objects.municipalities);
+}
+
 /** ~2,457 municipalities (properties.cvegeo, 5 digits): one path each, one focusable svg. */
 export function renderMunicipalMap(features: FeatureCollection<Geometry, MunicipalProps>, opts: ChoroplethOptions): SVGSVGElement {
   const shapes = features.features.map((f) => {
@@ -180,6 +206,17 @@ export function renderMunicipalMap(features: FeatureCollection<Geometry, Municip
     return { code: p.cvegeo, name: p.nombre_municipio ? `${p.nombre_municipio}${p.nombre_estado ? `, ${p.nombre_estado}` : ''}` : p.cvegeo, feature: rewind(f) };
   });
   return choropleth(shapes, mexicoConic(), opts, { focusable: false, stroke: 'white', strokeWidth: 0.1 });
+}
+
+/** The hexagons as links to each state's profile, without values (the states index); `names` gives each link its name. */
+export function renderHexLinks(
+  topology: Topology<{ mx_hexgrid: GeometryCollection<HexProps> }>,
+  opts: { names: ReadonlyMap<string, string>; title: string; note?: string; citation: string; locale: Locale; placeHref: (code: string) => string; width?: number },
+): SVGSVGElement {
+  const values = new Map([...opts.names].map(([code, name]) => [code, { value: null, name, flags: [] }]));
+  const hexes = feature(topology, topology.objects.mx_hexgrid);
+  const shapes = hexes.features.map((f) => ({ code: String(f.properties.state_code).padStart(2, '0'), name: f.properties.state_abbr, label: f.properties.state_abbr, feature: f as Feature }));
+  return choropleth(shapes, geoIdentity().reflectY(true) as unknown as GeoProjection, { ...opts, values, unit: '', decimals: 0, noDataLabel: '' }, { focusable: true, stroke: 'white', strokeWidth: 1.5, plain: true });
 }
 
 /** Equal-area hexagons, one per state, labelled with the state abbreviation. */

@@ -7,7 +7,7 @@ import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
 import {
-  COMPLETION_LABELS, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS, TREND_LABELS, FRESHNESS_LABELS,
+  COMPLETION_LABELS, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS,
 } from '../domain/index.js';
 import { computeScorecard, listAssistance, reportedFigures } from '../monitoring/index.js';
 import { writeReport } from '../report/index.js';
@@ -16,7 +16,7 @@ import { ADAPTERS, LAYOUT_ADAPTERS, adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDAR
 import {
   DuckDbStore, PostgresStore, describeRepair, isPostgresUrl, isRepaired, migrateServer, openStore as openAnyStore, publishToPostgres, type Store,
 } from '../store/index.js';
-import { resultTable, textTable } from './format.js';
+import { indicatorScoreTable, resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
 import { registerEvidenceCommands } from './evidence-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
@@ -301,12 +301,7 @@ export function buildProgram(): Command {
           n.risks.length, n.gaps.map((g) => GAP_LABELS[g][L]).join('; ') || '—',
         ]), 'en-US'));
         console.log('');
-        console.log(textTable(['indicator', 'baseline', 'latest', 'target', 'progress', 'trend', 'data'], card.indicators.map((i) => [
-          i.code, `${i.baseline.period}: ${i.baseline.value ?? '—'}`, i.latestComplete ? `${i.latestComplete.period}: ${i.latestComplete.value ?? '—'}` : '—',
-          i.target ? `${i.target.period}: ${i.target.value}` : '—', PROGRESS_LABELS[i.progress][L],
-          `${TREND_LABELS[i.trend][L]}${i.yearlyChangePct === null ? '' : ` (${i.yearlyChangePct > 0 ? '+' : ''}${i.yearlyChangePct}%/yr)`}`,
-          `${FRESHNESS_LABELS[i.freshness][L]} (${i.lastPeriodWithData ?? '—'})`,
-        ]), 'en-US'));
+        console.log(indicatorScoreTable(card.indicators, L));
         console.log(`\n${card.gaps.length} of ${card.summary.nodes} nodes have monitoring gaps (as of ${card.asOf}). Method: ${card.method.progress}`);
       }, 'read'),
     );

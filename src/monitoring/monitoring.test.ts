@@ -54,7 +54,7 @@ describe('scorecard', () => {
 
   it('computes baselines and trends from the bundled data', () => {
     const homicides = card.indicators.find((i) => i.code === 'mx.homicide.victims');
-    expect(homicides?.baseline).toEqual({ period: '2021', geo: '00', value: expect.any(Number) });
+    expect(homicides?.baseline).toEqual({ period: '2021', geo: '00', value: expect.any(Number), flags: [] });
     expect(homicides?.baseline.value).toBeGreaterThan(30_000);
     expect(homicides?.latestComplete?.period).toBe('2024');
     expect(['improving', 'little-change', 'worsening']).toContain(homicides?.trend);

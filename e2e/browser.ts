@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
-import { loadBundled } from '../src/ingest/index.js';
+import { loadedStore } from '../src/test-support/bundled-store.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background fetches). */
@@ -46,15 +46,19 @@ export interface Observatory {
 }
 
 /**
- * Registers a suite's setup and teardown: a temporary store filled by `fill` (every bundled file by default), the server
- * and Chromium. The fields are set once `beforeAll` has run.
+ * Registers a suite's setup and teardown: a temporary store filled by `fill` (by default, a copy of the run's store of
+ * every bundled file), the server and Chromium. The fields are set once `beforeAll` has run.
  */
-export function observatoryInChromium(fill: (t: TempStore) => Promise<unknown> = (t) => loadBundled(t.store)): Observatory {
+export function observatoryInChromium(fill?: (t: TempStore) => Promise<unknown>): Observatory {
   const o = {} as { t: TempStore; server: RunningServer; browser: Browser };
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    o.t = await tempStore();
-    await fill(o.t);
+    if (fill) {
+      o.t = await tempStore();
+      await fill(o.t);
+    } else {
+      o.t = await loadedStore();
+    }
     o.server = await startServer(o.t.store, 0);
     o.browser = await launchChromium();
   }, 600_000); // an upper bound for loading every bundled file on a loaded machine

@@ -2,15 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundled } from '../ingest/index.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { buildReportHtml, writeReport } from './report.js';
 import { reportOutline } from './outline.js';
 
 let t: TempStore;
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
 });
 afterAll(async () => {
   await t.cleanup();

@@ -10,7 +10,6 @@ import {
   COMPLETION_LABELS, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS,
 } from '../domain/index.js';
 import { computeScorecard, listAssistance, reportedFigures } from '../monitoring/index.js';
-import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
 import { ADAPTERS, LAYOUT_ADAPTERS, adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
 import {
@@ -355,7 +354,11 @@ export function buildProgram(): Command {
     .option('--no-pdf', 'write only the HTML')
     .action((opts: { period: string; lang: Lang; out: string; pdf: boolean }) =>
       withStore(program, async (store) => {
-        const written = await writeReport(store, { year: yearArg(opts.period, '--period'), lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
+        const year = yearArg(opts.period, '--period');
+        // Loaded here only: the report's chart and PDF libraries (Plot, jsdom, Playwright) take seconds to import, and
+        // every other command starts without them.
+        const { writeReport } = await import('../report/index.js');
+        const written = await writeReport(store, { year, lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
         for (const f of written.files) console.log(`wrote ${f.path} (${(f.bytes / 1024).toFixed(0)} KB)`);
       }, 'read'),
     );

@@ -15,14 +15,22 @@ import { tempStore } from '../src/test-support/temp-store.js';
 export interface HostileOptions {
   readonly seconds: number;
   readonly readers: number;
+  /** Only the abusive kinds whose name contains this (to see which one hurts). */
+  readonly only?: string;
+  /** A store already loaded with `observa load-bundled` (skips the load; it is only read). */
+  readonly store?: string;
 }
 
 const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
 
 function startServerProcess(store: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn('node', [BIN, '--store', store, 'serve', '--port', '0'], {
+  // LOAD_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = (process.env['LOAD_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn('node', [...nodeArgs, BIN, '--store', store, 'serve', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, OBSERVA_MASTER_KEY: randomBytes(32).toString('base64') },
+    // The readers come through a "proxy" on 127.0.0.1, each with its own X-Forwarded-For (many people); the abuser
+    // connects from 127.0.0.2 (ABUSER_ADDRESS), which is not a proxy, so it is one client whatever it sends.
+    env: { ...process.env, OBSERVA_MASTER_KEY: randomBytes(32).toString('base64'), OBSERVA_TRUSTED_PROXY: '127.0.0.1' },
   });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`));
   return new Promise((resolve, reject) => {
@@ -41,10 +49,16 @@ const rssMb = (pid: number) => {
   return m ? Number(m[1]) / 1024 : 0;
 };
 
-/** One raw HTTP request (any Host header, any body), resolving with the status (0: connection error). */
+/**
+ * The abusive client's own address: loopback answers on all of 127.0.0.0/8, so connecting from 127.0.0.2 makes it one
+ * client distinct from the readers (127.0.0.1), as one anonymous client on the internet would be.
+ */
+const ABUSER_ADDRESS = '127.0.0.2';
+
+/** One raw HTTP request (any Host header, any body) from the abuser's address, resolving with the status (0: connection error). */
 function send(base: URL, agent: Agent, method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: base.hostname, port: base.port, method, path, agent, headers, timeout: 60_000 }, (res) => {
+    const req = request({ host: base.hostname, port: base.port, localAddress: ABUSER_ADDRESS, method, path, agent, headers, timeout: 60_000 }, (res) => {
       res.resume();
       res.once('end', () => resolve(res.statusCode ?? 0));
       res.once('error', () => resolve(0));
@@ -77,9 +91,9 @@ function abusers(): { name: string; next: (i: number) => { method: string; path:
 export async function runHostileLoad(options: HostileOptions): Promise<void> {
   if (!existsSync(BIN) || !existsSync(new URL('../dist/cli/index.js', import.meta.url))) throw new Error('run `npm run build` first');
   const t = await tempStore();
-  await loadBundled(t.store);
+  if (!options.store) await loadBundled(t.store);
   await t.store.close();
-  const store = join(t.dir, 'store.duckdb');
+  const store = options.store ?? join(t.dir, 'store.duckdb');
   let server = await startServerProcess(store);
   let crashes = 0;
   let serverUrl = server.url;
@@ -105,14 +119,14 @@ export async function runHostileLoad(options: HostileOptions): Promise<void> {
     }
   }, 500);
   try {
-    await runLoad(serverUrl, MIXED_PATHS, 4, Math.min(5, options.seconds)); // warm the cache
-    const calm: LoadResult = await runLoad(serverUrl, MIXED_PATHS, options.readers, options.seconds);
+    await runLoad(serverUrl, MIXED_PATHS, 4, Math.min(5, options.seconds), false, true); // warm the cache
+    const calm: LoadResult = await runLoad(serverUrl, MIXED_PATHS, options.readers, options.seconds, false, true);
     const calmRss = Math.max(...rss);
 
     const statuses = new Map<string, Map<number, number>>();
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const until = Date.now() + options.seconds * 1000;
-    const loops = abusers().flatMap((kind) =>
+    const loops = abusers().filter((kind) => !options.only || kind.name.includes(options.only)).flatMap((kind) =>
       // Two concurrent clients per kind (the sign-in flood: eight).
       Array.from({ length: kind.name === 'sign-in flood' ? 8 : 2 }, async (_, lane) => {
         const counts = statuses.get(kind.name) ?? new Map<number, number>();
@@ -124,7 +138,7 @@ export async function runHostileLoad(options: HostileOptions): Promise<void> {
         }
       }),
     );
-    const [abused] = await Promise.all([runLoad(serverUrl, MIXED_PATHS, options.readers, options.seconds), ...loops]);
+    const [abused] = await Promise.all([runLoad(serverUrl, MIXED_PATHS, options.readers, options.seconds, false, true), ...loops]);
     agent.destroy();
     const report = {
       seconds: options.seconds,

@@ -12,13 +12,14 @@ const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' },
     hostile: { type: 'boolean', default: false }, readers: { type: 'string', default: '20' },
+    only: { type: 'string' }, store: { type: 'string' },
   },
 });
 const connections = Number(values.connections);
 const seconds = Number(values.seconds);
 if (values.hostile) {
   const { runHostileLoad } = await import('./hostile-load.js');
-  await runHostileLoad({ seconds, readers: Number(values.readers) });
+  await runHostileLoad({ seconds, readers: Number(values.readers), ...(values.only ? { only: values.only } : {}), ...(values.store ? { store: values.store } : {}) });
 } else {
   await mixedLoad();
 }
@@ -26,15 +27,16 @@ if (values.hostile) {
 async function mixedLoad(): Promise<void> {
   const t = await tempStore();
   await loadBundled(t.store);
-  const server = await startServer(t.store, 0);
+  // Each connection is a reader of its own behind a proxy (see runLoad's asPeople).
+  const server = await startServer(t.store, 0, '127.0.0.1', { trustedProxy: '127.0.0.1' });
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1000);
   try {
     // One pass first, so the memory baseline includes the warm response cache.
-    await runLoad(server.url, MIXED_PATHS, 10, 2);
+    await runLoad(server.url, MIXED_PATHS, 10, 2, false, true);
     const before = process.memoryUsage().rss / 2 ** 20;
     rss.length = 0;
-    const result = await runLoad(server.url, MIXED_PATHS, connections, seconds);
+    const result = await runLoad(server.url, MIXED_PATHS, connections, seconds, false, true);
     const firstThird = rss.slice(0, Math.max(1, Math.floor(rss.length / 3)));
     const lastThird = rss.slice(-Math.max(1, Math.floor(rss.length / 3)));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -3,6 +3,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
 import { loadedStore } from '../src/test-support/bundled-store.js';
+import { fairWorkForTests } from '../src/test-support/fair-work.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background fetches). */
@@ -59,7 +60,7 @@ export function observatoryInChromium(fill?: (t: TempStore) => Promise<unknown>)
     } else {
       o.t = await loadedStore();
     }
-    o.server = await startServer(o.t.store, 0);
+    o.server = await startServer(o.t.store, 0, '127.0.0.1', { fairWork: fairWorkForTests() });
     o.browser = await launchChromium();
   }, 600_000); // an upper bound for loading every bundled file on a loaded machine
   afterAll(async () => {

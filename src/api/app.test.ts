@@ -4,12 +4,13 @@ import { MIXED_PATHS, runLoad } from '../test-support/load.js';
 import { loadedStore } from '../test-support/bundled-store.js';
 import type { TempStore } from '../test-support/temp-store.js';
 import { startServer, type RunningServer } from './server.js';
+import { fairWorkForTests } from '../test-support/fair-work.js';
 
 let t: TempStore;
 let server: RunningServer;
 beforeAll(async () => {
   t = await loadedStore();
-  server = await startServer(t.store, 0);
+  server = await startServer(t.store, 0, '127.0.0.1', { fairWork: fairWorkForTests() });
 });
 afterAll(async () => {
   await server.close();

@@ -9,7 +9,8 @@ import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
 import { compression } from './compression.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
-import { TRUSTED_PROXY_ENV, parseTrustedProxies } from './client-address.js';
+import { TRUSTED_PROXY_ENV, clientAddress, parseTrustedProxies, socketAddress } from './client-address.js';
+import { ClientBusyError, FairWork, fairWorkOptionsFromEnv } from './fair-work.js';
 import { errorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
@@ -40,6 +41,10 @@ export interface ApiOptions {
   readonly registry?: RegistryRouteOptions;
   /** Whom families can contact: the receiving organisation and the alternatives where the form is closed (default: the file named by OBSERVA_INTAKE_CONTACTS). */
   readonly contacts?: IntakeContacts;
+  /** Shares of uncached work between clients (default: from the environment, see fair-work.ts). */
+  readonly fairWork?: FairWork;
+  /** Reverse proxies whose X-Forwarded-For names the client (default: the registry's setting, else OBSERVA_TRUSTED_PROXY). */
+  readonly trustedProxy?: string;
 }
 
 /** Registry options from the environment: OBSERVA_MASTER_KEY (required), OBSERVA_INTAKE_ORG and the consent recipients. */
@@ -123,10 +128,25 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     return known.version;
   };
 
+  // Uncached answers are computed in fair turns between clients, each within its share (fair-work.ts).
+  const fairWork = options.fairWork ?? new FairWork(fairWorkOptionsFromEnv());
+  const trustedProxies = parseTrustedProxies(options.trustedProxy ?? options.registry?.trustedProxy ?? process.env[TRUSTED_PROXY_ENV]);
+  const clientOf = (c: Context) => (socketAddress(c) === 'unknown' ? null : clientAddress(c, trustedProxies));
+  const inTurn = async <T>(c: Context, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await fairWork.run(clientOf(c), work);
+    } catch (error) {
+      if (!(error instanceof ClientBusyError)) throw error;
+      throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s (answers already computed are served at once)`, {
+        reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
+      });
+    }
+  };
+
   const respond: Responder = async (c, kind, produce, extraKey = '') => {
     const version = await currentVersion();
     const key = `${version}|${kind}|${extraKey}|${normalisedRequestKey(c.req.url)}`;
-    const entry = await cache.get(key, async () => ({ body: await produce(), contentType: TYPES[kind] }));
+    const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
@@ -145,11 +165,12 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     const { status, body } = errorResponse(error);
     if (status === 500) console.error(error);
     // A person's browser gets a page in the site's layout and language; scripts and API clients get JSON.
-    if (!isMachinePath(c.req.path) && c.req.method === 'GET' && (status === 400 || status === 404 || status === 500)) {
-      return c.html(errorPage(languageOf(c.req.path, c.req.header('accept-language')), status, c.req.path), status);
+    const retryAfter = { 'Retry-After': String(body.error.details['retryAfterSeconds'] ?? QUERY_RETRY_AFTER_SECONDS) };
+    if (!isMachinePath(c.req.path) && c.req.method === 'GET' && (status === 400 || status === 404 || status === 429 || status === 500)) {
+      return c.html(errorPage(languageOf(c.req.path, c.req.header('accept-language')), status, c.req.path), status, status === 429 ? retryAfter : {});
     }
     if (status === 401) return c.json(body, status, { 'WWW-Authenticate': 'Bearer realm="observa"' });
-    if (status === 503) return c.json(body, status, { 'Retry-After': String(body.error.details['retryAfterSeconds'] ?? QUERY_RETRY_AFTER_SECONDS) });
+    if (status === 503 || status === 429) return c.json(body, status, retryAfter);
     return c.json(body, status);
   });
   app.notFound((c) =>

@@ -3,8 +3,11 @@ import { selectGeos } from '../analytics/index.js';
 import { findIndicator } from '../catalog/index.js';
 import { loadedStore } from '../test-support/bundled-store.js';
 import type { TempStore } from '../test-support/temp-store.js';
+import { request } from 'node:http';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
+import { FairWork, DEFAULT_FAIR_WORK } from './fair-work.js';
 import { startServer, type RunningServer } from './server.js';
+import { fairWorkForTests } from '../test-support/fair-work.js';
 
 // Issue 12, findings 1, 2 and 9: one anonymous client must not grow the heap, multiply the SQL, or reach a 500.
 let t: TempStore;
@@ -13,7 +16,7 @@ const BUDGET = 4 * 1024 * 1024;
 const cache = new ResponseCache(2000, BUDGET);
 beforeAll(async () => {
   t = await loadedStore();
-  server = await startServer(t.store, 0, '127.0.0.1', { cache });
+  server = await startServer(t.store, 0, '127.0.0.1', { cache, fairWork: fairWorkForTests() });
 });
 afterAll(async () => {
   await server.close();
@@ -102,5 +105,49 @@ describe('every public read is bounded in time', () => {
     }
     const after = await get('/api/v1/indicators/mx.homicide.victims/data?geo=00&period=2019');
     expect(after.status).toBe(200);
+  });
+});
+
+/** A GET from a chosen loopback address (all of 127.0.0.0/8 reaches the server), as a distinct client. */
+function getFrom(address: string, url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { localAddress: address, headers: { 'accept-language': 'en' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('one client past its share of uncached work is told to wait; others are answered', () => {
+  it('429 with Retry-After for its next uncached answer (JSON for the API, a page for people), cached answers still served, other clients unaffected', async () => {
+    // A share of 1 ms, repaid at 1 ms per second: the first uncached answer spends it.
+    const tight = await startServer(t.store, 0, '127.0.0.1', { fairWork: new FairWork({ ...DEFAULT_FAIR_WORK, burstMs: 1, refillMsPerSecond: 1 }) });
+    try {
+      const first = `${tight.url}/api/v1/indicators/mx.disappeared.persons/data?geo=level:state&freq=month&period=2020`;
+      const second = `${tight.url}/api/v1/indicators/mx.disappeared.persons/data?geo=level:state&freq=month&period=2021`;
+      expect((await getFrom('127.0.0.2', first)).status).toBe(200);
+      const refused = await getFrom('127.0.0.2', second);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      const body = JSON.parse(refused.body) as { error: { code: string; message: string; details: { reason: string } } };
+      expect(body.error).toMatchObject({ code: 'too_many_requests', details: { reason: 'budget' } });
+      expect(body.error.message).toMatch(/try again in \d+ s/);
+      // What is already computed costs nothing and is still served to it.
+      expect((await getFrom('127.0.0.2', first)).status).toBe(200);
+      // A person's page: in the site's layout and language, saying to wait.
+      const page = await getFrom('127.0.0.2', `${tight.url}/en/indicators/mx.homicide.rate/?geo=09`);
+      expect(page.status).toBe(429);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.body).toContain('Too many requests at once');
+      expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+      // Another client is answered.
+      expect((await getFrom('127.0.0.1', second)).status).toBe(200);
+    } finally {
+      await tight.close();
+    }
   });
 });

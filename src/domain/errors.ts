@@ -40,7 +40,7 @@ export class InputError extends Error {
 export class RequestError extends Error {
   override readonly name = 'RequestError';
   constructor(
-    readonly code: 'not_found' | 'bad_request' | 'store_busy' | 'unauthorized' | 'forbidden' | 'conflict' | 'method_not_allowed' | 'unavailable',
+    readonly code: 'not_found' | 'bad_request' | 'store_busy' | 'unauthorized' | 'forbidden' | 'conflict' | 'method_not_allowed' | 'unavailable' | 'too_many_requests',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {

@@ -15,6 +15,13 @@ const T = {
     title: { es: 'Página no encontrada', en: 'Page not found' },
     text: { es: 'No hay ninguna página en esta dirección. Puede buscar lo que necesita o empezar por el inicio.', en: 'There is no page at this address. You can search for what you need or start from the home page.' },
   },
+  429: {
+    title: { es: 'Demasiadas consultas a la vez', en: 'Too many requests at once' },
+    text: {
+      es: 'Este equipo ha pedido muchas páginas o datos nuevos en poco tiempo. Espere unos segundos y vuelva a cargar la página; las páginas ya consultadas se siguen sirviendo.',
+      en: 'This device has asked for many new pages or data in a short time. Wait a few seconds and reload the page; pages already visited are still served.',
+    },
+  },
   500: {
     title: { es: 'El servidor no pudo responder', en: 'The server could not answer' },
     text: { es: 'Algo falló de nuestro lado. Intente de nuevo en unos momentos.', en: 'Something failed on our side. Please try again in a moment.' },
@@ -32,7 +39,7 @@ export function languageOf(path: string, acceptLanguage = ''): SiteLang {
 export const isMachinePath = (path: string): boolean => /^\/(api|data)(\/|$)/.test(path) || /\.(json|csv)$/.test(path) || path === '/healthz';
 
 /** An error as a page of the site, in its layout and language, with ways to go on. */
-export function errorPage(lang: SiteLang, status: 400 | 404 | 500, path: string): string {
+export function errorPage(lang: SiteLang, status: 400 | 404 | 429 | 500, path: string): string {
   const text = T[status];
   const bare = path.replace(/^\/(es|en)(?=\/|$)/, '') || '/';
   const main = html`<h1>${text.title[lang]}</h1>

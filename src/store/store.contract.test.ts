@@ -87,6 +87,25 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect(await store.all(`SELECT count(*) AS n FROM contract_t WHERE label = 'batch'`)).toEqual([{ n: 50 }]);
   });
 
+  it('stops a public read past its time limit with 503 and Retry-After, and the next reads run in full, without the limit', async () => {
+    // A read that runs for seconds on either engine.
+    const slow = store.dialect === 'postgres' ? 'SELECT pg_sleep(3) AS slept' : 'SELECT sum(i * i) AS s FROM range(30000000000) t(i)';
+    store.readTimeoutMs = 100;
+    try {
+      const stopped = await store.all(slow).then(() => null, (e: unknown) => e);
+      expect(stopped).toMatchObject({ name: 'RequestError', code: 'unavailable', details: { timeoutMs: 100, retryAfterSeconds: expect.any(Number) as number } });
+      // Every pooled connection answers again at once.
+      await Promise.all(Array.from({ length: 6 }, async () => expect(await store.all(`SELECT 41 + 1 AS n`)).toEqual([{ n: 42 }])));
+    } finally {
+      store.readTimeoutMs = null;
+    }
+    // No connection kept the limit: a read longer than 100 ms completes once the limit is lifted.
+    if (store.dialect === 'postgres') {
+      const reads = await Promise.all(Array.from({ length: 4 }, () => store.all<{ ok: number }>(`SELECT 1 AS ok FROM pg_sleep(0.3)`)));
+      expect(reads.flat()).toEqual(Array(4).fill({ ok: 1 }));
+    }
+  });
+
   it('holds the evidence ledger and its tokens (monitoring) the same way: pending until a second person approves', async () => {
     const editor = await createToken(store, 'contract editor', 'editor');
     const reviewer = await createToken(store, 'contract reviewer', 'reviewer');

@@ -26,11 +26,17 @@ export interface LoadResult {
   readonly rps: number;
 }
 
+/** The address a load connection claims through a trusted proxy (TEST-NET-2, 198.51.100.0/24, and on). */
+export const loadClientAddress = (connection: number) => `198.51.${100 + (connection >> 8)}.${connection & 255}`;
+
 /**
  * `distinct`: each connection walks the paths from its own offset, so concurrent requests differ (autocannon otherwise
  * sends the same sequence on every connection, and identical concurrent requests share one computation).
+ * `asPeople`: each connection is its own client, as people behind the deployment's reverse proxy are: it sends
+ * `X-Forwarded-For` with its own address (the server must trust the load's address as a proxy, OBSERVA_TRUSTED_PROXY),
+ * so the server's fair shares (src/api/fair-work.ts) see many readers, not one client with many connections.
  */
-export async function runLoad(base: string, paths: readonly string[], connections: number, seconds: number, distinct = false): Promise<LoadResult> {
+export async function runLoad(base: string, paths: readonly string[], connections: number, seconds: number, distinct = false, asPeople = false): Promise<LoadResult> {
   let clients = 0;
   const requests = paths.map((path) => ({ method: 'GET' as const, path }));
   const result = await autocannon({
@@ -38,11 +44,13 @@ export async function runLoad(base: string, paths: readonly string[], connection
     connections,
     duration: seconds,
     requests,
-    ...(distinct
+    ...(distinct || asPeople
       ? {
           setupClient: (client: autocannon.Client) => {
-            const offset = Math.floor(((clients++ % connections) * paths.length) / connections);
-            client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)]);
+            const n = clients++;
+            const offset = distinct ? Math.floor(((n % connections) * paths.length) / connections) : 0;
+            const own = asPeople ? { headers: { 'x-forwarded-for': loadClientAddress(n) } } : {};
+            client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)].map((r) => ({ ...r, ...own })));
           },
         }
       : {}),

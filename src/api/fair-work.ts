@@ -1,0 +1,213 @@
+/*
+ * Fair shares of the server's uncached work between clients (issue 12). A cached answer costs microseconds; an uncached
+ * one runs queries and builds the answer on the one JavaScript thread, which every other request shares. Without
+ * limits, one anonymous client asking for distinct municipality × month answers kept that thread busy and every reader
+ * waited behind it. Here each client (its address, see client-address.ts):
+ *
+ * - runs at most `perClientRunning` computations at once and holds at most `perClientQueued` places (running or
+ *   waiting); a request beyond that is refused at once (429), before any work;
+ * - is served in turn with the others (round robin over clients with waiting work, as a fair-queuing scheduler), so a
+ *   reader's request waits behind at most one computation of each other client, however many that client sent;
+ * - spends from a budget of computation time (a token bucket in milliseconds: `burstMs` at most, refilled at
+ *   `refillMsPerSecond`): a client that has used its share is answered 429 with the seconds until it has a share again,
+ *   instead of being queued. An analyst's burst of pages and downloads fits the burst; a scraper gets a steady share.
+ *
+ * Requests without a network peer (the application called in-process, as tests and the static bake do) have no client
+ * to be fair between and are not limited.
+ */
+
+export interface FairWorkOptions {
+  /** Computations at once over all clients (the store's readers and the cores they share). */
+  readonly concurrency: number;
+  readonly perClientRunning: number;
+  /** Places a client holds, running or waiting. */
+  readonly perClientQueued: number;
+  /** Computation time a client can spend at once, in milliseconds. */
+  readonly burstMs: number;
+  /** Computation time a client gets back per second. */
+  readonly refillMsPerSecond: number;
+}
+
+// A browser opens up to six connections to a host, so a page with several uncached data files queues them, never
+// refuses them. 5 s of computation covers a person opening a dozen new pages; after that a client gets a fifth of one
+// core, sustained. Measured with `npm run load -- --hostile` (docs/operators.md says how to change them).
+export const DEFAULT_FAIR_WORK: FairWorkOptions = {
+  concurrency: 2,
+  perClientRunning: 1,
+  perClientQueued: 16,
+  burstMs: 5_000,
+  refillMsPerSecond: 200,
+};
+
+/** Options from the environment (OBSERVA_CLIENT_WORK_BURST_MS, OBSERVA_CLIENT_WORK_REFILL_MS_PER_S), else the defaults. */
+export function fairWorkOptionsFromEnv(env: Record<string, string | undefined> = process.env): FairWorkOptions {
+  const number = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: "${raw}" is not a positive number of milliseconds`);
+    return value;
+  };
+  return {
+    ...DEFAULT_FAIR_WORK,
+    burstMs: number('OBSERVA_CLIENT_WORK_BURST_MS', DEFAULT_FAIR_WORK.burstMs),
+    refillMsPerSecond: number('OBSERVA_CLIENT_WORK_REFILL_MS_PER_S', DEFAULT_FAIR_WORK.refillMsPerSecond),
+  };
+}
+
+/** The client has no place for more work now; `retryAfterSeconds` says when it will. */
+export class ClientBusyError extends Error {
+  override readonly name = 'ClientBusyError';
+  constructor(
+    readonly reason: 'queue' | 'budget',
+    readonly retryAfterSeconds: number,
+  ) {
+    super(reason === 'queue' ? 'too many requests of this client are being answered' : 'this client has used its share of the server for now');
+  }
+}
+
+/** Past this many known clients, the repaid ones are forgotten before a new one is added. */
+const MAX_KNOWN_CLIENTS = 10_000;
+
+interface ClientState {
+  running: number;
+  queued: number;
+  readonly waiting: (() => void)[];
+  served: number;
+  /** Milliseconds spent beyond what has been refilled; never below 0. */
+  debtMs: number;
+  debtAt: number;
+}
+
+export class FairWork {
+  private readonly clients = new Map<string, ClientState>();
+  /** Clients with waiting work. */
+  private readonly waitingClients = new Set<string>();
+  private running = 0;
+  /** Work started so far: a client's `served` is the number of its latest start, so the least recently served goes next. */
+  private starts = 0;
+
+  constructor(
+    readonly options: FairWorkOptions = DEFAULT_FAIR_WORK,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Runs `work` for `client` in its turn and charges its duration; throws ClientBusyError without running it when the client has no place. */
+  async run<T>(client: string | null, work: () => Promise<T>): Promise<T> {
+    if (client === null) return work();
+    const state = this.stateOf(client);
+    this.settle(state);
+    const { burstMs, refillMsPerSecond, perClientQueued } = this.options;
+    if (state.debtMs > burstMs) {
+      this.forgetIfIdle(client, state);
+      throw new ClientBusyError('budget', Math.max(1, Math.ceil((state.debtMs - burstMs) / refillMsPerSecond)));
+    }
+    if (state.queued >= perClientQueued) throw new ClientBusyError('queue', 1);
+    state.queued++;
+    try {
+      await this.turn(client, state);
+      // What the client spent while this waited counts too: past its burst, the turn is given up, unrun.
+      this.settle(state);
+      if (state.debtMs > burstMs) {
+        state.running--;
+        this.running--;
+        this.next();
+        throw new ClientBusyError('budget', Math.max(1, Math.ceil((state.debtMs - burstMs) / refillMsPerSecond)));
+      }
+      const started = this.now();
+      try {
+        return await work();
+      } finally {
+        this.settle(state);
+        state.debtMs += this.now() - started;
+        state.running--;
+        this.running--;
+        this.next();
+      }
+    } finally {
+      state.queued--;
+      this.forgetIfIdle(client, state);
+    }
+  }
+
+  /** Milliseconds of work the client may still start now (negative: in debt beyond its burst). For tests and logs. */
+  balanceMs(client: string): number {
+    const state = this.clients.get(client);
+    if (!state) return this.options.burstMs;
+    this.settle(state);
+    return this.options.burstMs - state.debtMs;
+  }
+
+  get busy(): { running: number; waiting: number; clients: number } {
+    let waiting = 0;
+    for (const state of this.clients.values()) waiting += state.waiting.length;
+    return { running: this.running, waiting, clients: this.clients.size };
+  }
+
+  private stateOf(client: string): ClientState {
+    let state = this.clients.get(client);
+    if (!state) {
+      // Clients in debt stay known until they have paid it back: look for those who have, now and then.
+      if (this.clients.size >= MAX_KNOWN_CLIENTS) this.sweep();
+      state = { running: 0, queued: 0, waiting: [], served: 0, debtMs: 0, debtAt: this.now() };
+      this.clients.set(client, state);
+    }
+    return state;
+  }
+
+  /** Pays back the refill since the last look. */
+  private settle(state: ClientState): void {
+    const at = this.now();
+    state.debtMs = Math.max(0, state.debtMs - ((at - state.debtAt) / 1000) * this.options.refillMsPerSecond);
+    state.debtAt = at;
+  }
+
+  private turn(client: string, state: ClientState): Promise<void> {
+    return new Promise<void>((resolve) => {
+      state.waiting.push(() => {
+        state.running++;
+        state.served = ++this.starts;
+        this.running++;
+        resolve();
+      });
+      this.waitingClients.add(client);
+      this.next();
+    });
+  }
+
+  /** Starts waiting work while there are free places, each time for the client served least recently. */
+  private next(): void {
+    while (this.running < this.options.concurrency) {
+      let chosen: ClientState | undefined;
+      let chosenClient = '';
+      for (const client of this.waitingClients) {
+        const state = this.clients.get(client);
+        if (!state || state.waiting.length === 0) {
+          this.waitingClients.delete(client);
+          continue;
+        }
+        if (state.running >= this.options.perClientRunning) continue;
+        if (!chosen || state.served < chosen.served) {
+          chosen = state;
+          chosenClient = client;
+        }
+      }
+      if (!chosen) return;
+      const start = chosen.waiting.shift() as () => void;
+      if (chosen.waiting.length === 0) this.waitingClients.delete(chosenClient);
+      start();
+    }
+  }
+
+  private sweep(): void {
+    for (const [client, state] of this.clients) {
+      this.settle(state);
+      this.forgetIfIdle(client, state);
+    }
+  }
+
+  /** A client with nothing running, nothing waiting and no debt is forgotten (the map holds only active clients). */
+  private forgetIfIdle(client: string, state: ClientState): void {
+    if (state.queued === 0 && state.debtMs === 0 && state.waiting.length === 0) this.clients.delete(client);
+  }
+}

@@ -60,6 +60,13 @@ describe('the U.S. border pages in Chromium', () => {
       expect(await table.locator('tr[data-period="FY2021"] td').nth(1).textContent()).toBe('100');
       expect(await table.locator('tr[data-partial]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-period')))).toEqual(['FY2026']);
       expect(await page.locator('nav.nav-wide a[aria-current="page"]').textContent()).toBe(lang === 'es' ? 'Ambos lados' : 'Both sides');
+      // Each pair states its method and its caveats in the page language: seizures measure enforcement, not supply.
+      const caveats = { fentanyl: { es: 'miden la actividad de las autoridades', en: 'measure enforcement activity' }, migration: { es: 'eventos, no personas', en: 'events, not people' } };
+      for (const [pair, words] of Object.entries(caveats)) {
+        const section = page.locator(`#pair-${pair}`);
+        expect(await section.locator('p', { hasText: /base = 100/ }).count(), pair).toBe(1);
+        expect((await section.locator('ul li').allTextContents()).join(' '), pair).toContain(words[lang]);
+      }
       // Fits the viewport: no horizontal scrolling of the page.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
       await page.screenshot({ path: `${SCREENSHOTS}both-sides-${lang}-${width}.png`, fullPage: true });

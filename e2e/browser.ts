@@ -3,8 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/index.js';
+import { loadedStore } from '../src/test-support/bundled-store.js';
 import { fairWorkForTests } from '../src/test-support/fair-work.js';
-import { loadBundled } from '../src/ingest/index.js';
 import { tempStore, type TempStore } from '../src/test-support/temp-store.js';
 
 // Benchmarks launch Chromium too, outside vitest: the launcher lives in a module that does not import vitest.
@@ -43,15 +43,19 @@ export interface Observatory {
 }
 
 /**
- * Registers a suite's setup and teardown: a temporary store filled by `fill` (every bundled file by default), the server
- * and Chromium. The fields are set once `beforeAll` has run.
+ * Registers a suite's setup and teardown: a temporary store filled by `fill` (by default, a copy of the run's store of
+ * every bundled file), the server and Chromium. The fields are set once `beforeAll` has run.
  */
-export function observatoryInChromium(fill: (t: TempStore) => Promise<unknown> = (t) => loadBundled(t.store)): Observatory {
+export function observatoryInChromium(fill?: (t: TempStore) => Promise<unknown>): Observatory {
   const o = {} as { t: TempStore; server: RunningServer; browser: Browser };
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    o.t = await tempStore();
-    await fill(o.t);
+    if (fill) {
+      o.t = await tempStore();
+      await fill(o.t);
+    } else {
+      o.t = await loadedStore();
+    }
     o.server = await startServer(o.t.store, 0, '127.0.0.1', { fairWork: fairWorkForTests() });
     o.browser = await launchChromium();
   }, 600_000); // an upper bound for loading every bundled file on a loaded machine

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledDataPath } from '../catalog/index.js';
 import { RequestError, type QueryParams } from '../domain/index.js';
-import { loadBundled } from '../ingest/index.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { queryIndicator } from './query.js';
 
 let t: TempStore;
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
 });
 afterAll(async () => t.cleanup());
 

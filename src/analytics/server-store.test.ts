@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/index.js';
 import type { QueryParams } from '../domain/index.js';
-import { loadBundled } from '../ingest/index.js';
 import { computeScorecard, reportedFigures } from '../monitoring/index.js';
 import { publishToPostgres } from '../store/index.js';
 import { tempPgStore, type TempPgStore } from '../test-support/pg-store.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { dataVersion, listReleases, queryIndicator } from './index.js';
 
 // The same indicator suite on both stores: the embedded DuckDB file, and PostgreSQL after `observa publish`.
 let duck: TempStore;
 let pgs: TempPgStore;
 beforeAll(async () => {
-  duck = await tempStore();
-  await loadBundled(duck.store);
+  duck = await loadedStore();
   pgs = await tempPgStore();
   await publishToPostgres(duck.store, pgs.store);
 }, 240_000);

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryIndicator, toCsv } from '../analytics/index.js';
-import { loadBundled } from '../ingest/index.js';
 import { MIXED_PATHS, runLoad } from '../test-support/load.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { startServer, type RunningServer } from './server.js';
 import { fairWorkForTests } from '../test-support/fair-work.js';
 
 let t: TempStore;
 let server: RunningServer;
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
   server = await startServer(t.store, 0, '127.0.0.1', { fairWork: fairWorkForTests() });
 });
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectGeos } from '../analytics/index.js';
 import { findIndicator } from '../catalog/index.js';
-import { loadBundled } from '../ingest/index.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { request } from 'node:http';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { FairWork, DEFAULT_FAIR_WORK } from './fair-work.js';
@@ -15,8 +15,7 @@ let server: RunningServer;
 const BUDGET = 4 * 1024 * 1024;
 const cache = new ResponseCache(2000, BUDGET);
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
   server = await startServer(t.store, 0, '127.0.0.1', { cache, fairWork: fairWorkForTests() });
 });
 afterAll(async () => {

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_BOUNDARIES, BUNDLED_FILES } from '../ingest/sources/index.js';
 import { tempStore } from '../test-support/temp-store.js';
 import { loadCatalog } from './load.js';
+import { bundledDataPath } from './paths.js';
 
 const REQUIRED_INDICATORS = [
   'mx.homicide.victims', 'mx.homicide.rate', 'mx.femicide.victims', 'mx.women_murdered.victims', 'mx.homicide.firearm_share',
@@ -93,5 +97,29 @@ describe('catalog', () => {
     } finally {
       await t.cleanup();
     }
+  });
+});
+
+describe('bundled files and their provenance (issue 10, item 1)', () => {
+  const sums = new Map(readFileSync(bundledDataPath('SHA256SUMS'), 'utf8').trim().split('\n').map((l) => {
+    const [hash, path] = l.split(/\s+\.\//);
+    return [path ?? '', hash ?? ''];
+  }));
+  const sources = readFileSync(bundledDataPath('SOURCES.md'), 'utf8');
+  const files = [...BUNDLED_FILES.map((f) => f.path), ...BUNDLED_BOUNDARIES.map((b) => b.path)];
+
+  it('every file load-bundled imports is listed in SHA256SUMS with its bytes\' checksum, and described in SOURCES.md', () => {
+    for (const path of files) {
+      expect(sums.get(path), path).toBe(createHash('sha256').update(readFileSync(bundledDataPath(path))).digest('hex'));
+      expect(sources, path).toContain(path.split('/').at(-1));
+    }
+    for (const path of sums.keys()) expect(existsSync(bundledDataPath(path)), path).toBe(true);
+  });
+
+  it('U.S. assistance is all sectors and agencies, never called security assistance', () => {
+    const aid = loadCatalog().indicators.find((i) => i.code === 'us.assistance.mexico');
+    expect(aid?.name).toEqual({ es: expect.stringContaining('todos los sectores'), en: expect.stringContaining('all sectors') });
+    expect(aid?.definition.en).toMatch(/all agencies and sectors[\s\S]*Not security assistance\./);
+    expect(aid?.definition.es).toMatch(/todas las agencias y sectores[\s\S]*No es asistencia en seguridad\./);
   });
 });

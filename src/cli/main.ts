@@ -7,16 +7,15 @@ import { bakeSite } from '../site/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { CONFIDENCE_LABELS, Dimension, InputError, KIND_LABELS, Lang, QueryFreq, RELATION_LABELS, RequestError, type FrameworkNode } from '../domain/index.js';
 import {
-  COMPLETION_LABELS, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS, TREND_LABELS, FRESHNESS_LABELS,
+  COMPLETION_LABELS, GAP_LABELS, PROGRESS_LABELS, STAGE_LABELS,
 } from '../domain/index.js';
 import { computeScorecard, listAssistance, reportedFigures } from '../monitoring/index.js';
-import { writeReport } from '../report/index.js';
 import { importAssistance } from '../ingest/index.js';
 import { ADAPTERS, LAYOUT_ADAPTERS, adapterFor, BOUNDARY_LAYERS, BUNDLED_BOUNDARIES, BUNDLED_FILES, importBoundaries, importFile, loadBundled, type BoundarySummary, type BundledSummary, type ImportSummary } from '../ingest/index.js';
 import {
   DuckDbStore, PostgresStore, describeRepair, isPostgresUrl, isRepaired, migrateServer, openStore as openAnyStore, publishToPostgres, type Store,
 } from '../store/index.js';
-import { resultTable, textTable } from './format.js';
+import { indicatorScoreTable, resultTable, textTable } from './format.js';
 import { fileProgress } from './progress.js';
 import { registerEvidenceCommands } from './evidence-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
@@ -301,12 +300,7 @@ export function buildProgram(): Command {
           n.risks.length, n.gaps.map((g) => GAP_LABELS[g][L]).join('; ') || '—',
         ]), 'en-US'));
         console.log('');
-        console.log(textTable(['indicator', 'baseline', 'latest', 'target', 'progress', 'trend', 'data'], card.indicators.map((i) => [
-          i.code, `${i.baseline.period}: ${i.baseline.value ?? '—'}`, i.latestComplete ? `${i.latestComplete.period}: ${i.latestComplete.value ?? '—'}` : '—',
-          i.target ? `${i.target.period}: ${i.target.value}` : '—', PROGRESS_LABELS[i.progress][L],
-          `${TREND_LABELS[i.trend][L]}${i.yearlyChangePct === null ? '' : ` (${i.yearlyChangePct > 0 ? '+' : ''}${i.yearlyChangePct}%/yr)`}`,
-          `${FRESHNESS_LABELS[i.freshness][L]} (${i.lastPeriodWithData ?? '—'})`,
-        ]), 'en-US'));
+        console.log(indicatorScoreTable(card.indicators, L));
         console.log(`\n${card.gaps.length} of ${card.summary.nodes} nodes have monitoring gaps (as of ${card.asOf}). Method: ${card.method.progress}`);
       }, 'read'),
     );
@@ -360,7 +354,11 @@ export function buildProgram(): Command {
     .option('--no-pdf', 'write only the HTML')
     .action((opts: { period: string; lang: Lang; out: string; pdf: boolean }) =>
       withStore(program, async (store) => {
-        const written = await writeReport(store, { year: yearArg(opts.period, '--period'), lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
+        const year = yearArg(opts.period, '--period');
+        // Loaded here only: the report's chart and PDF libraries (Plot, jsdom, Playwright) take seconds to import, and
+        // every other command starts without them.
+        const { writeReport } = await import('../report/index.js');
+        const written = await writeReport(store, { year, lang: opts.lang, outDir: resolve(opts.out), pdf: opts.pdf });
         for (const f of written.files) console.log(`wrote ${f.path} (${(f.bytes / 1024).toFixed(0)} KB)`);
       }, 'read'),
     );

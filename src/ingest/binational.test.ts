@@ -10,6 +10,12 @@ import { InputError } from '../domain/index.js';
 import { storeFingerprint, tempStore, type TempStore } from '../test-support/temp-store.js';
 import { importFile } from './pipeline.js';
 import ExcelJS from 'exceljs';
+import { JSDOM } from 'jsdom';
+import { indicatorScoreTable, resultTable } from '../cli/format.js';
+import { computeScorecard } from '../monitoring/index.js';
+import { buildReportHtml } from '../report/index.js';
+import { homePage } from '../site/pages.js';
+import { scorecardPage } from '../site/monitoring-pages.js';
 import { adapterFor } from './bundled.js';
 import { BUNDLED_FILES } from './sources/index.js';
 
@@ -126,6 +132,84 @@ describe('secondary values over HTTP', () => {
         expect(r['source_url'], code).toMatch(/^https?:\/\/\S+$/);
       }
     }
+  });
+});
+
+describe('secondary values wherever they are shown: each with its flag and the page it was taken from', () => {
+  // Expected links read from the transcribed files (csv-parse), not from Observa: WJP's 2019 and 2023 pages differ.
+  const wjpUrl = (edition: string) => records(bundled('secondary-wjp-rule-of-law')).find((r) => r.edition_label_on_page === edition && /^C(i|u)[ui]dad de México$/.test(r.state_as_on_page ?? ''))?.source_url;
+  const SECONDARY = ['mx.extraditions.to_us', 'mx.rule_of_law.wjp', 'mx.torture.arrest_share', 'mx.guardia_nacional.personnel', 'mx.fentanyl_labs.sedena'];
+  const asOf = new Date(Date.UTC(2026, 10, 29));
+
+  it('the scorecard (data, page, CLI table): baseline and latest carry the flag and their own links', async () => {
+    expect(wjpUrl('2019')).toMatch(/idt=2019/);
+    expect(wjpUrl('2023')).toMatch(/idt=2023/);
+    const card = await computeScorecard(t.store, { lang: 'en', asOf });
+    for (const code of SECONDARY) {
+      const i = card.indicators.find((x) => x.code === code);
+      for (const v of [i?.baseline, i?.latestComplete]) {
+        expect(v?.value, code).not.toBeNull();
+        expect(v?.flags, code).toContain('secondary-source');
+        expect(v?.source_links?.[0]?.url, code).toMatch(/^https?:\/\//);
+      }
+    }
+    const wjp = card.indicators.find((x) => x.code === 'mx.rule_of_law.wjp');
+    expect(wjp?.baseline.source_links?.map((l) => l.url)).toEqual([wjpUrl('2019')]);
+    expect(wjp?.latestComplete?.source_links?.map((l) => l.url)).toEqual([wjpUrl('2023')]);
+    // Official values have no links and are not marked.
+    expect(card.indicators.find((x) => x.code === 'us.assistance.mexico')?.baseline.source_links).toBeUndefined();
+
+    for (const lang of ['es', 'en'] as const) {
+      const doc = new JSDOM(await scorecardPage(t.store, lang, asOf)).window.document;
+      for (const code of SECONDARY) {
+        for (const cell of ['baseline', 'latest']) {
+          const td = doc.querySelector(`tr[data-indicator="${code}"] td.${cell}`);
+          expect(td?.querySelector('.flag-secondary-source'), `${lang} ${code} ${cell}`).not.toBeNull();
+          expect(td?.querySelector('a.source-link')?.getAttribute('href'), `${lang} ${code} ${cell}`).toMatch(/^https?:\/\//);
+        }
+      }
+      expect(doc.querySelector('tr[data-indicator="mx.rule_of_law.wjp"] td.baseline a.source-link')?.getAttribute('href')).toBe(wjpUrl('2019'));
+      expect(doc.querySelector('tr[data-indicator="mx.rule_of_law.wjp"] td.latest a.source-link')?.getAttribute('href')).toBe(wjpUrl('2023'));
+      expect(doc.querySelector('tr[data-indicator="us.assistance.mexico"] td.baseline a.source-link')).toBeNull();
+    }
+
+    const table = indicatorScoreTable(card.indicators, 'en');
+    const line = table.split('\n').find((l) => l.startsWith('mx.rule_of_law.wjp ')) ?? '';
+    const refs = [...line.matchAll(/\(secondary-source\) \[(\d+)\]/g)].map((m) => m[1]);
+    expect(refs).toHaveLength(2);
+    expect(table).toContain(`[${refs[0]}] ${wjpUrl('2019')}`);
+    expect(table).toContain(`[${refs[1]}] ${wjpUrl('2023')}`);
+    expect(table.split('\n').find((l) => l.startsWith('us.assistance.mexico '))).not.toMatch(/secondary-source|\[\d+\]/);
+  });
+
+  it('the CLI query table: every secondary row points to a numbered note with its address; the known error keeps its note', async () => {
+    const result = await queryIndicator(t.store, { ...base, indicator: 'mx.extraditions.to_us', geo: ['00'], freq: 'year', from: '2019', to: '2022', by: 'category' });
+    const text = resultTable(result, 'en');
+    const dataLines = text.split('\n').filter((l) => /^00\s/.test(l));
+    expect(dataLines).toHaveLength(result.rows.length);
+    for (const l of dataLines) expect(l).toMatch(/secondary-source\s+\[\d+\]$/);
+    const published = records(bundled('secondary-extraditions')).filter((r) => ['2019', '2020', '2021', '2022'].includes(r.period ?? ''));
+    for (const r of published) expect(text).toMatch(new RegExp(`\\[\\d+\\] ${(r.source_url ?? '').replace(/[.?*+^$()[\]{}|\\]/g, '\\$&')}`));
+    const guardia = resultTable(await queryIndicator(t.store, { ...base, indicator: 'mx.guardia_nacional.personnel', geo: ['05'], freq: 'month', from: '2021-03', to: '2021-03' }), 'en');
+    expect(guardia).toMatch(/known-error,secondary-source\s+\[1\]/);
+    expect(guardia).toMatch(/\[1\] https:\/\/github\.com\/FelipeSaNa\/despliegue-guardia-nacional\/\S*guardia_2021\.xlsx — .*known error/);
+    // Official rows get no source column.
+    const official = resultTable(await queryIndicator(t.store, { ...base, indicator: 'us.assistance.mexico', geo: ['US'], freq: 'fy', from: 'FY2022', to: 'FY2022' }), 'en');
+    expect(official.split('\n').find((l) => l.startsWith('geo'))).not.toContain('source');
+  });
+
+  it('the home cards and the report: the baseline and the latest value each with their own link', async () => {
+    for (const lang of ['es', 'en'] as const) {
+      const doc = new JSDOM(await homePage(t.store, lang)).window.document;
+      const cardEl = [...doc.querySelectorAll('.card')].find((c) => c.querySelector('[data-indicator="mx.rule_of_law.wjp"]'));
+      const links = [...(cardEl?.querySelectorAll('a.source-link') ?? [])].map((a) => a.getAttribute('href'));
+      expect(links, lang).toEqual(expect.arrayContaining([wjpUrl('2019'), wjpUrl('2023')]));
+    }
+    const report = new JSDOM(await buildReportHtml(t.store, { year: 2024, lang: 'en', generatedAt: new Date(Date.UTC(2026, 0, 1)) })).window.document;
+    const article = report.getElementById('ind-mx.rule_of_law.wjp');
+    const hrefs = [...(article?.querySelectorAll('a.source-link') ?? [])].map((a) => a.getAttribute('href'));
+    expect(hrefs).toEqual([wjpUrl('2019'), wjpUrl('2023')]);
+    expect(article?.textContent).toMatch(/secondary source/i);
   });
 });
 

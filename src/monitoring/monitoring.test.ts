@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/index.js';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import type { EvidenceEntry } from '../domain/index.js';
-import { loadBundled } from '../ingest/index.js';
 import { buildReportHtml } from '../report/index.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { addEvidence, computeScorecard, createToken, listEvidence, reportedFigures, revokeToken, type Scorecard } from './index.js';
 
 let t: TempStore;
@@ -14,8 +14,7 @@ let app: ReturnType<typeof createApp>;
 let token: string;
 let reviewerToken: string;
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
   app = createApp(t.store);
   token = (await createToken(t.store, 'test editor', 'editor')).token;
   reviewerToken = (await createToken(t.store, 'test reviewer', 'reviewer')).token;
@@ -54,7 +53,7 @@ describe('scorecard', () => {
 
   it('computes baselines and trends from the bundled data', () => {
     const homicides = card.indicators.find((i) => i.code === 'mx.homicide.victims');
-    expect(homicides?.baseline).toEqual({ period: '2021', geo: '00', value: expect.any(Number) });
+    expect(homicides?.baseline).toEqual({ period: '2021', geo: '00', value: expect.any(Number), flags: [] });
     expect(homicides?.baseline.value).toBeGreaterThan(30_000);
     expect(homicides?.latestComplete?.period).toBe('2024');
     expect(['improving', 'little-change', 'worsening']).toContain(homicides?.trend);

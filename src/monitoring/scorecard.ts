@@ -2,7 +2,7 @@ import { baselineSeries, detailOf } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import {
   IndicatorTag, type BenchmarksPromise, type CompletionStatus, type EvidenceEntry, type EvidenceKind, type EvidenceTarget, type Freshness, type FrameworkNode, type GapKind, type Indicator, type Lang, type ProgressClass,
-  type PublicationFrequency, type QualityFlag, type QueryResult, type Text, type Trend,
+  type PublicationFrequency, type QualityFlag, type QueryResult, type ResultRow, type SourceLink, type Text, type Trend,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { currentStatus, listEvidence } from './evidence.js';
@@ -103,15 +103,25 @@ export function freshness(lastPeriod: { year: number; month: number } | null, fr
   return { freshness: age <= max ? 'fresh' : 'stale', ageMonths: age };
 }
 
+/** A value's flags, and the pages a secondary value was taken from (only when it has them). */
+function flagsAndLinks(row: ResultRow | null): { flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] } {
+  if (!row) return { flags: [] };
+  return { flags: row.flags, ...(row.source_links ? { source_links: row.source_links } : {}) };
+}
+
 export interface IndicatorScore {
   readonly code: string;
   readonly name: string;
   readonly unit: string;
   readonly direction: Indicator['direction'];
   readonly nodes: readonly string[];
-  readonly baseline: { period: string; geo: string; value: number | null };
-  readonly latest: { period: string; value: number | null; flags: readonly QualityFlag[] } | null;
-  readonly latestComplete: { period: string; value: number | null } | null;
+  /**
+   * The values shown for an indicator keep their flags; a secondary value (transcribed by a third party) also keeps the
+   * pages it was taken from, so no page, command or report shows it without its flag and its own link.
+   */
+  readonly baseline: { period: string; geo: string; value: number | null; flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] };
+  readonly latest: { period: string; value: number | null; flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] } | null;
+  readonly latestComplete: { period: string; value: number | null; flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] } | null;
   readonly target: { period: string; value: number; source: string } | null;
   readonly targetNote: string | null;
   readonly lastPeriodWithData: string | null;
@@ -236,9 +246,9 @@ function scoreIndicator(
     unit: indicator.unit[lang],
     direction: indicator.direction,
     nodes: indicator.framework,
-    baseline: { period: indicator.baseline.period, geo: indicator.baseline.geo, value: baselineValue },
-    latest: detail.latest ? { period: detail.latest.period, value: detail.latest.value, flags: detail.latest.flags } : null,
-    latestComplete: complete ? { period: complete.period, value: complete.value } : null,
+    baseline: { period: indicator.baseline.period, geo: indicator.baseline.geo, value: baselineValue, ...flagsAndLinks(detail.baseline.row) },
+    latest: detail.latest ? { period: detail.latest.period, value: detail.latest.value, ...flagsAndLinks(detail.latest) } : null,
+    latestComplete: complete ? { period: complete.period, value: complete.value, ...flagsAndLinks(complete) } : null,
     target: targetRow ? { period: targetRow.period, value: targetRow.value, source: targetRow.source } : null,
     targetNote: indicator.targetNote?.[lang] ?? null,
     lastPeriodWithData: last ? (last.month === 0 ? String(last.year) : `${last.year}-${String(last.month).padStart(2, '0')}`) : null,

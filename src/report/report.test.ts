@@ -2,15 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundled } from '../ingest/index.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { buildReportHtml, writeReport } from './report.js';
 import { reportOutline } from './outline.js';
 
 let t: TempStore;
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
 });
 afterAll(async () => {
   await t.cleanup();
@@ -18,11 +17,19 @@ afterAll(async () => {
 
 const generatedAt = new Date(Date.UTC(2026, 10, 29));
 const golden = (lang: string) => new URL(`./__golden__/outline.${lang}.txt`, import.meta.url);
+// The 2024 report of each language, built once and read by every test that only reads it (a build takes 8–30 s on a
+// shared 2-core machine). The reproducibility test builds its own second and third copies.
+const built = new Map<'es' | 'en', Promise<string>>();
+const report2024 = (lang: 'es' | 'en') => {
+  let page = built.get(lang);
+  if (!page) built.set(lang, (page = buildReportHtml(t.store, { year: 2024, lang, generatedAt })));
+  return page;
+};
 
 describe('monitoring report', () => {
   for (const lang of ['es', 'en'] as const) {
     it(`keeps the structure of the golden file (${lang}); UPDATE_GOLDEN=1 rewrites it`, async () => {
-      const outline = reportOutline(await buildReportHtml(t.store, { year: 2024, lang, generatedAt }));
+      const outline = reportOutline(await report2024(lang));
       if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden(lang), outline);
       expect(existsSync(golden(lang)), 'golden file missing: run with UPDATE_GOLDEN=1 and review it').toBe(true);
       expect(outline).toBe(readFileSync(golden(lang), 'utf8'));
@@ -30,7 +37,7 @@ describe('monitoring report', () => {
   }
 
   it('is reproducible: the same store gives the same bytes, apart from the generation date', async () => {
-    const a = await buildReportHtml(t.store, { year: 2024, lang: 'es', generatedAt });
+    const a = await report2024('es');
     const b = await buildReportHtml(t.store, { year: 2024, lang: 'es', generatedAt });
     expect(b).toBe(a);
     const c = await buildReportHtml(t.store, { year: 2024, lang: 'es', generatedAt: new Date(Date.UTC(2027, 0, 15)) });
@@ -38,8 +45,8 @@ describe('monitoring report', () => {
   });
 
   it('is self-contained and bilingual: no script, no external resource, the other language never leaks', async () => {
-    const es = await buildReportHtml(t.store, { year: 2024, lang: 'es', generatedAt });
-    const en = await buildReportHtml(t.store, { year: 2024, lang: 'en', generatedAt });
+    const es = await report2024('es');
+    const en = await report2024('en');
     for (const page of [es, en]) {
       expect(page).not.toMatch(/<script|<link |src="http|@import/);
       expect((page.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(10);

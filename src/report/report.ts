@@ -46,6 +46,9 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
   // Secondary sources are named (and linked) beside their values; every value's own address is in the data files.
   const secondarySources = (i: { sources: readonly string[] }) =>
     catalog.sources.filter((src) => i.sources.includes(src.id) && src.id.startsWith('secondary-'));
+  // A secondary value is printed with its flag and the page it was taken from (not only the dataset's address).
+  const valueLinks = (v: { flags: readonly QualityFlag[]; source_links?: readonly { url: string; outlet: string }[] }) =>
+    v.source_links ? html` (${v.flags.filter((f) => f === 'secondary-source' || f === 'known-error').map(flag).join(', ')}: ${v.source_links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}">${l.outlet || l.url}</a>`)})` : '';
   const placeName = (geo: string) =>
     // US-MX is the binational border area; other US codes (US, the CBP regions US-SWB…) name the United States.
     geo === 'US-MX' ? (lang === 'es' ? 'frontera México–EE. UU.' : 'U.S.–Mexico border') : geo.startsWith('US') ? 'EE. UU./U.S.'
@@ -119,8 +122,8 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
     indicatorBlocks.push(html`<article class="indicator" id="ind-${s.code}">
       <h3>${s.name} <code>${s.code}</code></h3>
       <table class="kv"><tbody>
-        <tr><th>${T('baseline')}</th><td>${s.baseline.period}: ${fmt(s.baseline.value)} ${s.unit}</td></tr>
-        <tr><th>${T('latest')}</th><td>${s.latestComplete ? `${s.latestComplete.period}: ${fmt(s.latestComplete.value)} ${s.unit}` : T('noValue')}${
+        <tr><th>${T('baseline')}</th><td>${s.baseline.period}: ${fmt(s.baseline.value)} ${s.unit}${valueLinks(s.baseline)}</td></tr>
+        <tr><th>${T('latest')}</th><td>${s.latestComplete ? html`${s.latestComplete.period}: ${fmt(s.latestComplete.value)} ${s.unit}${valueLinks(s.latestComplete)}` : T('noValue')}${
           s.latest && s.latest.period !== s.latestComplete?.period ? ` · ${s.latest.period}: ${fmt(s.latest.value)} (${s.latest.flags.map(flag).join(', ')})` : ''}</td></tr>
         ${rateRow}
         <tr><th>${T('target')}</th><td>${s.target ? `${s.target.period}: ${fmt(s.target.value)}` : `${T('noTarget')}: ${s.targetNote ?? ''}`}</td></tr>

@@ -2,8 +2,8 @@ import { JSDOM } from 'jsdom';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/index.js';
-import { loadBundled } from '../ingest/index.js';
-import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import { loadedStore } from '../test-support/bundled-store.js';
+import type { TempStore } from '../test-support/temp-store.js';
 import { siteUrls } from './bake.js';
 
 /*
@@ -66,8 +66,7 @@ function problemsOf(text: string, lang: 'es' | 'en'): string[] {
 let t: TempStore;
 let app: Hono;
 beforeAll(async () => {
-  t = await tempStore();
-  await loadBundled(t.store);
+  t = await loadedStore();
   app = createApp(t.store, { contacts: { alternatives: [] } });
 }, 240_000);
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { LOCALES, periodLabel, t, type SiteLang } from '../web/index.js';
 import { evidenceSection } from './evidence-pages.js';
 import { capitalise, html, type Raw } from './html.js';
 import { href, page } from './layout.js';
+import { secondaryMarks } from './secondary-marks.js';
 
 const num = (lang: SiteLang, v: number | null | undefined, digits = 2) =>
   v === null || v === undefined ? '—' : new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits }).format(v);
@@ -54,8 +55,8 @@ export async function scorecardPage(tx: ReadTx, lang: SiteLang, asOf: Date): Pro
   <div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'navIndicators')}"><table class="data"><caption>${t(lang, 'navIndicators')}</caption>
     <thead><tr><th scope="col">${t(lang, 'titleCol')}</th><th scope="col">${t(lang, 'baselineCol')}</th><th scope="col">${t(lang, 'latestCol')}</th><th scope="col">${t(lang, 'targetCol')}</th>
     <th scope="col">${t(lang, 'progressCol')}</th><th scope="col">${t(lang, 'trendCol')}</th><th scope="col">${t(lang, 'dataCol')}</th></tr></thead>
-    <tbody>${card.indicators.map((i) => html`<tr><th scope="row"><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name}</a></th>
-      <td>${periodLabel(lang, i.baseline.period)}: ${num(lang, i.baseline.value)}</td><td>${i.latestComplete ? `${periodLabel(lang, i.latestComplete.period)}: ${num(lang, i.latestComplete.value)}` : '—'}</td>
+    <tbody>${card.indicators.map((i) => html`<tr data-indicator="${i.code}"><th scope="row"><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name}</a></th>
+      <td class="baseline">${periodLabel(lang, i.baseline.period)}: ${num(lang, i.baseline.value)}${secondaryMarks(lang, i.baseline)}</td><td class="latest">${i.latestComplete ? html`${periodLabel(lang, i.latestComplete.period)}: ${num(lang, i.latestComplete.value)}${secondaryMarks(lang, i.latestComplete)}` : '—'}</td>
       <td>${i.target ? `${periodLabel(lang, i.target.period)}: ${num(lang, i.target.value)}` : html`<span class="muted" title="${i.targetNote ?? ''}">${PROGRESS_LABELS['no-target'][lang]}</span>`}</td>
       <td><span class="progress progress-${i.progress}">${PROGRESS_LABELS[i.progress][lang]}</span></td>
       <td>${TREND_LABELS[i.trend][lang]}${i.yearlyChangePct === null ? '' : ` (${i.yearlyChangePct > 0 ? '+' : ''}${num(lang, i.yearlyChangePct)} %)`}</td>

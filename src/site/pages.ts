@@ -2,7 +2,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { citationOf, listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
   AGENCY_BASIS_LABELS, ANNUALISATION_METHOD, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, qualifierPrefix, rateIndicator,
-  type FrameworkNode, type Indicator, type Measure, type QualityFlag, type QueryFreq, type QueryResult, type ResultRow,
+  type FrameworkNode, type Indicator, type Measure, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
@@ -10,18 +10,14 @@ import {
   canAnnualise, card, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
 import { errorPage } from './error-pages.js';
-import { capitalise, esc, html, raw, type Raw } from './html.js';
+import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
+import { flagList, secondaryMarks, sourceLinks } from './secondary-marks.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
 import type { ReportedComparison } from '../monitoring/index.js';
 
 const fmt = (lang: SiteLang, value: number | null, decimals = 0) =>
   value === null ? t(lang, 'noData') : new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
-
-function flagList(lang: SiteLang, flags: readonly string[]): Raw {
-  if (flags.length === 0) return raw('');
-  return html`<span class="flags">${flags.map((f) => html`<abbr class="flag flag-${f}" title="${FLAG_LABELS[f as QualityFlag]?.[lang] ?? f}">${FLAG_LABELS[f as QualityFlag]?.[lang] ?? f}</abbr>`)}</span>`;
-}
 
 /** A server-drawn sparkline: no script needed. */
 function sparkline(rows: readonly ResultRow[], label: string): Raw {
@@ -55,8 +51,8 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
     <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${[i.unit[lang], latest ? periodLabel(lang, latest.period) : '', i.levels.includes('country') ? '' : latest?.geo_name ?? ''].filter((x) => x !== '').join(' · ')}</small></p>
     ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
-    <p class="muted">${t(lang, 'baseline')} ${c.baseline ? periodLabel(lang, c.baseline.period) : ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
-    ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${periodLabel(lang, c.latest.period)}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}</p>` : ''}
+    <p class="muted">${t(lang, 'baseline')} ${c.baseline ? periodLabel(lang, c.baseline.period) : ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)}${secondaryMarks(lang, c.baseline)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
+    ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${periodLabel(lang, c.latest.period)}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}${c.latest.source_links ? html` ${sourceLinks(lang, c.latest)}` : ''}</p>` : ''}
     ${sparkline(c.series, `${i.name[lang]}, ${periodLabel(lang, c.series[0]?.period ?? '')}–${periodLabel(lang, c.series.at(-1)?.period ?? '')}`)}
     ${coverageText(lang, c.coverage) ? html`<p class="muted coverage-note">${coverageText(lang, c.coverage)}</p>` : ''}
   </li>`;
@@ -187,14 +183,6 @@ export function viewQueryString(state: ViewState, measure: Measure, annualise: b
   }
   const text = params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
   return text === '' ? '' : `?${text}`;
-}
-
-/** The pages a secondary value was taken from, each a link (with the outlet and note as its title). */
-export function sourceLinks(lang: SiteLang, row: ResultRow): Raw {
-  const links = row.source_links ?? [];
-  // Transcription notes are recorded in English only: they are the link's title on English pages, left out on Spanish ones.
-  const title = (l: (typeof links)[number]) => (lang === 'en' && l.note ? raw(` title="${esc(l.note)}"`) : '');
-  return html`${links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}" rel="external"${title(l)}>${l.outlet ? html`<cite>${l.outlet}</cite>` : t(lang, 'sourceLink')}</a>`)}`;
 }
 
 function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult): Raw {

@@ -71,7 +71,6 @@ const MAX_KNOWN_CLIENTS = 10_000;
 
 interface ClientState {
   running: number;
-  queued: number;
   readonly waiting: (() => void)[];
   served: number;
   /** Milliseconds spent beyond what has been refilled; never below 0. */
@@ -102,8 +101,7 @@ export class FairWork {
       this.forgetIfIdle(client, state);
       throw new ClientBusyError('budget', Math.max(1, Math.ceil((state.debtMs - burstMs) / refillMsPerSecond)));
     }
-    if (state.queued >= perClientQueued) throw new ClientBusyError('queue', 1);
-    state.queued++;
+    if (state.running + state.waiting.length >= perClientQueued) throw new ClientBusyError('queue', 1);
     try {
       await this.turn(client, state);
       // What the client spent while this waited counts too: past its burst, the turn is given up, unrun.
@@ -125,7 +123,6 @@ export class FairWork {
         this.next();
       }
     } finally {
-      state.queued--;
       this.forgetIfIdle(client, state);
     }
   }
@@ -149,7 +146,7 @@ export class FairWork {
     if (!state) {
       // Clients in debt stay known until they have paid it back: look for those who have, now and then.
       if (this.clients.size >= MAX_KNOWN_CLIENTS) this.sweep();
-      state = { running: 0, queued: 0, waiting: [], served: 0, debtMs: 0, debtAt: this.now() };
+      state = { running: 0, waiting: [], served: 0, debtMs: 0, debtAt: this.now() };
       this.clients.set(client, state);
     }
     return state;
@@ -208,6 +205,6 @@ export class FairWork {
 
   /** A client with nothing running, nothing waiting and no debt is forgotten (the map holds only active clients). */
   private forgetIfIdle(client: string, state: ClientState): void {
-    if (state.queued === 0 && state.debtMs === 0 && state.waiting.length === 0) this.clients.delete(client);
+    if (state.running === 0 && state.waiting.length === 0 && state.debtMs === 0) this.clients.delete(client);
   }
 }

@@ -1,6 +1,6 @@
 import { dimensionLabel } from '../catalog/index.js';
-import { FRESHNESS_LABELS, PROGRESS_LABELS, TREND_LABELS, type Lang, type QueryResult, type SourceLink } from '../domain/index.js';
-import type { IndicatorScore } from '../monitoring/index.js';
+import { FRESHNESS_LABELS, PROGRESS_LABELS, TREND_LABELS, secondaryMarkFlags, type Lang, type QueryResult, type SourceLink } from '../domain/index.js';
+import type { IndicatorScore, ScoredValue } from '../monitoring/index.js';
 
 /** A plain aligned text table: numbers right-aligned, formatted for the chosen language. */
 export function textTable(header: readonly string[], rows: readonly (readonly (string | number | null)[])[], locale: string): string {
@@ -74,8 +74,8 @@ export function resultTable(result: QueryResult, lang: Lang): string {
  */
 export function indicatorScoreTable(indicators: readonly IndicatorScore[], lang: Lang): string {
   const notes = new SourceNotes(lang);
-  const shown = (v: { period: string; value: number | null; flags: readonly string[]; source_links?: readonly SourceLink[] }) => {
-    const marks = v.flags.filter((f) => f === 'secondary-source' || f === 'known-error');
+  const shown = (v: ScoredValue) => {
+    const marks = secondaryMarkFlags(v.flags);
     return `${v.period}: ${v.value ?? '—'}${marks.length > 0 ? ` (${marks.join(',')})` : ''}${v.source_links ? ` ${notes.ref(v.source_links)}` : ''}`;
   };
   const table = textTable(['indicator', 'baseline', 'latest', 'target', 'progress', 'trend', 'data'], indicators.map((i) => [

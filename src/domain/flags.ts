@@ -23,3 +23,6 @@ export const FLAG_LABELS: Record<QualityFlag, Text> = {
   // The publisher marks the value as underreported because of incomplete data (CDC VSRR's `*`): a lower bound, not a fall.
   underreported: { es: 'subregistrada por datos incompletos (según la fuente)', en: 'underreported due to incomplete data (per the source)' },
 };
+
+/** The flags printed beside a secondary value wherever it appears outside a data table (with its own source links). */
+export const secondaryMarkFlags = <F extends string>(flags: readonly F[]): F[] => flags.filter((f) => f === 'secondary-source' || f === 'known-error');

@@ -3,7 +3,7 @@ export { addEvidence, currentStatus, listEvidence, requireRole, type EvidenceFil
 export { listPending, reviewEvidence } from './evidence-review.js';
 export { evidenceSources, type EvidenceSource } from './evidence-sources.js';
 export {
-  SCORECARD_METHOD, ScorecardCache, assess, computeScorecard, freshness, periodYears, type Assessment, type IndicatorScore, type NodeScore, type Scorecard,
+  SCORECARD_METHOD, ScorecardCache, assess, computeScorecard, freshness, periodYears, type Assessment, type IndicatorScore, type NodeScore, type Scorecard, type ScoredValue,
   type ScorecardOptions,
 } from './scorecard.js';
 export { reportedFigures, type ReportedComparison } from './reported.js';

@@ -104,9 +104,20 @@ export function freshness(lastPeriod: { year: number; month: number } | null, fr
 }
 
 /** A value's flags, and the pages a secondary value was taken from (only when it has them). */
-function flagsAndLinks(row: ResultRow | null): { flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] } {
+function flagsAndLinks(row: ResultRow | null): Pick<ScoredValue, 'flags' | 'source_links'> {
   if (!row) return { flags: [] };
   return { flags: row.flags, ...(row.source_links ? { source_links: row.source_links } : {}) };
+}
+
+/**
+ * A value shown for an indicator keeps its flags; a secondary value (transcribed by a third party) also keeps the pages
+ * it was taken from, so no page, command or report shows it without its flag and its own link.
+ */
+export interface ScoredValue {
+  readonly period: string;
+  readonly value: number | null;
+  readonly flags: readonly QualityFlag[];
+  readonly source_links?: readonly SourceLink[];
 }
 
 export interface IndicatorScore {
@@ -115,13 +126,9 @@ export interface IndicatorScore {
   readonly unit: string;
   readonly direction: Indicator['direction'];
   readonly nodes: readonly string[];
-  /**
-   * The values shown for an indicator keep their flags; a secondary value (transcribed by a third party) also keeps the
-   * pages it was taken from, so no page, command or report shows it without its flag and its own link.
-   */
-  readonly baseline: { period: string; geo: string; value: number | null; flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] };
-  readonly latest: { period: string; value: number | null; flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] } | null;
-  readonly latestComplete: { period: string; value: number | null; flags: readonly QualityFlag[]; source_links?: readonly SourceLink[] } | null;
+  readonly baseline: ScoredValue & { readonly geo: string };
+  readonly latest: ScoredValue | null;
+  readonly latestComplete: ScoredValue | null;
   readonly target: { period: string; value: number; source: string } | null;
   readonly targetNote: string | null;
   readonly lastPeriodWithData: string | null;

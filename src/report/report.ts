@@ -5,7 +5,7 @@ import { dataVersion, listReleases, queryIndicator } from '../analytics/index.js
 import { loadCatalog } from '../catalog/index.js';
 import {
   ACCOUNT_LABELS, COMPLETION_LABELS, EVIDENCE_KIND_LABELS, qualifierPrefix, CONFIDENCE_LABELS, FLAG_LABELS, FRESHNESS_LABELS, GAP_LABELS, KIND_LABELS, PROGRESS_LABELS,
-  RISK_CATEGORY_LABELS, RISK_LEVEL_LABELS, STAGE_LABELS, TREND_LABELS, type Lang, type QualityFlag,
+  RISK_CATEGORY_LABELS, RISK_LEVEL_LABELS, STAGE_LABELS, TREND_LABELS, secondaryMarkFlags, type Lang, type QualityFlag,
 } from '../domain/index.js';
 import { computeScorecard, listAssistance, listEvidence, pipelineByYear, reportedFigures } from '../monitoring/index.js';
 import { html, raw, type Raw } from '../site/index.js';
@@ -48,7 +48,7 @@ export async function buildReportHtml(tx: ReadTx, options: ReportOptions): Promi
     catalog.sources.filter((src) => i.sources.includes(src.id) && src.id.startsWith('secondary-'));
   // A secondary value is printed with its flag and the page it was taken from (not only the dataset's address).
   const valueLinks = (v: { flags: readonly QualityFlag[]; source_links?: readonly { url: string; outlet: string }[] }) =>
-    v.source_links ? html` (${v.flags.filter((f) => f === 'secondary-source' || f === 'known-error').map(flag).join(', ')}: ${v.source_links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}">${l.outlet || l.url}</a>`)})` : '';
+    v.source_links ? html` (${secondaryMarkFlags(v.flags).map(flag).join(', ')}: ${v.source_links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a class="source-link" href="${l.url}">${l.outlet || l.url}</a>`)})` : '';
   const placeName = (geo: string) =>
     // US-MX is the binational border area; other US codes (US, the CBP regions US-SWB…) name the United States.
     geo === 'US-MX' ? (lang === 'es' ? 'frontera México–EE. UU.' : 'U.S.–Mexico border') : geo.startsWith('US') ? 'EE. UU./U.S.'

@@ -50,7 +50,7 @@ function indicatorCard(lang: SiteLang, c: Card): Raw {
   return html`<li class="card">
     <h4><a href="${href(lang, `/indicators/${i.code}/`)}">${i.name[lang]}</a></h4>
     <p class="big" data-indicator="${i.code}" data-period="${latest?.period ?? ''}" data-value="${latest?.value ?? ''}">${fmt(lang, latest?.value ?? null, i.decimals)} <small>${[i.unit[lang], latest ? periodLabel(lang, latest.period) : '', i.levels.includes('country') ? '' : latest?.geo_name ?? ''].filter((x) => x !== '').join(' · ')}</small></p>
-    ${latest?.source_links ? html`<p class="muted">${flagList(lang, latest.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, latest)}</p>` : ''}
+    ${latest?.source_links ? html`<p class="muted">${secondaryMarks(lang, latest)}</p>` : ''}
     <p class="muted">${t(lang, 'baseline')} ${c.baseline ? periodLabel(lang, c.baseline.period) : ''}: ${fmt(lang, c.baseline?.value ?? null, i.decimals)}${secondaryMarks(lang, c.baseline)} · ${t(lang, 'changeSinceBaseline')}: ${change(lang, c)}</p>
     ${c.latest && c.latest !== latest ? html`<p class="muted">${t(lang, 'latest')} ${periodLabel(lang, c.latest.period)}: ${fmt(lang, c.latest.value, i.decimals)} ${flagList(lang, c.latest.flags)}${c.latest.source_links ? html` ${sourceLinks(lang, c.latest)}` : ''}</p>` : ''}
     ${sparkline(c.series, `${i.name[lang]}, ${periodLabel(lang, c.series[0]?.period ?? '')}–${periodLabel(lang, c.series.at(-1)?.period ?? '')}`)}

@@ -1,4 +1,4 @@
-import { FLAG_LABELS, type QualityFlag, type SourceLink } from '../domain/index.js';
+import { FLAG_LABELS, secondaryMarkFlags, type QualityFlag, type SourceLink } from '../domain/index.js';
 import { t, type SiteLang } from '../web/index.js';
 import { esc, html, raw, type Raw } from './html.js';
 
@@ -22,5 +22,5 @@ export function sourceLinks(lang: SiteLang, row: { readonly source_links?: reado
  */
 export function secondaryMarks(lang: SiteLang, row: { readonly flags: readonly string[]; readonly source_links?: readonly SourceLink[] | undefined } | null | undefined): Raw {
   if (!row?.source_links) return raw('');
-  return html` ${flagList(lang, row.flags.filter((f) => f === 'secondary-source' || f === 'known-error'))} ${sourceLinks(lang, row)}`;
+  return html` ${flagList(lang, secondaryMarkFlags(row.flags))} ${sourceLinks(lang, row)}`;
 }

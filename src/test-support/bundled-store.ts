@@ -1,11 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { loadBundled } from '../ingest/index.js';
 import { DuckDbStore } from '../store/index.js';
-import type { TempStore } from './temp-store.js';
+import { tempStore, type TempStore } from './temp-store.js';
 
 /**
  * A store holding every bundled file, as `load-bundled` leaves it: a private copy of one store built once per test run.
@@ -15,28 +14,11 @@ import type { TempStore } from './temp-store.js';
  */
 export async function loadedStore(): Promise<TempStore> {
   const template = await bundledTemplate();
-  const dir = mkdtempSync(join(tmpdir(), 'observa-test-'));
-  const path = join(dir, 'store.duckdb');
-  if (template === null) {
-    // Outside vitest's global setup (another config): import here, as before.
-    const store = await DuckDbStore.open(path);
-    await loadBundled(store);
-    return temp(store, dir, path);
-  }
-  copyFileSync(template, path);
-  return temp(await DuckDbStore.open(path), dir, path);
-}
-
-function temp(store: DuckDbStore, dir: string, path: string): TempStore {
-  return {
-    store,
-    dir,
-    path,
-    cleanup: async () => {
-      await store.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  if (template !== null) return tempStore(template);
+  // Outside vitest's global setup (another config): import here, as before.
+  const t = await tempStore();
+  await loadBundled(t.store);
+  return t;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore, type ReadTx } from '../store/index.js';
@@ -10,10 +10,11 @@ export interface TempStore {
   cleanup(): Promise<void>;
 }
 
-/** A real DuckDB store in a fresh temporary folder. */
-export async function tempStore(): Promise<TempStore> {
+/** A real DuckDB store in a fresh temporary folder: empty, or a copy of `from` (a closed, checkpointed store file). */
+export async function tempStore(from?: string): Promise<TempStore> {
   const dir = mkdtempSync(join(tmpdir(), 'observa-test-'));
   const path = join(dir, 'store.duckdb');
+  if (from !== undefined) copyFileSync(from, path);
   const store = await DuckDbStore.open(path);
   return {
     store,

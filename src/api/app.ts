@@ -12,6 +12,7 @@ import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, clientAddress, parseTrustedProxies, socketAddress } from './client-address.js';
 import { ClientBusyError, FairWork, fairWorkOptionsFromEnv } from './fair-work.js';
 import { errorResponse } from './errors.js';
+import { RefusalDelay, isRefusal, refusalDelayOptionsFromEnv } from './refusal-delay.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
 import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings, type Responder } from '../site/index.js';
@@ -45,6 +46,8 @@ export interface ApiOptions {
   readonly fairWork?: FairWork;
   /** Reverse proxies whose X-Forwarded-For names the client (default: the registry's setting, else OBSERVA_TRUSTED_PROXY). */
   readonly trustedProxy?: string;
+  /** How refusals of a client that keeps being refused are slowed (default: from the environment, see refusal-delay.ts). */
+  readonly refusalDelay?: RefusalDelay;
 }
 
 /** Registry options from the environment: OBSERVA_MASTER_KEY (required), OBSERVA_INTAKE_ORG and the consent recipients. */
@@ -96,6 +99,18 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   // Pages say whether the families' form is open here (the footer links to it or to the alternatives).
   const settings = { intakeOpen: Boolean(options.registry?.intakeOrganisationId), contacts };
   app.use('*', (_c, next) => withSiteSettings(settings, next));
+  // Rate limits and fair shares are per client: its address, or behind a configured proxy the forwarded one.
+  const trustedProxies = parseTrustedProxies(options.trustedProxy ?? options.registry?.trustedProxy ?? process.env[TRUSTED_PROXY_ENV]);
+  const clientOf = (c: Context) => (socketAddress(c) === 'unknown' ? null : clientAddress(c, trustedProxies));
+  // Refusals of a client that keeps being refused are held before they are sent (refusal-delay.ts).
+  const refusals = options.refusalDelay ?? new RefusalDelay(refusalDelayOptionsFromEnv());
+  app.use('*', async (c, next) => {
+    await next();
+    if (!isRefusal(c.res.status)) return;
+    const client = clientOf(c);
+    const hold = client === null ? 0 : refusals.refused(client);
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+  });
   // Security headers on every response. Pages load their own script and styles only; Plot sets inline style attributes
   // on SVG, and the PNG download draws through data:/blob: URLs. Public data stays readable from other origins.
   app.use('*', secureHeaders({
@@ -130,25 +145,30 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
 
   // Uncached answers are computed in fair turns between clients, each within its share (fair-work.ts).
   const fairWork = options.fairWork ?? new FairWork(fairWorkOptionsFromEnv());
-  const trustedProxies = parseTrustedProxies(options.trustedProxy ?? options.registry?.trustedProxy ?? process.env[TRUSTED_PROXY_ENV]);
-  const clientOf = (c: Context) => (socketAddress(c) === 'unknown' ? null : clientAddress(c, trustedProxies));
+  const busy = (error: unknown): never => {
+    if (!(error instanceof ClientBusyError)) throw error;
+    throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s (answers already computed are served at once)`, {
+      reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
+    });
+  };
   const inTurn = async <T>(c: Context, work: () => Promise<T>): Promise<T> => {
     try {
       return await fairWork.run(clientOf(c), work);
     } catch (error) {
-      if (!(error instanceof ClientBusyError)) throw error;
-      throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s (answers already computed are served at once)`, {
-        reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
-      });
+      return busy(error);
     }
   };
-
   const respond: Responder = async (c, kind, produce, extraKey = '') => {
     const version = await currentVersion();
     const key = `${version}|${kind}|${extraKey}|${normalisedRequestKey(c.req.url)}`;
     const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
+    try {
+      fairWork.chargeSent(clientOf(c), entry.body.byteLength);
+    } catch (error) {
+      busy(error);
+    }
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
   };
 

@@ -11,7 +11,7 @@ function gated(log: string[], name: string) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 const options = (over: Partial<FairWorkOptions> = {}): FairWorkOptions => ({
-  concurrency: 1, perClientRunning: 1, perClientQueued: 10, burstMs: 1e9, refillMsPerSecond: 1, ...over,
+  concurrency: 1, perClientRunning: 1, perClientQueued: 10, burstMs: 1e9, refillMsPerSecond: 1, largeAnswerBytes: 1000, bytesPerMs: 100, ...over,
 });
 
 describe('fair shares of uncached work', () => {
@@ -109,5 +109,27 @@ describe('a client whose queued work outlasts its budget', () => {
     expect(outcomes[1]).toMatchObject({ name: 'ClientBusyError', reason: 'budget', retryAfterSeconds: 40 });
     expect(outcomes[2]).toMatchObject({ name: 'ClientBusyError', reason: 'budget' });
     expect(fair.busy).toMatchObject({ running: 0, waiting: 0 });
+  });
+});
+
+describe('large answers cost their bytes, cached or not', () => {
+  it('charges a large answer by size, refuses one past the share, and never charges a small one', () => {
+    let now = 0;
+    // 1,000 ms burst; 100 bytes per ms; answers of 1,000 bytes or more count.
+    const fair = new FairWork(options({ burstMs: 1_000, refillMsPerSecond: 100 }), () => now);
+    for (let i = 0; i < 1_000; i++) fair.chargeSent('203.0.113.9', 999); // small: free however many
+    expect(fair.balanceMs('203.0.113.9')).toBe(1_000);
+    fair.chargeSent('203.0.113.9', 60_000); // 600 ms
+    expect(fair.balanceMs('203.0.113.9')).toBe(400);
+    fair.chargeSent('203.0.113.9', 60_000); // admitted (within the burst when asked), now 200 ms beyond it
+    expect(() => fair.chargeSent('203.0.113.9', 1_000)).toThrow(expect.objectContaining({ name: 'ClientBusyError', reason: 'budget', retryAfterSeconds: 2 }));
+    // Small answers are still served to a client past its share; another client is untouched.
+    expect(() => fair.chargeSent('203.0.113.9', 999)).not.toThrow();
+    expect(() => fair.chargeSent('203.0.113.10', 60_000)).not.toThrow();
+    // The refill pays it back.
+    now += 2_000;
+    expect(() => fair.chargeSent('203.0.113.9', 1_000)).not.toThrow();
+    // In-process calls (no client) are not charged.
+    expect(() => fair.chargeSent(null, 1e12)).not.toThrow();
   });
 });

@@ -164,10 +164,12 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
-    try {
-      fairWork.chargeSent(clientOf(c), entry.body.byteLength);
-    } catch (error) {
-      busy(error);
+    if (entry.body.byteLength >= fairWork.options.largeAnswerBytes) {
+      try {
+        fairWork.chargeSent(clientOf(c), entry.body.byteLength);
+      } catch (error) {
+        busy(error);
+      }
     }
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
   };

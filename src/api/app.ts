@@ -12,10 +12,11 @@ import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, clientAddress, parseTrustedProxies, socketAddress } from './client-address.js';
 import { ClientBusyError, FairWork, fairWorkOptionsFromEnv } from './fair-work.js';
 import { errorResponse } from './errors.js';
+import { jsonBytes } from './json-bytes.js';
 import { RefusalDelay, isRefusal, refusalDelayOptionsFromEnv } from './refusal-delay.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings, type Responder } from '../site/index.js';
+import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings } from '../site/index.js';
 import { intakeContactsFromEnv } from './intake-contacts.js';
 import { registerMonitoring } from './monitoring-routes.js';
 import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
@@ -158,7 +159,8 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       return busy(error);
     }
   };
-  const respond: Responder = async (c, kind, produce, extraKey = '') => {
+  // Bodies may come as bytes (large JSON is written in slices, json-bytes.ts); the site's pages give strings.
+  const respond = async (c: Context, kind: keyof typeof TYPES, produce: () => Promise<string | Uint8Array<ArrayBuffer>>, extraKey = ''): Promise<Response> => {
     const version = await currentVersion();
     const key = `${version}|${kind}|${extraKey}|${normalisedRequestKey(c.req.url)}`;
     const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
@@ -179,7 +181,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     if (format === 'csv' && !toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
     return respond(c, format, async () => {
       const data = await produce();
-      return format === 'csv' && toCsvBody ? toCsvBody(data) : JSON.stringify(data);
+      return format === 'csv' && toCsvBody ? toCsvBody(data) : jsonBytes(data);
     }, extraKey);
   }
 

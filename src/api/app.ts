@@ -7,7 +7,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView, type IntakeContacts } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
-import { compression } from './compression.js';
+import { BODY_BYTES, compression } from './compression.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, clientAddress, parseTrustedProxies, socketAddress } from './client-address.js';
 import { ClientBusyError, FairWork, fairWorkOptionsFromEnv } from './fair-work.js';
@@ -112,6 +112,14 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     const hold = client === null ? 0 : refusals.refused(client);
     if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
   });
+  // Each client's share of the server (fair-work.ts): a request rate, turns and a time budget for uncached work, bytes.
+  const fairWork = options.fairWork ?? new FairWork(fairWorkOptionsFromEnv());
+  const busy = (error: unknown): never => {
+    if (!(error instanceof ClientBusyError)) throw error;
+    throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s`, {
+      reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
+    });
+  };
   // Security headers on every response. Pages load their own script and styles only; Plot sets inline style attributes
   // on SVG, and the PNG download draws through data:/blob: URLs. Public data stays readable from other origins.
   app.use('*', secureHeaders({
@@ -126,8 +134,30 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     // A route that sets its own, stricter policy (the registry, the intake pages) keeps it.
     overwrite: false,
   }));
+  // Inside the security headers, so that a refusal carries them too.
+  app.use('*', async (c, next) => {
+    try {
+      fairWork.admit(clientOf(c));
+    } catch (error) {
+      busy(error);
+    }
+    await next();
+  });
   // Every route reads at most a stated body size (413 beyond it), before any handler parses it.
   app.use('*', bodyLimits());
+  // What is sent (after compression: compression.ts records it) costs the client when it is large, cached or not.
+  app.use('*', async (c, next) => {
+    await next();
+    const sent = c.get(BODY_BYTES) ?? 0;
+    if (c.res.status !== 200 || sent < fairWork.options.largeAnswerBytes) return;
+    try {
+      fairWork.chargeSent(clientOf(c), sent);
+    } catch (error) {
+      // The refusal must not inherit the answer's headers (its ETag, its length, its caching).
+      c.res = undefined;
+      busy(error);
+    }
+  });
   // Text responses leave compressed (brotli or gzip, as the client accepts); see compression.ts.
   app.use('*', compression());
   const cache = options.cache ?? new ResponseCache();
@@ -144,14 +174,6 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     return known.version;
   };
 
-  // Uncached answers are computed in fair turns between clients, each within its share (fair-work.ts).
-  const fairWork = options.fairWork ?? new FairWork(fairWorkOptionsFromEnv());
-  const busy = (error: unknown): never => {
-    if (!(error instanceof ClientBusyError)) throw error;
-    throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s (answers already computed are served at once)`, {
-      reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
-    });
-  };
   const inTurn = async <T>(c: Context, work: () => Promise<T>): Promise<T> => {
     try {
       return await fairWork.run(clientOf(c), work);
@@ -166,13 +188,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
-    if (entry.body.byteLength >= fairWork.options.largeAnswerBytes) {
-      try {
-        fairWork.chargeSent(clientOf(c), entry.body.byteLength);
-      } catch (error) {
-        busy(error);
-      }
-    }
+    c.set(BODY_BYTES, entry.body.byteLength);
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
   };
 

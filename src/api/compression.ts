@@ -10,6 +10,14 @@ import type { MiddlewareHandler } from 'hono';
  * and attacker-chosen text in one compressed body is what BREACH reads.
  */
 
+/** The bytes of a response's body as sent (set by the cached answers, then by compression), for the client's share. */
+export const BODY_BYTES = 'observaBodyBytes';
+declare module 'hono' {
+  interface ContextVariableMap {
+    [BODY_BYTES]: number;
+  }
+}
+
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 const TEXT = /^(text\/|application\/(json|javascript|geo\+json|xml)|image\/svg\+xml)/;
@@ -73,5 +81,6 @@ export function compression(maxCachedBytes = 32 * 1024 * 1024): MiddlewareHandle
     c.res = new Response(new Uint8Array(packed.buffer as ArrayBuffer, packed.byteOffset, packed.byteLength), res);
     c.res.headers.set('Content-Encoding', encoding);
     c.res.headers.delete('Content-Length');
+    c.set(BODY_BYTES, packed.byteLength);
   };
 }

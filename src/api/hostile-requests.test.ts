@@ -168,11 +168,36 @@ describe('one client fetching a large cached answer over and over', () => {
       for (let i = 0; i < 500 && !statuses.includes(429); i++) statuses.push((await getFrom('127.0.0.3', large)).status);
       expect(statuses.at(-1)).toBe(429);
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(1);
+      // The refusal is a refusal: none of the answer's caching headers, the security headers still there.
+      const refused = await getFrom('127.0.0.3', large);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['etag']).toBeUndefined();
+      expect(refused.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'too_many_requests', details: { reason: 'budget' } } });
       // Small answers are still served to it; the same large answer still goes to another client.
       expect((await getFrom('127.0.0.3', `${tight.url}/api/v1/indicators`)).status).toBe(200);
       expect((await getFrom('127.0.0.1', large)).status).toBe(200);
     } finally {
       await tight.close();
+    }
+  });
+});
+
+describe('a client sending requests faster than its rate', () => {
+  it('is answered 429 with Retry-After beyond its burst, even for cached answers; another client is served', async () => {
+    const fast = await startServer(t.store, 0, '127.0.0.1', { fairWork: new FairWork({ ...DEFAULT_FAIR_WORK, requestBurst: 20, requestsPerSecond: 0.001 }) });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) statuses.push((await getFrom('127.0.0.5', `${fast.url}/healthz`)).status);
+      expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+      expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+      const refused = await getFrom('127.0.0.5', `${fast.url}/api/v1/indicators`);
+      expect(refused.status).toBe(429);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'too_many_requests', details: { reason: 'rate' } } });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await getFrom('127.0.0.1', `${fast.url}/api/v1/indicators`)).status).toBe(200);
+    } finally {
+      await fast.close();
     }
   });
 });

@@ -27,7 +27,7 @@ if (values.hostile) {
 async function mixedLoad(): Promise<void> {
   const t = await tempStore();
   await loadBundled(t.store);
-  // Each connection is a reader of its own behind a proxy (see runLoad's asPeople).
+  // The readers are many people behind a proxy (see runLoad's asPeople).
   const server = await startServer(t.store, 0, '127.0.0.1', { trustedProxy: '127.0.0.1' });
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 2 ** 20), 1000);

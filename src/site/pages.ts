@@ -7,7 +7,7 @@ import {
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
 import {
-  canAnnualise, card, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
+  canAnnualise, card, dataFileName, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
 import { errorPage } from './error-pages.js';
 import { capitalise, html, raw, type Raw } from './html.js';
@@ -287,11 +287,15 @@ export function indicatorPage(
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
   })}</ul>
   <h3>${t(lang, 'releases')}</h3>${releaseTable(lang, used)}</section>`;
-  // A map view's layer (and the municipal map's data file) start loading with the script: on a phone over 3G every round trip counts.
+  // The files the script reads first start loading with it, from the head: on a phone over 3G every round trip counts.
+  // The view's data file (its table, its chart) under the client's name for it (main.ts, fileName), and a map's layer
+  // and data file. The municipal map is drawn first with the coarse layer (map-layers.ts, MUNICIPAL_COARSE).
   const mapped = state.view === 'map' && states.length > 0;
-  const preload = !mapped ? [] : state.map === 'municipal'
-    ? (hasMunicipalities(indicator) ? ['/data/geo/municipalities.json', ...(state.year ? [`/data/${lang}/${indicator.code}/municipality-${state.year}.json`] : [])] : [])
-    : [state.map === 'hex' ? '/data/geo/states-hex.json' : '/data/geo/states.json'];
+  const viewFile = `/data/${lang}/${indicator.code}/${dataFileName(state.freq, measure, annualised, state.ytd && state.freq !== 'month')}.json`;
+  const mapFiles = !mapped ? [] : state.map === 'municipal'
+    ? (hasMunicipalities(indicator) ? ['/data/geo/municipalities-coarse.json', ...(state.year ? [`/data/${lang}/${indicator.code}/municipality-${state.year}.json`] : [])] : [])
+    : [state.map === 'hex' ? '/data/geo/states-hex.json' : '/data/geo/states.json', `/data/${lang}/${indicator.code}/${dataFileName(primaryFreq(indicator), measure, false)}.json`];
+  const preload = [...new Set([viewFile, ...mapFiles])];
   return page({
     lang,
     title: indicator.name[lang],
@@ -299,6 +303,8 @@ export function indicatorPage(
     main,
     description: indicator.definition[lang],
     preload,
+    // The drawing code of the first view (a table draws nothing); the others load if the reader switches.
+    modules: state.view === 'table' ? [] : mapped ? ['map'] : ['chart'],
     client: {
       page: 'indicator',
       indicator: {
@@ -335,7 +341,7 @@ export function statesIndexPage(lang: SiteLang): string {
   <div id="states-map" class="viz states-map"></div>
   <ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
   return page({
-    lang, title: t(lang, 'navStates'), path: '/states/', main,
+    lang, title: t(lang, 'navStates'), path: '/states/', main, modules: ['map'], preload: ['/data/geo/states-hex.json'],
     client: {
       page: 'states-index',
       layer: '/data/geo/states-hex.json',
@@ -391,7 +397,7 @@ export function searchPage(lang: SiteLang, query: string): string {
   const main = html`<h1>${t(lang, 'navSearch')}</h1>
   <form role="search" method="get" action="${href(lang, '/search/')}"><label for="q">${t(lang, 'navSearch')}</label> <input id="q" name="q" type="search" value="${query}" placeholder="${t(lang, 'searchPlaceholder')}" autocomplete="off"> <button type="submit">${t(lang, 'navSearch')}</button></form>
   <div id="results" aria-live="polite">${query.trim() === '' ? '' : results.length === 0 ? html`<p>${t(lang, 'searchNoResults')}</p>` : html`<h2>${t(lang, 'searchResults')}</h2><ul class="plain">${results.map((r) => html`<li><span class="muted">${kind[r.kind]}</span> <a href="${r.href}">${r.title}</a></li>`)}</ul>`}</div>`;
-  return page({ lang, title: t(lang, 'navSearch'), path: '/search/', main, client: { page: 'search', index: `/data/${lang}/search.json`, kinds: kind, none: t(lang, 'searchNoResults'), heading: t(lang, 'searchResults') } });
+  return page({ lang, title: t(lang, 'navSearch'), path: '/search/', main, modules: ['search'], client: { page: 'search', index: `/data/${lang}/search.json`, kinds: kind, none: t(lang, 'searchNoResults'), heading: t(lang, 'searchResults') } });
 }
 
 export function notFoundPage(lang: SiteLang): string {

@@ -14,6 +14,7 @@ import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { flagList, secondaryMarks, sourceLinks } from './secondary-marks.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
+import { locatorMap } from './locator-map.js';
 import type { ReportedComparison } from '../monitoring/index.js';
 
 const fmt = (lang: SiteLang, value: number | null, decimals = 0) =>
@@ -195,10 +196,12 @@ function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult):
 export function indicatorPage(
   lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
   cited: readonly ReportedComparison[] = [],
-  options: { ytdFrequencies?: readonly QueryFreq[] } = {},
+  /** partialYears: the map's periods where some state lacks months (flagged partial-period): marked, never shown as complete. */
+  options: { ytdFrequencies?: readonly QueryFreq[]; partialYears?: readonly string[] } = {},
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
+  const partialYears = new Set(options.partialYears ?? years.filter((y) => y > (defaultYear ?? y)));
   // A count of people offers its rate: the population's source is one of the page's sources.
   const pageSources = [...new Set([...indicator.sources, ...(indicator.rate?.sources ?? [])])];
   const used = releases.filter((r) => pageSources.includes(r.source_id));
@@ -245,7 +248,7 @@ export function indicatorPage(
       <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
       <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
-      <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
+      <label class="map-year">${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${periodLabel(lang, y)}${partialYears.has(y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
       <label>${t(lang, 'mapKind')} <select name="map">
         <option value="states"${raw(state.map === 'states' ? ' selected' : '')}>${t(lang, 'mapStates')}</option>
         <option value="hex"${raw(state.map === 'hex' ? ' selected' : '')}>${t(lang, 'mapHex')}</option>
@@ -315,7 +318,10 @@ export function indicatorPage(
       },
       defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false, ytd: false },
       events,
+      // The map's periods for the year slider, each with its label and whether it is partial.
+      mapYears: years.map((y) => ({ value: y, label: periodLabel(lang, y), partial: partialYears.has(y) })),
       messages: {
+        mapYear: t(lang, 'mapPeriod'), mapYearPartial: t(lang, 'mapYearPartial'), mapYearLegend: t(lang, 'mapYearLegend'),
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
@@ -362,6 +368,7 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   const main = html`<nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/states/')}">${t(lang, 'navStates')}</a></nav>
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted"><span lang="es">${state.official}</span> · ${state.iso} · INEGI ${state.code}</p>
+  ${await locatorMap(tx, code, `${t(lang, 'locatorTitle')}: ${state[lang]}`)}
   <p class="note rank-note">${t(lang, 'rankNote')}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
   <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}${r.measure === 'rate' ? '&measure=rate' : ''}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.unit})</span></th>

@@ -194,7 +194,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
       const releases = await listReleases(store);
       const cited = await reportedFigures(store, l, indicator.code);
       return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited,
-        { ytdFrequencies: await ytdFrequencies(store, indicator) });
+        { ytdFrequencies: await ytdFrequencies(store, indicator), partialYears: years.filter((y) => !complete.includes(y)) });
     });
   });
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));

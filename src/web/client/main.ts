@@ -7,6 +7,7 @@ import type { SearchEntry } from '../search.js';
 import { coverageText } from '../coverage-text.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
+import { yearSlider, type MapYear, type YearSliderMessages } from './year-slider.js';
 
 interface IndicatorConfig {
   page: 'indicator';
@@ -21,9 +22,11 @@ interface IndicatorConfig {
   };
   defaults: ViewState;
   events: ChartEvent[];
+  /** The map's periods, oldest first, for the year slider. */
+  mapYears: MapYear[];
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
+  messages: YearSliderMessages & Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
     | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
 }
 
@@ -142,6 +145,14 @@ function initIndicator(config: IndicatorConfig): void {
   const tableBox = document.getElementById('table') as HTMLElement;
   let state = readState(location.search, config.defaults, config.indicator.frequencies);
   let figure: Element | null = null;
+  // The map's year as a slider; the select it drives stays the form's field (and the page's without the script).
+  const yearSelect = form.elements.namedItem('year') as HTMLSelectElement | null;
+  const slider = yearSelect && config.mapYears.length > 1 ? yearSlider(yearSelect, config.mapYears, config.messages) : null;
+  if (yearSelect && slider) {
+    const label = yearSelect.closest('label') ?? yearSelect;
+    label.before(slider.element);
+    label.hidden = true;
+  }
 
   const formState = (): ViewState => {
     const data = new FormData(form);
@@ -175,6 +186,7 @@ function initIndicator(config: IndicatorConfig): void {
       const select = form.elements.namedItem(name) as HTMLSelectElement | null;
       if (select && state[name]) select.value = state[name] as string;
     }
+    slider?.set(state.year);
   };
 
   const updateLinks = (search: string) => {

@@ -103,8 +103,8 @@ async function visit(browser: Browser, url: string, ready: Ready, throttle: bool
   }));
   // For a script-drawn figure, now (the wait above returned as soon as it was drawn); else the load event's end.
   const readyMs = await page.evaluate((r) => (r === 'figure' ? performance.now() : (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd), ready);
-  // Let the last loadingFinished events arrive.
-  await page.waitForLoadState('networkidle');
+  // Let the last loadingFinished events arrive (a busy machine may never go idle for 500 ms: then measure what arrived).
+  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
   const encodings = [...new Set([...kinds.values()].filter((k) => k.kind !== 'other').map((k) => k.encoding))];
   await context.close();
   const dataDoneMs = dataDone !== null && documentSent !== null ? (dataDone - documentSent) * 1000 : null;

@@ -143,6 +143,10 @@ describe('a state profile’s locator map', () => {
         // Two shapes: every other state in one path, the profile's state filled in the accent colour.
         const fills = await map.locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('fill')));
         expect(fills).toEqual(['#dde3ea', '#0b4f8a']);
+        // Small: whole-pixel coordinates of simplified outlines, a few KB in the page.
+        const markup = await map.evaluate((svg) => svg.outerHTML.length);
+        expect(markup).toBeLessThan(12_000);
+        if (width === 390) console.info(`locator map: ${markup.toLocaleString('en-US')} characters of SVG`);
         const box = await map.boundingBox();
         expect(box?.width ?? 0).toBeGreaterThan(100);
         expect(box?.width ?? 0).toBeLessThanOrEqual(width);

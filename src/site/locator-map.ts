@@ -2,7 +2,7 @@ import { geoArea, geoConicConformal, geoPath } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import { topology } from 'topojson-server';
-import { presimplify, simplify, sphericalTriangleArea } from 'topojson-simplify';
+import { filter, filterAttachedWeight, presimplify, simplify, sphericalRingArea, sphericalTriangleArea } from 'topojson-simplify';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import type { ReadTx } from '../store/index.js';
 import { remember } from './data.js';
@@ -10,11 +10,11 @@ import { html, type Raw } from './html.js';
 
 /*
  * A state profile's locator map: Mexico's 32 states with the profile's state filled, drawn on the server as a small
- * SVG (no script, no layer to download: ~4 KB in the page). The boundaries are the stored `states` layer, simplified
- * (shared borders, Visvalingam on the sphere at 30 km²: under a pixel at this size) and projected once per data version.
+ * SVG (no script, no layer to download: ~9 KB of markup in the page). The boundaries are the stored `states` layer, simplified
+ * (shared borders, Visvalingam on the sphere at 150 km², about two pixels at this size; islets under that dropped; whole-pixel coordinates) and projected once per data version.
  */
 const WIDTH = 320;
-const MIN_AREA_KM2 = 30;
+const MIN_AREA_KM2 = 150;
 const EARTH_RADIUS_KM = 6371.0088;
 
 interface Outlines {
@@ -38,11 +38,14 @@ async function outlines(tx: ReadTx): Promise<Outlines | null> {
     if (rows.length === 0) return null;
     const states: FeatureCollection = { type: 'FeatureCollection', features: rows.map((r) => ({ ...(JSON.parse(r.geometry) as Feature), id: r.geo })) };
     const topo = topology({ states }, 1e5) as Topology<{ states: GeometryCollection }>;
-    const simplified = simplify(presimplify(topo, sphericalTriangleArea), MIN_AREA_KM2 / EARTH_RADIUS_KM ** 2) as Topology<{ states: GeometryCollection }>;
+    const minWeight = MIN_AREA_KM2 / EARTH_RADIUS_KM ** 2;
+    const ringArea = (ring: [number, number][]) => ((a) => Math.min(a, 4 * Math.PI - a))(sphericalRingArea(ring, false));
+    const thin = simplify(presimplify(topo, sphericalTriangleArea), minWeight);
+    const simplified = filter(thin, filterAttachedWeight(thin, minWeight, ringArea)) as Topology<{ states: GeometryCollection }>;
     const collection = feature(simplified, simplified.objects.states) as FeatureCollection<Geometry>;
     const shapes: FeatureCollection<Geometry> = { ...collection, features: collection.features.map(rewind) };
     const projection = geoConicConformal().rotate([102, 0]).parallels([17.5, 29.5]).fitWidth(WIDTH, shapes);
-    const path = geoPath(projection).digits(1);
+    const path = geoPath(projection).digits(0);
     const [, [, bottom]] = path.bounds(shapes);
     return { height: Math.ceil(bottom) + 1, paths: new Map(shapes.features.map((f) => [String(f.id), path(f) ?? ''])) };
   });

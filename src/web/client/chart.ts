@@ -67,6 +67,8 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     return `${d.geoName}\n${d.period}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
   };
 
+  const partialText = (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`;
+  const partialInLegend = width < 600;
   const fig = Plot.plot({
     width,
     height: Math.round(Math.min(460, Math.max(280, width * 0.55))),
@@ -98,9 +100,9 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
           Plot.line(runs.slice(from), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
         ];
       }),
-      // …and is labelled where it stands, apart.
-      Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
-        x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`,
+      // …and is labelled where it stands, apart (on a narrow chart, in the legend: the label would cross the event rules).
+      Plot.text(partialInLegend ? [] : points.filter((d) => d.flags.includes(PARTIAL)), {
+        x: 'date', y: 'value', text: partialText,
         dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
       }),
       Plot.dot(points, {
@@ -134,7 +136,8 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     const x = (fig as unknown as { scale: (name: 'x') => { apply: (d: Date) => number } }).scale('x');
     addEventMarkers(svg, events.map((e) => ({ n: e.n, x: x.apply(e.date), label: e.label })));
     const eventFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
+    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL))
+      ? (partialInLegend ? [...new Set(points.filter((p) => p.flags.includes(PARTIAL)).map(partialText))].join('; ') : partialLabel) : null,
       opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null,
       events.map((e) => `${e.n} — ${eventFmt.format(e.date)}: ${e.label}`));
   }

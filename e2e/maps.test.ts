@@ -85,6 +85,14 @@ describe('the year slider on maps', () => {
       expect(page.errors).toEqual([]);
       await shot(page, `map-slider-${lang}-390`);
       await page.close();
+      // On a desktop: the same slider, beside the map type.
+      const wide = await openTracked(o.browser, `${o.server.url}/${lang}/indicators/mx.homicide.rate/?view=map&year=${before}`, { width: 1280 });
+      await settled(wide);
+      expect(Number(await wide.locator('.year-slider input[type=range]').inputValue())).toBe(start - 1);
+      expect(await wide.locator('.year-slider input[type=range]').isVisible()).toBe(true);
+      await shot(wide, `map-slider-${lang}-1280`);
+      expect(wide.errors).toEqual([]);
+      await wide.close();
     }, 180_000);
   }
 });

@@ -6,6 +6,7 @@ import type { SupportContact } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { bilingualNotFoundPage } from './error-pages.js';
 import { intakeUnavailablePage } from './intake-pages.js';
+import { SCRIPT_MODULES } from './layout.js';
 import { canAnnualise, dataFileName, hasMunicipalities, hasRate, ytdFrequencies } from './data.js';
 
 export interface BakeSummary {
@@ -17,7 +18,7 @@ export interface BakeSummary {
 /** The site's every public URL: pages, their data files, search indexes, map layers and assets. */
 export async function siteUrls(tx: ReadTx): Promise<string[]> {
   const { framework, indicators, geography } = loadCatalog();
-  const urls: string[] = ['/assets/app.js', '/assets/site.css', '/assets/favicon.svg', '/favicon.ico', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
+  const urls: string[] = ['/assets/app.js', ...SCRIPT_MODULES.map((name) => `/assets/${name}.js`), '/assets/site.css', '/assets/favicon.svg', '/favicon.ico', '/data/geo/states.json', '/data/geo/municipalities.json', '/data/geo/municipalities-coarse.json', '/data/geo/states-hex.json', '/data/geo/us-states.json'];
   const municipalYears = await tx.all<{ year: number }>(
     `SELECT DISTINCT year FROM observation WHERE superseded_by IS NULL AND freq = 'month' AND series LIKE 'rnpdno.%' ORDER BY year`,
   );

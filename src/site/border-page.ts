@@ -31,6 +31,7 @@ export async function borderMapPage(tx: ReadTx, lang: SiteLang): Promise<string>
     path: '/border-map/',
     main,
     description: t(lang, 'borderMapLead'),
+    modules: ['border-map'],
     client: {
       page: 'border-map',
       files: { usStates: '/data/geo/us-states.json', mxStates: '/data/geo/states.json', incidents: `/data/${lang}/migrant-incidents.json` },

@@ -41,6 +41,7 @@ export async function bothSidesPage(tx: ReadTx, lang: SiteLang): Promise<string>
     path: '/both-sides/',
     main,
     description: t(lang, 'bothSidesLead'),
+    modules: ['both-sides'],
     client: {
       page: 'both-sides',
       pairs: view.pairs,

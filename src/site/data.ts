@@ -56,7 +56,7 @@ const memo = new Map<string, Promise<unknown>>();
 let memoVersion = '';
 
 /** Pages share the same few queries (a state page needs every indicator's file): compute each once per data version. */
-async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): Promise<T> {
+export async function remember<T>(tx: ReadTx, key: string, produce: () => Promise<T>): Promise<T> {
   const version = await dataVersion(tx);
   if (version !== memoVersion) {
     memo.clear();

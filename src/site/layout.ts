@@ -2,6 +2,10 @@ import { t, type SiteLang } from '../web/index.js';
 import { html, jsonScript, raw, type Raw } from './html.js';
 import { siteSettings } from './site-settings.js';
 
+/** The bundles app.js imports when a page needs them (scripts/build-web.js builds one per name, /assets/{name}.js). */
+export const SCRIPT_MODULES = ['chart', 'map', 'both-sides', 'border-map', 'search'] as const;
+export type ScriptModule = typeof SCRIPT_MODULES[number];
+
 export interface PageShell {
   readonly lang: SiteLang;
   readonly title: string;
@@ -13,6 +17,8 @@ export interface PageShell {
   readonly client?: Record<string, unknown>;
   /** Data files the script will fetch first (a map's layer): asked for with the page's script, not after it runs. */
   readonly preload?: readonly string[];
+  /** The drawing module(s) the script imports for the first view (`/assets/map.js`…, see scripts/build-web.js). */
+  readonly modules?: readonly ScriptModule[];
 }
 
 const NAV: readonly [string, Parameters<typeof t>[1]][] = [
@@ -59,6 +65,7 @@ export function page(p: PageShell): string {
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 ${(p.preload ?? []).map((url) => html`<link rel="preload" href="${url}" as="fetch" crossorigin="anonymous">`)}
+${p.client ? (p.modules ?? []).map((name) => html`<link rel="modulepreload" href="/assets/${name}.js">`) : ''}
 </head>
 <body>
 <a class="skip" href="#main">${t(p.lang, 'skip')}</a>

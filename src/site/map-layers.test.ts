@@ -11,7 +11,7 @@ import { createApp } from '../api/index.js';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import { BOUNDARY_LAYERS, importBoundaries } from '../ingest/boundaries.js';
 import { tempStore, type TempStore } from '../test-support/temp-store.js';
-import { MUNICIPAL_DISPLAY, type MunicipalTopology } from './map-layers.js';
+import { MUNICIPAL_COARSE, MUNICIPAL_DISPLAY, type MunicipalTopology } from './map-layers.js';
 
 /** The issue's budget for the municipal map data, compressed as the server sends it. */
 const BUDGET_BYTES = 600_000;
@@ -104,16 +104,48 @@ describe('the municipal map layer the site serves', () => {
     expect(source?.notes.en).toContain(`simplified for display`);
     for (const lang of ['es', 'en'] as const) {
       expect(source?.notes[lang]).toContain(`${MUNICIPAL_DISPLAY.minAreaKm2} km²`);
+      expect(source?.notes[lang]).toContain(`${MUNICIPAL_COARSE.minAreaKm2} km²`);
       expect(source?.notes[lang]).toContain('/api/v1/boundaries/municipalities');
     }
   });
 
-  it('the municipal map page preloads the layer (it downloads beside the script, not after it runs); other views do not', async () => {
+  it('the municipal map page preloads the coarse layer and its data files (they download beside the script, not after it runs)', async () => {
     const page = await (await get('/es/indicators/mx.disappeared.persons/?view=map&map=municipal&year=2024', 'identity')).text();
-    expect(page).toContain('<link rel="preload" href="/data/geo/municipalities.json" as="fetch" crossorigin="anonymous">');
+    expect(page).toContain('<link rel="preload" href="/data/geo/municipalities-coarse.json" as="fetch" crossorigin="anonymous">');
+    expect(page).not.toContain('href="/data/geo/municipalities.json"');
     expect(page).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/municipality-2024.json" as="fetch" crossorigin="anonymous">');
+    // The view's own data file (its table: a map shows the rate), under the name the script asks for; the drawing module, not the chart's.
+    expect(page).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/year-rate.json" as="fetch" crossorigin="anonymous">');
+    expect(page).toContain('<link rel="modulepreload" href="/assets/map.js">');
+    expect(page).not.toContain('/assets/chart.js');
     const chart = await (await get('/es/indicators/mx.disappeared.persons/', 'identity')).text();
-    expect(chart).not.toContain('rel="preload"');
+    expect(chart).not.toContain('/data/geo/');
+    expect(chart).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/year.json" as="fetch" crossorigin="anonymous">');
+    expect(chart).toContain('<link rel="modulepreload" href="/assets/chart.js">');
+    expect(chart).not.toContain('/assets/map.js');
+  });
+
+  it('the coarse layer (a phone’s first draw) is about half the bytes and still has every municipality, with an area, and every border', async () => {
+    const response = await get('/data/geo/municipalities-coarse.json');
+    const packed = Buffer.from(await response.arrayBuffer());
+    expect(packed.byteLength).toBeLessThan(compressed * 0.6);
+    console.info(`coarse municipal layer: ${packed.byteLength.toLocaleString('en-US')} bytes brotli`);
+    const coarse = JSON.parse(brotliDecompressSync(packed).toString('utf8')) as MunicipalTopology;
+    const drawn = new Map(feature(coarse, coarse.objects.municipalities).features.map((f) => [f.properties.cvegeo, f]));
+    expect(drawn.size).toBe(original.features.length);
+    for (const f of original.features) {
+      const kept = drawn.get(f.properties.cvegeo);
+      expect(kept?.properties.nombre_municipio, f.properties.cvegeo).toBe(f.properties.nombre_municipio);
+      // None vanishes and none moves by more than the coarse layer's tolerance (the smallest are under a pixel at 640 px).
+      const error = Math.abs(area(kept as Feature) - area(f)) / area(f);
+      expect(error, f.properties.cvegeo).toBeLessThanOrEqual(MUNICIPAL_COARSE.maxAreaError + 0.01);
+    }
+    const geoms = coarse.objects.municipalities.geometries;
+    const code = (g: (typeof geoms)[number] | undefined) => (g?.properties as Props | undefined)?.cvegeo;
+    const pairs = (g: typeof geoms) => new Set(neighbors(g).flatMap((list, i) => list.map((j) => [code(g[i]), code(g[j])].sort().join('-'))));
+    const detailed = pairs(served.objects.municipalities.geometries);
+    const kept = pairs(geoms);
+    expect([...detailed].filter((p) => !kept.has(p))).toEqual([]);
   });
 
   it('leaves the API’s boundaries whole (the source geometry, as imported)', async () => {

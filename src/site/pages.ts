@@ -7,13 +7,14 @@ import {
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
 import {
-  canAnnualise, card, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
+  canAnnualise, card, dataFileName, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
 import { errorPage } from './error-pages.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { flagList, secondaryMarks, sourceLinks } from './secondary-marks.js';
 import { nodeMonitoringSections } from './monitoring-pages.js';
+import { locatorMap } from './locator-map.js';
 import type { ReportedComparison } from '../monitoring/index.js';
 
 const fmt = (lang: SiteLang, value: number | null, decimals = 0) =>
@@ -195,10 +196,12 @@ function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult):
 export function indicatorPage(
   lang: SiteLang, indicator: Indicator, state: ViewState, result: QueryResult, releases: readonly ReleaseRow[], years: readonly string[], defaultYear: string | null,
   cited: readonly ReportedComparison[] = [],
-  options: { ytdFrequencies?: readonly QueryFreq[] } = {},
+  /** partialYears: the map's periods where some state lacks months (flagged partial-period): marked, never shown as complete. */
+  options: { ytdFrequencies?: readonly QueryFreq[]; partialYears?: readonly string[] } = {},
 ): string {
   const { framework, sources, geography } = loadCatalog();
   const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
+  const partialYears = new Set(options.partialYears ?? years.filter((y) => y > (defaultYear ?? y)));
   // A count of people offers its rate: the population's source is one of the page's sources.
   const pageSources = [...new Set([...indicator.sources, ...(indicator.rate?.sources ?? [])])];
   const used = releases.filter((r) => pageSources.includes(r.source_id));
@@ -245,7 +248,7 @@ export function indicatorPage(
       <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
       <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}
     ${hasStates(indicator) ? html`<fieldset class="map-options"><legend>${t(lang, 'viewMap')}</legend>
-      <label>${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${y}${y > (defaultYear ?? y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
+      <label class="map-year">${t(lang, 'mapPeriod')} <select name="year">${years.map((y) => html`<option value="${y}"${raw(state.year === y ? ' selected' : '')}>${periodLabel(lang, y)}${partialYears.has(y) ? ` (${t(lang, 'partialPeriod')})` : ''}</option>`)}</select></label>
       <label>${t(lang, 'mapKind')} <select name="map">
         <option value="states"${raw(state.map === 'states' ? ' selected' : '')}>${t(lang, 'mapStates')}</option>
         <option value="hex"${raw(state.map === 'hex' ? ' selected' : '')}>${t(lang, 'mapHex')}</option>
@@ -287,11 +290,15 @@ export function indicatorPage(
     return s ? html`<li><a href="${s.url}" rel="external">${s.publisher[lang]}: ${s.dataset[lang]}</a> — ${s.notes[lang]}</li>` : '';
   })}</ul>
   <h3>${t(lang, 'releases')}</h3>${releaseTable(lang, used)}</section>`;
-  // A map view's layer (and the municipal map's data file) start loading with the script: on a phone over 3G every round trip counts.
+  // The files the script reads first start loading with it, from the head: on a phone over 3G every round trip counts.
+  // The view's data file (its table, its chart) under the client's name for it (main.ts, fileName), and a map's layer
+  // and data file. The municipal map is drawn first with the coarse layer (map-layers.ts, MUNICIPAL_COARSE).
   const mapped = state.view === 'map' && states.length > 0;
-  const preload = !mapped ? [] : state.map === 'municipal'
-    ? (hasMunicipalities(indicator) ? ['/data/geo/municipalities.json', ...(state.year ? [`/data/${lang}/${indicator.code}/municipality-${state.year}.json`] : [])] : [])
-    : [state.map === 'hex' ? '/data/geo/states-hex.json' : '/data/geo/states.json'];
+  const viewFile = `/data/${lang}/${indicator.code}/${dataFileName(state.freq, measure, annualised, state.ytd && state.freq !== 'month')}.json`;
+  const mapFiles = !mapped ? [] : state.map === 'municipal'
+    ? (hasMunicipalities(indicator) ? ['/data/geo/municipalities-coarse.json', ...(state.year ? [`/data/${lang}/${indicator.code}/municipality-${state.year}.json`] : [])] : [])
+    : [state.map === 'hex' ? '/data/geo/states-hex.json' : '/data/geo/states.json', `/data/${lang}/${indicator.code}/${dataFileName(primaryFreq(indicator), measure, false)}.json`];
+  const preload = [...new Set([viewFile, ...mapFiles])];
   return page({
     lang,
     title: indicator.name[lang],
@@ -299,6 +306,8 @@ export function indicatorPage(
     main,
     description: indicator.definition[lang],
     preload,
+    // The drawing code of the first view (a table draws nothing); the others load if the reader switches.
+    modules: state.view === 'table' ? [] : mapped ? ['map'] : ['chart'],
     client: {
       page: 'indicator',
       indicator: {
@@ -309,7 +318,10 @@ export function indicatorPage(
       },
       defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false, ytd: false },
       events,
+      // The map's periods for the year slider, each with its label and whether it is partial.
+      mapYears: years.map((y) => ({ value: y, label: periodLabel(lang, y), partial: partialYears.has(y) })),
       messages: {
+        mapYear: t(lang, 'mapPeriod'), mapYearPartial: t(lang, 'mapYearPartial'), mapYearLegend: t(lang, 'mapYearLegend'),
         partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
         table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
         numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
@@ -335,7 +347,7 @@ export function statesIndexPage(lang: SiteLang): string {
   <div id="states-map" class="viz states-map"></div>
   <ul class="columns">${geography.states.map((s) => html`<li><a href="${href(lang, `/states/${s.code}/`)}">${s[lang]}</a> <span class="muted">${s.iso}</span></li>`)}</ul>`;
   return page({
-    lang, title: t(lang, 'navStates'), path: '/states/', main,
+    lang, title: t(lang, 'navStates'), path: '/states/', main, modules: ['map'], preload: ['/data/geo/states-hex.json'],
     client: {
       page: 'states-index',
       layer: '/data/geo/states-hex.json',
@@ -356,6 +368,7 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   const main = html`<nav class="breadcrumbs" aria-label="breadcrumbs"><a href="${href(lang, '/states/')}">${t(lang, 'navStates')}</a></nav>
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted"><span lang="es">${state.official}</span> · ${state.iso} · INEGI ${state.code}</p>
+  ${await locatorMap(tx, code, `${t(lang, 'locatorTitle')}: ${state[lang]}`)}
   <p class="note rank-note">${t(lang, 'rankNote')}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
   <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}${r.measure === 'rate' ? '&measure=rate' : ''}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.unit})</span></th>
@@ -391,7 +404,7 @@ export function searchPage(lang: SiteLang, query: string): string {
   const main = html`<h1>${t(lang, 'navSearch')}</h1>
   <form role="search" method="get" action="${href(lang, '/search/')}"><label for="q">${t(lang, 'navSearch')}</label> <input id="q" name="q" type="search" value="${query}" placeholder="${t(lang, 'searchPlaceholder')}" autocomplete="off"> <button type="submit">${t(lang, 'navSearch')}</button></form>
   <div id="results" aria-live="polite">${query.trim() === '' ? '' : results.length === 0 ? html`<p>${t(lang, 'searchNoResults')}</p>` : html`<h2>${t(lang, 'searchResults')}</h2><ul class="plain">${results.map((r) => html`<li><span class="muted">${kind[r.kind]}</span> <a href="${r.href}">${r.title}</a></li>`)}</ul>`}</div>`;
-  return page({ lang, title: t(lang, 'navSearch'), path: '/search/', main, client: { page: 'search', index: `/data/${lang}/search.json`, kinds: kind, none: t(lang, 'searchNoResults'), heading: t(lang, 'searchResults') } });
+  return page({ lang, title: t(lang, 'navSearch'), path: '/search/', main, modules: ['search'], client: { page: 'search', index: `/data/${lang}/search.json`, kinds: kind, none: t(lang, 'searchNoResults'), heading: t(lang, 'searchResults') } });
 }
 
 export function notFoundPage(lang: SiteLang): string {

@@ -13,7 +13,7 @@ import {
   canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
 } from './data.js';
 import { evidenceSourcesPage } from './evidence-pages.js';
-import { municipalDisplayTopology } from './map-layers.js';
+import { MUNICIPAL_COARSE, municipalDisplayTopology } from './map-layers.js';
 import { assistancePage, figuresPage, scorecardPage, timelinePage } from './monitoring-pages.js';
 import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
@@ -105,13 +105,16 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/data/geo/us-states.json', (c) => respond(c, 'json', () => Promise.resolve(readFileSync(createRequire(import.meta.url).resolve('us-atlas/states-10m.json'), 'utf8'))));
   app.get('/data/geo/:layer', (c) =>
     respond(c, 'json', async () => {
-      const layer = c.req.param('layer').replace(/\.json$/, '');
+      const name = c.req.param('layer').replace(/\.json$/, '');
+      // The municipal map's first draw: the same boundaries, simplified further (map-layers.ts).
+      const coarse = name === 'municipalities-coarse';
+      const layer = coarse ? 'municipalities' : name;
       const rows = await store.all<{ geo: string | null; geometry: string }>(
         `SELECT geo, geometry::VARCHAR AS geometry FROM boundary WHERE layer = ? AND superseded_by IS NULL ORDER BY geo`, [layer]);
       if (rows.length === 0) throw new RequestError('not_found', `no map layer "${layer}"`, { layer });
       if (rows.length === 1 && rows[0]?.geo === null) return rows[0].geometry;
       // ~2,457 municipalities: a simplified TopoJSON for display (map-layers.ts); the API serves them whole.
-      if (layer === 'municipalities') return JSON.stringify(municipalDisplayTopology(rows.map((r) => JSON.parse(r.geometry) as Feature)));
+      if (layer === 'municipalities') return JSON.stringify(municipalDisplayTopology(rows.map((r) => JSON.parse(r.geometry) as Feature), coarse ? MUNICIPAL_COARSE : {}));
       return `{"type":"FeatureCollection","features":[${rows.map((r) => r.geometry).join(',')}]}`;
     }),
   );
@@ -191,7 +194,7 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
       const releases = await listReleases(store);
       const cited = await reportedFigures(store, l, indicator.code);
       return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited,
-        { ytdFrequencies: await ytdFrequencies(store, indicator) });
+        { ytdFrequencies: await ytdFrequencies(store, indicator), partialYears: years.filter((y) => !complete.includes(y)) });
     });
   });
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));

@@ -3,7 +3,7 @@ import { geoConicConformal, geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { FONT, INK, svgEl, svgTextBlock } from './chart.js';
+import { FONT, INK, svgEl, svgTextBlock } from './svg.js';
 
 /** The border map's page configuration (JSON in the page) and the files it loads. */
 export interface BorderMapConfig {
@@ -43,8 +43,12 @@ export function incidentLabel(p: IncidentProps, m: BorderMapConfig['messages'], 
 }
 
 /** Both countries' states and the IOM incidents as circles sized by dead + missing, each with its tooltip and source link. */
+/** The U.S. states layer (us-atlas) and Mexico's states as served under /data/geo/. */
+export type UsStatesTopology = Topology<{ states: GeometryCollection<{ name: string }> }>;
+export type MxStates = FeatureCollection<Geometry, { cve_geo: string; nombre_estado?: string }>;
+
 export function renderBorderMap(
-  us: Topology<{ states: GeometryCollection<{ name: string }> }>, mx: FeatureCollection<Geometry, { cve_geo: string; nombre_estado?: string }>,
+  us: UsStatesTopology, mx: MxStates,
   incidents: IncidentFile, config: BorderMapConfig, width: number,
 ): SVGSVGElement {
   const locale = config.lang === 'es' ? 'es-MX' : 'en-US';

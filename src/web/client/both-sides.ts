@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import * as Plot from '@observablehq/plot';
-import { FONT, INK } from './chart.js';
+import { FONT, INK } from './svg.js';
 import type { Locale } from './types.js';
 
 /** The page's data: the both-sides view as the API gives it (`/api/v1/both-sides`). */

@@ -1,10 +1,8 @@
 /// <reference lib="dom" />
 import * as Plot from '@observablehq/plot';
 import type { LineChartOptions, Locale, SeriesPoint } from './types.js';
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-export const INK = '#222';
+// SVG helpers live in svg.ts (no Plot there, so pages that only draw maps do not ship it).
+import { FONT, INK, svgEl, svgTextBlock, wrapLines } from './svg.js';
 
 /** Okabe–Ito (minus yellow, weak on white), ordered so neighbours differ in lightness too. */
 const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
@@ -14,57 +12,6 @@ const PARTIAL = 'partial-period';
 /** Values over a projected population (CONAPO 2020 onwards): their stretch of line is drawn thin and dotted. */
 const PROJECTED = 'projected';
 const PROJECTED_DASH = '2,3';
-
-/** Creates an SVG element with attributes. */
-export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
-  const e = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-/** Greedy word wrap by an estimated average glyph width (no layout needed, works before insertion). */
-export function wrapLines(text: string, width: number, fontSize: number, bold = false): string[] {
-  const max = Math.max(10, Math.floor(width / (fontSize * (bold ? 0.64 : 0.57))));
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    // A word longer than a line (a citation's URL on a phone) is cut into pieces that each fit, with no space added.
-    for (const [i, piece] of cutLongWord(word, max).entries()) {
-      if (line && (i > 0 || line.length + 1 + piece.length > max)) {
-        lines.push(line);
-        line = piece;
-      } else line = line ? `${line} ${piece}` : piece;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** Pieces of at most `max` characters, cut after the last `/ ? & = , -` that fits (else at `max`). */
-function cutLongWord(word: string, max: number): string[] {
-  const pieces: string[] = [];
-  let rest = word;
-  while (rest.length > max) {
-    const head = rest.slice(0, max);
-    const cut = Math.max(...['/', '?', '&', '=', ',', '-'].map((c) => head.lastIndexOf(c)));
-    const at = cut >= max / 3 ? cut + 1 : max;
-    pieces.push(rest.slice(0, at));
-    rest = rest.slice(at);
-  }
-  pieces.push(rest);
-  return pieces;
-}
-
-/** Appends wrapped text at (x, y) (y = first baseline); returns the y below the block. */
-export function svgTextBlock(parent: Element, text: string, x: number, y: number, width: number, fontSize: number, attrs: Record<string, string | number> = {}): number {
-  const lh = Math.round(fontSize * 1.3);
-  const lines = wrapLines(text, width, fontSize, attrs['font-weight'] === 'bold');
-  const t = svgEl('text', { x, y, 'font-size': fontSize, ...attrs });
-  lines.forEach((l, i) => t.append(svgEl('tspan', { x, dy: i === 0 ? 0 : lh }, l)));
-  parent.append(t);
-  return y + lh * Math.max(0, lines.length - 1) + Math.round(fontSize * 0.6);
-}
 
 function numberFormat(locale: Locale, decimals: number): Intl.NumberFormat {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
@@ -120,6 +67,8 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     return `${d.geoName}\n${d.period}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
   };
 
+  const partialText = (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`;
+  const partialInLegend = width < 600;
   const fig = Plot.plot({
     width,
     height: Math.round(Math.min(460, Math.max(280, width * 0.55))),
@@ -151,9 +100,9 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
           Plot.line(runs.slice(from), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
         ];
       }),
-      // …and is labelled where it stands, apart.
-      Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
-        x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`,
+      // …and is labelled where it stands, apart (on a narrow chart, in the legend: the label would cross the event rules).
+      Plot.text(partialInLegend ? [] : points.filter((d) => d.flags.includes(PARTIAL)), {
+        x: 'date', y: 'value', text: partialText,
         dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
       }),
       Plot.dot(points, {
@@ -187,7 +136,8 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     const x = (fig as unknown as { scale: (name: 'x') => { apply: (d: Date) => number } }).scale('x');
     addEventMarkers(svg, events.map((e) => ({ n: e.n, x: x.apply(e.date), label: e.label })));
     const eventFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
+    addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL))
+      ? (partialInLegend ? [...new Set(points.filter((p) => p.flags.includes(PARTIAL)).map(partialText))].join('; ') : partialLabel) : null,
       opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null,
       events.map((e) => `${e.n} — ${eventFmt.format(e.date)}: ${e.label}`));
   }
@@ -310,47 +260,4 @@ function addLegend(
   svg.append(g);
   svg.setAttribute('height', String(total));
   svg.setAttribute('viewBox', `0 0 ${width} ${total}`);
-}
-
-/**
- * Standalone SVG markup of a chart or map: inlines font and colour, drops the hover tip,
- * and moves an HTML title/caption (Plot figure) into <text> so the file carries the citation.
- */
-export function downloadableSvg(figure: Element): string {
-  const source = figure instanceof SVGSVGElement ? figure : figure.querySelector('svg');
-  if (!source) throw new Error('no svg in figure');
-  const inner = source.cloneNode(true) as SVGSVGElement;
-  for (const tip of Array.from(inner.querySelectorAll('[aria-label="tip"]'))) tip.remove();
-  const width = Number(inner.getAttribute('width')) || source.getBoundingClientRect().width;
-  const height = Number(inner.getAttribute('height')) || source.getBoundingClientRect().height;
-  const title = figure === source ? null : figure.querySelector('h2')?.textContent ?? null;
-  const caption = figure === source ? null : figure.querySelector('figcaption')?.textContent ?? null;
-
-  let root = inner;
-  if (title || caption) {
-    root = svgEl('svg', {});
-    let y = 0;
-    if (title) y = svgTextBlock(root, title, 8, 22, width - 16, 16, { 'font-weight': 'bold' }) + 6;
-    // Re-parent the plot's content in a translated group (a nested <svg> would pick up Plot's
-    // `height: auto` class style); keep its class so Plot's scoped <style> still applies.
-    const g = svgEl('g', { transform: `translate(0,${y})` });
-    for (const a of ['class', 'style', 'fill', 'font-family', 'font-size', 'text-anchor']) {
-      const v = inner.getAttribute(a);
-      if (v !== null) g.setAttribute(a, v);
-    }
-    g.append(...Array.from(inner.childNodes));
-    root.append(g);
-    y += height;
-    if (caption) y = svgTextBlock(root, caption, 8, y + 16, width - 16, 11, { fill: '#555' }) + 4;
-    root.setAttribute('width', String(width));
-    root.setAttribute('height', String(Math.ceil(y)));
-    root.setAttribute('viewBox', `0 0 ${width} ${Math.ceil(y)}`);
-  }
-  root.setAttribute('xmlns', SVG_NS);
-  root.setAttribute('font-family', FONT);
-  root.setAttribute('style', `font-family:${FONT};color:${INK};background:white;${root === inner ? inner.getAttribute('style') ?? '' : ''}`);
-  root.setAttribute('fill', INK);
-  root.insertBefore(svgEl('rect', { width: '100%', height: '100%', fill: 'white' }), root.firstChild);
-  const markup = new XMLSerializer().serializeToString(root);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${markup}`;
 }

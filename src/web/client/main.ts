@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
-import { renderLineChart, downloadableSvg } from './chart.js';
-import { municipalFeatures, renderHexLinks, renderHexMap, renderMunicipalMap, renderStateMap, type MunicipalTopology } from './map.js';
-import { renderIndexChart, type BothSidesPair } from './both-sides.js';
-import { renderBorderMap, type BorderMapConfig, type IncidentFile } from './border-map.js';
-import { search, type SearchEntry } from '../search.js';
+import { downloadableSvg } from './svg.js';
+import type { BothSidesPair } from './both-sides.js';
+import type { BorderMapConfig, IncidentFile, MxStates, UsStatesTopology } from './border-map.js';
+import type { HexTopology, MunicipalTopology } from './map.js';
+import type { SearchEntry } from '../search.js';
 import { coverageText } from '../coverage-text.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
+import { yearSlider, type MapYear, type YearSliderMessages } from './year-slider.js';
 
 interface IndicatorConfig {
   page: 'indicator';
@@ -21,9 +22,11 @@ interface IndicatorConfig {
   };
   defaults: ViewState;
   events: ChartEvent[];
+  /** The map's periods, oldest first, for the year slider. */
+  mapYears: MapYear[];
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
-  messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
+  messages: YearSliderMessages & Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
     | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
 }
 
@@ -53,6 +56,17 @@ function getJson<T>(url: string): Promise<T> {
   }
   return cache.get(url) as Promise<T>;
 }
+
+/*
+ * What draws is loaded when a page needs it, each a bundle of its own (scripts/build-web.js): a map page never ships
+ * Observable Plot, a chart page never ships d3-geo's projections. The page's head preloads the module its first view
+ * needs (layout.ts, `modules`), so the import costs no round trip after this script runs.
+ */
+const loadChart = () => import('./chart.js');
+/** The municipal map's detailed layer, for maps wider than the coarse one is drawn at (src/site/map-layers.ts). */
+const DETAILED_MUNICIPAL_LAYER = '/data/geo/municipalities.json';
+const COARSE_MAX_WIDTH = 640;
+const loadMap = () => import('./map.js');
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -131,6 +145,14 @@ function initIndicator(config: IndicatorConfig): void {
   const tableBox = document.getElementById('table') as HTMLElement;
   let state = readState(location.search, config.defaults, config.indicator.frequencies);
   let figure: Element | null = null;
+  // The map's year as a slider; the select it drives stays the form's field (and the page's without the script).
+  const yearSelect = form.elements.namedItem('year') as HTMLSelectElement | null;
+  const slider = yearSelect && config.mapYears.length > 1 ? yearSlider(yearSelect, config.mapYears, config.messages) : null;
+  if (yearSelect && slider) {
+    const label = yearSelect.closest('label') ?? yearSelect;
+    label.before(slider.element);
+    label.hidden = true;
+  }
 
   const formState = (): ViewState => {
     const data = new FormData(form);
@@ -164,6 +186,7 @@ function initIndicator(config: IndicatorConfig): void {
       const select = form.elements.namedItem(name) as HTMLSelectElement | null;
       if (select && state[name]) select.value = state[name] as string;
     }
+    slider?.set(state.year);
   };
 
   const updateLinks = (search: string) => {
@@ -174,7 +197,9 @@ function initIndicator(config: IndicatorConfig): void {
     if (other) other.href = `/${config.lang === 'es' ? 'en' : 'es'}/indicators/${config.indicator.code}/${search}`;
   };
 
+  let renders = 0;
   async function render(): Promise<void> {
+    renders++;
     viz.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
     viz.setAttribute('aria-busy', 'true');
     try {
@@ -183,9 +208,11 @@ function initIndicator(config: IndicatorConfig): void {
       const mapFileUrl = state.map === 'municipal'
         ? `/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`
         : `/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`;
-      const layerUrl = state.map === 'hex' ? '/data/geo/states-hex.json' : state.map === 'municipal' ? '/data/geo/municipalities.json' : '/data/geo/states.json';
+      const layerUrl = state.map === 'hex' ? '/data/geo/states-hex.json' : state.map === 'municipal' ? '/data/geo/municipalities-coarse.json' : '/data/geo/states.json';
       // A map's files are asked for with the view's data file, not after it: on a slow connection every round trip counts.
       if (state.view === 'map' && config.indicator.states) for (const url of [mapFileUrl, layerUrl]) getJson(url).catch(() => undefined);
+      // The drawing code, too, at the same time as the data (an unhandled rejection is caught where it is awaited).
+      if (state.view !== 'table') (state.view === 'map' && config.indicator.states ? loadMap() : loadChart()).catch(() => undefined);
       // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
       const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
@@ -210,12 +237,14 @@ function initIndicator(config: IndicatorConfig): void {
         const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags, months: r.months }));
         const partialPointLabel = (p: { period: string; months?: number | undefined }) =>
           (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', p.period);
+        const { renderLineChart } = await loadChart();
         figure = renderLineChart({
           points, title: titleWith(config.indicator.name, file.unit), unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
           decimals: decimalsOf(state), events: config.events, citation, partialLabel: config.messages.partial, partialPointLabel, note, width: Math.min(viz.clientWidth || 900, 1000),
         });
         viz.replaceChildren(figure as Element);
       } else if (state.view === 'map') {
+        const { municipalFeatures, renderHexMap, renderMunicipalMap, renderStateMap } = await loadMap();
         const mapFile = await getJson<DataFile>(mapFileUrl);
         const mapRows = state.map === 'municipal' ? mapFile.rows : mapFile.rows.filter((r) => r.period === year && r.geo !== config.indicator.nation);
         const values = new Map<string, MapValue>(mapRows.map((r) => [r.geo, { value: r.value, name: r.geo_name, flags: r.flags }]));
@@ -229,13 +258,27 @@ function initIndicator(config: IndicatorConfig): void {
         const placeHref = (code: string) => `/${config.lang}/states/${code}/`;
         if (state.map === 'hex') figure = renderHexMap(await getJson(layerUrl), { ...opts, placeHref });
         else if (state.map === 'municipal') {
-          // A simplified TopoJSON (shared borders, quantized): see src/site/map-layers.ts.
-          const layer = municipalFeatures(await getJson<MunicipalTopology>(layerUrl));
-          // The registry publishes only non-zero rows: a municipality without one has 0 records, which is not "no data".
-          if (config.indicator.zeroWhenAbsent && mapRows.length > 0) {
-            for (const f of layer.features) if (!values.has(f.properties.cvegeo)) values.set(f.properties.cvegeo, { value: 0, name: f.properties.nombre_municipio ?? f.properties.cvegeo, flags: [] });
+          // A simplified TopoJSON (shared borders, quantized): see src/site/map-layers.ts. The coarse layer first (under a
+          // pixel apart at 640 px); a wider map is drawn again with the detailed layer when it arrives.
+          const draw = (topology: MunicipalTopology) => {
+            const layer = municipalFeatures(topology);
+            // The registry publishes only non-zero rows: a municipality without one has 0 records, which is not "no data".
+            if (config.indicator.zeroWhenAbsent && mapRows.length > 0) {
+              for (const f of layer.features) if (!values.has(f.properties.cvegeo)) values.set(f.properties.cvegeo, { value: 0, name: f.properties.nombre_municipio ?? f.properties.cvegeo, flags: [] });
+            }
+            return renderMunicipalMap(layer, opts);
+          };
+          figure = draw(await getJson<MunicipalTopology>(layerUrl));
+          if (opts.width > COARSE_MAX_WIDTH) {
+            const drawn = ++renders;
+            void getJson<MunicipalTopology>(DETAILED_MUNICIPAL_LAYER).then((detailed) => {
+              // Only if the reader has not moved on to another view meanwhile.
+              if (drawn !== renders || !figure?.isConnected) return;
+              const before = figure;
+              figure = draw(detailed);
+              before.replaceWith(figure);
+            }).catch(() => undefined);
           }
-          figure = renderMunicipalMap(layer, opts);
         }
         else figure = renderStateMap(await getJson(layerUrl), { ...opts, placeHref });
         viz.replaceChildren(figure as Element);
@@ -290,7 +333,7 @@ function initSearch(config: SearchConfig): void {
   const input = document.getElementById('q') as HTMLInputElement;
   const box = document.getElementById('results') as HTMLElement;
   const run = async () => {
-    const entries = await getJson<SearchEntry[]>(config.index);
+    const [entries, { search }] = await Promise.all([getJson<SearchEntry[]>(config.index), import('../search.js')]);
     const found = search(entries, input.value);
     const url = input.value.trim() === '' ? location.pathname : `${location.pathname}?q=${encodeURIComponent(input.value)}`;
     history.replaceState(null, '', url);
@@ -313,7 +356,8 @@ function initSearch(config: SearchConfig): void {
 
 function initBothSides(config: BothSidesConfig): void {
   const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
-  const draw = () => {
+  const draw = async () => {
+    const { renderIndexChart } = await import('./both-sides.js');
     for (const pair of config.pairs) {
       const box = document.querySelector<HTMLElement>(`[data-viz="${pair.id}"]`);
       if (!box) continue;
@@ -324,12 +368,12 @@ function initBothSides(config: BothSidesConfig): void {
     }
     document.body.dataset['rendered'] = String(Date.now());
   };
-  draw();
+  void draw();
   let last = window.innerWidth;
   window.addEventListener('resize', () => {
     if (Math.abs(window.innerWidth - last) < 40) return;
     last = window.innerWidth;
-    draw();
+    void draw();
   });
 }
 
@@ -338,10 +382,11 @@ async function initBorderMap(config: BorderMapConfig): Promise<void> {
   box.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
   box.setAttribute('aria-busy', 'true');
   try {
-    const [us, mx, incidents] = await Promise.all([
-      getJson<Parameters<typeof renderBorderMap>[0]>(config.files.usStates),
-      getJson<Parameters<typeof renderBorderMap>[1]>(config.files.mxStates),
+    const [us, mx, incidents, { renderBorderMap }] = await Promise.all([
+      getJson<UsStatesTopology>(config.files.usStates),
+      getJson<MxStates>(config.files.mxStates),
       getJson<IncidentFile>(config.files.incidents),
+      import('./border-map.js'),
     ]);
     box.replaceChildren(renderBorderMap(us, mx, incidents, config, Math.min(box.clientWidth || 900, 1000)));
   } catch (error) {
@@ -369,7 +414,7 @@ async function initStatesIndex(config: StatesIndexConfig): Promise<void> {
   box.replaceChildren(el('p', { class: 'muted' }, config.messages.loading));
   box.setAttribute('aria-busy', 'true');
   try {
-    const topology = await getJson<Parameters<typeof renderHexLinks>[0]>(config.layer);
+    const [topology, { renderHexLinks }] = await Promise.all([getJson<HexTopology>(config.layer), loadMap()]);
     const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
     box.replaceChildren(renderHexLinks(topology, {
       names: new Map(Object.entries(config.names)), title: config.title, note: config.note, citation: config.citation, locale,

@@ -3,7 +3,7 @@ import { geoArea, geoConicConformal, geoIdentity, geoPath, type GeoProjection } 
 import { feature } from 'topojson-client';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { FONT, INK, svgEl, svgTextBlock } from './chart.js';
+import { FONT, INK, svgEl, svgTextBlock } from './svg.js';
 import { classBreaks, classColors, classOf, NO_DATA_FILL, NO_DATA_PATTERN_ID } from './scale.js';
 import type { ChoroplethOptions, Locale } from './types.js';
 
@@ -208,9 +208,12 @@ export function renderMunicipalMap(features: FeatureCollection<Geometry, Municip
   return choropleth(shapes, mexicoConic(), opts, { focusable: false, stroke: 'white', strokeWidth: 0.1 });
 }
 
+/** The hexagon layer as served (/data/geo/states-hex.json): one hexagon per state. */
+export type HexTopology = Topology<{ mx_hexgrid: GeometryCollection<HexProps> }>;
+
 /** The hexagons as links to each state's profile, without values (the states index); `names` gives each link its name. */
 export function renderHexLinks(
-  topology: Topology<{ mx_hexgrid: GeometryCollection<HexProps> }>,
+  topology: HexTopology,
   opts: { names: ReadonlyMap<string, string>; title: string; note?: string; citation: string; locale: Locale; placeHref: (code: string) => string; width?: number },
 ): SVGSVGElement {
   const values = new Map([...opts.names].map(([code, name]) => [code, { value: null, name, flags: [] }]));
@@ -220,7 +223,7 @@ export function renderHexLinks(
 }
 
 /** Equal-area hexagons, one per state, labelled with the state abbreviation. */
-export function renderHexMap(topology: Topology<{ mx_hexgrid: GeometryCollection<HexProps> }>, opts: ChoroplethOptions): SVGSVGElement {
+export function renderHexMap(topology: HexTopology, opts: ChoroplethOptions): SVGSVGElement {
   const hexes = feature(topology, topology.objects.mx_hexgrid);
   const shapes = hexes.features.map((f) => ({
     code: String(f.properties.state_code).padStart(2, '0'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wrapLines } from './chart.js';
+import { wrapLines } from './svg.js';
 
 describe('wrapLines (titles, notes and citations inside charts and maps)', () => {
   it('wraps at spaces', () => {

@@ -493,11 +493,19 @@ export function t(lang: SiteLang, key: MessageKey): string {
   return MESSAGES[lang][key];
 }
 
+/**
+ * A U.S. fiscal year as an axis or table names it, never as a bare year a reader would take for a calendar year:
+ * "FY2023" in English, "AF2023" (año fiscal) in Spanish. FY2023 runs October 2022 – September 2023.
+ */
+export function fiscalYearLabel(lang: 'es' | 'en', year: number | string): string {
+  return `${lang === 'es' ? 'AF' : 'FY'}${year}`;
+}
+
 const MONTH_YEAR = { es: new Intl.DateTimeFormat('es-MX', { month: 'short', year: 'numeric', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }) };
 
 /**
  * A period key as people read it, in the page's language: `2024` → 2024; `2024-05` → "may 2024" / "May 2024";
- * `FY2024` → "AF 2024" / "FY2024"; CDC's rolling `12m-ending-2021-04` → "12 meses a abr 2021" / "12 months to Apr 2021".
+ * `FY2024` → "AF2024" / "FY2024"; CDC's rolling `12m-ending-2021-04` → "12 meses a abr 2021" / "12 months to Apr 2021".
  * Anything else is shown as it is.
  */
 export function periodLabel(lang: SiteLang, period: string): string {
@@ -507,7 +515,7 @@ export function periodLabel(lang: SiteLang, period: string): string {
   const ym = /^(\d{4})-(\d{2})$/.exec(period);
   if (ym) return month(ym[1] as string, ym[2] as string);
   const fy = /^FY(\d{4})$/.exec(period);
-  if (fy) return lang === 'es' ? `AF ${fy[1]}` : period;
+  if (fy) return fiscalYearLabel(lang, fy[1] as string);
   return period;
 }
 

@@ -1,15 +1,13 @@
 /// <reference lib="dom" />
 import * as Plot from '@observablehq/plot';
 import type { LineChartOptions, Locale, SeriesPoint } from './types.js';
+import { fiscalYearLabel } from '../i18n.js';
+import { lineRuns, logEligibility, logTickLabelled, seriesStyles } from './chart-style.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const INK = '#222';
 
-/** Okabe–Ito (minus yellow, weak on white), ordered so neighbours differ in lightness too. */
-const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
-/** Second channel for greyscale and colour-blind readers. */
-const SERIES_DASHES = ['none', '6,3', '2,2', '9,3,2,3', '1,3', '12,4'];
 const PARTIAL = 'partial-period';
 /** Values over a projected population (CONAPO 2020 onwards): their stretch of line is drawn thin and dotted. */
 const PROJECTED = 'projected';
@@ -74,17 +72,6 @@ function flagText(flags: readonly string[], partialLabel: string): string {
   return flags.map((f) => (f === PARTIAL ? partialLabel : f)).join(', ');
 }
 
-/** The complete periods of one series, each run between partial ones numbered, so lines never cross a partial period. */
-function completeRuns(points: readonly SeriesPoint[]): (SeriesPoint & { run: number })[] {
-  let run = 0;
-  const out: (SeriesPoint & { run: number })[] = [];
-  for (const p of points) {
-    if (p.flags.includes(PARTIAL)) run += 1;
-    else out.push({ ...p, run });
-  }
-  return out;
-}
-
 /** Line chart, one line per geo, with framework events as dashed rules. */
 export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLElement {
   const { points, locale, unit, partialLabel } = opts;
@@ -92,8 +79,16 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const nf = numberFormat(locale, opts.decimals);
   const geos: { geo: string; name: string }[] = [];
   for (const p of points) if (!geos.some((g) => g.geo === p.geo)) geos.push({ geo: p.geo, name: p.geoName });
-  const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length] as string;
-  const dash = (i: number) => SERIES_DASHES[i % SERIES_DASHES.length] as string;
+  // Every series its own colour and dash pair (unique up to 42 series; the page draws small multiples beyond).
+  const styles = seriesStyles(geos.length);
+  const color = (i: number) => styles[i]?.color ?? INK;
+  const dash = (i: number) => styles[i]?.dash ?? 'none';
+  // A log axis only where it is honest: never over a zero (the caller says why it is off).
+  const log = opts.logScale === true && logEligibility(points.map((p) => p.value)) === 'ok';
+  // U.S. fiscal years are named as such on the axis ("FY2023" / "AF2023"), never as a bare year read as a calendar year.
+  const fiscal = points.length > 0 && points.every((p) => p.period.startsWith('FY'));
+  const lang = locale === 'es-MX' ? 'es' : 'en';
+  const label = opts.periodLabel ?? ((period: string) => period);
 
   const times = points.map((p) => +p.date);
   const [t0, t1] = [Math.min(...times), Math.max(...times)];
@@ -107,6 +102,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const years = (t1 - t0) / 31_557_600_000;
   const yearly = years >= 4 || points.every((p) => p.date.getUTCMonth() === 0);
   const dateFmt = new Intl.DateTimeFormat(locale, yearly ? { year: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const tickText = (d: Date) => (fiscal ? fiscalYearLabel(lang, d.getUTCFullYear()) : dateFmt.format(d));
   const yearStep = Math.max(1, Math.ceil(years / Math.max(2, Math.floor(width / 70))));
   // Month labels ("sept 2024") need ~90 px each. A tick count is only a hint to d3 (it picked 3-month steps, 7 labels, at
   // 390 px), so the step itself is chosen: the smallest calendar step whose labels fit the plot's width.
@@ -117,7 +113,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const dense = points.length / Math.max(1, geos.length) > width / 12;
   const tipTitle = (d: SeriesPoint) => {
     const flags = flagText(d.flags, partialLabel);
-    return `${d.geoName}\n${d.period}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
+    return `${d.geoName}\n${label(d.period)}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
   };
 
   const fig = Plot.plot({
@@ -131,16 +127,18 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     caption: opts.citation,
     ariaLabel: opts.title,
     style: { fontFamily: FONT, fontSize: '12px', color: INK, background: 'white' },
-    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : monthStep === 1 ? 'month' : `${monthStep} months` },
-    y: { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
+    x: { type: 'utc', label: null, tickFormat: tickText, ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : monthStep === 1 ? 'month' : `${monthStep} months` },
+    y: log
+      ? { type: 'log', grid: true, nice: true, label: `${unit} (${opts.logLabel ?? 'log'})`, tickFormat: (n: number) => (logTickLabelled(n) ? nf.format(n) : '') }
+      : { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
     color: { type: 'ordinal', domain: geos.map((g) => g.geo), range: geos.map((_, i) => color(i)) },
     marks: [
-      Plot.ruleY([0], { stroke: '#999' }),
+      ...(log ? [] : [Plot.ruleY([0], { stroke: '#999' })]),
       Plot.ruleX(events, { x: 'date', stroke: '#666', strokeDasharray: '4,3', strokeWidth: 1 }),
       // A partial period is never joined to the complete ones: each run of complete periods is its own segment (z).
       // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
       ...geos.flatMap((g, i) => {
-        const runs = completeRuns(points.filter((d) => d.geo === g.geo));
+        const runs = lineRuns(points.filter((d) => d.geo === g.geo), opts.breakGaps === true);
         const first = runs.findIndex((d) => d.flags.includes(PROJECTED));
         const solid = { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) } as const;
         if (first < 0) return [Plot.line(runs, solid)];
@@ -153,7 +151,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
       }),
       // …and is labelled where it stands, apart.
       Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
-        x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`,
+        x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${label(d.period)}: ${partialLabel}`,
         dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
       }),
       Plot.dot(points, {
@@ -167,6 +165,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
             c.setAttribute('data-geo', d.geo);
             c.setAttribute('data-period', d.period);
             c.setAttribute('data-value', String(d.value));
+            c.setAttribute('data-style', `${color(geos.findIndex((g) => g.geo === d.geo))} ${dash(geos.findIndex((g) => g.geo === d.geo))}`);
             if (d.flags.includes(PARTIAL)) {
               c.setAttribute('fill', 'white');
               c.setAttribute('r', '3.5');
@@ -182,13 +181,14 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const svg = fig instanceof SVGSVGElement ? fig : fig.querySelector('svg');
   if (svg) {
     svg.setAttribute('aria-label', opts.title);
+    svg.setAttribute('data-y-scale', log ? 'log' : 'linear');
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
     const x = (fig as unknown as { scale: (name: 'x') => { apply: (d: Date) => number } }).scale('x');
     addEventMarkers(svg, events.map((e) => ({ n: e.n, x: x.apply(e.date), label: e.label })));
     const eventFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
     addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
-      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null,
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, [opts.note, fiscal ? opts.fiscalNote : undefined].filter(Boolean).join(' ') || null,
       events.map((e) => `${e.n} — ${eventFmt.format(e.date)}: ${e.label}`));
   }
   return fig;

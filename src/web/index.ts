@@ -2,3 +2,4 @@
 export { MESSAGES, LOCALES, fiscalYearLabel, periodLabel, t, timestampLabel, type MessageKey, type SiteLang } from './i18n.js';
 export { search, normalise, type SearchEntry } from './search.js';
 export { coverageText, monthYear, type CoverageFacts } from './coverage-text.js';
+export { lineRuns, logEligibility, periodStep, seriesStyles } from './client/chart-style.js';

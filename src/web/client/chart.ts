@@ -150,7 +150,8 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         ];
       }),
       // …and is labelled where it stands, apart.
-      Plot.text(points.filter((d) => d.flags.includes(PARTIAL)), {
+      // One label per partial period (beside its highest value): with several series, stacked labels would overlap.
+      Plot.text(points.filter((d) => d.flags.includes(PARTIAL) && !points.some((o) => o !== d && o.period === d.period && o.flags.includes(PARTIAL) && o.value > d.value)), {
         x: 'date', y: 'value', text: (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${label(d.period)}: ${partialLabel}`,
         dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
       }),

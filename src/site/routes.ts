@@ -37,7 +37,8 @@ const ViewQuery = z.object({
   view: z.enum(['chart', 'map', 'table']).optional(),
   map: z.enum(['states', 'hex', 'municipal']).optional(),
   year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
-  measure: z.enum(['count', 'rate']).optional(),
+  // The form's "automatic" option sends an empty value (without it, the plain form answered 400).
+  measure: z.union([z.literal(''), z.enum(['count', 'rate'])]).optional(),
   annualise: z.enum(['true', 'false']).optional(),
   // The form's checkbox sends "on"; shared links say "true".
   ytd: z.enum(['true', 'on']).optional(),
@@ -58,7 +59,7 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     view: q.view ?? 'chart',
     map: q.map ?? 'states',
     year: q.year ?? null,
-    measure: q.measure ?? null,
+    measure: q.measure || null,
     annualise: q.annualise === 'true',
     ytd: q.ytd !== undefined,
     scale: q.scale ?? 'linear',

@@ -61,7 +61,8 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     year: q.year ?? null,
     measure: q.measure || null,
     annualise: q.annualise === 'true',
-    ytd: q.ytd !== undefined,
+    // A breakdown is of whole periods: the same-months comparison does not apply to it.
+    ytd: q.ytd !== undefined && !(q.by && breakdowns(indicator).includes(q.by)),
     scale: q.scale ?? 'linear',
     by: q.by && breakdowns(indicator).includes(q.by) ? q.by : null,
   };

@@ -68,8 +68,8 @@ function numberFormat(locale: Locale, decimals: number): Intl.NumberFormat {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
 }
 
-function flagText(flags: readonly string[], partialLabel: string): string {
-  return flags.map((f) => (f === PARTIAL ? partialLabel : f)).join(', ');
+function flagText(flags: readonly string[], partialLabel: string, labels: Readonly<Record<string, string>>): string {
+  return flags.map((f) => (f === PARTIAL ? partialLabel : (labels[f] ?? f))).join(', ');
 }
 
 /** Line chart, one line per geo, with framework events as dashed rules. */
@@ -112,7 +112,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   // With many points per series, smaller dots keep the line (and its dash pattern) visible.
   const dense = points.length / Math.max(1, geos.length) > width / 12;
   const tipTitle = (d: SeriesPoint) => {
-    const flags = flagText(d.flags, partialLabel);
+    const flags = flagText(d.flags, partialLabel, opts.flagLabels ?? {});
     return `${d.geoName}\n${label(d.period)}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
   };
 

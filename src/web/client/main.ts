@@ -212,7 +212,8 @@ function initIndicator(config: IndicatorConfig): void {
       // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
       const mapFileUrl = state.map === 'municipal'
         ? `/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`
-        : `/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`;
+        // A map shows one value per place: never a breakdown's file (several rows per place).
+        : `/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false, by: null }, config.indicator.mapFreq)}.json`;
       const layerUrl = state.map === 'hex' ? '/data/geo/states-hex.json' : state.map === 'municipal' ? '/data/geo/municipalities.json' : '/data/geo/states.json';
       // A map's files are asked for with the view's data file, not after it: on a slow connection every round trip counts.
       if (state.view === 'map' && config.indicator.states) for (const url of [mapFileUrl, layerUrl]) getJson(url).catch(() => undefined);
@@ -260,6 +261,7 @@ function initIndicator(config: IndicatorConfig): void {
           points: pts, title, unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
           // A panel of small multiples carries no event rules and no citation of its own: the grid has one citation under it.
           decimals: decimalsOf(state), events: panel ? [] : config.events, citation: panel ? '' : citation, partialLabel: config.messages.partial, partialPointLabel, note, width: w,
+          flagLabels: config.flagLabels ?? {},
           logScale: state.scale === 'log', logLabel: config.messages.logAxis, breakGaps: state.by !== null, periodLabel: (p) => periodLabel(config.lang, p),
           fiscalNote: config.messages.fiscalAxisNote,
         });

@@ -79,6 +79,8 @@ export interface LineChartOptions {
   readonly breakGaps?: boolean;
   /** A period key as people read it in the page's language (tooltips, partial labels). */
   readonly periodLabel?: (period: string) => string;
+  /** Quality flags in the page's language (tooltips). */
+  readonly flagLabels?: Readonly<Record<string, string>>;
   /** Said under a fiscal-year chart: what "AF"/"FY" on the axis means. */
   readonly fiscalNote?: string;
 }

@@ -34,6 +34,8 @@ describe('URL state', () => {
     expect(readState(search, defaults, ['year'], ['sex', 'age'])).toEqual(state);
     expect(readState('?by=weight&scale=cubic', defaults, ['year'], ['sex'])).toEqual(defaults);
     expect(readState('?by=sex', defaults, ['year'], [])).toEqual(defaults);
+    // A breakdown is of whole periods: the same-months comparison is dropped with it.
+    expect(readState('?by=sex&ytd=true', defaults, ['year'], ['sex']).ytd).toBe(false);
   });
 
   it('accepts repeated geo parameters from the plain HTML form, and ignores junk', () => {

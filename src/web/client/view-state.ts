@@ -41,7 +41,8 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
     measure: params.get('measure') === 'rate' || params.get('measure') === 'count' ? (params.get('measure') as 'count' | 'rate') : defaults.measure,
     annualise: params.get('annualise') === 'true',
-    ytd: params.get('ytd') === 'true' || params.get('ytd') === 'on',
+    // A breakdown's file holds whole periods: the same-months comparison does not apply to it.
+    ytd: (params.get('ytd') === 'true' || params.get('ytd') === 'on') && !(params.get('by') !== null && breakdowns.includes(params.get('by') as string)),
     scale: params.get('scale') === 'log' ? 'log' : 'linear',
     by: params.get('by') !== null && breakdowns.includes(params.get('by') as string) ? params.get('by') : null,
   };

@@ -218,12 +218,13 @@ function initIndicator(config: IndicatorConfig): void {
       // A map's files are asked for with the view's data file, not after it: on a slow connection every round trip counts.
       if (state.view === 'map' && config.indicator.states) for (const url of [mapFileUrl, layerUrl]) getJson(url).catch(() => undefined);
       // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
-      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
+      // A map has no breakdown: its view (table, citation) is the file without one.
+      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state.view === 'map' && config.indicator.states ? { ...state, by: null } : state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
       // A focusable, labelled scroll box: on a phone the box scrolls, not the table (axe scrollable-region-focusable).
       const tableWrap = el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': config.messages.table });
-      const dimensionName = state.by ? (d: string) => file.dimension_labels?.[d] ?? (d || config.messages.breakdownNoValue) : null;
-      const byLabel = state.by ? (document.querySelector<HTMLOptionElement>(`select[name="by"] option[value="${state.by}"]`)?.textContent ?? state.by) : '';
+      const dimensionName = file.by ? (d: string) => file.dimension_labels?.[d] ?? (d || config.messages.breakdownNoValue) : null;
+      const byLabel = file.by ? (document.querySelector<HTMLOptionElement>(`select[name="by"] option[value="${state.by}"]`)?.textContent ?? state.by) : '';
       tableWrap.append(renderTable(config, rows, locale, decimalsOf(state), dimensionName, byLabel));
       tableBox.replaceChildren(tableWrap);
       const citation = citationText(config, file);

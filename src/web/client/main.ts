@@ -224,7 +224,7 @@ function initIndicator(config: IndicatorConfig): void {
       // A focusable, labelled scroll box: on a phone the box scrolls, not the table (axe scrollable-region-focusable).
       const tableWrap = el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': config.messages.table });
       const dimensionName = file.by ? (d: string) => file.dimension_labels?.[d] ?? (d || config.messages.breakdownNoValue) : null;
-      const byLabel = file.by ? (document.querySelector<HTMLOptionElement>(`select[name="by"] option[value="${state.by}"]`)?.textContent ?? state.by) : '';
+      const byLabel = file.by ? (document.querySelector<HTMLOptionElement>(`select[name="by"] option[value="${file.by}"]`)?.textContent ?? file.by) : '';
       tableWrap.append(renderTable(config, rows, locale, decimalsOf(state), dimensionName, byLabel));
       tableBox.replaceChildren(tableWrap);
       const citation = citationText(config, file);

@@ -43,6 +43,19 @@ describe('chart controls in Chromium', () => {
     await page.close();
   });
 
+  it('twelve places in one chart: twelve different colour and dash pairs', async () => {
+    const geos = ['00', '02', '05', '08', '09', '11', '12', '14', '15', '16', '17', '19'];
+    const page = await open(`/en/indicators/mx.homicide.victims/?geo=${geos.join(',')}&measure=rate`);
+    await renderedAfter(page);
+    const styles = await page.locator('#viz circle[data-style]').evaluateAll((cs) => [...new Set(cs.map((c) => `${c.getAttribute('data-geo')}=${c.getAttribute('data-style')}`))]);
+    expect(styles.map((s) => s.split('=')[0]).sort()).toEqual([...geos].sort());
+    expect(new Set(styles.map((s) => s.split('=')[1])).size).toBe(12);
+    expect(await page.locator('#viz .legend line').count()).toBeGreaterThanOrEqual(12);
+    await page.screenshot({ path: `${SCREENSHOTS}charts-twelve-series-en.png`, fullPage: true });
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
   it('a breakdown over several places draws small multiples, one chart per place', async () => {
     const page = await open('/es/indicators/mx.homicide.victims/?by=modality&geo=00,08,15');
     await renderedAfter(page);

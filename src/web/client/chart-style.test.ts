@@ -23,6 +23,10 @@ describe('series styles', () => {
     expect(MAX_DISTINCT_SERIES).toBe(SERIES_COLORS.length * SERIES_DASHES.length);
   });
 
+  it('no series is drawn dotted like the projected-population stretch (short dashes only)', () => {
+    for (const dash of SERIES_DASHES.filter((d) => d !== 'none')) expect(Math.max(...dash.split(',').map(Number))).toBeGreaterThanOrEqual(6);
+  });
+
   it('refuses more series than it can tell apart (the page draws small multiples)', () => {
     expect(() => seriesStyles(MAX_DISTINCT_SERIES + 1)).toThrow(/small multiples/);
   });

@@ -5,8 +5,11 @@
 
 /** Okabe–Ito (minus yellow, weak on white), ordered so neighbours differ in lightness too. */
 export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
-/** Second channel for greyscale and colour-blind readers. Six patterns: with seven colours, 42 distinct pairs. */
-export const SERIES_DASHES = ['none', '6,3', '2,2', '9,3,2,3', '1,3', '12,4'] as const;
+/**
+ * Second channel for greyscale and colour-blind readers. Six patterns: with seven colours, 42 distinct pairs. None is a
+ * plain dotted line: dots mean values over a projected population (PROJECTED_DASH in chart.ts).
+ */
+export const SERIES_DASHES = ['none', '6,3', '14,4', '10,3,2,3', '10,3,2,3,2,3', '4,2,4,7'] as const;
 
 export interface SeriesStyle {
   readonly color: string;

@@ -2,7 +2,7 @@
 import * as Plot from '@observablehq/plot';
 import type { LineChartOptions, Locale, SeriesPoint } from './types.js';
 import { fiscalYearLabel } from '../i18n.js';
-import { lineRuns, logEligibility, logTickLabelled, seriesStyles } from './chart-style.js';
+import { SERIES_COLORS, lineRuns, logEligibility, logTickLabelled, seriesStyles } from './chart-style.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -82,6 +82,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   // Every series its own colour and dash pair (unique up to 42 series; the page draws small multiples beyond).
   const styles = seriesStyles(geos.length);
   const color = (i: number) => styles[i]?.color ?? INK;
+  const sharedColours = geos.length > SERIES_COLORS.length;
   const dash = (i: number) => styles[i]?.dash ?? 'none';
   // A log axis only where it is honest: never over a zero (the caller says why it is off).
   const log = opts.logScale === true && logEligibility(points.map((p) => p.value)) === 'ok';
@@ -146,7 +147,11 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         const from = first > 0 && runs[first - 1]?.run === runs[first]?.run ? first - 1 : first;
         return [
           Plot.line(runs.slice(0, first), solid),
-          Plot.line(runs.slice(from), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
+          // Once colours repeat (over 7 series) the dash is what tells two series apart: the projected stretch keeps it, thin and faded.
+          Plot.line(runs.slice(from), {
+            x: 'date', y: 'value', z: 'run', stroke: 'geo', className: 'projected-line',
+            ...(sharedColours ? { strokeWidth: 1.25, strokeOpacity: 0.55, strokeDasharray: dash(i) } : { strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH }),
+          }),
         ];
       }),
       // …and is labelled where it stands, apart.
@@ -189,7 +194,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     addEventMarkers(svg, events.map((e) => ({ n: e.n, x: x.apply(e.date), label: e.label })));
     const eventFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
     addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL)) ? partialLabel : null,
-      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, [opts.note, fiscal ? opts.fiscalNote : undefined].filter(Boolean).join(' ') || null,
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, sharedColours, [opts.note, fiscal ? opts.fiscalNote : undefined].filter(Boolean).join(' ') || null,
       events.map((e) => `${e.n} — ${eventFmt.format(e.date)}: ${e.label}`));
   }
   return fig;
@@ -245,7 +250,7 @@ function addEventMarkers(svg: SVGSVGElement, events: readonly { n: number; x: nu
 
 /** Series legend (colour + dash + dot) and the numbered events appended below the plot, inside its SVG so downloads keep them. */
 function addLegend(
-  svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, note: string | null,
+  svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, projectedFaded: boolean, note: string | null,
   eventLines: readonly string[] = [],
 ): void {
   const width = Number(svg.getAttribute('width'));
@@ -281,7 +286,9 @@ function addLegend(
       w: 34 + projectedLabel.length * 6.8,
       draw: (x, y) => {
         g.append(
-          svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
+          svgEl('line', projectedFaded
+            ? { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.25, 'stroke-opacity': 0.55, class: 'legend-projected' }
+            : { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
         );
         return label(x + 32, y, projectedLabel);
       },

@@ -143,7 +143,7 @@ describe('share and embed', () => {
   it('another site frames the chart: drawn with its citation, sources and data-through date in the page language', async () => {
     // Another origin on this machine (a public page framing a loopback one would meet Chromium's local-network checks).
     const body = `<!doctype html><html lang="en"><head><title>Story</title></head><body><h1>Story</h1>`
-      + `<iframe id="chart" title="chart" src="${o.server.url}/es/embed/indicators/mx.homicide.victims/?geo=00,08" width="370" height="700"></iframe>`
+      + `<iframe id="chart" title="chart" src="${o.server.url}/es/embed/indicators/mx.homicide.victims/?geo=00,08" width="370" height="760"></iframe>`
       + `<iframe id="page" title="page" src="${o.server.url}/es/indicators/mx.homicide.victims/" width="370" height="300"></iframe></body></html>`;
     const hostServer = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(body));
     await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));

@@ -56,7 +56,7 @@ export function breakdownCells(lang: SiteLang, result: QueryResult): { header: R
 export function shareSection(lang: SiteLang, indicator: Indicator, query: string): Raw {
   const view = `${href(lang, `/indicators/${indicator.code}/`)}${query}`;
   const embed = `${href(lang, `/embed/indicators/${indicator.code}/`)}${query}`;
-  const code = `<iframe src="${embed}" title="${indicator.name[lang]}" width="100%" height="560" style="border:0" loading="lazy"></iframe>`;
+  const code = `<iframe src="${embed}" title="${indicator.name[lang]}" width="100%" height="760" style="border:0" loading="lazy"></iframe>`;
   return html`<section id="share"><h2>${t(lang, 'shareTitle')}</h2>
     <p><label for="share-url">${t(lang, 'shareLink')}</label><br><input id="share-url" class="share-field" readonly value="${view}"> <button type="button" class="copy" data-copy="share-url" hidden>${t(lang, 'copy')}</button></p>
     <p><label for="embed-code">${t(lang, 'embedCode')}</label><br><textarea id="embed-code" class="share-field" readonly rows="3">${code}</textarea> <button type="button" class="copy" data-copy="embed-code" hidden>${t(lang, 'copy')}</button></p>

@@ -26,13 +26,13 @@ export function embedPage(lang: SiteLang, indicator: Indicator, query: string, r
 <h1 class="embed-title"><a href="${view}" target="_blank" rel="noopener">${indicator.name[lang]}</a></h1>
 <p id="data-through" class="coverage-note">${coverageText(lang, result)}</p>
 <div id="viz" class="viz" aria-live="polite"></div>
-<details class="embed-table"><summary>${t(lang, 'showTable')}</summary><div id="table"><div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'tableCaption')}"><table class="data"><caption>${t(lang, 'tableCaption')}</caption>
-<thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th>${dim.header}<th scope="col" class="num">${t(lang, 'value')}</th><th scope="col">${t(lang, 'flags')}</th></tr></thead>
-<tbody>${result.rows.map((r) => html`<tr><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td>${dim.cell(r.dimension)}<td class="num">${r.value === null ? t(lang, 'noData') : nf.format(r.value)}</td><td>${flagList(lang, r.flags)}</td></tr>`)}</tbody></table></div></div></details>
 <noscript><p class="muted">${t(lang, 'embedNoScript')}</p></noscript>
 <p class="embed-citation"><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citationOf(result, view)}</span></p>
 <p class="embed-sources"><strong>${t(lang, 'sources')}:</strong> ${pageSources.map((s, i) => html`${i > 0 ? ' · ' : ''}<a href="${s.url}" rel="external noopener" target="_blank">${s.publisher[lang]}: ${s.dataset[lang]}</a>`)}</p>
 <p><a href="${view}" target="_blank" rel="noopener">${t(lang, 'embedOpen')} — Observa</a></p>
+<details class="embed-table"><summary>${t(lang, 'showTable')}</summary><div id="table"><div class="table-wrap" tabindex="0" role="region" aria-label="${t(lang, 'tableCaption')}"><table class="data"><caption>${t(lang, 'tableCaption')}</caption>
+<thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th>${dim.header}<th scope="col" class="num">${t(lang, 'value')}</th><th scope="col">${t(lang, 'flags')}</th></tr></thead>
+<tbody>${result.rows.map((r) => html`<tr><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td>${dim.cell(r.dimension)}<td class="num">${r.value === null ? t(lang, 'noData') : nf.format(r.value)}</td><td>${flagList(lang, r.flags)}</td></tr>`)}</tbody></table></div></div></details>
 </main>`;
   return `<!doctype html>${html`<html lang="${lang}">
 <head>

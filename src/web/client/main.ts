@@ -196,7 +196,7 @@ function initIndicator(config: IndicatorConfig): void {
     const shareField = document.getElementById('share-url') as HTMLInputElement | null;
     if (shareField) shareField.value = viewUrl;
     const embedField = document.getElementById('embed-code') as HTMLTextAreaElement | null;
-    if (embedField) embedField.value = `<iframe src="${embedUrl}" title="${config.indicator.name.replaceAll('"', '&quot;')}" width="100%" height="560" style="border:0" loading="lazy"></iframe>`;
+    if (embedField) embedField.value = `<iframe src="${embedUrl}" title="${config.indicator.name.replaceAll('"', '&quot;')}" width="100%" height="760" style="border:0" loading="lazy"></iframe>`;
     const embedLink = document.getElementById('embed-link') as HTMLAnchorElement | null;
     if (embedLink) {
       embedLink.href = embedUrl;

@@ -85,6 +85,8 @@ describe('chart controls in Chromium', () => {
     const page = await open('/en/indicators/mx.homicide.victims/?geo=00,03');
     await renderedAfter(page);
     expect(await page.locator('#viz svg[data-y-scale]').getAttribute('data-y-scale')).toBe('linear');
+    // Mexico (~30,000 a year) beside Baja California Sur (~100): the page suggests the log scale.
+    expect(await page.locator('#log-note').textContent()).toMatch(/span [23] orders of magnitude/);
     let before = await stamp(page);
     await page.locator('input[name="scale"]').check();
     await renderedAfter(page, before);

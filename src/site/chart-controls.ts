@@ -66,6 +66,6 @@ export function shareSection(lang: SiteLang, indicator: Indicator, query: string
 
 /** What the browser draws about the chart controls, in the page's language (passed in the page's config). */
 export function chartMessages(lang: SiteLang): Record<string, string> {
-  const keys = ['logAxis', 'logOffZero', 'logOffNegative', 'fiscalAxisNote', 'smallMultiplesNote', 'copied', 'breakdownNoValue'] as const;
+  const keys = ['logAxis', 'logOffZero', 'logOffNegative', 'logSuggest', 'fiscalAxisNote', 'smallMultiplesNote', 'copied', 'breakdownNoValue'] as const;
   return Object.fromEntries(keys.map((k) => [k, t(lang, k)]));
 }

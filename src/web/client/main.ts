@@ -8,7 +8,7 @@ import { coverageText } from '../coverage-text.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 import { periodLabel } from '../i18n.js';
-import { MAX_DISTINCT_SERIES, logEligibility } from './chart-style.js';
+import { MAX_DISTINCT_SERIES, logEligibility, magnitudeSpan } from './chart-style.js';
 
 interface IndicatorConfig {
   page: 'indicator';
@@ -27,7 +27,7 @@ interface IndicatorConfig {
   flagLabels?: Record<string, string>;
   messages: Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
     | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData'
-    | 'logAxis' | 'logOffZero' | 'logOffNegative' | 'fiscalAxisNote' | 'smallMultiplesNote' | 'copied' | 'breakdownNoValue', string>;
+    | 'logAxis' | 'logOffZero' | 'logOffNegative' | 'logSuggest' | 'fiscalAxisNote' | 'smallMultiplesNote' | 'copied' | 'breakdownNoValue', string>;
   /** Breakdowns the page offers (counts only). */
   breakdowns: string[];
 }
@@ -253,7 +253,10 @@ function initIndicator(config: IndicatorConfig): void {
         const eligibility = logEligibility(points.map((p) => p.value));
         const logNote = document.getElementById('log-note');
         if (logNote) {
-          const reason = state.scale !== 'log' ? '' : eligibility === 'zero' ? config.messages.logOffZero : eligibility === 'negative' ? config.messages.logOffNegative : '';
+          // On a linear axis over values two or more orders of magnitude apart, the log scale is suggested (never over a zero).
+          const span = Math.floor(magnitudeSpan(points.map((p) => p.value)));
+          const suggest = state.scale !== 'log' && eligibility === 'ok' && span >= 2 ? config.messages.logSuggest.replace('{n}', String(span)) : '';
+          const reason = state.scale !== 'log' ? suggest : eligibility === 'zero' ? config.messages.logOffZero : eligibility === 'negative' ? config.messages.logOffNegative : '';
           logNote.textContent = reason;
           logNote.hidden = reason === '';
         }

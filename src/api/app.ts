@@ -7,14 +7,16 @@ import { loadCatalog } from '../catalog/index.js';
 import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView, type IntakeContacts } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { bodyLimits } from './body-limits.js';
-import { compression } from './compression.js';
+import { BODY_BYTES, compression } from './compression.js';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { TRUSTED_PROXY_ENV, clientAddress, parseTrustedProxies, socketAddress } from './client-address.js';
 import { ClientBusyError, FairWork, fairWorkOptionsFromEnv } from './fair-work.js';
 import { errorResponse } from './errors.js';
+import { jsonBytes } from './json-bytes.js';
+import { RefusalDelay, isRefusal, refusalDelayOptionsFromEnv } from './refusal-delay.js';
 import { openApiDocument } from './openapi.js';
 import { DataQuery, toQueryParams } from './params.js';
-import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings, type Responder } from '../site/index.js';
+import { errorPage, intakeUnavailablePage, isMachinePath, languageOf, registerSite, withSiteSettings } from '../site/index.js';
 import { intakeContactsFromEnv } from './intake-contacts.js';
 import { registerMonitoring } from './monitoring-routes.js';
 import { registerRegistry, type RegistryRouteOptions } from './registry-routes.js';
@@ -45,6 +47,8 @@ export interface ApiOptions {
   readonly fairWork?: FairWork;
   /** Reverse proxies whose X-Forwarded-For names the client (default: the registry's setting, else OBSERVA_TRUSTED_PROXY). */
   readonly trustedProxy?: string;
+  /** How refusals of a client that keeps being refused are slowed (default: from the environment, see refusal-delay.ts). */
+  readonly refusalDelay?: RefusalDelay;
 }
 
 /** Registry options from the environment: OBSERVA_MASTER_KEY (required), OBSERVA_INTAKE_ORG and the consent recipients. */
@@ -96,6 +100,26 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   // Pages say whether the families' form is open here (the footer links to it or to the alternatives).
   const settings = { intakeOpen: Boolean(options.registry?.intakeOrganisationId), contacts };
   app.use('*', (_c, next) => withSiteSettings(settings, next));
+  // Rate limits and fair shares are per client: its address, or behind a configured proxy the forwarded one.
+  const trustedProxies = parseTrustedProxies(options.trustedProxy ?? options.registry?.trustedProxy ?? process.env[TRUSTED_PROXY_ENV]);
+  const clientOf = (c: Context) => (socketAddress(c) === 'unknown' ? null : clientAddress(c, trustedProxies));
+  // Refusals of a client that keeps being refused are held before they are sent (refusal-delay.ts).
+  const refusals = options.refusalDelay ?? new RefusalDelay(refusalDelayOptionsFromEnv());
+  app.use('*', async (c, next) => {
+    await next();
+    if (!isRefusal(c.res.status)) return;
+    const client = clientOf(c);
+    const hold = client === null ? 0 : refusals.refused(client);
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+  });
+  // Each client's share of the server (fair-work.ts): a request rate, turns and a time budget for uncached work, bytes.
+  const fairWork = options.fairWork ?? new FairWork(fairWorkOptionsFromEnv());
+  const busy = (error: unknown): never => {
+    if (!(error instanceof ClientBusyError)) throw error;
+    throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s`, {
+      reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
+    });
+  };
   // The embeddable chart (/{lang}/embed/…) is the one page other sites may frame: its own CSP says
   // `frame-ancestors *` (src/site/embed-page.ts), and the X-Frame-Options: DENY added below is taken off it again.
   app.use('/:lang/embed/*', async (c, next) => {
@@ -116,8 +140,30 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     // A route that sets its own, stricter policy (the registry, the intake pages) keeps it.
     overwrite: false,
   }));
+  // Inside the security headers, so that a refusal carries them too.
+  app.use('*', async (c, next) => {
+    try {
+      fairWork.admit(clientOf(c));
+    } catch (error) {
+      busy(error);
+    }
+    await next();
+  });
   // Every route reads at most a stated body size (413 beyond it), before any handler parses it.
   app.use('*', bodyLimits());
+  // What is sent (after compression: compression.ts records it) costs the client when it is large, cached or not.
+  app.use('*', async (c, next) => {
+    await next();
+    const sent = c.get(BODY_BYTES) ?? 0;
+    if (c.res.status !== 200 || sent < fairWork.options.largeAnswerBytes) return;
+    try {
+      fairWork.chargeSent(clientOf(c), sent);
+    } catch (error) {
+      // The refusal must not inherit the answer's headers (its ETag, its length, its caching).
+      c.res = undefined;
+      busy(error);
+    }
+  });
   // Text responses leave compressed (brotli or gzip, as the client accepts); see compression.ts.
   app.use('*', compression());
   const cache = options.cache ?? new ResponseCache();
@@ -134,27 +180,21 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     return known.version;
   };
 
-  // Uncached answers are computed in fair turns between clients, each within its share (fair-work.ts).
-  const fairWork = options.fairWork ?? new FairWork(fairWorkOptionsFromEnv());
-  const trustedProxies = parseTrustedProxies(options.trustedProxy ?? options.registry?.trustedProxy ?? process.env[TRUSTED_PROXY_ENV]);
-  const clientOf = (c: Context) => (socketAddress(c) === 'unknown' ? null : clientAddress(c, trustedProxies));
   const inTurn = async <T>(c: Context, work: () => Promise<T>): Promise<T> => {
     try {
       return await fairWork.run(clientOf(c), work);
     } catch (error) {
-      if (!(error instanceof ClientBusyError)) throw error;
-      throw new RequestError('too_many_requests', `${error.message}; try again in ${error.retryAfterSeconds} s (answers already computed are served at once)`, {
-        reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
-      });
+      return busy(error);
     }
   };
-
-  const respond: Responder = async (c, kind, produce, extraKey = '') => {
+  // Bodies may come as bytes (large JSON is written in slices, json-bytes.ts); the site's pages give strings.
+  const respond = async (c: Context, kind: keyof typeof TYPES, produce: () => Promise<string | Uint8Array<ArrayBuffer>>, extraKey = ''): Promise<Response> => {
     const version = await currentVersion();
     const key = `${version}|${kind}|${extraKey}|${normalisedRequestKey(c.req.url)}`;
     const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
+    c.set(BODY_BYTES, entry.body.byteLength);
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
   };
 
@@ -163,7 +203,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     if (format === 'csv' && !toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
     return respond(c, format, async () => {
       const data = await produce();
-      return format === 'csv' && toCsvBody ? toCsvBody(data) : JSON.stringify(data);
+      return format === 'csv' && toCsvBody ? toCsvBody(data) : jsonBytes(data);
     }, extraKey);
   }
 

@@ -38,7 +38,7 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  async get(key: string, produce: () => Promise<{ body: string; contentType: string }>): Promise<Entry> {
+  async get(key: string, produce: () => Promise<{ body: string | Uint8Array<ArrayBuffer>; contentType: string }>): Promise<Entry> {
     const hit = this.entries.get(key);
     if (hit) {
       // Refresh recency (Map keeps insertion order).
@@ -50,7 +50,7 @@ export class ResponseCache {
     if (pending) return pending;
     const computing = produce()
       .then(({ body: text, contentType }) => {
-        const body = UTF8.encode(text);
+        const body = typeof text === 'string' ? UTF8.encode(text) : text;
         const entry = { body, contentType, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
         const bytes = entryBytes(key, body);
         if (this.maxEntries === 0 || bytes > this.maxBytes / 3) return entry;

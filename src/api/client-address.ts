@@ -35,11 +35,19 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies | 
     }
     list.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
   }
+  // Every request asks about its peer (and behind a proxy, its hops): BlockList.check builds an object per call, so the
+  // answers for recent addresses are remembered (bounded; cleared when full).
+  const known = new Map<string, boolean>();
   return {
     has: (raw) => {
+      const hit = known.get(raw);
+      if (hit !== undefined) return hit;
       const address = plain(raw);
       const family = isIP(address);
-      return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+      const answer = family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+      if (known.size >= 4_096) known.clear();
+      known.set(raw, answer);
+      return answer;
     },
   };
 }

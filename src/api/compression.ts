@@ -10,6 +10,14 @@ import type { MiddlewareHandler } from 'hono';
  * and attacker-chosen text in one compressed body is what BREACH reads.
  */
 
+/** The bytes of a response's body as sent (set by the cached answers, then by compression), for the client's share. */
+export const BODY_BYTES = 'observaBodyBytes';
+declare module 'hono' {
+  interface ContextVariableMap {
+    [BODY_BYTES]: number;
+  }
+}
+
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 const TEXT = /^(text\/|application\/(json|javascript|geo\+json|xml)|image\/svg\+xml)/;
@@ -45,16 +53,18 @@ export function compression(maxCachedBytes = 32 * 1024 * 1024): MiddlewareHandle
     const res = c.res;
     const encoding = preferredEncoding(c.req.header('accept-encoding'));
     const type = res.headers.get('content-type') ?? '';
-    if (!res.body || c.req.method === 'HEAD' || res.headers.has('content-encoding') || !TEXT.test(type)) return;
+    // Headers first: reading `res.body` turns the server's light response into a full one (a copy of the body).
+    if (c.req.method === 'HEAD' || res.status === 204 || res.status === 304 || res.headers.has('content-encoding') || !TEXT.test(type)) return;
     if ((res.headers.get('cache-control') ?? '').includes('no-store')) return;
     res.headers.append('Vary', 'Accept-Encoding');
     if (!encoding) return;
-    const body = new Uint8Array(await res.clone().arrayBuffer());
-    if (body.byteLength < MIN_BYTES) return;
     const etag = res.headers.get('etag');
     const key = etag ? `${encoding}|${etag}|${c.req.path}` : null;
     let packed = key ? kept.get(key) : undefined;
     if (!packed) {
+      if (!res.body) return;
+      const body = new Uint8Array(await res.clone().arrayBuffer());
+      if (body.byteLength < MIN_BYTES) return;
       packed = await compressBytes(body, encoding);
       if (key && packed.byteLength < maxCachedBytes / 8) {
         // Oldest first out (a Map keeps insertion order).
@@ -68,8 +78,9 @@ export function compression(maxCachedBytes = 32 * 1024 * 1024): MiddlewareHandle
       }
     }
     // Hono copies the old response's headers onto the new one: fix them after the swap.
-    c.res = new Response(new Uint8Array(packed), res);
+    c.res = new Response(new Uint8Array(packed.buffer as ArrayBuffer, packed.byteOffset, packed.byteLength), res);
     c.res.headers.set('Content-Encoding', encoding);
     c.res.headers.delete('Content-Length');
+    c.set(BODY_BYTES, packed.byteLength);
   };
 }

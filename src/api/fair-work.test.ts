@@ -11,7 +11,7 @@ function gated(log: string[], name: string) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 const options = (over: Partial<FairWorkOptions> = {}): FairWorkOptions => ({
-  concurrency: 1, perClientRunning: 1, perClientQueued: 10, burstMs: 1e9, refillMsPerSecond: 1, ...over,
+  concurrency: 1, perClientRunning: 1, perClientQueued: 10, burstMs: 1e9, refillMsPerSecond: 1, largeAnswerBytes: 1000, bytesPerMs: 100, requestsPerSecond: 1e9, requestBurst: 1e9, ...over,
 });
 
 describe('fair shares of uncached work', () => {
@@ -92,6 +92,7 @@ describe('fair shares of uncached work', () => {
 
   it('reads its budget from the environment and refuses nonsense there', () => {
     expect(fairWorkOptionsFromEnv({ OBSERVA_CLIENT_WORK_BURST_MS: '2000', OBSERVA_CLIENT_WORK_REFILL_MS_PER_S: '100' })).toMatchObject({ burstMs: 2000, refillMsPerSecond: 100 });
+    expect(fairWorkOptionsFromEnv({ OBSERVA_CLIENT_REQUESTS_PER_S: '5', OBSERVA_CLIENT_REQUEST_BURST: '40' })).toMatchObject({ requestsPerSecond: 5, requestBurst: 40 });
     expect(() => fairWorkOptionsFromEnv({ OBSERVA_CLIENT_WORK_BURST_MS: 'lots' })).toThrow(/OBSERVA_CLIENT_WORK_BURST_MS: "lots" is not a positive number/);
   });
 });
@@ -109,5 +110,47 @@ describe('a client whose queued work outlasts its budget', () => {
     expect(outcomes[1]).toMatchObject({ name: 'ClientBusyError', reason: 'budget', retryAfterSeconds: 40 });
     expect(outcomes[2]).toMatchObject({ name: 'ClientBusyError', reason: 'budget' });
     expect(fair.busy).toMatchObject({ running: 0, waiting: 0 });
+  });
+});
+
+describe('large answers cost their bytes, cached or not', () => {
+  it('charges a large answer by size, refuses one past the share, and never charges a small one', () => {
+    let now = 0;
+    // 1,000 ms burst; 100 bytes per ms; answers of 1,000 bytes or more count.
+    const fair = new FairWork(options({ burstMs: 1_000, refillMsPerSecond: 100 }), () => now);
+    for (let i = 0; i < 1_000; i++) fair.chargeSent('203.0.113.9', 999); // small: free however many
+    expect(fair.balanceMs('203.0.113.9')).toBe(1_000);
+    fair.chargeSent('203.0.113.9', 60_000); // 600 ms
+    expect(fair.balanceMs('203.0.113.9')).toBe(400);
+    fair.chargeSent('203.0.113.9', 60_000); // admitted (within the burst when asked), now 200 ms beyond it
+    expect(() => fair.chargeSent('203.0.113.9', 1_000)).toThrow(expect.objectContaining({ name: 'ClientBusyError', reason: 'budget', retryAfterSeconds: 2 }));
+    // Small answers are still served to a client past its share; another client is untouched.
+    expect(() => fair.chargeSent('203.0.113.9', 999)).not.toThrow();
+    expect(() => fair.chargeSent('203.0.113.10', 60_000)).not.toThrow();
+    // The refill pays it back.
+    now += 2_000;
+    expect(() => fair.chargeSent('203.0.113.9', 1_000)).not.toThrow();
+    // In-process calls (no client) are not charged.
+    expect(() => fair.chargeSent(null, 1e12)).not.toThrow();
+  });
+});
+
+describe('a request rate per client', () => {
+  it('admits a burst, then the sustained rate, refusing what is beyond with the seconds until a place frees', () => {
+    let now = 0;
+    const fair = new FairWork(options({ requestsPerSecond: 10, requestBurst: 30 }), () => now);
+    for (let i = 0; i < 30; i++) fair.admit('192.0.2.77');
+    expect(() => fair.admit('192.0.2.77')).toThrow(expect.objectContaining({ name: 'ClientBusyError', reason: 'rate', retryAfterSeconds: 1 }));
+    // Another client has its own rate; in-process calls have none.
+    expect(() => fair.admit('192.0.2.78')).not.toThrow();
+    for (let i = 0; i < 1_000; i++) fair.admit(null);
+    // A second later, ten more.
+    now += 1_000;
+    for (let i = 0; i < 10; i++) fair.admit('192.0.2.77');
+    expect(() => fair.admit('192.0.2.77')).toThrow(expect.objectContaining({ reason: 'rate' }));
+    // A client that stopped is forgotten once repaid.
+    now += 10_000;
+    fair.admit('192.0.2.77');
+    expect(fair.busy.clients).toBeGreaterThanOrEqual(1);
   });
 });

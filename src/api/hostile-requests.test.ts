@@ -6,6 +6,7 @@ import type { TempStore } from '../test-support/temp-store.js';
 import { request } from 'node:http';
 import { ResponseCache, normalisedRequestKey } from './cache.js';
 import { FairWork, DEFAULT_FAIR_WORK } from './fair-work.js';
+import { RefusalDelay } from './refusal-delay.js';
 import { startServer, type RunningServer } from './server.js';
 import { fairWorkForTests } from '../test-support/fair-work.js';
 
@@ -151,3 +152,82 @@ describe('one client past its share of uncached work is told to wait; others are
     }
   });
 });
+
+describe('one client fetching a large cached answer over and over', () => {
+  it('pays for its bytes: refused once its share is spent, while small answers and other clients are served', async () => {
+    // A share of 1 s; a 1 MB answer costs ~16 ms (64 KiB per ms), so the loop is refused after some dozens.
+    const fair = new FairWork({ ...DEFAULT_FAIR_WORK, burstMs: 1_000, refillMsPerSecond: 1 });
+    const tight = await startServer(t.store, 0, '127.0.0.1', { fairWork: fair });
+    try {
+      const large = `${tight.url}/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=2023`;
+      const first = await getFrom('127.0.0.1', large); // computed once, by another client; cached from now on
+      expect(first.status).toBe(200);
+      expect((await getFrom('127.0.0.1', `${tight.url}/api/v1/indicators`)).status).toBe(200);
+      expect(Buffer.byteLength(first.body)).toBeGreaterThan(DEFAULT_FAIR_WORK.largeAnswerBytes);
+      const statuses: number[] = [];
+      for (let i = 0; i < 500 && !statuses.includes(429); i++) statuses.push((await getFrom('127.0.0.3', large)).status);
+      expect(statuses.at(-1)).toBe(429);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(1);
+      // The refusal is a refusal: none of the answer's caching headers, the security headers still there.
+      const refused = await getFrom('127.0.0.3', large);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['etag']).toBeUndefined();
+      expect(refused.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'too_many_requests', details: { reason: 'budget' } } });
+      // Small answers are still served to it; the same large answer still goes to another client.
+      expect((await getFrom('127.0.0.3', `${tight.url}/api/v1/indicators`)).status).toBe(200);
+      expect((await getFrom('127.0.0.1', large)).status).toBe(200);
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
+describe('a client sending requests faster than its rate', () => {
+  it('is answered 429 with Retry-After beyond its burst, even for cached answers; another client is served', async () => {
+    const fast = await startServer(t.store, 0, '127.0.0.1', { fairWork: new FairWork({ ...DEFAULT_FAIR_WORK, requestBurst: 20, requestsPerSecond: 0.001 }) });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) statuses.push((await getFrom('127.0.0.5', `${fast.url}/healthz`)).status);
+      expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+      expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+      const refused = await getFrom('127.0.0.5', `${fast.url}/api/v1/indicators`);
+      expect(refused.status).toBe(429);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'too_many_requests', details: { reason: 'rate' } } });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await getFrom('127.0.0.1', `${fast.url}/api/v1/indicators`)).status).toBe(200);
+    } finally {
+      await fast.close();
+    }
+  });
+});
+
+describe('a client that keeps being refused', () => {
+  it('gets its refusals later and later (still the same answer); another client is answered at once meanwhile', async () => {
+    const refusalDelay = new RefusalDelay({ allowed: 3, drainPerSecond: 0.001, stepMs: 4_000, maxDelayMs: 4_000 });
+    const slow = await startServer(t.store, 0, '127.0.0.1', { refusalDelay, fairWork: fairWorkForTests() });
+    try {
+      const impossible = `${slow.url}/api/v1/scorecard?as_of=2024-99-99`;
+      for (let i = 0; i < 3; i++) expect((await getFrom('127.0.0.4', impossible)).status).toBe(400);
+      let heldAnswered = false;
+      const held = getFrom('127.0.0.4', impossible).then((r) => {
+        heldAnswered = true;
+        return r;
+      });
+      // The fourth refusal is held; another client's request is answered meanwhile.
+      await waitFor(() => refusalDelay.outstanding('127.0.0.4') > 3.5);
+      expect((await getFrom('127.0.0.1', `${slow.url}/healthz`)).status).toBe(200);
+      expect((await getFrom('127.0.0.1', impossible)).status).toBe(400);
+      expect(heldAnswered).toBe(false);
+      const answer = await held;
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'bad_request' } });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

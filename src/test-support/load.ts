@@ -26,18 +26,24 @@ export interface LoadResult {
   readonly rps: number;
 }
 
-/** The address a load connection claims through a trusted proxy (TEST-NET-2, 198.51.100.0/24, and on). */
+/** People the readers of `asPeople` are (addresses claimed in turn through the trusted proxy). */
+const PEOPLE = 4_096;
+
+/** The address a reader claims through a trusted proxy (TEST-NET-2, 198.51.100.0/24, and on). */
 export const loadClientAddress = (connection: number) => `198.51.${100 + (connection >> 8)}.${connection & 255}`;
 
 /**
  * `distinct`: each connection walks the paths from its own offset, so concurrent requests differ (autocannon otherwise
  * sends the same sequence on every connection, and identical concurrent requests share one computation).
- * `asPeople`: each connection is its own client, as people behind the deployment's reverse proxy are: it sends
- * `X-Forwarded-For` with its own address (the server must trust the load's address as a proxy, OBSERVA_TRUSTED_PROXY),
- * so the server's fair shares (src/api/fair-work.ts) see many readers, not one client with many connections.
+ * `asPeople`: the requests come from many people behind the deployment's reverse proxy: each request sends
+ * `X-Forwarded-For` with the next of `PEOPLE` addresses (the server must trust the load's address as a proxy,
+ * OBSERVA_TRUSTED_PROXY), so the server's per-client shares (src/api/fair-work.ts) see thousands of readers each asking
+ * a page's worth of requests now and then — not twenty clients each sending hundreds of requests a second, which is
+ * what an abuser does and what the shares are there to slow.
  */
 export async function runLoad(base: string, paths: readonly string[], connections: number, seconds: number, distinct = false, asPeople = false): Promise<LoadResult> {
   let clients = 0;
+  let person = 0;
   const requests = paths.map((path) => ({ method: 'GET' as const, path }));
   const result = await autocannon({
     url: base,
@@ -49,8 +55,10 @@ export async function runLoad(base: string, paths: readonly string[], connection
           setupClient: (client: autocannon.Client) => {
             const n = clients++;
             const offset = distinct ? Math.floor(((n % connections) * paths.length) / connections) : 0;
-            const own = asPeople ? { headers: { 'x-forwarded-for': loadClientAddress(n) } } : {};
-            client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)].map((r) => ({ ...r, ...own })));
+            const asPerson = asPeople
+              ? { setupRequest: (r: autocannon.Request) => ({ ...r, headers: { ...r.headers, 'x-forwarded-for': loadClientAddress(person++ % PEOPLE) } }) }
+              : {};
+            client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)].map((r) => ({ ...r, ...asPerson })));
           },
         }
       : {}),

@@ -120,6 +120,12 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
       reason: error.reason, retryAfterSeconds: error.retryAfterSeconds,
     });
   };
+  // The embeddable chart (/{lang}/embed/…) is the one page other sites may frame: its own CSP says
+  // `frame-ancestors *` (src/site/embed-page.ts), and the X-Frame-Options: DENY added below is taken off it again.
+  app.use('/:lang/embed/*', async (c, next) => {
+    await next();
+    c.res.headers.delete('X-Frame-Options');
+  });
   // Security headers on every response. Pages load their own script and styles only; Plot sets inline style attributes
   // on SVG, and the PNG download draws through data:/blob: URLs. Public data stays readable from other origins.
   app.use('*', secureHeaders({

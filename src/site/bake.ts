@@ -7,7 +7,7 @@ import type { ReadTx } from '../store/index.js';
 import { bilingualNotFoundPage } from './error-pages.js';
 import { intakeUnavailablePage } from './intake-pages.js';
 import { SCRIPT_MODULES } from './layout.js';
-import { canAnnualise, dataFileName, hasMunicipalities, hasRate, ytdFrequencies } from './data.js';
+import { breakdowns, canAnnualise, dataFileName, hasMunicipalities, hasRate, ytdFrequencies } from './data.js';
 
 export interface BakeSummary {
   readonly files: number;
@@ -28,7 +28,9 @@ export async function siteUrls(tx: ReadTx): Promise<string[]> {
     for (const n of framework.nodes) urls.push(`/${lang}/framework/${n.id}/`);
     for (const s of geography.states) urls.push(`/${lang}/states/${s.code}/`);
     for (const i of indicators) {
-      urls.push(`/${lang}/indicators/${i.code}/`, `/${lang}/indicators/${i.code}.csv`, `/${lang}/indicators/${i.code}.json`);
+      urls.push(`/${lang}/indicators/${i.code}/`, `/${lang}/indicators/${i.code}.csv`, `/${lang}/indicators/${i.code}.json`, `/${lang}/embed/indicators/${i.code}/`);
+      // The breakdown control's files (counts by sex, age group, weapon, subtype).
+      for (const by of breakdowns(i)) for (const freq of i.frequencies) urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'count', false, false, by)}.json`);
       for (const freq of i.frequencies) urls.push(`/data/${lang}/${i.code}/${freq}.json`, `/data/${lang}/${i.code}/${freq}.csv`);
       // Rates of counts of people, and annualised monthly rates: the files the page loads for those views.
       if (hasRate(i)) for (const freq of i.frequencies.filter((f) => f !== 'fy')) urls.push(`/data/${lang}/${i.code}/${dataFileName(freq, 'rate', false)}.json`);

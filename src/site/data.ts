@@ -1,7 +1,8 @@
 import { dataVersion, hasMonthlySeries, indicatorDetail, queryIndicator } from '../analytics/index.js';
-import type { Indicator, Measure, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
+import type { Dimension, Indicator, Measure, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import type { SiteLang } from '../web/index.js';
+import { t, type SiteLang } from '../web/index.js';
+import { dimensionLabel } from '../catalog/index.js';
 
 /**
  * The place an indicator's country-level series is at: Mexico (00), the United States, the binational border area
@@ -42,14 +43,30 @@ export const canAnnualise = (i: Indicator, measure: Measure, freq: QueryFreq): b
  * The data file of a view: `year`, `month-rate`, `month-rate-annualised`, `month-annualised` (mx.homicide.rate), and
  * with the same months of each year `year-ytd`, `year-rate-ytd`.
  */
-export const dataFileName = (freq: QueryFreq, measure: Measure, annualise: boolean, ytd = false): string =>
-  `${freq}${measure === 'rate' ? '-rate' : ''}${annualise ? '-annualised' : ''}${ytd ? '-ytd' : ''}`;
+export const dataFileName = (freq: QueryFreq, measure: Measure, annualise: boolean, ytd = false, by: Dimension | null = null): string =>
+  `${freq}${measure === 'rate' ? '-rate' : ''}${annualise ? '-annualised' : ''}${ytd ? '-ytd' : ''}${by ? `-by-${by}` : ''}`;
+
+/** The breakdowns a page offers as controls: sex, age group, weapon or modality, subtype. */
+export const PAGE_BREAKDOWNS = ['sex', 'age', 'modality', 'crime_subtype'] as const satisfies readonly Dimension[];
+/**
+ * Those of an indicator's dimensions the page offers: counts only (a ratio's denominator has no breakdown, and no
+ * population by weapon exists), so a breakdown always shows counts.
+ */
+export const breakdowns = (i: Indicator): Dimension[] => (i.denominator ? [] : PAGE_BREAKDOWNS.filter((d) => i.dimensions.includes(d)));
 
 /** What a data file holds beyond the count: a rate, annualised monthly rates, the same months of each year. */
 export interface DataFileView {
   readonly measure?: Measure;
   readonly annualise?: boolean;
   readonly ytd?: boolean;
+  /** A breakdown (counts only): one row per place, period and value of the dimension. */
+  readonly by?: Dimension | null;
+}
+
+/** A breakdown's values as the page's language names them (an absent value is "not recorded"). */
+export function breakdownLabels(by: Dimension, rows: readonly ResultRow[], lang: SiteLang): Record<string, string> {
+  const values = [...new Set(rows.map((r) => r.dimension ?? ''))];
+  return Object.fromEntries(values.map((v) => [v, v === '' ? t(lang, 'breakdownNoValue') : dimensionLabel(by, v, lang)]));
 }
 
 const memo = new Map<string, Promise<unknown>>();
@@ -75,10 +92,10 @@ export async function remember<T>(tx: ReadTx, key: string, produce: () => Promis
  */
 export function dataFile(tx: ReadTx, indicator: Indicator, freq: QueryFreq, lang: SiteLang, view: DataFileView = {}): Promise<QueryResult> {
   const geo = filePlaces(indicator);
-  const { measure = 'count', annualise = false, ytd = false } = view;
-  return remember(tx, `file|${indicator.code}|${dataFileName(freq, measure, annualise, ytd)}|${lang}`, () =>
+  const { measure = 'count', annualise = false, ytd = false, by = null } = view;
+  return remember(tx, `file|${indicator.code}|${dataFileName(freq, measure, annualise, ytd, by)}|${lang}`, () =>
     queryIndicator(tx, {
-      indicator: indicator.code, geo, from: null, to: null, freq, by: null, lang, asOf: null,
+      indicator: indicator.code, geo, from: null, to: null, freq, by, lang, asOf: null,
       ...(measure === 'rate' ? { measure } : {}), ...(annualise ? { annualise } : {}), ...(ytd ? { ytd } : {}),
     }));
 }

@@ -2,14 +2,16 @@ import { loadCatalog } from '../catalog/index.js';
 import { citationOf, listReleases, type ReleaseRow } from '../analytics/index.js';
 import {
   AGENCY_BASIS_LABELS, ANNUALISATION_METHOD, CONFIDENCE_LABELS, FLAG_LABELS, FREQUENCY_LABELS, KIND_LABELS, RELATION_LABELS, TAG_LABELS, TREND_LABELS, qualifierPrefix, rateIndicator,
-  type FrameworkNode, type Indicator, type Measure, type QueryFreq, type QueryResult, type ResultRow,
+  type Dimension, type FrameworkNode, type Indicator, type Measure, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
 import {
-  canAnnualise, card, dataFileName, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
+  breakdowns, canAnnualise, card, dataFileName, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
 import { errorPage } from './error-pages.js';
+import { stateTrendsSection } from './state-trends.js';
+import { breakdownCells, chartControls, chartMessages, shareSection } from './chart-controls.js';
 import { capitalise, html, raw, type Raw } from './html.js';
 import { href, page } from './layout.js';
 import { flagList, secondaryMarks, sourceLinks } from './secondary-marks.js';
@@ -161,6 +163,10 @@ export interface ViewState {
   readonly annualise: boolean;
   /** Compare the same months of each year (those the latest year has). */
   readonly ytd: boolean;
+  /** The chart's y axis (log only over values above zero). */
+  readonly scale: 'linear' | 'log';
+  /** A breakdown the indicator offers (counts only). */
+  readonly by: Dimension | null;
 }
 
 /**
@@ -177,7 +183,9 @@ export function viewQueryString(state: ViewState, measure: Measure, annualise: b
   if (measure === 'rate') params.set('measure', 'rate');
   if (annualise) params.set('annualise', 'true');
   if (state.ytd) params.set('ytd', 'true');
+  if (state.by) params.set('by', state.by);
   if (page) {
+    if (state.scale === 'log') params.set('scale', 'log');
     params.set('view', state.view);
     if (state.view === 'map') params.set('map', state.map);
     if (state.view === 'map' && state.year) params.set('year', state.year);
@@ -188,9 +196,10 @@ export function viewQueryString(state: ViewState, measure: Measure, annualise: b
 
 function resultTable(lang: SiteLang, indicator: Indicator, result: QueryResult): Raw {
   const linked = result.rows.some((r) => r.source_links !== undefined);
+  const dim = breakdownCells(lang, result);
   return html`<table class="data"><caption>${t(lang, 'tableCaption')}</caption>
-  <thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'value')}</th>${indicator.denominator ? html`<th scope="col" class="num">${t(lang, 'numerator')}</th><th scope="col" class="num">${t(lang, 'denominator')}</th>` : ''}<th scope="col">${t(lang, 'flags')}</th>${linked ? html`<th scope="col">${t(lang, 'sourceLink')}</th>` : ''}</tr></thead>
-  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td><td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
+  <thead><tr><th scope="col">${t(lang, 'geographies')}</th><th scope="col">${t(lang, 'period')}</th>${dim.header}<th scope="col" class="num">${t(lang, 'value')}</th>${indicator.denominator ? html`<th scope="col" class="num">${t(lang, 'numerator')}</th><th scope="col" class="num">${t(lang, 'denominator')}</th>` : ''}<th scope="col">${t(lang, 'flags')}</th>${linked ? html`<th scope="col">${t(lang, 'sourceLink')}</th>` : ''}</tr></thead>
+  <tbody>${result.rows.map((r) => html`<tr data-geo="${r.geo}" data-period="${r.period}"><th scope="row">${r.geo_name}</th><td>${periodLabel(lang, r.period)}</td>${dim.cell(r.dimension)}<td class="num">${fmt(lang, r.value, indicator.decimals)}</td>${indicator.denominator ? html`<td class="num">${fmt(lang, r.numerator)}</td><td class="num">${fmt(lang, r.denominator)}</td>` : ''}<td>${flagList(lang, r.flags)}</td>${linked ? html`<td>${sourceLinks(lang, r)}</td>` : ''}</tr>`)}</tbody></table>`;
 }
 
 export function indicatorPage(
@@ -200,7 +209,6 @@ export function indicatorPage(
   options: { ytdFrequencies?: readonly QueryFreq[]; partialYears?: readonly string[] } = {},
 ): string {
   const { framework, sources, geography } = loadCatalog();
-  const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
   const partialYears = new Set(options.partialYears ?? years.filter((y) => y > (defaultYear ?? y)));
   // A count of people offers its rate: the population's source is one of the page's sources.
   const pageSources = [...new Set([...indicator.sources, ...(indicator.rate?.sources ?? [])])];
@@ -211,12 +219,12 @@ export function indicatorPage(
   const regions = hasRegions(indicator) ? [{ code: 'US', name: t(lang, 'allRegionsUs') }, ...geography.usBorder.regions.map((r) => ({ code: r.code, name: r[lang] }))] : [];
   const freqLabel = (f: QueryFreq) => t(lang, f === 'year' ? 'freqYear' : f === 'fy' ? 'freqFiscalYear' : 'freqMonth');
   const national = indicator.levels.includes('country');
-  const start = defaultGeo(indicator);
-  const measure = effectiveMeasure(indicator, state.measure, state.view);
+  // A breakdown shows counts (see breakdowns() in data.ts).
+  const measure = state.by ? 'count' : effectiveMeasure(indicator, state.measure, state.view);
   // The indicator as shown: its rate (unit, decimals, numerator and denominator columns) when the view asks for it.
   const shown = measure === 'rate' ? rateIndicator(indicator) : indicator;
   const annualisable = indicator.frequencies.includes('month') && (hasRate(indicator) || indicator.rateOf !== undefined);
-  const annualised = state.annualise && canAnnualise(indicator, measure, state.freq);
+  const annualised = !state.by && state.annualise && canAnnualise(indicator, measure, state.freq);
   const query = viewQueryString(state, measure, annualised);
   const geoOption = (code: string, name: string) =>
     html`<label class="geo-option"><input type="checkbox" name="geo" value="${code}"${raw(state.geo.includes(code) ? ' checked' : '')}> ${name}</label>`;
@@ -257,6 +265,7 @@ export function indicatorPage(
     ${states.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${national ? geoOption(nation, t(lang, 'national')) : ''}${states.map((s) => geoOption(s.code, s[lang]))}</fieldset>`
       : regions.length > 0 ? html`<fieldset class="geo-list"><legend>${t(lang, 'geographies')}</legend>${regions.map((r) => geoOption(r.code, r.name))}</fieldset>`
       : html`<input type="hidden" name="geo" value="${nation}">`}
+    ${chartControls(lang, indicator, state, result)}
     <button type="submit">${t(lang, 'apply')}</button>
   </form>
   <p id="data-through" class="coverage-note">${coverageText(lang, result)}</p>
@@ -270,6 +279,7 @@ export function indicatorPage(
     <li><button type="button" id="dl-svg" hidden>${t(lang, 'downloadSvg')}</button></li>
     <li><button type="button" id="dl-png" hidden>${t(lang, 'downloadPng')}</button></li>
   </ul><p><strong>${t(lang, 'citeAs')}:</strong> <span id="citation">${citationOf(result, `https://observa.example${href(lang, `/indicators/${indicator.code}/`)}${viewQueryString(state, measure, annualised, true)}`)}</span></p></section>
+  ${shareSection(lang, indicator, viewQueryString(state, measure, annualised, true))}
   ${indicator.caveats.length > 0 ? html`<section><h2>${t(lang, 'caveats')}</h2><ul>${indicator.caveats.map((c) => html`<li>${c[lang]}</li>`)}</ul></section>` : ''}
   <section><h2>${t(lang, 'definition')}</h2><dl class="facts">
     <dt>${t(lang, 'unit')}</dt><dd>${indicator.unit[lang]}${indicator.rate ? html`; ${t(lang, 'measureRate')}: ${indicator.rate.unit[lang]}` : ''}</dd>
@@ -309,26 +319,9 @@ export function indicatorPage(
     // The drawing code of the first view (a table draws nothing); the others load if the reader switches.
     modules: state.view === 'table' ? [] : mapped ? ['map'] : ['chart'],
     client: {
-      page: 'indicator',
-      indicator: {
-        code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
-        rate: indicator.rate ? { unit: indicator.rate.unit[lang], decimals: indicator.rate.decimals } : null, annualisable,
-        nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
-        zeroWhenAbsent: indicator.zeroWhenAbsent,
-      },
-      defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false, ytd: false },
-      events,
+      ...indicatorClient(lang, indicator, defaultYear),
       // The map's periods for the year slider, each with its label and whether it is partial.
       mapYears: years.map((y) => ({ value: y, label: periodLabel(lang, y), partial: partialYears.has(y) })),
-      messages: {
-        mapYear: t(lang, 'mapPeriod'), mapYearPartial: t(lang, 'mapYearPartial'), mapYearLegend: t(lang, 'mapYearLegend'),
-        partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
-        table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
-        numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
-        annualised: lang === 'es' ? 'anualizada' : 'annualised', projected: t(lang, 'projectedNote'), rankHighest: t(lang, 'rankHighestRate'),
-        partialPoint: t(lang, 'partialPoint'), partialPointNoMonths: t(lang, 'partialPointNoMonths'), reportingStatus: t(lang, 'reportingStatus'), reportingNoData: t(lang, 'reportingNoData'),
-      },
-      flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
     },
   });
 }
@@ -369,6 +362,8 @@ export async function statePage(tx: ReadTx, lang: SiteLang, code: string): Promi
   <h1><span class="muted">${t(lang, 'stateProfile')}</span> ${state[lang]}</h1>
   <p class="muted"><span lang="es">${state.official}</span> · ${state.iso} · INEGI ${state.code}</p>
   ${await locatorMap(tx, code, `${t(lang, 'locatorTitle')}: ${state[lang]}`)}
+  ${await stateTrendsSection(tx, lang, code, state[lang])}
+  <h2>${t(lang, 'stateTableTitle')}</h2>
   <p class="note rank-note">${t(lang, 'rankNote')}</p>
   <table class="data profile"><caption>${state[lang]}</caption><thead><tr><th scope="col">${t(lang, 'indicator')}</th><th scope="col">${t(lang, 'period')}</th><th scope="col" class="num">${t(lang, 'stateValue')}</th><th scope="col" class="num">${t(lang, 'nationalValue')}</th><th scope="col" class="num">${t(lang, 'rank')}</th></tr></thead>
   <tbody>${rows.map((r) => html`<tr data-indicator="${r.indicator.code}"><th scope="row"><a href="${href(lang, `/indicators/${r.indicator.code}/?geo=${r.indicator.levels.includes('country') ? `${nationOf(r.indicator)},` : ''}${code}${r.measure === 'rate' ? '&measure=rate' : ''}`)}">${r.indicator.name[lang]}</a> <span class="muted">(${r.unit})</span></th>
@@ -409,4 +404,35 @@ export function searchPage(lang: SiteLang, query: string): string {
 
 export function notFoundPage(lang: SiteLang): string {
   return errorPage(lang, 404, '/');
+}
+
+/** The indicator page's script configuration (also the embedded chart's): what to load and every string it draws. */
+export function indicatorClient(lang: SiteLang, indicator: Indicator, defaultYear: string | null): Record<string, unknown> {
+  const { framework } = loadCatalog();
+  const events = framework.events.map((e) => ({ date: e.date, label: e.title[lang] }));
+  const nation = nationOf(indicator);
+  const start = defaultGeo(indicator);
+  const annualisable = indicator.frequencies.includes('month') && (hasRate(indicator) || indicator.rateOf !== undefined);
+  return {
+    page: 'indicator',
+    indicator: {
+      code: indicator.code, name: indicator.name[lang], unit: indicator.unit[lang], decimals: indicator.decimals,
+      rate: indicator.rate ? { unit: indicator.rate.unit[lang], decimals: indicator.rate.decimals } : null, annualisable,
+      nation, states: hasStates(indicator), municipalities: hasMunicipalities(indicator), frequencies: indicator.frequencies, mapFreq: primaryFreq(indicator),
+      zeroWhenAbsent: indicator.zeroWhenAbsent,
+    },
+    defaults: { geo: [start], freq: defaultFreq(indicator), view: 'chart', map: 'states', year: defaultYear, measure: null, annualise: false, ytd: false, scale: 'linear', by: null },
+    events,
+    messages: {
+      mapYear: t(lang, 'mapPeriod'), mapYearPartial: t(lang, 'mapYearPartial'), mapYearLegend: t(lang, 'mapYearLegend'),
+      partial: t(lang, 'partialPeriod'), noData: t(lang, 'noData'), loading: t(lang, 'loading'), loadFailed: t(lang, 'loadFailed'),
+      table: t(lang, 'tableCaption'), geographies: t(lang, 'geographies'), period: t(lang, 'period'), value: t(lang, 'value'),
+      numerator: t(lang, 'numerator'), denominator: t(lang, 'denominator'), flags: t(lang, 'flags'), source: t(lang, 'sourceLink'),
+      annualised: lang === 'es' ? 'anualizada' : 'annualised', projected: t(lang, 'projectedNote'), rankHighest: t(lang, 'rankHighestRate'),
+      partialPoint: t(lang, 'partialPoint'), partialPointNoMonths: t(lang, 'partialPointNoMonths'), reportingStatus: t(lang, 'reportingStatus'), reportingNoData: t(lang, 'reportingNoData'),
+      ...chartMessages(lang),
+    },
+    breakdowns: breakdowns(indicator),
+    flagLabels: Object.fromEntries(Object.entries(FLAG_LABELS).map(([flag, label]) => [flag, label[lang]])),
+  };
 }

@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { borderIncidents, listReleases, queryIndicator, toCsv } from '../analytics/index.js';
 import { borderMapPage } from './border-page.js';
 import { findIndicator } from '../catalog/index.js';
-import { QueryFreq, RequestError, type Indicator } from '../domain/index.js';
+import { Dimension, QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { SiteLang } from '../web/index.js';
 import {
-  canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
+  PAGE_BREAKDOWNS, breakdownLabels, breakdowns, canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
 } from './data.js';
 import { evidenceSourcesPage } from './evidence-pages.js';
 import { MUNICIPAL_COARSE, municipalDisplayTopology } from './map-layers.js';
@@ -19,8 +19,9 @@ import { bothSidesPage } from './both-sides-page.js';
 import { reportedFigures } from '../monitoring/index.js';
 import {
   dataPage, frameworkIndexPage, frameworkNodePage, homePage, indicatorPage, indicatorsIndexPage, notFoundPage, searchIndex, searchPage,
-  statePage, statesIndexPage, type ViewState,
+  indicatorClient, statePage, statesIndexPage, viewQueryString, type ViewState,
 } from './pages.js';
+import { EMBED_CSP, embedPage } from './embed-page.js';
 
 /** The cached responder the API owns; pages and data files go through it like every other response. */
 export type Responder = (c: Context, kind: 'json' | 'csv' | 'html', produce: () => Promise<string>, extraKey?: string) => Promise<Response>;
@@ -36,10 +37,14 @@ const ViewQuery = z.object({
   view: z.enum(['chart', 'map', 'table']).optional(),
   map: z.enum(['states', 'hex', 'municipal']).optional(),
   year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
-  measure: z.enum(['count', 'rate']).optional(),
+  // The form's "automatic" option sends an empty value (without it, the plain form answered 400).
+  measure: z.union([z.literal(''), z.enum(['count', 'rate'])]).optional(),
   annualise: z.enum(['true', 'false']).optional(),
   // The form's checkbox sends "on"; shared links say "true".
   ytd: z.enum(['true', 'on']).optional(),
+  scale: z.enum(['linear', 'log']).optional(),
+  // The form's "no breakdown" option sends an empty value.
+  by: z.union([z.literal(''), z.enum(PAGE_BREAKDOWNS)]).optional(),
 });
 
 /** URL → view state; geo may come as `geo=00,09` or as repeated `geo=` from the form's checkboxes. */
@@ -54,18 +59,22 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     view: q.view ?? 'chart',
     map: q.map ?? 'states',
     year: q.year ?? null,
-    measure: q.measure ?? null,
+    measure: q.measure || null,
     annualise: q.annualise === 'true',
-    ytd: q.ytd !== undefined,
+    // A breakdown is of whole periods: the same-months comparison does not apply to it.
+    ytd: q.ytd !== undefined && !(q.by && breakdowns(indicator).includes(q.by)),
+    scale: q.scale ?? 'linear',
+    by: q.by && breakdowns(indicator).includes(q.by) ? q.by : null,
   };
 }
 
 /** The query a view's data comes from: its measure (the map's default is the rate) and annualisation where it applies. */
 function viewParams(indicator: Indicator, state: ViewState, lang: SiteLang) {
-  const measure = effectiveMeasure(indicator, state.measure, state.view);
-  const annualise = state.annualise && canAnnualise(indicator, measure, state.freq);
+  // A breakdown shows counts (see breakdowns()).
+  const measure = state.by ? 'count' : effectiveMeasure(indicator, state.measure, state.view);
+  const annualise = !state.by && state.annualise && canAnnualise(indicator, measure, state.freq);
   return {
-    indicator: indicator.code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: null, lang, asOf: null,
+    indicator: indicator.code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: state.by, lang, asOf: null,
     ...(measure === 'rate' ? { measure } : {}), ...(annualise ? { annualise } : {}),
   };
 }
@@ -123,11 +132,16 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
   app.get('/data/:lang/:code/:file', (c) => {
     const lang = Lang.parse(c.req.param('lang'));
     const indicator = indicatorOr404(c.req.param('code'));
-    const m = /^(?:(year|month|fy)|municipality-(\d{4}))(-rate)?(-annualised)?(-ytd)?\.(json|csv)$/.exec(c.req.param('file'));
+    const m = /^(?:(year|month|fy)|municipality-(\d{4}))(-rate)?(-annualised)?(-ytd)?(?:-by-([a-z_]+))?\.(json|csv)$/.exec(c.req.param('file'));
     if (!m) {
-      throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv); rates add -rate (month-rate-annualised for annualised monthly rates); the same months of each year add -ytd (year-ytd.json, year-rate-ytd.json)');
+      throw new RequestError('not_found', 'data files are year.json, month.json, fy.json, municipality-YYYY.json (or .csv); rates add -rate (month-rate-annualised for annualised monthly rates); the same months of each year add -ytd (year-ytd.json, year-rate-ytd.json); a breakdown of counts adds -by-<dimension> (year-by-sex.json)');
     }
-    const kind = m[6] as 'json' | 'csv';
+    const kind = m[7] as 'json' | 'csv';
+    const by = m[6] ? Dimension.safeParse(m[6]).data ?? null : null;
+    if (m[6] && (by === null || !breakdowns(indicator).includes(by))) {
+      throw new RequestError('not_found', `${indicator.code} offers no breakdown by ${m[6]} here; it does by: ${breakdowns(indicator).join(', ') || 'nothing'}`);
+    }
+    if (by && (m[2] || m[3] || m[4] || m[5])) throw new RequestError('not_found', 'a breakdown file holds counts of one frequency: year-by-sex.json, month-by-age.json');
     const measure = m[3] ? 'rate' : 'count';
     return respond(c, kind, async () => {
       let result;
@@ -143,9 +157,11 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
         if (measure === 'rate' && !hasRate(indicator)) throw new RequestError('not_found', `${indicator.code} has no rate`);
         if (m[4] && !canAnnualise(indicator, measure, freq)) throw new RequestError('not_found', `${indicator.code}: only monthly rates are annualised`);
         if (m[5] && !(await ytdFrequencies(store, indicator)).includes(freq)) throw new RequestError('not_found', `${indicator.code} has no monthly data to compare the same months of each year on`);
-        result = await dataFile(store, indicator, freq, lang, { measure, annualise: m[4] !== undefined, ytd: m[5] !== undefined });
+        result = await dataFile(store, indicator, freq, lang, { measure, annualise: m[4] !== undefined, ytd: m[5] !== undefined, by });
       }
-      return kind === 'csv' ? toCsv(result) : JSON.stringify(result);
+      if (kind === 'csv') return toCsv(result);
+      // A breakdown's values named in the file's language, for the chart's legend and the table.
+      return JSON.stringify(by ? { ...result, dimension_labels: breakdownLabels(by, result.rows, lang) } : result);
     });
   });
 
@@ -195,6 +211,20 @@ export function registerSite(app: Hono, store: Store, respond: Responder): void 
       const cited = await reportedFigures(store, l, indicator.code);
       return indicatorPage(l, indicator, { ...state, year: state.year ?? complete.at(-1) ?? years.at(-1) ?? null }, result, releases, years, complete.at(-1) ?? years.at(-1) ?? null, cited,
         { ytdFrequencies: await ytdFrequencies(store, indicator), partialYears: years.filter((y) => !complete.includes(y)) });
+    });
+  });
+  // The embeddable chart: the one route other sites may frame (its own CSP; app.ts drops X-Frame-Options for it).
+  app.get('/:lang/embed/indicators/:code', (c) => {
+    const indicator = findIndicator(c.req.param('code'));
+    if (!indicator) return html(c, () => null);
+    const state = parseViewState(c, indicator);
+    c.header('Content-Security-Policy', EMBED_CSP);
+    return html(c, async (l) => {
+      const params = viewParams(indicator, state, l);
+      const ytd = state.ytd && (await ytdFrequencies(store, indicator)).includes(state.freq);
+      const result = await queryIndicator(store, { ...params, ytd });
+      const query = viewQueryString(state, params.measure ?? 'count', params.annualise ?? false, true);
+      return embedPage(l, indicator, query, result, indicatorClient(l, indicator, state.year));
     });
   });
   app.get('/:lang/states', (c) => html(c, (lang) => statesIndexPage(lang)));

@@ -241,6 +241,33 @@ const es = {
   ytdControl: 'Comparar los mismos meses de cada año',
   partialPoint: '{period}: parcial ({months} meses), no comparable',
   partialPointNoMonths: '{period}: parcial, no comparable',
+  breakdown: 'Desglose',
+  breakdownNone: 'Sin desglose',
+  breakdownNoValue: 'Sin dato',
+  breakdownSex: 'Sexo',
+  breakdownAge: 'Grupo de edad',
+  breakdownModality: 'Arma o modalidad',
+  breakdownCrimeSubtype: 'Subtipo de delito',
+  breakdownNote: 'Con desglose se muestran números, no tasas, y un mes sin registro queda como hueco en la línea: no se rellena con cero.',
+  logScale: 'Escala logarítmica',
+  logAxis: 'escala logarítmica',
+  logHint: 'Útil cuando los valores abarcan varios órdenes de magnitud.',
+  logOffZero: 'La escala logarítmica no se aplica: hay valores en cero, y el cero no tiene logaritmo.',
+  logOffNegative: 'La escala logarítmica no se aplica: hay valores negativos.',
+  logSuggest: 'Estos valores abarcan {n} órdenes de magnitud: la escala logarítmica deja ver los pequeños.',
+  fiscalAxisNote: 'AF = año fiscal de EE. UU. (octubre–septiembre): AF2023 va de octubre de 2022 a septiembre de 2023.',
+  smallMultiplesNote: 'Una gráfica por lugar, cada una con su propia escala.',
+  shareTitle: 'Compartir e insertar',
+  shareLink: 'Enlace a esta vista',
+  embedCode: 'Código para insertar la gráfica (iframe)',
+  copy: 'Copiar',
+  copied: 'Copiado',
+  embedOpen: 'Ver en Observa',
+  embedNoScript: 'La gráfica necesita JavaScript; la tabla muestra los mismos valores.',
+  stateTrends: 'Tendencias',
+  stateTrendsLead: 'Cada indicador del estado (la tasa donde la hay) frente al nacional, en línea gris discontinua, donde se pueden comparar (tasas y proporciones; un conteo nacional es la suma de los estados). Un punto hueco es un periodo parcial: no se compara con los completos.',
+  lastMonth: 'Último mes',
+  stateTableTitle: 'Último año completo, frente al nacional y a los demás estados',
   reportingStatus: 'Estado del reporte',
   reportingNoData: 'Sin datos cargados: este indicador aún no tiene valores en Observa, por eso no se dibuja ninguna gráfica.',
 } as const;
@@ -487,6 +514,33 @@ const en: Messages = {
   ytdControl: 'Compare the same months of each year',
   partialPoint: '{period}: partial ({months} months), not comparable',
   partialPointNoMonths: '{period}: partial, not comparable',
+  breakdown: 'Breakdown',
+  breakdownNone: 'No breakdown',
+  breakdownNoValue: 'Not recorded',
+  breakdownSex: 'Sex',
+  breakdownAge: 'Age group',
+  breakdownModality: 'Weapon or modality',
+  breakdownCrimeSubtype: 'Crime subtype',
+  breakdownNote: 'A breakdown shows counts, not rates, and a month without a record is a gap in the line: it is not filled with zero.',
+  logScale: 'Logarithmic scale',
+  logAxis: 'log scale',
+  logHint: 'Useful when values span several orders of magnitude.',
+  logOffZero: 'The log scale is not applied: some values are zero, and zero has no logarithm.',
+  logOffNegative: 'The log scale is not applied: some values are negative.',
+  logSuggest: 'These values span {n} orders of magnitude: the log scale shows the small ones too.',
+  fiscalAxisNote: 'FY = U.S. fiscal year (October–September): FY2023 runs from October 2022 to September 2023.',
+  smallMultiplesNote: 'One chart per place, each on its own scale.',
+  shareTitle: 'Share and embed',
+  shareLink: 'Link to this view',
+  embedCode: 'Code to embed the chart (iframe)',
+  copy: 'Copy',
+  copied: 'Copied',
+  embedOpen: 'See it on Observa',
+  embedNoScript: 'The chart needs JavaScript; the table shows the same values.',
+  stateTrends: 'Trends',
+  stateTrendsLead: 'Each of the state\'s indicators (the rate where there is one) against the national figure, in a dashed grey line, where they compare (rates and ratios; a national count is the sum of the states). A hollow dot is a partial period: it is not compared with complete ones.',
+  lastMonth: 'Last month',
+  stateTableTitle: 'Latest complete year, against the nation and the other states',
   reportingStatus: 'Reporting status',
   reportingNoData: 'No data loaded: this indicator has no values in Observa yet, so no chart is drawn.',
 };
@@ -499,11 +553,19 @@ export function t(lang: SiteLang, key: MessageKey): string {
   return MESSAGES[lang][key];
 }
 
+/**
+ * A U.S. fiscal year as an axis or table names it, never as a bare year a reader would take for a calendar year:
+ * "FY2023" in English, "AF2023" (año fiscal) in Spanish. FY2023 runs October 2022 – September 2023.
+ */
+export function fiscalYearLabel(lang: 'es' | 'en', year: number | string): string {
+  return `${lang === 'es' ? 'AF' : 'FY'}${year}`;
+}
+
 const MONTH_YEAR = { es: new Intl.DateTimeFormat('es-MX', { month: 'short', year: 'numeric', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }) };
 
 /**
  * A period key as people read it, in the page's language: `2024` → 2024; `2024-05` → "may 2024" / "May 2024";
- * `FY2024` → "AF 2024" / "FY2024"; CDC's rolling `12m-ending-2021-04` → "12 meses a abr 2021" / "12 months to Apr 2021".
+ * `FY2024` → "AF2024" / "FY2024"; CDC's rolling `12m-ending-2021-04` → "12 meses a abr 2021" / "12 months to Apr 2021".
  * Anything else is shown as it is.
  */
 export function periodLabel(lang: SiteLang, period: string): string {
@@ -513,7 +575,7 @@ export function periodLabel(lang: SiteLang, period: string): string {
   const ym = /^(\d{4})-(\d{2})$/.exec(period);
   if (ym) return month(ym[1] as string, ym[2] as string);
   const fy = /^FY(\d{4})$/.exec(period);
-  if (fy) return lang === 'es' ? `AF ${fy[1]}` : period;
+  if (fy) return fiscalYearLabel(lang, fy[1] as string);
   return period;
 }
 

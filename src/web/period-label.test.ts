@@ -7,7 +7,7 @@ describe('periods and instants as people read them', () => {
     expect(periodLabel('en', '12m-ending-2024-10')).toBe('12 months to Oct 2024');
     expect(periodLabel('es', '2024-05')).toBe('may 2024');
     expect(periodLabel('en', '2024-05')).toBe('May 2024');
-    expect(periodLabel('es', 'FY2024')).toBe('AF 2024');
+    expect(periodLabel('es', 'FY2024')).toBe('AF2024');
     expect(periodLabel('en', 'FY2024')).toBe('FY2024');
     expect(periodLabel('es', '2024')).toBe('2024');
   });

@@ -3,11 +3,9 @@ import * as Plot from '@observablehq/plot';
 import type { LineChartOptions, Locale, SeriesPoint } from './types.js';
 // SVG helpers live in svg.ts (no Plot there, so pages that only draw maps do not ship it).
 import { FONT, INK, svgEl, svgTextBlock, wrapLines } from './svg.js';
+import { fiscalYearLabel } from '../i18n.js';
+import { SERIES_COLORS, lineRuns, logEligibility, logTickLabelled, seriesStyles } from './chart-style.js';
 
-/** Okabe–Ito (minus yellow, weak on white), ordered so neighbours differ in lightness too. */
-const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
-/** Second channel for greyscale and colour-blind readers. */
-const SERIES_DASHES = ['none', '6,3', '2,2', '9,3,2,3', '1,3', '12,4'];
 const PARTIAL = 'partial-period';
 /** Values over a projected population (CONAPO 2020 onwards): their stretch of line is drawn thin and dotted. */
 const PROJECTED = 'projected';
@@ -17,19 +15,8 @@ function numberFormat(locale: Locale, decimals: number): Intl.NumberFormat {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
 }
 
-function flagText(flags: readonly string[], partialLabel: string): string {
-  return flags.map((f) => (f === PARTIAL ? partialLabel : f)).join(', ');
-}
-
-/** The complete periods of one series, each run between partial ones numbered, so lines never cross a partial period. */
-function completeRuns(points: readonly SeriesPoint[]): (SeriesPoint & { run: number })[] {
-  let run = 0;
-  const out: (SeriesPoint & { run: number })[] = [];
-  for (const p of points) {
-    if (p.flags.includes(PARTIAL)) run += 1;
-    else out.push({ ...p, run });
-  }
-  return out;
+function flagText(flags: readonly string[], partialLabel: string, labels: Readonly<Record<string, string>>): string {
+  return flags.map((f) => (f === PARTIAL ? partialLabel : (labels[f] ?? f))).join(', ');
 }
 
 /** Line chart, one line per geo, with framework events as dashed rules. */
@@ -39,8 +26,17 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const nf = numberFormat(locale, opts.decimals);
   const geos: { geo: string; name: string }[] = [];
   for (const p of points) if (!geos.some((g) => g.geo === p.geo)) geos.push({ geo: p.geo, name: p.geoName });
-  const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length] as string;
-  const dash = (i: number) => SERIES_DASHES[i % SERIES_DASHES.length] as string;
+  // Every series its own colour and dash pair (unique up to 42 series; the page draws small multiples beyond).
+  const styles = seriesStyles(geos.length);
+  const color = (i: number) => styles[i]?.color ?? INK;
+  const sharedColours = geos.length > SERIES_COLORS.length;
+  const dash = (i: number) => styles[i]?.dash ?? 'none';
+  // A log axis only where it is honest: never over a zero (the caller says why it is off).
+  const log = opts.logScale === true && logEligibility(points.map((p) => p.value)) === 'ok';
+  // U.S. fiscal years are named as such on the axis ("FY2023" / "AF2023"), never as a bare year read as a calendar year.
+  const fiscal = points.length > 0 && points.every((p) => p.period.startsWith('FY'));
+  const lang = locale === 'es-MX' ? 'es' : 'en';
+  const label = opts.periodLabel ?? ((period: string) => period);
 
   const times = points.map((p) => +p.date);
   const [t0, t1] = [Math.min(...times), Math.max(...times)];
@@ -54,6 +50,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const years = (t1 - t0) / 31_557_600_000;
   const yearly = years >= 4 || points.every((p) => p.date.getUTCMonth() === 0);
   const dateFmt = new Intl.DateTimeFormat(locale, yearly ? { year: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const tickText = (d: Date) => (fiscal ? fiscalYearLabel(lang, d.getUTCFullYear()) : dateFmt.format(d));
   const yearStep = Math.max(1, Math.ceil(years / Math.max(2, Math.floor(width / 70))));
   // Month labels ("sept 2024") need ~90 px each. A tick count is only a hint to d3 (it picked 3-month steps, 7 labels, at
   // 390 px), so the step itself is chosen: the smallest calendar step whose labels fit the plot's width.
@@ -63,11 +60,11 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   // With many points per series, smaller dots keep the line (and its dash pattern) visible.
   const dense = points.length / Math.max(1, geos.length) > width / 12;
   const tipTitle = (d: SeriesPoint) => {
-    const flags = flagText(d.flags, partialLabel);
-    return `${d.geoName}\n${d.period}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
+    const flags = flagText(d.flags, partialLabel, opts.flagLabels ?? {});
+    return `${d.geoName}\n${label(d.period)}\n${nf.format(d.value)} ${unit}${flags ? `\n(${flags})` : ''}`;
   };
 
-  const partialText = (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${d.period}: ${partialLabel}`;
+  const partialText = (d: SeriesPoint) => opts.partialPointLabel?.(d) ?? `${label(d.period)}: ${partialLabel}`;
   const partialInLegend = width < 600;
   const fig = Plot.plot({
     width,
@@ -80,16 +77,18 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     caption: opts.citation,
     ariaLabel: opts.title,
     style: { fontFamily: FONT, fontSize: '12px', color: INK, background: 'white' },
-    x: { type: 'utc', label: null, tickFormat: (d: Date) => dateFmt.format(d), ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : monthStep === 1 ? 'month' : `${monthStep} months` },
-    y: { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
+    x: { type: 'utc', label: null, tickFormat: tickText, ticks: yearly ? (yearStep === 1 ? 'year' : `${yearStep} years`) : monthStep === 1 ? 'month' : `${monthStep} months` },
+    y: log
+      ? { type: 'log', grid: true, nice: true, label: `${unit} (${opts.logLabel ?? 'log'})`, tickFormat: (n: number) => (logTickLabelled(n) ? nf.format(n) : '') }
+      : { grid: true, zero: true, nice: true, label: unit, tickFormat: (n: number) => nf.format(n) },
     color: { type: 'ordinal', domain: geos.map((g) => g.geo), range: geos.map((_, i) => color(i)) },
     marks: [
-      Plot.ruleY([0], { stroke: '#999' }),
+      ...(log ? [] : [Plot.ruleY([0], { stroke: '#999' })]),
       Plot.ruleX(events, { x: 'date', stroke: '#666', strokeDasharray: '4,3', strokeWidth: 1 }),
       // A partial period is never joined to the complete ones: each run of complete periods is its own segment (z).
       // Counted values keep the series' own line; from the last counted value on, the projected stretch is dotted.
       ...geos.flatMap((g, i) => {
-        const runs = completeRuns(points.filter((d) => d.geo === g.geo));
+        const runs = lineRuns(points.filter((d) => d.geo === g.geo), opts.breakGaps === true);
         const first = runs.findIndex((d) => d.flags.includes(PROJECTED));
         const solid = { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 2, strokeDasharray: dash(i) } as const;
         if (first < 0) return [Plot.line(runs, solid)];
@@ -97,11 +96,16 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
         const from = first > 0 && runs[first - 1]?.run === runs[first]?.run ? first - 1 : first;
         return [
           Plot.line(runs.slice(0, first), solid),
-          Plot.line(runs.slice(from), { x: 'date', y: 'value', z: 'run', stroke: 'geo', strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH, className: 'projected-line' }),
+          // Once colours repeat (over 7 series) the dash is what tells two series apart: the projected stretch keeps it, thin and faded.
+          Plot.line(runs.slice(from), {
+            x: 'date', y: 'value', z: 'run', stroke: 'geo', className: 'projected-line',
+            ...(sharedColours ? { strokeWidth: 1.25, strokeOpacity: 0.55, strokeDasharray: dash(i) } : { strokeWidth: 1.5, strokeDasharray: PROJECTED_DASH }),
+          }),
         ];
       }),
       // …and is labelled where it stands, apart (on a narrow chart, in the legend: the label would cross the event rules).
-      Plot.text(partialInLegend ? [] : points.filter((d) => d.flags.includes(PARTIAL)), {
+      // One label per partial period (beside its highest value): with several series, stacked labels would overlap.
+      Plot.text(partialInLegend ? [] : points.filter((d) => d.flags.includes(PARTIAL) && !points.some((o) => o !== d && o.period === d.period && o.flags.includes(PARTIAL) && o.value > d.value)), {
         x: 'date', y: 'value', text: partialText,
         dy: -12, textAnchor: 'end', fontSize: 11, fill: '#333', stroke: 'white', strokeWidth: 3, className: 'partial-label',
       }),
@@ -116,6 +120,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
             c.setAttribute('data-geo', d.geo);
             c.setAttribute('data-period', d.period);
             c.setAttribute('data-value', String(d.value));
+            c.setAttribute('data-style', `${color(geos.findIndex((g) => g.geo === d.geo))} ${dash(geos.findIndex((g) => g.geo === d.geo))}`);
             if (d.flags.includes(PARTIAL)) {
               c.setAttribute('fill', 'white');
               c.setAttribute('r', '3.5');
@@ -131,6 +136,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
   const svg = fig instanceof SVGSVGElement ? fig : fig.querySelector('svg');
   if (svg) {
     svg.setAttribute('aria-label', opts.title);
+    svg.setAttribute('data-y-scale', log ? 'log' : 'linear');
     // Plot labels its marks' groups (aria-label="line"), which ARIA allows only on elements with a role.
     for (const g of Array.from(svg.querySelectorAll('g[aria-label]:not([role])'))) g.setAttribute('role', 'group');
     const x = (fig as unknown as { scale: (name: 'x') => { apply: (d: Date) => number } }).scale('x');
@@ -138,7 +144,7 @@ export function renderLineChart(opts: LineChartOptions): SVGSVGElement | HTMLEle
     const eventFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
     addLegend(svg, geos.map((g, i) => ({ name: g.name, color: color(i), dash: dash(i) })), points.some((p) => p.flags.includes(PARTIAL))
       ? (partialInLegend ? [...new Set(points.filter((p) => p.flags.includes(PARTIAL)).map(partialText))].join('; ') : partialLabel) : null,
-      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, opts.note ?? null,
+      opts.projectedLabel && points.some((p) => p.flags.includes(PROJECTED)) ? opts.projectedLabel : null, sharedColours, [opts.note, fiscal ? opts.fiscalNote : undefined].filter(Boolean).join(' ') || null,
       events.map((e) => `${e.n} — ${eventFmt.format(e.date)}: ${e.label}`));
   }
   return fig;
@@ -194,7 +200,7 @@ function addEventMarkers(svg: SVGSVGElement, events: readonly { n: number; x: nu
 
 /** Series legend (colour + dash + dot) and the numbered events appended below the plot, inside its SVG so downloads keep them. */
 function addLegend(
-  svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, note: string | null,
+  svg: SVGSVGElement, series: { name: string; color: string; dash: string }[], partialLabel: string | null, projectedLabel: string | null, projectedFaded: boolean, note: string | null,
   eventLines: readonly string[] = [],
 ): void {
   const width = Number(svg.getAttribute('width'));
@@ -230,7 +236,9 @@ function addLegend(
       w: 34 + projectedLabel.length * 6.8,
       draw: (x, y) => {
         g.append(
-          svgEl('line', { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
+          svgEl('line', projectedFaded
+            ? { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.25, 'stroke-opacity': 0.55, class: 'legend-projected' }
+            : { x1: x, x2: x + 26, y1: y, y2: y, stroke: '#555', 'stroke-width': 1.5, 'stroke-dasharray': PROJECTED_DASH, class: 'legend-projected' }),
         );
         return label(x + 32, y, projectedLabel);
       },

@@ -8,6 +8,8 @@ import { coverageText } from '../coverage-text.js';
 import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 import { yearSlider, type MapYear, type YearSliderMessages } from './year-slider.js';
+import { periodLabel } from '../i18n.js';
+import { MAX_DISTINCT_SERIES, logEligibility, magnitudeSpan } from './chart-style.js';
 
 interface IndicatorConfig {
   page: 'indicator';
@@ -27,7 +29,10 @@ interface IndicatorConfig {
   /** Quality flags in the page's language. */
   flagLabels?: Record<string, string>;
   messages: YearSliderMessages & Record<'partial' | 'noData' | 'loading' | 'loadFailed' | 'table' | 'geographies' | 'period' | 'value' | 'numerator' | 'denominator' | 'flags' | 'source' | 'annualised' | 'projected' | 'rankHighest'
-    | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData', string>;
+    | 'partialPoint' | 'partialPointNoMonths' | 'reportingStatus' | 'reportingNoData'
+    | 'logAxis' | 'logOffZero' | 'logOffNegative' | 'logSuggest' | 'fiscalAxisNote' | 'smallMultiplesNote' | 'copied' | 'breakdownNoValue', string>;
+  /** Breakdowns the page offers (counts only). */
+  breakdowns: string[];
 }
 
 interface BothSidesConfig {
@@ -78,7 +83,8 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 function citationText(config: IndicatorConfig, file: DataFile): string {
   // A source without a release in this view is named without an empty "()".
   const sources = file.sources.map((s) => `${s.publisher}, ${s.dataset}${s.releases.length > 0 ? ` (${s.releases.map((r) => `${r.file_name}, sha256 ${r.sha256.slice(0, 12)}`).join('; ')})` : ''}`).join('; ');
-  return `Observa, «${config.indicator.name}» [${config.indicator.code}]. ${sources}. ${location.href}`;
+  // An embedded chart cites the view's page, not the frame.
+  return `Observa, «${config.indicator.name}» [${config.indicator.code}]. ${sources}. ${location.href.replace(`/${config.lang}/embed/indicators/`, `/${config.lang}/indicators/`)}`;
 }
 
 /** A chart or map title: the name, and the unit in parentheses only when there is one (no stray "()"). */
@@ -87,7 +93,7 @@ export function titleWith(name: string, ...parts: string[]): string {
   return extra.length === 0 ? name : `${name} (${extra.join(', ')})`;
 }
 
-function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale, decimals: number): HTMLTableElement {
+function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: Locale, decimals: number, dimensionName: ((d: string) => string) | null = null, byLabel = ''): HTMLTableElement {
   const m = config.messages;
   const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: decimals });
   const whole = new Intl.NumberFormat(locale);
@@ -96,13 +102,15 @@ function renderTable(config: IndicatorConfig, rows: readonly DataRow[], locale: 
   const table = el('table', { class: 'data' });
   table.append(el('caption', {}, m.table));
   const head = el('tr');
-  const columns: [string, boolean][] = [[m.geographies, false], [m.period, false], [m.value, true], ...(ratio ? ([[m.numerator, true], [m.denominator, true]] as [string, boolean][]) : []), [m.flags, false], ...(linked ? ([[m.source, false]] as [string, boolean][]) : [])];
+  const columns: [string, boolean][] = [[m.geographies, false], [m.period, false], ...(dimensionName ? ([[byLabel, false]] as [string, boolean][]) : []), [m.value, true], ...(ratio ? ([[m.numerator, true], [m.denominator, true]] as [string, boolean][]) : []), [m.flags, false], ...(linked ? ([[m.source, false]] as [string, boolean][]) : [])];
   for (const [label, num] of columns) head.append(el('th', { scope: 'col', ...(num ? { class: 'num' } : {}) }, label));
   table.appendChild(el('thead')).append(head);
   const body = table.appendChild(el('tbody'));
   for (const r of rows) {
     const tr = body.appendChild(el('tr', { 'data-geo': r.geo, 'data-period': r.period }));
-    tr.append(el('th', { scope: 'row' }, r.geo_name), el('td', {}, r.period), el('td', { class: 'num' }, r.value === null ? m.noData : nf.format(r.value)));
+    tr.append(el('th', { scope: 'row' }, r.geo_name), el('td', {}, periodLabel(config.lang, r.period)));
+    if (dimensionName) tr.append(el('td', {}, dimensionName(r.dimension ?? '')));
+    tr.append(el('td', { class: 'num' }, r.value === null ? m.noData : nf.format(r.value)));
     if (ratio) tr.append(el('td', { class: 'num' }, r.numerator === null ? '' : whole.format(r.numerator)), el('td', { class: 'num' }, r.denominator === null ? '' : whole.format(r.denominator)));
     tr.append(el('td', {}, r.flags.map((f) => (f === 'partial-period' ? m.partial : (config.flagLabels?.[f] ?? f))).join(', ')));
     if (linked) {
@@ -140,10 +148,11 @@ async function svgToPng(svg: string, width: number, height: number): Promise<Blo
 
 function initIndicator(config: IndicatorConfig): void {
   const locale: Locale = config.lang === 'es' ? 'es-MX' : 'en-US';
-  const form = document.getElementById('view-form') as HTMLFormElement;
+  // The embedded chart has no form: its view is the URL's.
+  const form = (document.getElementById('view-form') as HTMLFormElement | null) ?? document.createElement('form');
   const viz = document.getElementById('viz') as HTMLElement;
   const tableBox = document.getElementById('table') as HTMLElement;
-  let state = readState(location.search, config.defaults, config.indicator.frequencies);
+  let state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns);
   let figure: Element | null = null;
   // The map's year as a slider; the select it drives stays the form's field (and the page's without the script).
   const yearSelect = form.elements.namedItem('year') as HTMLSelectElement | null;
@@ -158,14 +167,15 @@ function initIndicator(config: IndicatorConfig): void {
     const data = new FormData(form);
     const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
     const geo = data.getAll('geo').map(String);
-    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd', 'scale', 'by'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies, config.breakdowns);
   };
   // Maps default to the rate, charts and tables to the count (the server applies the same rule).
-  const measureOf = (s: ViewState): 'count' | 'rate' => (config.indicator.rate ? (s.measure ?? (s.view === 'map' ? 'rate' : 'count')) : 'count');
+  // A breakdown shows counts (the server applies the same rule).
+  const measureOf = (s: ViewState): 'count' | 'rate' => (config.indicator.rate && !s.by ? (s.measure ?? (s.view === 'map' ? 'rate' : 'count')) : 'count');
   const annualiseOf = (s: ViewState, freq: string): boolean =>
-    s.annualise && freq === 'month' && config.indicator.annualisable && (config.indicator.rate === null || measureOf(s) === 'rate');
-  const fileName = (s: ViewState, freq: string) =>
-    `${freq}${measureOf(s) === 'rate' ? '-rate' : ''}${annualiseOf(s, freq) ? '-annualised' : ''}${s.ytd && freq !== 'month' ? '-ytd' : ''}`;
+    !s.by && s.annualise && freq === 'month' && config.indicator.annualisable && (config.indicator.rate === null || measureOf(s) === 'rate');
+  const fileName = (s: ViewState, freq: string) => (s.by ? `${freq}-by-${s.by}`
+    : `${freq}${measureOf(s) === 'rate' ? '-rate' : ''}${annualiseOf(s, freq) ? '-annualised' : ''}${s.ytd && freq !== 'month' ? '-ytd' : ''}`);
   const decimalsOf = (s: ViewState) => (measureOf(s) === 'rate' && config.indicator.rate ? config.indicator.rate.decimals : config.indicator.decimals);
   const syncForm = () => {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>('input[name="geo"][type="checkbox"]'))) input.checked = state.geo.includes(input.value);
@@ -178,6 +188,12 @@ function initIndicator(config: IndicatorConfig): void {
     if (annualise) annualise.checked = state.annualise;
     const ytd = form.elements.namedItem('ytd') as HTMLInputElement | null;
     if (ytd) ytd.checked = state.ytd;
+    const scale = form.elements.namedItem('scale') as HTMLInputElement | null;
+    if (scale) scale.checked = state.scale === 'log';
+    const by = form.elements.namedItem('by') as HTMLSelectElement | null;
+    if (by) by.value = state.by ?? '';
+    const byNote = document.querySelector<HTMLElement>('.breakdown-note');
+    if (byNote) byNote.hidden = state.by === null;
     for (const name of ['from', 'to'] as const) {
       const input = form.elements.namedItem(name) as HTMLInputElement | null;
       if (input) input.value = state[name] ?? '';
@@ -191,10 +207,24 @@ function initIndicator(config: IndicatorConfig): void {
 
   const updateLinks = (search: string) => {
     const base = `/${config.lang}/indicators/${config.indicator.code}`;
-    (document.getElementById('dl-csv') as HTMLAnchorElement).href = `${base}.csv${search}`;
-    (document.getElementById('dl-json') as HTMLAnchorElement).href = `${base}.json${search}`;
+    const csv = document.getElementById('dl-csv') as HTMLAnchorElement | null;
+    if (csv) csv.href = `${base}.csv${search}`;
+    const json = document.getElementById('dl-json') as HTMLAnchorElement | null;
+    if (json) json.href = `${base}.json${search}`;
     const other = document.getElementById('lang-switch') as HTMLAnchorElement | null;
     if (other) other.href = `/${config.lang === 'es' ? 'en' : 'es'}/indicators/${config.indicator.code}/${search}`;
+    // Share and embed: the current view, absolute from the address the reader used.
+    const viewUrl = `${location.origin}${base}/${search}`;
+    const embedUrl = `${location.origin}/${config.lang}/embed/indicators/${config.indicator.code}/${search}`;
+    const shareField = document.getElementById('share-url') as HTMLInputElement | null;
+    if (shareField) shareField.value = viewUrl;
+    const embedField = document.getElementById('embed-code') as HTMLTextAreaElement | null;
+    if (embedField) embedField.value = `<iframe src="${embedUrl}" title="${config.indicator.name.replaceAll('"', '&quot;')}" width="100%" height="760" style="border:0" loading="lazy"></iframe>`;
+    const embedLink = document.getElementById('embed-link') as HTMLAnchorElement | null;
+    if (embedLink) {
+      embedLink.href = embedUrl;
+      embedLink.textContent = embedUrl;
+    }
   };
 
   let renders = 0;
@@ -207,18 +237,22 @@ function initIndicator(config: IndicatorConfig): void {
       // Municipalities have no rate (CONAPO publishes none; the census is not mixed in): their map shows the count.
       const mapFileUrl = state.map === 'municipal'
         ? `/data/${config.lang}/${config.indicator.code}/municipality-${year}.json`
-        : `/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false }, config.indicator.mapFreq)}.json`;
+        // A map shows one value per place: never a breakdown's file (several rows per place).
+        : `/data/${config.lang}/${config.indicator.code}/${fileName({ ...state, annualise: false, ytd: false, by: null }, config.indicator.mapFreq)}.json`;
       const layerUrl = state.map === 'hex' ? '/data/geo/states-hex.json' : state.map === 'municipal' ? '/data/geo/municipalities-coarse.json' : '/data/geo/states.json';
       // A map's files are asked for with the view's data file, not after it: on a slow connection every round trip counts.
       if (state.view === 'map' && config.indicator.states) for (const url of [mapFileUrl, layerUrl]) getJson(url).catch(() => undefined);
       // The drawing code, too, at the same time as the data (an unhandled rejection is caught where it is awaited).
       if (state.view !== 'table') (state.view === 'map' && config.indicator.states ? loadMap() : loadChart()).catch(() => undefined);
       // The same months of each year (years and fiscal years only; the server refuses it elsewhere).
-      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state, state.freq)}.json`);
+      // A map has no breakdown: its view (table, citation) is the file without one.
+      const file = await getJson<DataFile>(`/data/${config.lang}/${config.indicator.code}/${fileName(state.view === 'map' && config.indicator.states ? { ...state, by: null } : state, state.freq)}.json`);
       const rows = file.rows.filter((r) => state.geo.includes(r.geo) && inRange(r.period, state.from, state.to));
       // A focusable, labelled scroll box: on a phone the box scrolls, not the table (axe scrollable-region-focusable).
       const tableWrap = el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': config.messages.table });
-      tableWrap.append(renderTable(config, rows, locale, decimalsOf(state)));
+      const dimensionName = file.by ? (d: string) => file.dimension_labels?.[d] ?? (d || config.messages.breakdownNoValue) : null;
+      const byLabel = file.by ? (document.querySelector<HTMLOptionElement>(`select[name="by"] option[value="${file.by}"]`)?.textContent ?? file.by) : '';
+      tableWrap.append(renderTable(config, rows, locale, decimalsOf(state), dimensionName, byLabel));
       tableBox.replaceChildren(tableWrap);
       const citation = citationText(config, file);
       (document.getElementById('citation') as HTMLElement).textContent = citation;
@@ -234,15 +268,54 @@ function initIndicator(config: IndicatorConfig): void {
         viz.replaceChildren(status);
       } else if (state.view === 'chart' || (state.view === 'map' && !config.indicator.states)) {
         // An indicator without states (U.S.-only, binational) never draws a map of Mexico, whatever the URL says.
-        const points = rows.filter((r) => r.value !== null).map((r) => ({ geo: r.geo, geoName: r.geo_name, period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags, months: r.months }));
+        // With a breakdown, a series is a place × a value of the dimension (named by the value alone when one place is shown).
+        const seriesKey = (r: DataRow) => (dimensionName ? `${r.geo}|${r.dimension ?? ''}` : r.geo);
+        const seriesName = (r: DataRow) => (dimensionName ? (state.geo.length > 1 ? `${r.geo_name} — ${dimensionName(r.dimension ?? '')}` : dimensionName(r.dimension ?? '')) : r.geo_name);
+        const points = rows.filter((r) => r.value !== null).map((r) => ({
+          geo: seriesKey(r), geoName: seriesName(r), period: r.period, date: periodDate(r.period), value: r.value as number, flags: r.flags, months: r.months,
+        }));
         const partialPointLabel = (p: { period: string; months?: number | undefined }) =>
-          (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', p.period);
+          (p.months === undefined ? config.messages.partialPointNoMonths : config.messages.partialPoint.replace('{months}', String(p.months))).replace('{period}', periodLabel(config.lang, p.period));
+        // Why a log axis is off, beside the control (never a log axis over a zero).
+        const eligibility = logEligibility(points.map((p) => p.value));
+        const logNote = document.getElementById('log-note');
+        if (logNote) {
+          // On a linear axis over values two or more orders of magnitude apart, the log scale is suggested (never over a zero).
+          const span = Math.floor(magnitudeSpan(points.map((p) => p.value)));
+          const suggest = state.scale !== 'log' && eligibility === 'ok' && span >= 2 ? config.messages.logSuggest.replace('{n}', String(span)) : '';
+          const reason = state.scale !== 'log' ? suggest : eligibility === 'zero' ? config.messages.logOffZero : eligibility === 'negative' ? config.messages.logOffNegative : '';
+          logNote.textContent = reason;
+          logNote.hidden = reason === '';
+        }
+        const width = Math.min(viz.clientWidth || 900, 1000);
         const { renderLineChart } = await loadChart();
-        figure = renderLineChart({
-          points, title: titleWith(config.indicator.name, file.unit), unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
-          decimals: decimalsOf(state), events: config.events, citation, partialLabel: config.messages.partial, partialPointLabel, note, width: Math.min(viz.clientWidth || 900, 1000),
+        const chart = (pts: typeof points, title: string, w: number, panel = false) => renderLineChart({
+          points: pts, title, unit: file.unit, locale, projectedLabel: config.flagLabels?.['projected'] ?? 'projected',
+          // A panel of small multiples carries no event rules and no citation of its own: the grid has one citation under it.
+          decimals: decimalsOf(state), events: panel ? [] : config.events, citation: panel ? '' : citation, partialLabel: config.messages.partial, partialPointLabel, note, width: w,
+          flagLabels: config.flagLabels ?? {},
+          logScale: state.scale === 'log', logLabel: config.messages.logAxis, breakGaps: state.by !== null, periodLabel: (p) => periodLabel(config.lang, p),
+          fiscalNote: config.messages.fiscalAxisNote,
         });
-        viz.replaceChildren(figure as Element);
+        const seriesCount = new Set(points.map((p) => p.geo)).size;
+        if (state.by && state.geo.length > 1 || seriesCount > MAX_DISTINCT_SERIES) {
+          // Small multiples: one chart per place (its breakdown's lines), so no two lines in a chart look alike.
+          const grid = el('div', { class: 'small-multiples' });
+          grid.append(el('p', { class: 'muted' }, config.messages.smallMultiplesNote));
+          const panelWidth = width >= 700 ? Math.floor((width - 24) / 2) : width;
+          for (const geo of state.geo) {
+            const own = points.filter((p) => p.geo === geo || p.geo.startsWith(`${geo}|`)).map((p) => ({ ...p, geoName: dimensionName ? p.geoName.replace(/^.* — /, '') : p.geoName }));
+            if (own.length === 0) continue;
+            const panel = el('div', { class: 'panel', 'data-geo': geo });
+            panel.append(chart(own, rows.find((r) => r.geo === geo)?.geo_name ?? geo, panelWidth, true) as Element);
+            grid.append(panel);
+          }
+          figure = null;
+          viz.replaceChildren(el('h2', { class: 'multiples-title' }, titleWith(config.indicator.name, file.unit)), grid, el('p', { class: 'muted multiples-citation' }, citation));
+        } else {
+          figure = chart(points, titleWith(config.indicator.name, file.unit), width);
+          viz.replaceChildren(figure as Element);
+        }
       } else if (state.view === 'map') {
         const { municipalFeatures, renderHexMap, renderMunicipalMap, renderStateMap } = await loadMap();
         const mapFile = await getJson<DataFile>(mapFileUrl);
@@ -285,7 +358,10 @@ function initIndicator(config: IndicatorConfig): void {
       } else {
         viz.replaceChildren();
       }
-      for (const id of ['dl-svg', 'dl-png']) (document.getElementById(id) as HTMLButtonElement).hidden = figure === null;
+      for (const id of ['dl-svg', 'dl-png']) {
+        const button = document.getElementById(id) as HTMLButtonElement | null;
+        if (button) button.hidden = figure === null;
+      }
     } catch (error) {
       viz.replaceChildren(el('p', { class: 'error', role: 'alert' }, `${config.messages.loadFailed} (${(error as Error).message})`));
     } finally {
@@ -311,7 +387,7 @@ function initIndicator(config: IndicatorConfig): void {
     apply(true);
   });
   window.addEventListener('popstate', () => {
-    state = readState(location.search, config.defaults, config.indicator.frequencies);
+    state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns);
     syncForm();
     apply(false);
   });
@@ -325,6 +401,20 @@ function initIndicator(config: IndicatorConfig): void {
     const size = (attr: string) => Number(new RegExp(`<svg[^>]*\\s${attr}="([\\d.]+)"`).exec(svg)?.[1] ?? 0);
     void svgToPng(svg, Math.ceil(size('width') || 800), Math.ceil(size('height') || 500)).then((png) => download(`${config.indicator.code}.png`, png));
   });
+  // Copy buttons for the share link and the embed code (shown only where the script runs and the clipboard exists).
+  for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('button.copy[data-copy]'))) {
+    if (!('clipboard' in navigator)) continue;
+    button.hidden = false;
+    const label = button.textContent;
+    button.addEventListener('click', () => {
+      const field = document.getElementById(button.dataset['copy'] ?? '') as HTMLInputElement | HTMLTextAreaElement | null;
+      if (!field) return;
+      void navigator.clipboard.writeText(field.value).then(() => {
+        button.textContent = config.messages.copied;
+        setTimeout(() => { button.textContent = label; }, 2000);
+      });
+    });
+  }
   syncForm();
   apply(false);
 }

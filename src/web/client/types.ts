@@ -9,6 +9,8 @@ export interface DataRow {
   readonly flags: readonly string[];
   readonly release_ids: readonly number[];
   readonly months?: number;
+  /** The breakdown's value (sex, age group, weapon, subtype) when the file was asked for one. */
+  readonly dimension?: string;
   /** Secondary values: the pages they were taken from. */
   readonly source_links?: readonly { url: string; outlet: string; note: string }[];
 }
@@ -25,6 +27,9 @@ export interface DataFile {
   readonly through?: string;
   readonly ytd_months?: readonly number[];
   readonly status_as_of?: string;
+  /** The breakdown a `-by-{dimension}` file holds, and its values' labels in the file's language. */
+  readonly by?: string | null;
+  readonly dimension_labels?: Readonly<Record<string, string>>;
 }
 
 export type Locale = 'es-MX' | 'en-US';
@@ -66,6 +71,18 @@ export interface LineChartOptions {
   /** "Data through June 2025" (and a status date): drawn inside the SVG so downloads carry it. */
   readonly note?: string;
   readonly width?: number;
+  /** A logarithmic y axis, drawn only when every value is above zero (the page says why otherwise). */
+  readonly logScale?: boolean;
+  /** The y axis label's suffix on a log axis ("escala logarítmica"). */
+  readonly logLabel?: string;
+  /** A period missing from a series breaks its line (breakdowns are not zero-filled: a missing month is a gap). */
+  readonly breakGaps?: boolean;
+  /** A period key as people read it in the page's language (tooltips, partial labels). */
+  readonly periodLabel?: (period: string) => string;
+  /** Quality flags in the page's language (tooltips). */
+  readonly flagLabels?: Readonly<Record<string, string>>;
+  /** Said under a fiscal-year chart: what "AF"/"FY" on the axis means. */
+  readonly fiscalNote?: string;
 }
 
 export interface MapValue {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 
-const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', measure: null, annualise: false, ytd: false };
+const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', measure: null, annualise: false, ytd: false, scale: 'linear', by: null };
 
 describe('URL state', () => {
   it('round-trips a view through the URL and keeps defaults out of it', () => {
-    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', measure: 'count', annualise: false, ytd: false };
+    const state: ViewState = { geo: ['00', '25', '09'], from: '2015', to: '2024', freq: 'month', view: 'map', map: 'hex', year: '2020', measure: 'count', annualise: false, ytd: false, scale: 'linear', by: null };
     const search = writeState(state, defaults);
     expect(search).toBe('?geo=00,25,09&from=2015&to=2024&freq=month&view=map&map=hex&year=2020&measure=count');
     expect(readState(search, defaults, ['year', 'month'])).toEqual(state);
@@ -25,6 +25,17 @@ describe('URL state', () => {
     expect(readState(search, defaults, ['year']).ytd).toBe(true);
     // The plain HTML form's checkbox sends "on".
     expect(readState('?ytd=on', defaults, ['year']).ytd).toBe(true);
+  });
+
+  it('keeps the log scale and a breakdown the indicator offers in the URL, and other breakdowns out', () => {
+    const state: ViewState = { ...defaults, scale: 'log', by: 'sex' };
+    const search = writeState(state, defaults);
+    expect(search).toBe('?scale=log&by=sex');
+    expect(readState(search, defaults, ['year'], ['sex', 'age'])).toEqual(state);
+    expect(readState('?by=weight&scale=cubic', defaults, ['year'], ['sex'])).toEqual(defaults);
+    expect(readState('?by=sex', defaults, ['year'], [])).toEqual(defaults);
+    // A breakdown is of whole periods: the same-months comparison is dropped with it.
+    expect(readState('?by=sex&ytd=true', defaults, ['year'], ['sex']).ytd).toBe(false);
   });
 
   it('accepts repeated geo parameters from the plain HTML form, and ignores junk', () => {

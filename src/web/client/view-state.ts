@@ -13,13 +13,17 @@ export interface ViewState {
   annualise: boolean;
   /** Compare the same months of each year (those the latest year has). */
   ytd: boolean;
+  /** The chart's y axis: log only where every value is above zero (the chart says why it is off otherwise). */
+  scale: 'linear' | 'log';
+  /** A breakdown (sex, age, modality, crime_subtype) among those the indicator offers; counts only. */
+  by: string | null;
 }
 
 const PERIOD = /^(FY\d{4}|\d{4}(-\d{2})?)$/;
 const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
   value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 
-export function readState(search: string, defaults: ViewState, frequencies: readonly string[]): ViewState {
+export function readState(search: string, defaults: ViewState, frequencies: readonly string[], breakdowns: readonly string[] = []): ViewState {
   const params = new URLSearchParams(search);
   const geo = params.getAll('geo').flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
   const period = (key: string) => {
@@ -37,7 +41,10 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
     measure: params.get('measure') === 'rate' || params.get('measure') === 'count' ? (params.get('measure') as 'count' | 'rate') : defaults.measure,
     annualise: params.get('annualise') === 'true',
-    ytd: params.get('ytd') === 'true' || params.get('ytd') === 'on',
+    // A breakdown's file holds whole periods: the same-months comparison does not apply to it.
+    ytd: (params.get('ytd') === 'true' || params.get('ytd') === 'on') && !(params.get('by') !== null && breakdowns.includes(params.get('by') as string)),
+    scale: params.get('scale') === 'log' ? 'log' : 'linear',
+    by: params.get('by') !== null && breakdowns.includes(params.get('by') as string) ? params.get('by') : null,
   };
 }
 
@@ -54,6 +61,8 @@ export function writeState(state: ViewState, defaults: ViewState): string {
   if (state.measure && state.measure !== defaults.measure) params.set('measure', state.measure);
   if (state.annualise) params.set('annualise', 'true');
   if (state.ytd) params.set('ytd', 'true');
+  if (state.scale === 'log') params.set('scale', 'log');
+  if (state.by) params.set('by', state.by);
   const text = params.toString().replaceAll('%2C', ',');
   return text === '' ? '' : `?${text}`;
 }

@@ -6,8 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import sirv from 'sirv';
 import { queryIndicator } from '../src/analytics/index.js';
+import { ADAPTERS, importFile } from '../src/ingest/index.js';
 import { ResponseCache, startServer } from '../src/api/index.js';
 import type { QueryParams } from '../src/domain/index.js';
 import { DuckDbStore } from '../src/store/index.js';
@@ -16,6 +18,9 @@ import { generateIncidence } from './generate-incidence.js';
 
 interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number }
 const results: Row[] = [];
+// `npm run bench:full -- --rows 10000000 --ingest-only`: one size, ingest rows only (queries and HTTP need the last store).
+const { values: args } = parseArgs({ options: { rows: { type: 'string', multiple: true }, 'ingest-only': { type: 'boolean', default: false } } });
+const SIZES = (args.rows ?? ['10000000', '50000000']).map(Number);
 const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
 const MEMORY = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
 if (!existsSync(new URL('../dist/cli/index.js', import.meta.url))) throw new Error('run `npm run build` first');
@@ -47,12 +52,56 @@ const rawScript = (sql: string) => `
 
 const months = ['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto', 'Septiembre', 'Octubre', 'Noviembre', 'Diciembre'];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
+class Done extends Error {}
+
+/**
+ * The longest read pause while a release commits: in this process (one process owns a store), a reader asks the
+ * data-version question every request asks (`count(*), max(id)` of releases) in a loop while a second file of the same
+ * size (one line more: every value of the first release superseded) is imported. Baseline: the same read, no import.
+ */
+async function readPauseDuringImport(storePath: string, rows: number): Promise<Row> {
+  const file = join(dataDir, `incidencia-municipal-${rows + 12}.csv`);
+  if (!existsSync(file)) await generateIncidence(rows + 12, file);
+  const adapter = ADAPTERS['sesnsp-incidence-municipal'];
+  if (!adapter) throw new Error('the municipal adapter is missing');
+  const store = await DuckDbStore.open(storePath);
+  try {
+    const read = () => store.all(`SELECT count(*) AS n, max(id) AS id FROM release`);
+    const idle: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const s = performance.now();
+      await read();
+      idle.push(performance.now() - s);
+    }
+    let stage = 'inspect';
+    const byStage = new Map<string, number>();
+    let done = false;
+    let reads = 0;
+    const importing = importFile(store, adapter, file, { onStage: (s) => (stage = s) }).finally(() => (done = true));
+    while (!done) {
+      const s = performance.now();
+      const at = stage;
+      await read();
+      reads++;
+      byStage.set(at, Math.max(byStage.get(at) ?? 0, performance.now() - s));
+    }
+    const summary = await importing;
+    if (summary.status !== 'new' || summary.revision.unchanged + summary.revision.changed === 0) throw new Error('the second import superseded nothing');
+    const longest = Math.max(...byStage.values());
+    console.error(`read pauses during the ${rows / 1e6} M re-import (${reads} reads), longest by stage: ${JSON.stringify(Object.fromEntries([...byStage].map(([k, v]) => [k, Math.round(v)])))}`);
+    return { name: `longest read pause during a ${rows / 1e6} M re-import (target ≤ 50 ms)`, observa_ms: longest, baseline_ms: percentile(idle, 0.5), ratio: longest / percentile(idle, 0.5),
+      baseline: `the same read (releases' count and max id, as every request asks), no import: median of 200; ${reads} reads during the import` };
+  } finally {
+    await store.close();
+  }
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-full-'));
 const dataDir = new URL('./data/', import.meta.url).pathname;
 let bigStore = '';
 
 try {
-  for (const rows of [10_000_000, 50_000_000]) {
+  for (const rows of SIZES) {
     const file = join(dataDir, `incidencia-municipal-${rows}.csv`);
     if (!existsSync(file)) {
       console.error(`generating ${file}…`);
@@ -72,8 +121,10 @@ try {
       { name: `ingest ${label} month cells vs read_csv + unpivot`, observa_ms: observa.ms, baseline_ms: unpivot.ms, ratio: observa.ms / unpivot.ms, baseline: 'DuckDB read_csv + UNPIVOT into a long table', peak_rss_mb: observa.peakMb, baseline_peak_rss_mb: unpivot.peakMb },
     );
     for (const f of [`raw-read-${rows}.duckdb`, `raw-unpivot-${rows}.duckdb`]) rmSync(join(scratch, f), { force: true });
+    if (rows === 10_000_000) results.push(await readPauseDuringImport(store, rows));
     bigStore = store;
   }
+  if (args['ingest-only']) throw new Done();
 
   console.error('queries on the 50 M store…');
   const store = await DuckDbStore.open(bigStore);
@@ -135,6 +186,8 @@ try {
   await server.close();
   await new Promise((r) => staticServer.close(r));
   await store.close();
+} catch (error) {
+  if (!(error instanceof Done)) throw error;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

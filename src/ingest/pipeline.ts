@@ -130,10 +130,11 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number): Prom
             sum(before) AS before, sum(abs(after - before)) FILTER (WHERE before <> after) AS abs
      FROM revision_match`,
   );
-  const [removed] = await tx.all<{ n: number }>(
+  // Current values of the release's series × periods; the ones it matched are all among them (same key), so the rest
+  // is what it no longer carries: a semi-join count instead of an anti-join over the current rows.
+  const [inPeriods] = await tx.all<{ n: number }>(
     `SELECT count(*) AS n FROM ${currentOf(source, id)} c
-     WHERE (c.series, c.period) IN (SELECT DISTINCT series, period FROM observation WHERE release_id = ${id})
-       AND c.rid NOT IN (SELECT old_rid FROM revision_match)`,
+     WHERE (c.series, c.period) IN (SELECT DISTINCT series, period FROM observation WHERE release_id = ${id})`,
   );
   const largest = await tx.all<{ series: string; geo: string; year: number; before: number; after: number }>(
     `SELECT series, geo, year, sum(before) AS before, sum(after) AS after FROM revision_match
@@ -142,11 +143,12 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number): Prom
   );
   const changed = matched?.changed ?? 0;
   const unchanged = matched?.unchanged ?? 0;
+  const removed = (inPeriods?.n ?? 0) - changed - unchanged;
   return {
     added: (totals?.n ?? 0) - changed - unchanged,
     changed,
     unchanged,
-    removed: removed?.n ?? 0,
+    removed,
     netChange: (totals?.total ?? 0) - (matched?.before ?? 0),
     absoluteChange: matched?.abs ?? 0,
     largestChanges: largest,

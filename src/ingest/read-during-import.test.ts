@@ -39,7 +39,7 @@ describe('reads while a release commits', () => {
   }, 120_000);
   afterAll(async () => t.cleanup());
 
-  it('answer from the state before the commit while it runs, and from the new one after: never a mix, never blocked', async () => {
+  it('answer from the state before the release while its transaction runs (not blocked), and from the new one after: never a mix', async () => {
     await importFile(t.store, MUNICIPAL, older);
     const before = await state(t);
     expect(before.releases).toBe(1);
@@ -63,7 +63,8 @@ describe('reads while a release commits', () => {
       return summary;
     });
 
-    // Readers all along, including the COMMIT itself.
+    // Readers all along, including the COMMIT itself (there they wait for it: DuckDB shows a large INSERT's row groups to
+    // older transactions as the commit merges them, before the supersession; this loop caught that mix with snapshots).
     const seen: State[] = [];
     let stop = false;
     const background = (async () => {

@@ -80,25 +80,24 @@ export interface OpenOptions {
 const CHECKPOINT_WAL_BYTES = 16 * 2 ** 20;
 
 /**
- * Read isolation while a transaction commits. DuckDB makes a query that starts a transaction wait while another
- * transaction commits (and checkpoints), so a commit of a large release used to pause every read for its whole
- * length (~0.7 s per million observations). Before the writer commits, each snapshot connection begins a transaction
- * (pinned to the state before the commit); reads arriving during the commit run there and see the old state, reads
- * after it run on the ordinary readers and see the new one. No read starts a transaction during the commit, so none
- * can see part of it. While snapshots are open DuckDB skips its automatic checkpoint; the store checkpoints once they
- * are closed.
+ * Read isolation around a commit. Reads run beside a write transaction (MVCC: they see the last committed state while
+ * an import stages, writes and compares its release), and wait only for the COMMIT statement itself: DuckDB 1.5 shows
+ * the row groups a large INSERT wrote ahead (optimistic writes) to transactions that started before the commit, as
+ * soon as the commit merges them, before the same transaction's updates (reproduced by
+ * src/ingest/read-during-import.test.ts with snapshots pinned before COMMIT: a reader counted the new observations
+ * with the old ones not yet superseded). So reads arriving during the COMMIT wait, and the COMMIT waits for reads
+ * already running. One snapshot transaction stays open across the COMMIT so that DuckDB does not checkpoint inside it
+ * (a checkpoint at commit would lengthen the wait); the store checkpoints after it, while reads run.
  */
 export class DuckDbStore implements Store {
   private readonly mutex = new Mutex();
   private readerIndex = 0;
   private readonly reading = new Set<Promise<unknown>>();
-  /** Reads running on each connection (a snapshot is closed only when its reads have finished). */
-  private readonly running = new Map<DuckDBConnection, Set<Promise<unknown>>>();
   private closed = false;
-  /** Opened (schema in place, integrity checked): commits pin snapshots from now on. */
+  /** Opened (schema in place, integrity checked): commits hold a snapshot from now on. */
   private ready = false;
-  /** Set while a commit runs: the snapshot connections pinned before it, and a promise settled when it is over. */
-  private pinned: { readonly conns: readonly DuckDBConnection[]; readonly over: Promise<void> } | null = null;
+  /** Set while the writer's COMMIT runs: reads wait for it. */
+  private committing: Promise<void> | null = null;
   generation = 0;
   readonly dialect = 'duckdb' as const;
   /** What the integrity check at open found and mended (null for read-only opens). */
@@ -140,7 +139,7 @@ export class DuckDbStore implements Store {
     }
     const writer = await instance.connect();
     const readers = [await instance.connect(), await instance.connect()];
-    const snapshots = options.readOnly ? [] : [await instance.connect(), await instance.connect()];
+    const snapshots = options.readOnly ? [] : [await instance.connect()];
     const store = new DuckDbStore(location, instance, writer, readers, snapshots);
     if (!options.readOnly) {
       await migrate(store, { seedCatalog: options.seedCatalog ?? true });
@@ -152,29 +151,15 @@ export class DuckDbStore implements Store {
   }
 
   async all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    while (this.committing) await this.committing;
     if (this.closed) throw new Error(`the store ${this.location} is closed`);
-    const pinned = this.pinned;
-    const pool = pinned?.conns ?? this.readers;
-    const conn = pool[this.readerIndex++ % pool.length] as DuckDBConnection;
-    const read = this.track(conn, this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params)));
-    if (pinned === null) return read;
-    // A snapshot whose transaction was aborted (an interrupted read) cannot answer again: read after the commit instead.
-    return read.catch(async (error: unknown) => {
-      if (!/transaction is aborted|transaction has been aborted/i.test(error instanceof Error ? error.message : String(error))) throw error;
-      await pinned.over;
-      return this.all<T>(sql, params);
-    });
+    const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
+    return this.track(this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params)));
   }
 
-  private track<T>(conn: DuckDBConnection, read: Promise<T>): Promise<T> {
-    const onConn = this.running.get(conn) ?? new Set<Promise<unknown>>();
-    this.running.set(conn, onConn);
+  private track<T>(read: Promise<T>): Promise<T> {
     this.reading.add(read);
-    onConn.add(read);
-    const forget = () => {
-      this.reading.delete(read);
-      onConn.delete(read);
-    };
+    const forget = () => this.reading.delete(read);
     read.then(forget, forget);
     return read;
   }
@@ -223,35 +208,32 @@ export class DuckDbStore implements Store {
     return result;
   }
 
-  /** COMMIT while the reads arriving meanwhile run on snapshots of the state before it (see the class comment). */
+  /** COMMIT with no read running or starting meanwhile (see the class comment); a snapshot keeps DuckDB from checkpointing in it. */
   private async commitBesideReaders(tx: WriteTx): Promise<void> {
-    const conns = this.ready ? this.snapshots : [];
+    const holder = this.ready ? this.snapshots[0] : undefined;
     let end: () => void = () => undefined;
-    const over = new Promise<void>((resolve) => (end = resolve));
     try {
-      for (const conn of conns) {
-        await conn.run('BEGIN TRANSACTION');
-        await conn.run('SELECT count(*) FROM meta'); // DuckDB starts the snapshot at the first read of the database
+      if (holder) {
+        await holder.run('BEGIN TRANSACTION');
+        await holder.run('SELECT count(*) FROM meta'); // DuckDB starts the transaction at the first read of the database
       }
-      if (conns.length > 0) this.pinned = { conns, over };
+      this.committing = new Promise<void>((resolve) => (end = resolve));
+      await Promise.allSettled([...this.reading]);
       await tx.run('COMMIT');
     } catch (error) {
       await tx.run('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      this.pinned = null;
+      this.committing = null;
       end();
-      for (const conn of conns) {
-        await Promise.allSettled([...(this.running.get(conn) ?? [])]);
-        await conn.run('COMMIT').catch(() => conn.run('ROLLBACK')).catch(() => undefined);
-      }
+      await holder?.run('COMMIT').catch(() => holder.run('ROLLBACK')).catch(() => undefined);
     }
   }
 
   /**
-   * DuckDB checkpoints at commit only when no other transaction is open, which the snapshots prevented: fold a WAL past
-   * DuckDB's own threshold into the data file now (reads keep running meanwhile). A checkpoint refused because reads
-   * are open is left to the next commit, or to close.
+   * DuckDB checkpoints at commit only when no other transaction is open, which the snapshot prevented: fold a WAL past
+   * DuckDB's own threshold into the data file now (reads keep running meanwhile). A checkpoint that fails is left to
+   * the next commit, or to close.
    */
   private async checkpointIfDue(): Promise<void> {
     if (this.location === ':memory:') return;

@@ -6,16 +6,21 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import sirv from 'sirv';
 import { queryIndicator } from '../src/analytics/index.js';
+import { ADAPTERS, importFile } from '../src/ingest/index.js';
 import { ResponseCache, startServer } from '../src/api/index.js';
 import type { QueryParams } from '../src/domain/index.js';
 import { DuckDbStore } from '../src/store/index.js';
 import { runLoad } from '../src/test-support/load.js';
 import { generateIncidence } from './generate-incidence.js';
 
-interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number }
+interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number; reads?: number; reads_over_50_ms?: number; read_p99_ms?: number; longest_by_stage_ms?: Record<string, number> }
 const results: Row[] = [];
+// `npm run bench:full -- --rows 10000000 --ingest-only`: one size, ingest rows only (queries and HTTP need the last store).
+const { values: args } = parseArgs({ options: { rows: { type: 'string', multiple: true }, 'ingest-only': { type: 'boolean', default: false } } });
+const SIZES = (args.rows ?? ['10000000', '50000000']).map(Number);
 const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
 const MEMORY = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
 if (!existsSync(new URL('../dist/cli/index.js', import.meta.url))) throw new Error('run `npm run build` first');
@@ -47,12 +52,61 @@ const rawScript = (sql: string) => `
 
 const months = ['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto', 'Septiembre', 'Octubre', 'Noviembre', 'Diciembre'];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
+class Done extends Error {}
+
+/**
+ * The longest read pause while a release commits: in this process (one process owns a store), a reader asks the
+ * data-version question every request asks (`count(*), max(id)` of releases) in a loop while a second file of the same
+ * size (one line more: every value of the first release superseded) is imported. Baseline: the same read, no import.
+ */
+async function readPauseDuringImport(storePath: string, rows: number): Promise<Row> {
+  const file = join(dataDir, `incidencia-municipal-${rows + 12}.csv`);
+  if (!existsSync(file)) await generateIncidence(rows + 12, file);
+  const adapter = ADAPTERS['sesnsp-incidence-municipal'];
+  if (!adapter) throw new Error('the municipal adapter is missing');
+  const store = await DuckDbStore.open(storePath);
+  try {
+    const read = () => store.all(`SELECT count(*) AS n, max(id) AS id FROM release`);
+    const idle: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const s = performance.now();
+      await read();
+      idle.push(performance.now() - s);
+    }
+    let stage = 'inspect';
+    const byStage = new Map<string, number>();
+    let done = false;
+    const latencies: number[] = [];
+    const importing = importFile(store, adapter, file, { onStage: (s) => (stage = s) }).finally(() => (done = true));
+    while (!done) {
+      const s = performance.now();
+      const at = stage;
+      await read();
+      const ms = performance.now() - s;
+      latencies.push(ms);
+      byStage.set(at, Math.max(byStage.get(at) ?? 0, ms));
+    }
+    const summary = await importing;
+    if (summary.status !== 'new' || summary.revision.unchanged + summary.revision.changed === 0) throw new Error('the second import superseded nothing');
+    const longest = Math.max(...latencies);
+    const stages = JSON.stringify(Object.fromEntries([...byStage].map(([k, v]) => [k, Math.round(v)])));
+    const over = latencies.filter((x) => x > 50).length;
+    console.error(`read pauses during the ${rows / 1e6} M re-import (${latencies.length} reads), longest by stage: ${stages}`);
+    return { name: `longest read pause during a ${rows / 1e6} M re-import (target ≤ 50 ms)`, observa_ms: longest, baseline_ms: percentile(idle, 0.5), ratio: longest / percentile(idle, 0.5),
+      reads: latencies.length, reads_over_50_ms: over, read_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
+      longest_by_stage_ms: Object.fromEntries([...byStage].map(([k, v]) => [k, Math.round(v)])),
+      baseline: `the same read (releases' count and max id, as every request asks) with no import, median of 200; during the import ${latencies.length} reads, ${over} over 50 ms, longest by stage ${stages}` };
+  } finally {
+    await store.close();
+  }
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-full-'));
 const dataDir = new URL('./data/', import.meta.url).pathname;
 let bigStore = '';
 
 try {
-  for (const rows of [10_000_000, 50_000_000]) {
+  for (const rows of SIZES) {
     const file = join(dataDir, `incidencia-municipal-${rows}.csv`);
     if (!existsSync(file)) {
       console.error(`generating ${file}…`);
@@ -72,8 +126,10 @@ try {
       { name: `ingest ${label} month cells vs read_csv + unpivot`, observa_ms: observa.ms, baseline_ms: unpivot.ms, ratio: observa.ms / unpivot.ms, baseline: 'DuckDB read_csv + UNPIVOT into a long table', peak_rss_mb: observa.peakMb, baseline_peak_rss_mb: unpivot.peakMb },
     );
     for (const f of [`raw-read-${rows}.duckdb`, `raw-unpivot-${rows}.duckdb`]) rmSync(join(scratch, f), { force: true });
+    if (rows === 10_000_000) results.push(await readPauseDuringImport(store, rows));
     bigStore = store;
   }
+  if (args['ingest-only']) throw new Done();
 
   console.error('queries on the 50 M store…');
   const store = await DuckDbStore.open(bigStore);
@@ -135,6 +191,8 @@ try {
   await server.close();
   await new Promise((r) => staticServer.close(r));
   await store.close();
+} catch (error) {
+  if (!(error instanceof Done)) throw error;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -35,6 +35,13 @@ export interface CsvAdapter {
   /** SELECT over `raw` producing the observation columns (see `observationColumns`) plus `line` and `geo_column`. */
   readonly observations: string;
   /**
+   * For a wide layout (one row, several observations told apart by their column): SQL expressions over `raw` that
+   * are the row's part of every observation key, written as `observations` writes them, so that two rows with
+   * different row keys can never yield the same observation key. Duplicate keys are then looked for among the rows
+   * (twelve times fewer) rather than the observations; a duplicate row key is checked exactly. Absent: on observations.
+   */
+  readonly rowKey?: readonly string[];
+  /**
    * Secondary sources: the SELECT also yields `source_url`, `source_outlet` and `source_note` per observation, kept in
    * `observation_source` with the release (the per-value link shown wherever the value is).
    */

@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { RequestError, queryTimedOut } from '../domain/index.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { migrate } from './schema.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
@@ -76,13 +76,28 @@ export interface OpenOptions {
   readonly seedCatalog?: boolean;
 }
 
+/** DuckDB's default `checkpoint_threshold`: the WAL size past which a commit folds it into the data file. */
+const CHECKPOINT_WAL_BYTES = 16 * 2 ** 20;
+
+/**
+ * Read isolation around a commit. Reads run beside a write transaction (MVCC: they see the last committed state while
+ * an import stages, writes and compares its release), and wait only for the COMMIT statement itself: DuckDB 1.5 shows
+ * the row groups a large INSERT wrote ahead (optimistic writes) to transactions that started before the commit, as
+ * soon as the commit merges them, before the same transaction's updates (reproduced by
+ * src/ingest/read-during-import.test.ts with snapshots pinned before COMMIT: a reader counted the new observations
+ * with the old ones not yet superseded). So reads arriving during the COMMIT wait, and the COMMIT waits for reads
+ * already running. One snapshot transaction stays open across the COMMIT so that DuckDB does not checkpoint inside it
+ * (a checkpoint at commit would lengthen the wait); the store checkpoints after it, while reads run.
+ */
 export class DuckDbStore implements Store {
   private readonly mutex = new Mutex();
   private readerIndex = 0;
   private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
-  /** Set while a write transaction runs; reads wait for it. */
-  private writing: Promise<void> | null = null;
+  /** Opened (schema in place, integrity checked): commits hold a snapshot from now on. */
+  private ready = false;
+  /** Set while the writer's COMMIT runs: reads wait for it. */
+  private committing: Promise<void> | null = null;
   generation = 0;
   readonly dialect = 'duckdb' as const;
   /** What the integrity check at open found and mended (null for read-only opens). */
@@ -94,6 +109,7 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
+    private readonly snapshots: DuckDBConnection[],
   ) {}
 
   static async open(location: string, options: OpenOptions = {}): Promise<DuckDbStore> {
@@ -123,22 +139,25 @@ export class DuckDbStore implements Store {
     }
     const writer = await instance.connect();
     const readers = [await instance.connect(), await instance.connect()];
-    const store = new DuckDbStore(location, instance, writer, readers);
+    const snapshots = options.readOnly ? [] : [await instance.connect()];
+    const store = new DuckDbStore(location, instance, writer, readers, snapshots);
     if (!options.readOnly) {
       await migrate(store, { seedCatalog: options.seedCatalog ?? true });
       store.recovery = await checkIntegrity(store, { deep: replayed });
       if (location !== ':memory:') privatiseStoreFiles(location);
     }
+    store.ready = true;
     return store;
   }
 
   async all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
-    // DuckDB 1.5 can show a reader part of a large transaction while it commits (measured: appends visible before the
-    // updates they belong with). Reads therefore wait while a write transaction runs: old data or new, never a mix.
-    while (this.writing) await this.writing;
+    while (this.committing) await this.committing;
     if (this.closed) throw new Error(`the store ${this.location} is closed`);
     const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
-    const read = this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params));
+    return this.track(this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params)));
+  }
+
+  private track<T>(read: Promise<T>): Promise<T> {
     this.reading.add(read);
     const forget = () => this.reading.delete(read);
     read.then(forget, forget);
@@ -174,26 +193,53 @@ export class DuckDbStore implements Store {
   }
 
   private async inTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    let release: () => void = () => undefined;
-    this.writing = new Promise<void>((resolve) => (release = resolve));
+    const tx = txOn(this.writer);
+    await tx.run('BEGIN TRANSACTION');
+    let result: T;
     try {
-      // Reads already running finish on the old data before the transaction starts.
-      await Promise.allSettled([...this.reading]);
-      const tx = txOn(this.writer);
-      await tx.run('BEGIN TRANSACTION');
-      try {
-        const result = await work(tx);
-        await tx.run('COMMIT');
-        this.generation++;
-        return result;
-      } catch (error) {
-        await tx.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      this.writing = null;
-      release();
+      result = await work(tx);
+    } catch (error) {
+      await tx.run('ROLLBACK').catch(() => undefined);
+      throw error;
     }
+    await this.commitBesideReaders(tx);
+    this.generation++;
+    await this.checkpointIfDue();
+    return result;
+  }
+
+  /** COMMIT with no read running or starting meanwhile (see the class comment); a snapshot keeps DuckDB from checkpointing in it. */
+  private async commitBesideReaders(tx: WriteTx): Promise<void> {
+    const holder = this.ready ? this.snapshots[0] : undefined;
+    let end: () => void = () => undefined;
+    try {
+      if (holder) {
+        await holder.run('BEGIN TRANSACTION');
+        await holder.run('SELECT count(*) FROM meta'); // DuckDB starts the transaction at the first read of the database
+      }
+      this.committing = new Promise<void>((resolve) => (end = resolve));
+      await Promise.allSettled([...this.reading]);
+      await tx.run('COMMIT');
+    } catch (error) {
+      await tx.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      this.committing = null;
+      end();
+      await holder?.run('COMMIT').catch(() => holder.run('ROLLBACK')).catch(() => undefined);
+    }
+  }
+
+  /**
+   * DuckDB checkpoints at commit only when no other transaction is open, which the snapshot prevented: fold a WAL past
+   * DuckDB's own threshold into the data file now (reads keep running meanwhile). A checkpoint that fails is left to
+   * the next commit, or to close.
+   */
+  private async checkpointIfDue(): Promise<void> {
+    if (this.location === ':memory:') return;
+    const wal = statSync(`${this.location}.wal`, { throwIfNoEntry: false });
+    if (!wal || wal.size < CHECKPOINT_WAL_BYTES) return;
+    await this.writer.run('CHECKPOINT').catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -202,7 +248,7 @@ export class DuckDbStore implements Store {
     // Reads already running (e.g. requests a stopping server is still answering) finish before the connections go.
     await Promise.allSettled([...this.reading]);
     await this.mutex.lock(async () => {
-      for (const c of [this.writer, ...this.readers]) c.closeSync();
+      for (const c of [this.writer, ...this.readers, ...this.snapshots]) c.closeSync();
       this.instance.closeSync();
     });
   }

@@ -23,6 +23,8 @@ export const sesnspIncidenceMunicipal: CsvAdapter = {
     })),
     ...countChecks(MONTHS_ES).map((c) => ({ ...c, invalidWhen: `trim(v) <> '' AND ${c.invalidWhen}`, expected: `${c.expected}, or empty if not yet reported` })),
   ],
+  // The observation key less the month (the series is fixed): what `observations` builds its key from.
+  rowKey: [`lpad(trim("Cve. Municipio"), 5, '0')`, 'trim("Año")', 'trim("Bien jurídico afectado")', 'trim("Tipo de delito")', 'trim("Subtipo de delito")', 'trim("Modalidad")'],
   // Text work happens once per published row, before the unpivot multiplies rows by twelve.
   observations: `
     WITH base AS (

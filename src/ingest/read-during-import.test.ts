@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIncidence } from '../../bench/generate-incidence.js';
+import { tempStore, type TempStore } from '../test-support/temp-store.js';
+import type { CsvAdapter } from './adapter.js';
+import { importFile } from './pipeline.js';
+import { ADAPTERS } from './sources/index.js';
+
+const MUNICIPAL = ADAPTERS['sesnsp-incidence-municipal'] as CsvAdapter;
+
+interface State {
+  releases: number;
+  total: number;
+  current: number;
+}
+
+/** What a reader sees: releases, and the current observations' sum and count (a partial commit changes one without the other). */
+async function state(t: TempStore): Promise<State> {
+  const [row] = await t.store.all<{ releases: number; total: number; current: number }>(
+    `SELECT (SELECT count(*) FROM release) AS releases, coalesce(sum(value), 0) AS total, count(*) AS current
+     FROM observation WHERE superseded_by IS NULL AND series = 'sesnsp.incidence'`,
+  );
+  if (!row) throw new Error('no answer');
+  return row;
+}
+
+describe('reads while a release commits', () => {
+  let t: TempStore;
+  let older: string;
+  let newer: string;
+
+  beforeAll(async () => {
+    t = await tempStore();
+    // Two releases of the generated municipal file: the newer one supersedes every value of the older and adds as many.
+    older = join(t.dir, 'incidencia-older.csv');
+    newer = join(t.dir, 'incidencia-newer.csv');
+    await generateIncidence(120_000, older);
+    await generateIncidence(240_000, newer);
+  }, 120_000);
+  afterAll(async () => t.cleanup());
+
+  it('answer from the state before the release while its transaction runs (not blocked), and from the new one after: never a mix', async () => {
+    await importFile(t.store, MUNICIPAL, older);
+    const before = await state(t);
+    expect(before.releases).toBe(1);
+
+    // The release's transaction is held open at its last step (every observation written, the older ones superseded)
+    // until the reads below have been answered: a reader that waited for the commit would never be answered.
+    let underWay: () => void = () => undefined;
+    const commitUnderWay = new Promise<void>((resolve) => (underWay = resolve));
+    let readsDone: () => void = () => undefined;
+    const readsAnswered = new Promise<void>((resolve) => (readsDone = resolve));
+    const holding: CsvAdapter = {
+      ...MUNICIPAL,
+      keep: async () => {
+        underWay();
+        await readsAnswered;
+      },
+    };
+    let committed = false;
+    const importing = importFile(t.store, holding, newer).then((summary) => {
+      committed = true;
+      return summary;
+    });
+
+    // Readers all along, including the COMMIT itself (there they wait for it: DuckDB shows a large INSERT's row groups to
+    // older transactions as the commit merges them, before the supersession; this loop caught that mix with snapshots).
+    const seen: State[] = [];
+    let stop = false;
+    const background = (async () => {
+      while (!stop) seen.push(await state(t));
+    })();
+
+    await commitUnderWay;
+    const during = await Promise.all([state(t), state(t), state(t), state(t)]);
+    // Answered while the release's transaction is still open.
+    expect(committed).toBe(false);
+    readsDone();
+    const summary = await importing;
+    stop = true;
+    await background;
+    const after = await state(t);
+
+    expect(summary.status).toBe('new');
+    expect(summary.revision.unchanged).toBe(before.current);
+    expect(after.releases).toBe(2);
+    expect(after.current).toBe(summary.observations);
+    expect(after.total).not.toBe(before.total);
+    for (const d of during) expect(d).toEqual(before);
+    const mixed = seen.filter((s) => JSON.stringify(s) !== JSON.stringify(before) && JSON.stringify(s) !== JSON.stringify(after));
+    expect(mixed, `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}, ${seen.length} reads`).toEqual([]);
+    expect(seen.length).toBeGreaterThan(0);
+  }, 300_000);
+});

@@ -3,7 +3,7 @@ import {
   ANNUALISATION_METHOD, RequestError, annualiseMonthlyRate, rateIndicator, parsePeriodRange, periodMonthKey, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
-import type { Dialect, ReadTx } from '../store/index.js';
+import { AGGREGATE_TABLE, type Dialect, type ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
@@ -109,14 +109,37 @@ async function aggregate(
   // Completeness per place: the months each stored place published for the indicator's rows, in each year; a place
   // rolled up from several gets the fewest, so a national total that includes an incomplete state is partial.
   const perPlace = scope.perPlace && periodKey === 'output' && params.freq !== 'month';
-  const placeMonths = perPlace
-    ? `, m AS (
-      SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
+  const monthsPerPlace = `SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
       FROM ${visibleObservations(params.asOf)} o
       WHERE o.freq = 'month' AND (${filters}) AND ${periodFilter}${ytd}
-      GROUP BY 1, 2, 3)`
-    : '';
+      GROUP BY 1, 2, 3`;
+  const placeMonths = perPlace ? `, m AS (${monthsPerPlace})` : '';
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
+  if (params.asOf === null) {
+    // Current data: the aggregates hold each place's sums already (observation_aggregate, kept by every import), so the
+    // places asked for are read directly, without a scan of what lies under them or a join through geo_ancestor.
+    const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
+    // Months per stored place still come from the observations (an exact count over the indicator's own rows), rolled
+    // up to the places asked for: the fewest months of any place under each.
+    const months = perPlace
+      ? `, m AS (
+      SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
+      FROM (${monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
+      GROUP BY 1, 2, 3)`
+      : '';
+    return tx.all<Part & Record<string, unknown>>(`
+    WITH s AS (
+      SELECT o.series, o.geo, ${period} AS period, ${year} AS year, ${dimension} AS dimension, o.release_id, o.flags, o.freq, sum(o.value) AS value
+      FROM ${AGGREGATE_TABLE} o
+      WHERE (${direct}) AND ${periodFilter}${ytd}
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)${months}
+    SELECT s.geo, min(g.name_es) AS name_es, min(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
+           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq, min(g.level) AS level,
+           ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months
+    FROM s JOIN geo g ON g.code = s.geo
+    ${perPlace ? `LEFT JOIN m ON m.series = s.series AND m.geo = s.geo AND m.year = s.year` : ''}
+    GROUP BY s.geo, s.period, s.dimension`);
+  }
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
   const rollUp = usable.map((t) => `(s.term = ${t.index} AND ${t.places})`).join(' OR ');

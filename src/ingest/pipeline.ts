@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { utf8CopyOf, withLfLineEndings } from './file-inspection.js';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { ReadTx, SessionTx, Store, WriteTx } from '../store/index.js';
-import { DIMENSION_COLUMNS, recordSeriesPeriods } from '../store/index.js';
+import { DIMENSION_COLUMNS, recordSeriesPeriods, refreshAggregatesFor } from '../store/index.js';
 import { OBSERVATION_COLUMNS, ROW_SOURCE_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
 import { inspectWorkbook, stageSheet } from './xlsx.js';
@@ -308,6 +308,8 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
   await tx.run(`INSERT INTO observation (release_id, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')})
                 SELECT ${id}, ${OBSERVATION_COLUMNS.filter((c) => c !== 'line').join(', ')} FROM stage_obs`);
   await recordSeriesPeriods(tx, 'stage_obs');
+  // The per-level sums of the series × years this release touched, in its transaction (docs/architecture.md).
+  await refreshAggregatesFor(tx, 'stage_obs');
   if (adapter.rowSources) {
     await tx.run(`INSERT INTO observation_source SELECT ${id}, series, geo, period, year, category, line, trim(source_url),
                     coalesce(trim(source_outlet), ''), coalesce(trim(source_note), '') FROM stage_obs`);

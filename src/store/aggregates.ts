@@ -1,0 +1,101 @@
+import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
+import type { ReadTx, WriteTx } from './store.js';
+
+/**
+ * `observation_aggregate`: the current observations summed at every place that contains them (through `geo_ancestor`:
+ * the stored place itself, its state, its country…), per series, period and dimension values, keeping each release id and
+ * set of flags apart (they are part of the key), with the number of observations summed (`n`). A national series is
+ * then a few hundred rows instead of a scan and a join of every state's, and a query reads its releases and flags from
+ * the rows instead of rebuilding them per observation. As DHIS2's analytics tables, but rebuilt only for the series ×
+ * years a release touched, inside the release's transaction (a release commits with its aggregates, or neither).
+ */
+export { AGGREGATE_TABLE };
+
+/** The series and years a write changed: their aggregates are rebuilt; `years` null means every year of the series. */
+export interface Touched {
+  readonly series: string;
+  readonly years: readonly number[] | null;
+}
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Key columns of an aggregate row, in table order (the ancestor is `geo`). */
+function keyColumns(): string[] {
+  return ['series', 'geo', 'freq', 'year', 'month', 'period', ...DIMENSION_COLUMNS, 'release_id', 'flags'];
+}
+
+/** The table's definition (DuckDB's words; `postgresDdl` translates). */
+export function aggregateDdl(): string {
+  return `CREATE TABLE IF NOT EXISTS ${AGGREGATE_TABLE} (
+     series VARCHAR NOT NULL, geo VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT, period VARCHAR NOT NULL,
+     ${DIMENSION_COLUMNS.map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
+     release_id INTEGER NOT NULL, flags VARCHAR[] NOT NULL DEFAULT [], value DOUBLE NOT NULL, n INTEGER NOT NULL)`;
+}
+
+/** SQL condition on `alias`'s series and year for what was touched; null when nothing was. */
+function touchedCondition(touched: readonly Touched[], alias: string): string | null {
+  if (touched.length === 0) return null;
+  const bySeries = new Map<string, Set<number> | null>();
+  for (const t of touched) {
+    const had = bySeries.get(t.series);
+    if (had === null || t.years === null) bySeries.set(t.series, null);
+    else bySeries.set(t.series, new Set([...(had ?? []), ...t.years]));
+  }
+  const parts = [...bySeries].map(([series, years]) => years === null
+    ? `${alias}.series = ${lit(series)}`
+    : `(${alias}.series = ${lit(series)} AND ${alias}.year IN (${[...years].sort((a, b) => a - b).join(', ')}))`);
+  return `(${parts.join(' OR ')})`;
+}
+
+/** The series × years an observation-shaped table (a release's staged rows) holds. */
+export async function touchedBy(tx: ReadTx, table: string): Promise<Touched[]> {
+  const rows = await tx.all<{ series: string; year: number }>(`SELECT DISTINCT series, year FROM ${table}`);
+  const bySeries = new Map<string, number[]>();
+  for (const r of rows) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), Number(r.year)]);
+  return [...bySeries].map(([series, years]) => ({ series, years }));
+}
+
+/** The aggregate rows of the current observations, for what `where` (on `o`) selects. Both dialects. */
+function aggregateSelect(where: string): string {
+  const dims = DIMENSION_COLUMNS.map((c) => `o.${c}`).join(', ');
+  const key = `o.series, a.ancestor, o.freq, o.year, o.month, o.period, ${dims}, o.release_id, o.flags`;
+  // Sorted by series, place and period: each rebuilt block is contiguous, so the engine skips blocks by their min/max.
+  return `SELECT ${key}, sum(o.value) AS value, count(*) AS n
+    FROM observation o JOIN geo_ancestor a ON a.geo = o.geo
+    WHERE o.superseded_by IS NULL AND ${where}
+    GROUP BY ${key}
+    ORDER BY o.series, a.ancestor, o.year, o.month`;
+}
+
+/**
+ * Rebuilds the aggregates of what a write touched (or all of them), from the current observations. Call it in the write's
+ * transaction, after its observations and supersessions: the release and its aggregates commit together.
+ */
+export async function refreshAggregates(tx: WriteTx, touched: readonly Touched[] | 'all'): Promise<void> {
+  const where = touched === 'all' ? 'true' : touchedCondition(touched, 'o');
+  if (where === null) return;
+  await tx.run(touched === 'all' ? `DELETE FROM ${AGGREGATE_TABLE}` : `DELETE FROM ${AGGREGATE_TABLE} o WHERE ${where}`);
+  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${aggregateSelect(where)}`);
+}
+
+/** Rebuilds the aggregates of the series × years a staged table (e.g. a release's `stage_obs`) holds. */
+export async function refreshAggregatesFor(tx: WriteTx, stagedTable: string): Promise<void> {
+  await refreshAggregates(tx, await touchedBy(tx, stagedTable));
+}
+
+/**
+ * Series × years whose aggregates disagree with the current observations: at each top-level place (a geo without parent,
+ * which every observation rolls up to once), the count and sum of the aggregates must equal those of the observations.
+ */
+export async function aggregateDifferences(tx: ReadTx): Promise<Touched[]> {
+  const roots = `(SELECT code FROM geo WHERE parent IS NULL)`;
+  const rows = await tx.all<{ series: string; year: number }>(`
+    WITH b AS (SELECT o.series, o.year, count(*) AS n, sum(o.value) AS v FROM observation o JOIN geo_ancestor a ON a.geo = o.geo
+               WHERE o.superseded_by IS NULL AND a.ancestor IN ${roots} GROUP BY 1, 2),
+         g AS (SELECT series, year, sum(n) AS n, sum(value) AS v FROM ${AGGREGATE_TABLE} WHERE geo IN ${roots} GROUP BY 1, 2)
+    SELECT coalesce(b.series, g.series) AS series, coalesce(b.year, g.year) AS year
+    FROM b FULL OUTER JOIN g ON g.series = b.series AND g.year = b.year
+    WHERE b.n IS NULL OR g.n IS NULL OR b.n <> g.n OR abs(b.v - g.v) > 1e-6 * greatest(1, abs(b.v))
+    ORDER BY 1, 2`);
+  return rows.map((r) => ({ series: r.series, years: [Number(r.year)] }));
+}

@@ -84,18 +84,20 @@ export async function refreshAggregatesFor(tx: WriteTx, stagedTable: string): Pr
 }
 
 /**
- * Series × years whose aggregates disagree with the current observations: at each top-level place (a geo without parent,
- * which every observation rolls up to once), the count and sum of the aggregates must equal those of the observations.
+ * Series × years whose aggregates disagree with the current observations: at each level of places (country, state,
+ * municipality, region, area), the count and sum of the aggregates must equal those of the observations rolled up there.
+ * As costly as a rebuild (run after a WAL replay), but it names what differs.
  */
 export async function aggregateDifferences(tx: ReadTx): Promise<Touched[]> {
-  const roots = `(SELECT code FROM geo WHERE parent IS NULL)`;
   const rows = await tx.all<{ series: string; year: number }>(`
-    WITH b AS (SELECT o.series, o.year, count(*) AS n, sum(o.value) AS v FROM observation o JOIN geo_ancestor a ON a.geo = o.geo
-               WHERE o.superseded_by IS NULL AND a.ancestor IN ${roots} GROUP BY 1, 2),
-         g AS (SELECT series, year, sum(n) AS n, sum(value) AS v FROM ${AGGREGATE_TABLE} WHERE geo IN ${roots} GROUP BY 1, 2)
-    SELECT coalesce(b.series, g.series) AS series, coalesce(b.year, g.year) AS year
-    FROM b FULL OUTER JOIN g ON g.series = b.series AND g.year = b.year
-    WHERE b.n IS NULL OR g.n IS NULL OR b.n <> g.n OR abs(b.v - g.v) > 1e-6 * greatest(1, abs(b.v))
+    WITH b AS (SELECT o.series, o.year, g.level, count(*) AS n, sum(o.value) AS v
+               FROM observation o JOIN geo_ancestor a ON a.geo = o.geo JOIN geo g ON g.code = a.ancestor
+               WHERE o.superseded_by IS NULL GROUP BY 1, 2, 3),
+         t AS (SELECT x.series, x.year, g.level, sum(x.n) AS n, sum(x.value) AS v
+               FROM ${AGGREGATE_TABLE} x JOIN geo g ON g.code = x.geo GROUP BY 1, 2, 3)
+    SELECT DISTINCT coalesce(b.series, t.series) AS series, coalesce(b.year, t.year) AS year
+    FROM b FULL OUTER JOIN t ON t.series = b.series AND t.year = b.year AND t.level = b.level
+    WHERE b.n IS NULL OR t.n IS NULL OR b.n <> t.n OR abs(b.v - t.v) > 1e-6 * greatest(1, abs(b.v))
     ORDER BY 1, 2`);
   return rows.map((r) => ({ series: r.series, years: [Number(r.year)] }));
 }

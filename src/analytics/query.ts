@@ -7,7 +7,7 @@ import { AGGREGATE_TABLE, type Dialect, type ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
-import { fillAbsentAsZero } from './zero-fill.js';
+import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -119,26 +119,39 @@ async function aggregate(
     // Current data: the aggregates hold each place's sums already (observation_aggregate, kept by every import), so the
     // places asked for are read directly, without a scan of what lies under them or a join through geo_ancestor.
     const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
-    // Months per stored place still come from the observations (an exact count over the indicator's own rows), rolled
+    // Months per stored place come from the observations (an exact count over the indicator's own rows), rolled
     // up to the places asked for: the fewest months of any place under each.
-    const months = perPlace
-      ? `, m AS (
+    // up to the places asked for: the fewest months of any place under each. Where every row of the places asked for
+    // is their own (a state map of a state-level series), nothing lies under them and their own rows say it all.
+    const fromBelow = perPlace && (await tx.all<{ below: boolean | null }>(
+      `SELECT bool_or(NOT o.own) AS below FROM ${AGGREGATE_TABLE} o WHERE o.freq = 'month' AND (${direct}) AND ${periodFilter}${ytd}`,
+    ))[0]?.below === true;
+    const months = !perPlace ? '' : fromBelow
+      ? `m AS (
       SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
       FROM (${monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
-      GROUP BY 1, 2, 3)`
-      : '';
-    return tx.all<Part & Record<string, unknown>>(`
-    WITH s AS (
-      SELECT o.series, o.geo, ${period} AS period, ${year} AS year, ${dimension} AS dimension, o.release_id, o.flags, o.freq, sum(o.value) AS value
-      FROM ${AGGREGATE_TABLE} o
+      GROUP BY 1, 2, 3), `
+      : `m AS (
+      SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
+      FROM ${AGGREGATE_TABLE} o WHERE o.own AND o.freq = 'month' AND (${direct}) AND ${periodFilter}${ytd}
+      GROUP BY 1, 2, 3), `;
+    // One GROUP BY: the rows are sums already, so release ids and flag texts are collected as they are (distinct).
+    const collect = tx.dialect === 'duckdb'
+      ? `list_distinct(list(o.release_id)) AS releases, list_distinct(list(o.flags)) AS flag_sets`
+      : `array_agg(DISTINCT o.release_id) AS releases, array_agg(DISTINCT o.flags) AS flag_sets`;
+    const rows = await tx.all<Omit<Part, 'flags'> & { flag_sets: string[] } & Record<string, unknown>>(`
+    WITH ${months}s AS (
+      SELECT o.geo, ${period} AS period, ${dimension} AS dimension, min(${year})::INT AS year, sum(o.value) AS value, ${collect},
+             min(o.freq) AS native_freq, ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months
+      FROM ${AGGREGATE_TABLE} o ${perPlace ? `LEFT JOIN m ON m.series = o.series AND m.geo = o.geo AND m.year = ${year}` : ''}
       WHERE (${direct}) AND ${periodFilter}${ytd}
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)${months}
-    SELECT s.geo, min(g.name_es) AS name_es, min(g.name_en) AS name_en, s.period, min(s.year)::INT AS year,
-           s.dimension, sum(s.value) AS value, ${distinctSorted(tx.dialect, 's.release_id', 's.flags')}, min(s.freq) AS native_freq, min(g.level) AS level,
-           ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months
-    FROM s JOIN geo g ON g.code = s.geo
-    ${perPlace ? `LEFT JOIN m ON m.series = s.series AND m.geo = s.geo AND m.year = s.year` : ''}
-    GROUP BY s.geo, s.period, s.dimension`);
+      GROUP BY 1, 2, 3)
+    SELECT s.*, g.name_es, g.name_en, g.level FROM s JOIN geo g ON g.code = s.geo`);
+    return rows.map(({ flag_sets: sets, ...r }) => ({
+      ...r,
+      releases: r.releases.map(Number).sort((a, b) => a - b),
+      flags: [...new Set(sets.flatMap((f) => (f === '' ? [] : f.split(','))))].sort(),
+    }));
   }
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
@@ -192,6 +205,13 @@ function termFlags(terms: readonly SeriesTerm[], level: string): QualityFlag[] {
   return terms.filter((t) => t.flags && (!t.levels || (t.levels as readonly string[]).includes(level))).flatMap((t) => t.flags ?? []);
 }
 
+/** The frequencies the denominator's series are stored at: from the coverage already read, else from the periods table. */
+async function denominatorFrequencies(tx: ReadTx, terms: readonly SeriesTerm[], coverage: SeriesCoverage): Promise<{ freq: string }[]> {
+  const known = coverage.frequencies;
+  if (known) return [...new Set(terms.flatMap((t) => [...(known.get(t.series) ?? [])]))].map((freq) => ({ freq }));
+  return tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(terms.map((t) => t.series))}`);
+}
+
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */
 export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<QueryResult> {
   // With fiscal years, a bare year in the range means that fiscal year (`2019..2026` = `FY2019..FY2026`).
@@ -227,9 +247,21 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const monthlySeries = [...new Set([...indicator.numerator, ...(indicator.denominator ?? [])].map((t) => t.series))];
   const fiscal = params.freq === 'fy';
   const yearly = params.freq === 'year' || fiscal;
-  const seriesCoverage = await SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
+  // Reads that need only the question start together (the store has two reader connections): the coverage, the releases
+  // of the indicator's sources and, where absence means zero, the places and releases a zero comes from.
+  const coverageRead = SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
+  const releaseRead = tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
+    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE source_id IN ${inList(indicator.sources)} ORDER BY id`,
+  );
+  const zeroFill = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
+    ? zeroFillSources(tx, indicator, geos, { visible: visibleObservations(params.asOf), current: params.asOf === null })
+    : null;
+  // Until they are awaited, a failed read must not count as unhandled.
+  for (const p of [coverageRead, releaseRead, zeroFill]) p?.catch(() => undefined);
+  // The coverage decides the months of a year-to-date comparison: the aggregation waits for it only then.
+  const seriesCoverage = params.ytd ? await coverageRead : null;
   // Year to date: every year over the months the latest year has (January–June of each year when it ends in June).
-  const ytdMonths = params.ytd ? seriesCoverage.latestYearMonths(fiscal) : null;
+  const ytdMonths = seriesCoverage ? seriesCoverage.latestYearMonths(fiscal) : null;
   if (params.ytd && (!yearly || ytdMonths === null)) {
     throw new RequestError('bad_request', `ytd compares the same months of each year: it needs freq=year or fy and monthly data (${indicator.code}, freq=${params.freq})`, { ytd: true, freq: params.freq });
   }
@@ -241,14 +273,15 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const [numerator, denominatorParts] = await Promise.all([
     aggregate(tx, indicator.numerator, indicator, params, geos, 'output', scope),
     denominatorTerms
-      ? tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(denominatorTerms.map((t) => t.series))}`)
+      ? coverageRead.then((c) => denominatorFrequencies(tx, denominatorTerms, c))
         .then(async (freqs) => {
           const byYear = freqs.every((f) => f.freq === 'year');
           return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output', { perPlace: false, ytdMonths }) };
         })
       : Promise.resolve(null),
   ]);
-  const coverage = yearly ? seriesCoverage.monthsPerYear(fiscal, ytdMonths) : new Map<number, number>();
+  const covered = await coverageRead;
+  const coverage = yearly ? covered.monthsPerYear(fiscal, ytdMonths) : new Map<number, number>();
   const fullYear = ytdMonths?.length ?? 12;
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
@@ -290,10 +323,10 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       ...(months === undefined ? {} : { months }),
     };
   });
-  const through = seriesCoverage.through;
+  const through = covered.through;
   const status = indicator.statusAtRetrieval;
-  const filled = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
-    ? await fillAbsentAsZero(tx, indicator, params, geos, computed, { range: seriesCoverage.range, coverage, fullYear, fiscal, visible: visibleObservations(params.asOf) })
+  const filled = zeroFill
+    ? fillAbsentAsZero(params, computed, await zeroFill, { range: covered.range, coverage, fullYear, fiscal })
     : computed;
   if (status && through) markStillRegistering(filled, through, status.registeringMonths);
   const rows = await attachSourceLinks(tx, indicator, params, filled);
@@ -305,9 +338,8 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   rows.sort((a, b) => rank(a.geo) - rank(b.geo) || ascii(a.geo, b.geo) || ascii(a.period, b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
 
   const usedReleases = [...new Set(rows.flatMap((r) => r.release_ids))];
-  const releaseRows = usedReleases.length === 0 ? [] : await tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
-    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE id IN (${usedReleases.join(', ')}) ORDER BY id`,
-  ).then((rs) => rs.map((r) => ({ ...r, id: Number(r.id), imported_at: isoSecond(r.imported_at) })));
+  const used = new Set(usedReleases);
+  const releaseRows = (await releaseRead).filter((r) => used.has(Number(r.id))).map((r) => ({ ...r, id: Number(r.id), imported_at: isoSecond(r.imported_at) }));
   const catalog = loadCatalog();
   const sources = indicator.sources.map((id) => {
     const source = catalog.sources.find((s) => s.id === id);

@@ -3,11 +3,12 @@ import {
   ANNUALISATION_METHOD, RequestError, annualiseMonthlyRate, rateIndicator, parsePeriodRange, periodMonthKey, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
-import { AGGREGATE_TABLE, type Dialect, type ReadTx } from '../store/index.js';
+import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
+import { readAggregates } from './from-aggregates.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -46,7 +47,7 @@ function bounds(from: Period | null, to: Period | null): { lo: number; hi: numbe
   return { lo: from ? periodMonthKey(from, false) : 0, hi: to ? periodMonthKey(to, true) : 999_912 };
 }
 
-interface Part {
+export interface Part {
   geo: string;
   name_es: string;
   name_en: string;
@@ -119,39 +120,7 @@ async function aggregate(
     // Current data: the aggregates hold each place's sums already (observation_aggregate, kept by every import), so the
     // places asked for are read directly, without a scan of what lies under them or a join through geo_ancestor.
     const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
-    // Months per stored place come from the observations (an exact count over the indicator's own rows), rolled
-    // up to the places asked for: the fewest months of any place under each.
-    // up to the places asked for: the fewest months of any place under each. Where every row of the places asked for
-    // is their own (a state map of a state-level series), nothing lies under them and their own rows say it all.
-    const fromBelow = perPlace && (await tx.all<{ below: boolean | null }>(
-      `SELECT bool_or(NOT o.own) AS below FROM ${AGGREGATE_TABLE} o WHERE o.freq = 'month' AND (${direct}) AND ${periodFilter}${ytd}`,
-    ))[0]?.below === true;
-    const months = !perPlace ? '' : fromBelow
-      ? `m AS (
-      SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
-      FROM (${monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
-      GROUP BY 1, 2, 3), `
-      : `m AS (
-      SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
-      FROM ${AGGREGATE_TABLE} o WHERE o.own AND o.freq = 'month' AND (${direct}) AND ${periodFilter}${ytd}
-      GROUP BY 1, 2, 3), `;
-    // One GROUP BY: the rows are sums already, so release ids and flag texts are collected as they are (distinct).
-    const collect = tx.dialect === 'duckdb'
-      ? `list_distinct(list(o.release_id)) AS releases, list_distinct(list(o.flags)) AS flag_sets`
-      : `array_agg(DISTINCT o.release_id) AS releases, array_agg(DISTINCT o.flags) AS flag_sets`;
-    const rows = await tx.all<Omit<Part, 'flags'> & { flag_sets: string[] } & Record<string, unknown>>(`
-    WITH ${months}s AS (
-      SELECT o.geo, ${period} AS period, ${dimension} AS dimension, min(${year})::INT AS year, sum(o.value) AS value, ${collect},
-             min(o.freq) AS native_freq, ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months
-      FROM ${AGGREGATE_TABLE} o ${perPlace ? `LEFT JOIN m ON m.series = o.series AND m.geo = o.geo AND m.year = ${year}` : ''}
-      WHERE (${direct}) AND ${periodFilter}${ytd}
-      GROUP BY 1, 2, 3)
-    SELECT s.*, g.name_es, g.name_en, g.level FROM s JOIN geo g ON g.code = s.geo`);
-    return rows.map(({ flag_sets: sets, ...r }) => ({
-      ...r,
-      releases: r.releases.map(Number).sort((a, b) => a - b),
-      flags: [...new Set(sets.flatMap((f) => (f === '' ? [] : f.split(','))))].sort(),
-    }));
+    return readAggregates(tx, { direct, period, year, dimension, where: `${periodFilter}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null });
   }
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;

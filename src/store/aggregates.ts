@@ -64,17 +64,24 @@ function flagsText(dialect: Dialect): string {
   return dialect === 'duckdb' ? `array_to_string(list_sort(o.flags), ',')` : `array_to_string(ARRAY(SELECT f FROM unnest(o.flags) AS f ORDER BY 1), ',')`;
 }
 
-/** The aggregate rows of the current observations, for what `where` (on `o`) selects. */
-function aggregateSelect(dialect: Dialect, where: string): string {
+/**
+ * The aggregate rows of the current observations, for what `where` (on `o`) selects, in two parts. A place's own rows
+ * are the current observations themselves (one per key: nothing to group); only the sums at the places above them are
+ * grouped, sorted by series, level, year and place (the engine skips blocks by their min/max, so a national series
+ * over ten years reads the nation's blocks only).
+ */
+function aggregateSelects(dialect: Dialect, where: string): { own: string; above: string } {
   const dims = DIMENSION_COLUMNS.map((c) => `o.${c}`).join(', ');
-  const key = `o.series, a.ancestor, a.ancestor = o.geo, o.freq, o.year, o.month, o.period, ${dims}, o.release_id, ${flagsText(dialect)}`;
-  // Sorted by series, level, year and place: the engine skips blocks by their min/max, so a national series over ten
-  // years reads the nation's rows only, and a municipal map of one year that year's municipalities only.
-  return `SELECT ${key}, sum(o.value) AS value, count(*) AS n
-    FROM observation o JOIN geo_ancestor a ON a.geo = o.geo JOIN geo g ON g.code = a.ancestor
-    WHERE o.superseded_by IS NULL AND ${where}
-    GROUP BY ${key}, g.level
-    ORDER BY o.series, g.level, o.year, a.ancestor, o.month`;
+  const rest = `o.freq, o.year, o.month, o.period, ${dims}, o.release_id, ${flagsText(dialect)}`;
+  return {
+    own: `SELECT o.series, o.geo, true, ${rest}, o.value, 1
+      FROM observation o WHERE o.superseded_by IS NULL AND ${where}`,
+    above: `SELECT o.series, a.ancestor, false, ${rest}, sum(o.value) AS value, count(*) AS n
+      FROM observation o JOIN geo_ancestor a ON a.geo = o.geo AND a.ancestor <> o.geo JOIN geo g ON g.code = a.ancestor
+      WHERE o.superseded_by IS NULL AND ${where}
+      GROUP BY o.series, a.ancestor, ${rest}, g.level
+      ORDER BY o.series, g.level, o.year, a.ancestor, o.month`,
+  };
 }
 
 /**
@@ -85,7 +92,9 @@ export async function refreshAggregates(tx: WriteTx, touched: readonly Touched[]
   const where = touched === 'all' ? 'true' : touchedCondition(touched, 'o');
   if (where === null) return;
   await tx.run(touched === 'all' ? `DELETE FROM ${AGGREGATE_TABLE}` : `DELETE FROM ${AGGREGATE_TABLE} o WHERE ${where}`);
-  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${aggregateSelect(tx.dialect, where)}`);
+  const { own, above } = aggregateSelects(tx.dialect, where);
+  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${above}`);
+  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${own}`);
 }
 
 /** Rebuilds the aggregates of the series × years a staged table (e.g. a release's `stage_obs`) holds. */

@@ -11,15 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { queryIndicator } from '../src/analytics/index.js';
 import { bundledDataPath } from '../src/catalog/index.js';
-import { MONTHS_ES, type QueryParams, type QueryResult } from '../src/domain/index.js';
+import { MONTHS_ES } from '../src/domain/index.js';
 import { ADAPTERS, importFile, loadBundled, type CsvAdapter } from '../src/ingest/index.js';
 import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
+import { QUERY_CASES, baselineComparable, type BaselineRow, type Comparable, type QueryCase } from './query-cases.js';
 
 const INGEST_RUNS = 5;
 const QUERY_RUNS = 20;
 // The raw baseline gets the store's memory budget, so both sides run the same engine configuration.
 const MEMORY_LIMIT = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
-const HOMICIDE_SUBTYPES = `('Homicidio doloso', 'Feminicidio')`;
 
 interface Result {
   name: string;
@@ -28,9 +28,6 @@ interface Result {
   ratio: number;
   peak_rss_mb?: number;
 }
-
-/** A comparable result row: a key (period or geo code) and its value. */
-type Pair = readonly [string, number | null];
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -185,97 +182,24 @@ async function ingestCase(prefix: string, label: string, file: string, readOptio
 
 // --------------------------------------------------------------------------------------------------------------- queries
 
-interface QueryCase {
-  name: string;
-  params: QueryParams;
-  /** Observa's answer reduced to what the baseline returns (part of the timed work: a top-20 list includes its sort). */
-  reduce: (result: QueryResult) => Pair[];
-  /** Hand-written SQL returning `key` and `value` in the same order. */
-  sql: string;
+async function runBaseline(store: Store, c: QueryCase): Promise<Comparable[]> {
+  return baselineComparable(await store.all<BaselineRow>(c.sql(store.dialect)));
 }
 
-const queryParams = (p: Partial<QueryParams> & Pick<QueryParams, 'indicator' | 'geo'>): QueryParams => ({
-  from: null, to: null, freq: 'year', by: null, lang: 'en', asOf: null, ...p,
-});
-const byPeriod = (r: QueryResult): Pair[] => r.rows.map((row) => [row.period, row.value]);
-const byGeo = (r: QueryResult): Pair[] => r.rows.map((row) => [row.geo, row.value]);
-
-function topByValue(result: QueryResult, n: number): Pair[] {
-  return [...result.rows]
-    .sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.geo.localeCompare(b.geo))
-    .slice(0, n)
-    .map((row) => [row.geo, row.value]);
-}
-
-const CURRENT = 'o.superseded_by IS NULL';
-const QUERY_CASES: readonly QueryCase[] = [
-  {
-    name: 'query: national yearly homicide victims 2015–2024 (geo 00)',
-    params: queryParams({ indicator: 'mx.homicide.victims', geo: ['00'], from: '2015', to: '2024' }),
-    reduce: byPeriod,
-    sql: `SELECT o.year::VARCHAR AS key, sum(o.value) AS value
-          FROM observation o JOIN geo_ancestor a ON a.geo = o.geo AND a.ancestor = '00'
-          WHERE ${CURRENT} AND o.series = 'sesnsp.victims' AND o.crime_subtype IN ${HOMICIDE_SUBTYPES}
-            AND o.year BETWEEN 2015 AND 2024
-          GROUP BY o.year ORDER BY o.year`,
-  },
-  {
-    name: 'query: homicide rate, 32-state map 2024 (level:state)',
-    params: queryParams({ indicator: 'mx.homicide.rate', geo: ['level:state'], from: '2024', to: '2024' }),
-    reduce: byGeo,
-    // Observa rounds rates to the indicator's decimals + 2 (here 4).
-    sql: `WITH states AS (SELECT code FROM geo WHERE level = 'state' AND country = 'MX' AND NOT unspecified),
-               victims AS (SELECT o.geo, sum(o.value) AS n FROM observation o
-                           WHERE ${CURRENT} AND o.series = 'sesnsp.victims' AND o.crime_subtype IN ${HOMICIDE_SUBTYPES}
-                             AND o.year = 2024 AND o.geo IN (SELECT code FROM states) GROUP BY o.geo),
-               population AS (SELECT o.geo, sum(o.value) AS d FROM observation o
-                              WHERE ${CURRENT} AND o.series = 'conapo.population.mid_year' AND o.year = 2024
-                                AND o.geo IN (SELECT code FROM states) GROUP BY o.geo)
-          SELECT v.geo AS key, CASE WHEN p.d > 0 THEN round(v.n / p.d * 100000, 4) END AS value
-          FROM victims v LEFT JOIN population p USING (geo) ORDER BY v.geo`,
-  },
-  {
-    name: 'query: disappeared persons, municipal top 20 in 2024 (level:municipality)',
-    params: queryParams({ indicator: 'mx.disappeared.persons', geo: ['level:municipality'], from: '2024', to: '2024' }),
-    reduce: (r) => topByValue(r, 20),
-    sql: `SELECT o.geo AS key, sum(o.value) AS value
-          FROM observation o JOIN geo g ON g.code = o.geo AND g.level = 'municipality' AND g.country = 'MX' AND NOT g.unspecified
-          WHERE ${CURRENT} AND o.series = 'rnpdno.disappeared_not_located' AND o.year = 2024
-          GROUP BY o.geo ORDER BY value DESC, o.geo LIMIT 20`,
-  },
-  {
-    name: 'query: CDMX (09) monthly homicide victims 2015-01..2025-06',
-    params: queryParams({ indicator: 'mx.homicide.victims', geo: ['09'], freq: 'month', from: '2015-01', to: '2025-06' }),
-    reduce: byPeriod,
-    sql: `SELECT o.period AS key, sum(o.value) AS value FROM observation o
-          WHERE ${CURRENT} AND o.series = 'sesnsp.victims' AND o.crime_subtype IN ${HOMICIDE_SUBTYPES} AND o.geo = '09'
-            AND o.freq = 'month' AND o.year::INT * 100 + o.month BETWEEN 201501 AND 202506
-          GROUP BY o.period ORDER BY o.period`,
-  },
-];
-
-/** The baseline SQL in PostgreSQL's words: `round` takes a numeric there. */
-const postgresSql = (sql: string) => sql.replace('round(v.n / p.d * 100000, 4)', 'round((v.n / p.d * 100000)::numeric, 4)');
-
-async function runBaseline(store: Store, sql: string): Promise<Pair[]> {
-  const rows = await store.all<{ key: string; value: number | null }>(store.dialect === 'postgres' ? postgresSql(sql) : sql);
-  return rows.map((r) => [r.key, r.value === null ? null : Number(r.value)]);
-}
-
-/** Fails loudly unless both sides return the same keys and values, in the same order. */
-function assertSameAnswer(name: string, observa: readonly Pair[], baseline: readonly Pair[]): void {
+/** Fails loudly unless both sides return the same rows: places, names, periods, values, flags and release ids. */
+function assertSameAnswer(name: string, observa: readonly Comparable[], baseline: readonly Comparable[]): void {
   if (observa.length === 0) throw new Error(`${name}: Observa returned no rows (is the bundled data loaded?)`);
   const a = JSON.stringify(observa);
   const b = JSON.stringify(baseline);
-  if (a !== b) throw new Error(`${name}: Observa and the hand-written SQL disagree\n observa:  ${a.slice(0, 400)}\n baseline: ${b.slice(0, 400)}`);
+  if (a !== b) throw new Error(`${name}: Observa and the hand-written SQL disagree\n observa:  ${a.slice(0, 600)}\n baseline: ${b.slice(0, 600)}`);
 }
 
 async function runQueryCases(store: Store, label: string): Promise<Result[]> {
   const results: Result[] = [];
   for (const c of QUERY_CASES) {
     const observaSample = () => elapsed(async () => c.reduce(await queryIndicator(store, c.params)));
-    const baselineSample = () => elapsed(() => runBaseline(store, c.sql));
-    assertSameAnswer(`${c.name}${label}`, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c.sql));
+    const baselineSample = () => elapsed(() => runBaseline(store, c));
+    assertSameAnswer(`${c.name}${label}`, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c));
     const [observa, baseline] = await pairedMedians(QUERY_RUNS, observaSample, baselineSample);
     results.push({ name: `${c.name}${label}`, observa_ms: observa, baseline_ms: baseline, ratio: observa / baseline });
   }
@@ -355,7 +279,13 @@ function writeResults(results: readonly Result[]): void {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
+  // BENCH_QUERIES_ONLY=1: the query cases alone, printed and not written (bench.json holds one whole run).
+  const queriesOnly = process.env['BENCH_QUERIES_ONLY'] === '1';
   try {
+    if (queriesOnly) {
+      results.push(...(await queryCases()));
+      return;
+    }
     results.push(...(await ingestCase('ingest', 'SESNSP victims 2015–2025, gzip', bundledDataPath('sesnsp/IDVFC_NM_2015-2025.csv.gz'), '')));
     // Optional: the file exactly as SESNSP publishes it (Latin-1, CRLF); the bench must also run without ../shared.
     const published = fileURLToPath(new URL('../../shared/data/as-published/sesnsp/IDVFC_NM_2015-2019.csv', import.meta.url));
@@ -365,6 +295,7 @@ async function main(): Promise<void> {
     results.push(...(await queryCases()));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    if (queriesOnly) printTable(results.map(rounded));
   }
   const report = results.map(rounded);
   printTable(report);

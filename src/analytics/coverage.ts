@@ -15,15 +15,26 @@ interface SeriesMonth {
  * the months of the latest year (year-to-date comparisons) and each year's month count over the whole series.
  */
 export class SeriesCoverage {
-  private constructor(private readonly months: readonly SeriesMonth[], private readonly series: readonly string[]) {}
+  private constructor(
+    private readonly months: readonly SeriesMonth[], private readonly series: readonly string[],
+    /** The frequencies each series is stored at (current data only; null as of a past instant). */
+    readonly frequencies: ReadonlyMap<string, ReadonlySet<string>> | null,
+  ) {}
 
   static async read(tx: ReadTx, series: readonly string[], visible: string, asOf: string | null): Promise<SeriesCoverage> {
     const list = `(${series.map(lit).join(', ')})`;
-    const rows = await tx.all<SeriesMonth & Record<string, unknown>>(asOf === null
-      ? `SELECT series, year::INT AS year, month::INT AS month FROM series_period WHERE freq IN ('month', 'r12') AND series IN ${list}`
-      : `SELECT DISTINCT series, year::INT AS year, month::INT AS month FROM ${visible} o WHERE freq IN ('month', 'r12') AND series IN ${list}`);
+    if (asOf === null) {
+      // Current data: one read of the periods table gives the months, the monthly series and every series' frequencies.
+      const rows = await tx.all<SeriesMonth & { freq: string } & Record<string, unknown>>(`SELECT series, freq, year::INT AS year, month::INT AS month FROM series_period WHERE series IN ${list}`);
+      const frequencies = new Map<string, Set<string>>();
+      for (const r of rows) frequencies.set(r.series, (frequencies.get(r.series) ?? new Set<string>()).add(r.freq));
+      const months = rows.filter((r) => r.freq === 'month' || r.freq === 'r12').map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) }));
+      return new SeriesCoverage(months, [...frequencies].filter(([, f]) => f.has('month')).map(([s]) => s), frequencies);
+    }
+    const rows = await tx.all<SeriesMonth & Record<string, unknown>>(
+      `SELECT DISTINCT series, year::INT AS year, month::INT AS month FROM ${visible} o WHERE freq IN ('month', 'r12') AND series IN ${list}`);
     const monthly = await tx.all<{ series: string }>(`SELECT DISTINCT series FROM series_period WHERE freq = 'month' AND series IN ${list}`);
-    return new SeriesCoverage(rows.map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) })), monthly.map((r) => r.series));
+    return new SeriesCoverage(rows.map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) })), monthly.map((r) => r.series), null);
   }
 
   /** The last month any series holds, as YYYY-MM; undefined without monthly data. */

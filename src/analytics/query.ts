@@ -7,7 +7,8 @@ import type { Dialect, ReadTx } from '../store/index.js';
 import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
-import { fillAbsentAsZero } from './zero-fill.js';
+import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
+import { readAggregates } from './from-aggregates.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -46,7 +47,7 @@ function bounds(from: Period | null, to: Period | null): { lo: number; hi: numbe
   return { lo: from ? periodMonthKey(from, false) : 0, hi: to ? periodMonthKey(to, true) : 999_912 };
 }
 
-interface Part {
+export interface Part {
   geo: string;
   name_es: string;
   name_en: string;
@@ -109,14 +110,18 @@ async function aggregate(
   // Completeness per place: the months each stored place published for the indicator's rows, in each year; a place
   // rolled up from several gets the fewest, so a national total that includes an incomplete state is partial.
   const perPlace = scope.perPlace && periodKey === 'output' && params.freq !== 'month';
-  const placeMonths = perPlace
-    ? `, m AS (
-      SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
+  const monthsPerPlace = `SELECT o.series, o.geo, ${year} AS year, count(DISTINCT o.month) AS months
       FROM ${visibleObservations(params.asOf)} o
       WHERE o.freq = 'month' AND (${filters}) AND ${periodFilter}${ytd}
-      GROUP BY 1, 2, 3)`
-    : '';
+      GROUP BY 1, 2, 3`;
+  const placeMonths = perPlace ? `, m AS (${monthsPerPlace})` : '';
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
+  if (params.asOf === null) {
+    // Current data: the aggregates hold each place's sums already (observation_aggregate, kept by every import), so the
+    // places asked for are read directly, without a scan of what lies under them or a join through geo_ancestor.
+    const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
+    return readAggregates(tx, { direct, period, year, dimension, where: `${periodFilter}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null });
+  }
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
   const rollUp = usable.map((t) => `(s.term = ${t.index} AND ${t.places})`).join(' OR ');
@@ -169,6 +174,13 @@ function termFlags(terms: readonly SeriesTerm[], level: string): QualityFlag[] {
   return terms.filter((t) => t.flags && (!t.levels || (t.levels as readonly string[]).includes(level))).flatMap((t) => t.flags ?? []);
 }
 
+/** The frequencies the denominator's series are stored at: from the coverage already read, else from the periods table. */
+async function denominatorFrequencies(tx: ReadTx, terms: readonly SeriesTerm[], coverage: SeriesCoverage): Promise<{ freq: string }[]> {
+  const known = coverage.frequencies;
+  if (known) return [...new Set(terms.flatMap((t) => [...(known.get(t.series) ?? [])]))].map((freq) => ({ freq }));
+  return tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(terms.map((t) => t.series))}`);
+}
+
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */
 export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<QueryResult> {
   // With fiscal years, a bare year in the range means that fiscal year (`2019..2026` = `FY2019..FY2026`).
@@ -204,9 +216,21 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const monthlySeries = [...new Set([...indicator.numerator, ...(indicator.denominator ?? [])].map((t) => t.series))];
   const fiscal = params.freq === 'fy';
   const yearly = params.freq === 'year' || fiscal;
-  const seriesCoverage = await SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
+  // Reads that need only the question start together (the store has two reader connections): the coverage, the releases
+  // of the indicator's sources and, where absence means zero, the places and releases a zero comes from.
+  const coverageRead = SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
+  const releaseRead = tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
+    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE source_id IN ${inList(indicator.sources)} ORDER BY id`,
+  );
+  const zeroFill = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
+    ? zeroFillSources(tx, indicator, geos, { visible: visibleObservations(params.asOf), current: params.asOf === null })
+    : null;
+  // Until they are awaited, a failed read must not count as unhandled.
+  for (const p of [coverageRead, releaseRead, zeroFill]) p?.catch(() => undefined);
+  // The coverage decides the months of a year-to-date comparison: the aggregation waits for it only then.
+  const seriesCoverage = params.ytd ? await coverageRead : null;
   // Year to date: every year over the months the latest year has (January–June of each year when it ends in June).
-  const ytdMonths = params.ytd ? seriesCoverage.latestYearMonths(fiscal) : null;
+  const ytdMonths = seriesCoverage ? seriesCoverage.latestYearMonths(fiscal) : null;
   if (params.ytd && (!yearly || ytdMonths === null)) {
     throw new RequestError('bad_request', `ytd compares the same months of each year: it needs freq=year or fy and monthly data (${indicator.code}, freq=${params.freq})`, { ytd: true, freq: params.freq });
   }
@@ -218,14 +242,15 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const [numerator, denominatorParts] = await Promise.all([
     aggregate(tx, indicator.numerator, indicator, params, geos, 'output', scope),
     denominatorTerms
-      ? tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(denominatorTerms.map((t) => t.series))}`)
+      ? coverageRead.then((c) => denominatorFrequencies(tx, denominatorTerms, c))
         .then(async (freqs) => {
           const byYear = freqs.every((f) => f.freq === 'year');
           return { byYear, parts: await aggregate(tx, denominatorTerms, indicator, params, geos, byYear ? 'year' : 'output', { perPlace: false, ytdMonths }) };
         })
       : Promise.resolve(null),
   ]);
-  const coverage = yearly ? seriesCoverage.monthsPerYear(fiscal, ytdMonths) : new Map<number, number>();
+  const covered = await coverageRead;
+  const coverage = yearly ? covered.monthsPerYear(fiscal, ytdMonths) : new Map<number, number>();
   const fullYear = ytdMonths?.length ?? 12;
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
@@ -267,10 +292,10 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       ...(months === undefined ? {} : { months }),
     };
   });
-  const through = seriesCoverage.through;
+  const through = covered.through;
   const status = indicator.statusAtRetrieval;
-  const filled = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
-    ? await fillAbsentAsZero(tx, indicator, params, geos, computed, { range: seriesCoverage.range, coverage, fullYear, fiscal, visible: visibleObservations(params.asOf) })
+  const filled = zeroFill
+    ? fillAbsentAsZero(params, computed, await zeroFill, { range: covered.range, coverage, fullYear, fiscal })
     : computed;
   if (status && through) markStillRegistering(filled, through, status.registeringMonths);
   const rows = await attachSourceLinks(tx, indicator, params, filled);
@@ -282,9 +307,8 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   rows.sort((a, b) => rank(a.geo) - rank(b.geo) || ascii(a.geo, b.geo) || ascii(a.period, b.period) || (a.dimension ?? '').localeCompare(b.dimension ?? ''));
 
   const usedReleases = [...new Set(rows.flatMap((r) => r.release_ids))];
-  const releaseRows = usedReleases.length === 0 ? [] : await tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
-    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE id IN (${usedReleases.join(', ')}) ORDER BY id`,
-  ).then((rs) => rs.map((r) => ({ ...r, id: Number(r.id), imported_at: isoSecond(r.imported_at) })));
+  const used = new Set(usedReleases);
+  const releaseRows = (await releaseRead).filter((r) => used.has(Number(r.id))).map((r) => ({ ...r, id: Number(r.id), imported_at: isoSecond(r.imported_at) }));
   const catalog = loadCatalog();
   const sources = indicator.sources.map((id) => {
     const source = catalog.sources.find((s) => s.id === id);

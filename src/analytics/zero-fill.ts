@@ -1,5 +1,5 @@
 import { parsePeriodRange, periodMonthKey, type Indicator, type QualityFlag, type QueryParams, type ResultRow } from '../domain/index.js';
-import type { ReadTx } from '../store/index.js';
+import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import { selectionCondition, type GeoSelection } from './geo-selection.js';
 
 interface FillContext {
@@ -9,8 +9,32 @@ interface FillContext {
   readonly coverage: ReadonlyMap<number, number>;
   readonly fullYear: number;
   readonly fiscal: boolean;
-  /** SQL of the observations visible to the query (now, or as of an instant). */
-  readonly visible: string;
+}
+
+/** What a zero needs from the store: the places it may stand for and the releases it comes from. */
+export interface ZeroSources {
+  readonly places: readonly { code: string; name_es: string; name_en: string }[];
+  readonly releases: readonly number[];
+}
+
+/**
+ * Reads the selected places (at the indicator's levels) and the releases that published the series: a zero comes from
+ * them (the value is what they leave out). `visible` is the SQL of the observations the query sees (now, or as of an
+ * instant); for current data the releases are read from the aggregates' top-level places, where every current
+ * observation is summed exactly once.
+ */
+export async function zeroFillSources(
+  tx: ReadTx, indicator: Indicator, geos: GeoSelection, source: { visible: string; current: boolean },
+): Promise<ZeroSources> {
+  const condition = selectionCondition(geos, 'code', indicator.levels);
+  if (condition === null) return { places: [], releases: [] };
+  const series = indicator.numerator.map((t) => `'${t.series.replaceAll("'", "''")}'`).join(', ');
+  const from = source.current ? `${AGGREGATE_TABLE} o WHERE o.geo IN (SELECT code FROM geo WHERE parent IS NULL) AND` : `${source.visible} o WHERE`;
+  const [places, releases] = await Promise.all([
+    tx.all<{ code: string; name_es: string; name_en: string }>(`SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`),
+    tx.all<{ id: number }>(`SELECT DISTINCT release_id AS id FROM ${from} o.series IN (${series}) ORDER BY 1`),
+  ]);
+  return { places, releases: releases.map((r) => Number(r.id)) };
 }
 
 /** The periods of the published range, at the query's frequency, inside the asked range. */
@@ -35,20 +59,11 @@ function publishedPeriods(params: QueryParams, range: { first: number; last: num
  * Where the publisher leaves out zero counts (RNPDNO publishes only municipality-months with someone), a selected place
  * without a row in a period of the published range has 0 — never outside that range, where nothing was published.
  */
-export async function fillAbsentAsZero(
-  tx: ReadTx, indicator: Indicator, params: QueryParams, geos: GeoSelection, rows: readonly ResultRow[], ctx: FillContext,
-): Promise<ResultRow[]> {
-  if (ctx.range === null) return [...rows];
-  const condition = selectionCondition(geos, 'code', indicator.levels);
-  if (condition === null) return [...rows];
-  const places = await tx.all<{ code: string; name_es: string; name_en: string }>(
-    `SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`,
-  );
+export function fillAbsentAsZero(params: QueryParams, rows: readonly ResultRow[], sources: ZeroSources, ctx: FillContext): ResultRow[] {
+  if (ctx.range === null || sources.places.length === 0) return [...rows];
+  const { places, releases } = sources;
   const periods = publishedPeriods(params, ctx.range, ctx.fiscal);
   const present = new Set(rows.map((r) => `${r.geo}|${r.period}`));
-  // A zero comes from the releases that published the series' range (the value is what they leave out).
-  const series = indicator.numerator.map((t) => `'${t.series.replaceAll("'", "''")}'`).join(', ');
-  const releases = (await tx.all<{ id: number }>(`SELECT DISTINCT release_id AS id FROM ${ctx.visible} o WHERE o.series IN (${series}) ORDER BY 1`)).map((r) => Number(r.id));
   // What a zero of each period carries is the same for every place: worked out once per period, not per place.
   const perPeriod = periods.map((period) => {
     const year = Number(period.replace(/^FY/, '').slice(0, 4));
@@ -62,7 +77,7 @@ export async function fillAbsentAsZero(
     for (const { period, months, partial } of perPeriod) {
       if (present.has(`${place.code}|${period}`)) continue;
       const flags: QualityFlag[] = partial ? ['partial-period'] : [];
-      const row: ResultRow = { geo: place.code, geo_name: name, period, value: 0, numerator: 0, denominator: null, flags, release_ids: releases };
+      const row: ResultRow = { geo: place.code, geo_name: name, period, value: 0, numerator: 0, denominator: null, flags, release_ids: [...releases] };
       if (months !== undefined) row.months = months;
       added.push(row);
     }

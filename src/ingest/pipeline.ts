@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { Store, WriteTx } from '../store/index.js';
-import { DIMENSION_COLUMNS, recordSeriesPeriods } from '../store/index.js';
+import { DIMENSION_COLUMNS, recordSeriesPeriods, refreshAggregatesFor } from '../store/index.js';
 import { OBSERVATION_COLUMNS, ROW_SOURCE_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
 import { checkColumns, stageRaw } from './stage.js';
@@ -169,6 +169,8 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
     await tx.run(`UPDATE observation SET superseded_by = ${id} WHERE rowid IN (SELECT old_rid FROM revision_match)`);
   }
   await recordSeriesPeriods(tx, newRows(id));
+  // The per-level sums of the series × years this release touched, in its transaction (docs/architecture.md).
+  await refreshAggregatesFor(tx, newRows(id));
   if (adapter.rowSources) {
     await tx.run(`INSERT INTO observation_source SELECT ${id}, series, geo, period, year, category, line, trim(source_url),
                     coalesce(trim(source_outlet), ''), coalesce(trim(source_note), '') FROM stage_obs`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { funnelAggregates } from './public-funnel.js';
 import type { RegistryContext } from './context.js';
+import { refreshAggregates } from '../store/index.js';
 
 /** The registry's public aggregates enter the observatory as a release of this source, like any official file. */
 export const REGISTRY_SOURCE = 'observa-registry';
@@ -64,6 +65,7 @@ export async function publishFunnel(ctx: RegistryContext): Promise<FunnelPublica
         [id, FUNNEL_SERIES, c.state, String(c.year), c.year, c.type, c.subtype, c.value],
       );
     }
+    await refreshAggregates(tx, [{ series: FUNNEL_SERIES, years: null }]);
     for (const year of [...new Set(years)]) {
       await tx.run(`INSERT INTO series_period SELECT ?, 'year', ?, 0 WHERE NOT EXISTS (SELECT 1 FROM series_period WHERE series = ? AND freq = 'year' AND year = ? AND month = 0)`,
         [FUNNEL_SERIES, year, FUNNEL_SERIES, year]);

@@ -6,3 +6,4 @@ export { PostgresStore, toPositional, type PostgresOptions } from './postgres-st
 export { publishToPostgres, type PublishSummary } from './publish.js';
 export { isPostgresUrl, openStore } from './open.js';
 export { checkIntegrity, describeRepair, isRepaired, type IntegrityReport } from './integrity.js';
+export { AGGREGATE_TABLE, aggregateDifferences, refreshAggregates, refreshAggregatesFor, touchedBy, type Touched } from './aggregates.js';

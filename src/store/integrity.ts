@@ -1,3 +1,4 @@
+import { aggregateDifferences, refreshAggregates } from './aggregates.js';
 import { DIMENSION_COLUMNS } from './schema.js';
 import type { Store, WriteTx } from './store.js';
 
@@ -16,12 +17,14 @@ export interface IntegrityReport {
   readonly partialReleases: readonly number[];
   /** Keys that had two current values: the older ones were marked superseded by the newest release. */
   readonly duplicateKeys: number;
+  /** Series × years whose aggregates (observation_aggregate) disagreed with the observations: rebuilt from them. */
+  readonly aggregateMismatches: number;
   /** True when the full checks ran (a WAL was replayed at open). */
   readonly deep: boolean;
 }
 
 export const isRepaired = (r: IntegrityReport) =>
-  r.orphanReleases.length > 0 || r.restoredRows > 0 || r.partialReleases.length > 0 || r.duplicateKeys > 0;
+  r.orphanReleases.length > 0 || r.restoredRows > 0 || r.partialReleases.length > 0 || r.duplicateKeys > 0 || r.aggregateMismatches > 0;
 
 const KEY = ['series', 'geo', 'period', ...DIMENSION_COLUMNS] as const;
 
@@ -109,7 +112,13 @@ export async function checkIntegrity(store: Store, options: { deep: boolean }): 
       }
     }
 
-    const report = { orphanReleases, orphanRows, restoredRows, partialReleases, duplicateKeys, deep: options.deep };
+    // The aggregates must equal the observations they sum: checked after a WAL replay (a full aggregation of the store),
+    // and rebuilt whole whenever observations were mended above.
+    const mended = orphanReleases.length > 0 || restoredRows > 0 || partialReleases.length > 0 || duplicateKeys > 0;
+    const mismatched = options.deep && !mended ? await aggregateDifferences(tx) : [];
+    if (mismatched.length > 0) await refreshAggregates(tx, mismatched);
+    const report = { orphanReleases, orphanRows, restoredRows, partialReleases, duplicateKeys, aggregateMismatches: mismatched.length, deep: options.deep };
+    if (mended) await refreshAggregates(tx, 'all');
     if (isRepaired(report)) {
       await tx.run(`DELETE FROM series_period`);
       await tx.run(`INSERT OR IGNORE INTO series_period SELECT DISTINCT series, freq, year, coalesce(month, 0) FROM observation`);
@@ -133,6 +142,9 @@ export function describeRepair(r: IntegrityReport, lang: 'es' | 'en' = 'en'): st
     parts.push(es ? `se retiraron publicaciones incompletas (${r.partialReleases.join(', ')})` : `removed incomplete releases (${r.partialReleases.join(', ')})`);
   }
   if (r.restoredRows > 0) parts.push(es ? `${r.restoredRows} valores volvieron a ser vigentes` : `${r.restoredRows} values made current again`);
+  if (r.aggregateMismatches > 0) {
+    parts.push(es ? `se recalcularon los agregados de ${r.aggregateMismatches} series × años` : `rebuilt the aggregates of ${r.aggregateMismatches} series × years`);
+  }
   if (r.duplicateKeys > 0) parts.push(es ? `${r.duplicateKeys} claves con dos valores vigentes corregidas` : `${r.duplicateKeys} keys with two current values mended`);
   return (es ? 'El almacén se recuperó de una interrupción: ' : 'The store recovered from an interruption: ') + parts.join('; ') +
     (es ? '. Vuelva a ejecutar la importación interrumpida.' : '. Re-run the interrupted import.');

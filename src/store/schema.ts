@@ -2,18 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
+import { aggregateDdl, refreshAggregates } from './aggregates.js';
+import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import { seedCatalogEvidence } from './evidence-seed.js';
 import type { Store, WriteTx } from './store.js';
 
-export const SCHEMA_VERSION = 5;
+export { AGGREGATE_TABLE, DIMENSION_COLUMNS };
 
-/** Dimension columns of an observation; '' means the source has no such dimension (keeps keys comparable with =). */
-export const DIMENSION_COLUMNS = [
-  'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate',
-  // Schema 4: the U.S. side and secondary sources (CBP component and drug, citizenship, assistance stage, IOM cause,
-  // and a publisher's own category such as a WJP factor).
-  'component', 'drug', 'citizenship', 'stage', 'cause', 'category',
-] as const;
+/** 6: `observation_aggregate` (current observations summed at every level; see aggregates.ts). */
+export const SCHEMA_VERSION = 6;
+
 
 /** Columns added after schema 3, created on older stores by `migrate`. */
 const ADDED_IN_4 = ['component', 'drug', 'citizenship', 'stage', 'cause', 'category'] as const;
@@ -97,6 +95,7 @@ export const DDL = [
   // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
   `CREATE TABLE IF NOT EXISTS series_period (series VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT NOT NULL, PRIMARY KEY (series, freq, year, month))`,
   ...MONITORING_DDL,
+  aggregateDdl(),
   // Assistance lines: the catalog's (origin 'catalog', re-seeded with it) and imported ones (origin 'import', with release).
   `CREATE TABLE IF NOT EXISTS assistance_line (id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, release_id INTEGER, doc JSON NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS boundary (
@@ -201,6 +200,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       for (const c of ADDED_IN_4) await tx.run(`ALTER TABLE observation ADD COLUMN IF NOT EXISTS ${c} VARCHAR NOT NULL DEFAULT ''`);
     }
     if (stored < 5) await migrateEvidenceTo5(tx);
+    if (stored < 6) await refreshAggregates(tx, 'all');
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {
@@ -223,6 +223,9 @@ export async function migrateServer(store: Store): Promise<void> {
     for (const statement of DDL) await tx.run(postgresDdl(statement));
     for (const statement of POSTGRES_INDEXES) await tx.run(statement);
     await migrateEvidenceTo5(tx);
+    // A server store published by an Observa without aggregates gets them from its observations.
+    const [version] = await tx.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    if (version !== undefined && Number(version.value) < 6) await refreshAggregates(tx, 'all');
     // The catalog and the geography, so a server store answers (with no statistics) before its first publish.
     const [row] = await tx.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'catalog_fingerprint'`);
     if (row === undefined) {
@@ -246,7 +249,7 @@ export function postgresDdl(statement: string): string {
 /** Tables `observa publish` copies from the embedded store to the server store, in dependency order. */
 export const PUBLISHED_TABLES = [
   'geo', 'geo_ancestor', 'catalog_source', 'catalog_indicator', 'framework_node', 'framework_event', 'release', 'observation',
-  'series_period', 'boundary', 'assistance_line', 'observation_source', 'migrant_incident',
+  'series_period', AGGREGATE_TABLE, 'boundary', 'assistance_line', 'observation_source', 'migrant_incident',
 ] as const;
 
 /** Indexes the server store needs for the indicator queries (DuckDB scans; PostgreSQL wants an index). */
@@ -255,5 +258,6 @@ export const POSTGRES_INDEXES = [
   `CREATE INDEX IF NOT EXISTS observation_geo_series_year ON observation (geo, series, year) WHERE superseded_by IS NULL`,
   `CREATE INDEX IF NOT EXISTS observation_release ON observation (release_id)`,
   `CREATE INDEX IF NOT EXISTS geo_ancestor_ancestor ON geo_ancestor (ancestor, geo)`,
+  `CREATE INDEX IF NOT EXISTS ${AGGREGATE_TABLE}_series_geo_year ON ${AGGREGATE_TABLE} (series, geo, year)`,
   `CREATE INDEX IF NOT EXISTS boundary_layer ON boundary (layer)`,
 ];

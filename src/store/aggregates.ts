@@ -1,0 +1,122 @@
+import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
+import type { Dialect, ReadTx, WriteTx } from './store.js';
+
+/**
+ * `observation_aggregate`: the current observations summed at every place that contains them (through `geo_ancestor`:
+ * the stored place itself, its state, its country…), per series, period and dimension values, keeping each release id and
+ * set of flags apart (they are part of the key; flags as sorted comma-separated text), with the number of observations summed (`n`) and whether they are the place's own (`own`: stored at that place, not
+ * summed from places under it). A national series is
+ * then a few hundred rows instead of a scan and a join of every state's, and a query reads its releases and flags from
+ * the rows instead of rebuilding them per observation. As DHIS2's analytics tables, but rebuilt only for the series ×
+ * years a release touched, inside the release's transaction (a release commits with its aggregates, or neither).
+ */
+export { AGGREGATE_TABLE };
+
+/** The series and years a write changed: their aggregates are rebuilt; `years` null means every year of the series. */
+export interface Touched {
+  readonly series: string;
+  readonly years: readonly number[] | null;
+}
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Key columns of an aggregate row, in table order (the ancestor is `geo`). */
+function keyColumns(): string[] {
+  return ['series', 'geo', 'own', 'freq', 'year', 'month', 'period', ...DIMENSION_COLUMNS, 'release_id', 'flags'];
+}
+
+/** The table's definition (DuckDB's words; `postgresDdl` translates). */
+export function aggregateDdl(): string {
+  return `CREATE TABLE IF NOT EXISTS ${AGGREGATE_TABLE} (
+     series VARCHAR NOT NULL, geo VARCHAR NOT NULL, own BOOLEAN NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT, period VARCHAR NOT NULL,
+     ${DIMENSION_COLUMNS.map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
+     release_id INTEGER NOT NULL, flags VARCHAR NOT NULL DEFAULT '', value DOUBLE NOT NULL, n INTEGER NOT NULL)`;
+}
+
+/** SQL condition on `alias`'s series and year for what was touched; null when nothing was. */
+function touchedCondition(touched: readonly Touched[], alias: string): string | null {
+  if (touched.length === 0) return null;
+  const bySeries = new Map<string, Set<number> | null>();
+  for (const t of touched) {
+    const had = bySeries.get(t.series);
+    if (had === null || t.years === null) bySeries.set(t.series, null);
+    else bySeries.set(t.series, new Set([...(had ?? []), ...t.years]));
+  }
+  const parts = [...bySeries].map(([series, years]) => years === null
+    ? `${alias}.series = ${lit(series)}`
+    : `(${alias}.series = ${lit(series)} AND ${alias}.year IN (${[...years].sort((a, b) => a - b).join(', ')}))`);
+  return `(${parts.join(' OR ')})`;
+}
+
+/** The series × years an observation-shaped table (a release's staged rows) holds. */
+export async function touchedBy(tx: ReadTx, table: string): Promise<Touched[]> {
+  const rows = await tx.all<{ series: string; year: number }>(`SELECT DISTINCT series, year FROM ${table}`);
+  const bySeries = new Map<string, number[]>();
+  for (const r of rows) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), Number(r.year)]);
+  return [...bySeries].map(([series, years]) => ({ series, years }));
+}
+
+/**
+ * An observation's flags as one text, sorted and comma-separated ('' for none): grouping and collecting text is cheap,
+ * where lists as group keys cost a query more than the sums themselves (measured: 0.23 s for 15,000 rows).
+ */
+function flagsText(dialect: Dialect): string {
+  return dialect === 'duckdb' ? `array_to_string(list_sort(o.flags), ',')` : `array_to_string(ARRAY(SELECT f FROM unnest(o.flags) AS f ORDER BY 1), ',')`;
+}
+
+/**
+ * The aggregate rows of the current observations, for what `where` (on `o`) selects, in two parts. A place's own rows
+ * are the current observations themselves (one per key: nothing to group); only the sums at the places above them are
+ * grouped, sorted by series, level, year and place (the engine skips blocks by their min/max, so a national series
+ * over ten years reads the nation's blocks only).
+ */
+function aggregateSelects(dialect: Dialect, where: string): { own: string; above: string } {
+  const dims = DIMENSION_COLUMNS.map((c) => `o.${c}`).join(', ');
+  const rest = `o.freq, o.year, o.month, o.period, ${dims}, o.release_id, ${flagsText(dialect)}`;
+  return {
+    own: `SELECT o.series, o.geo, true, ${rest}, o.value, 1
+      FROM observation o WHERE o.superseded_by IS NULL AND ${where}`,
+    above: `SELECT o.series, a.ancestor, false, ${rest}, sum(o.value) AS value, count(*) AS n
+      FROM observation o JOIN geo_ancestor a ON a.geo = o.geo AND a.ancestor <> o.geo JOIN geo g ON g.code = a.ancestor
+      WHERE o.superseded_by IS NULL AND ${where}
+      GROUP BY o.series, a.ancestor, ${rest}, g.level
+      ORDER BY o.series, g.level, o.year, a.ancestor, o.month`,
+  };
+}
+
+/**
+ * Rebuilds the aggregates of what a write touched (or all of them), from the current observations. Call it in the write's
+ * transaction, after its observations and supersessions: the release and its aggregates commit together.
+ */
+export async function refreshAggregates(tx: WriteTx, touched: readonly Touched[] | 'all'): Promise<void> {
+  const where = touched === 'all' ? 'true' : touchedCondition(touched, 'o');
+  if (where === null) return;
+  await tx.run(touched === 'all' ? `DELETE FROM ${AGGREGATE_TABLE}` : `DELETE FROM ${AGGREGATE_TABLE} o WHERE ${where}`);
+  const { own, above } = aggregateSelects(tx.dialect, where);
+  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${above}`);
+  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${own}`);
+}
+
+/** Rebuilds the aggregates of the series × years a staged table (e.g. a release's `stage_obs`) holds. */
+export async function refreshAggregatesFor(tx: WriteTx, stagedTable: string): Promise<void> {
+  await refreshAggregates(tx, await touchedBy(tx, stagedTable));
+}
+
+/**
+ * Series × years whose aggregates disagree with the current observations: at each level of places (country, state,
+ * municipality, region, area), the count and sum of the aggregates must equal those of the observations rolled up there.
+ * As costly as a rebuild (run after a WAL replay), but it names what differs.
+ */
+export async function aggregateDifferences(tx: ReadTx): Promise<Touched[]> {
+  const rows = await tx.all<{ series: string; year: number }>(`
+    WITH b AS (SELECT o.series, o.year, g.level, count(*) AS n, sum(o.value) AS v
+               FROM observation o JOIN geo_ancestor a ON a.geo = o.geo JOIN geo g ON g.code = a.ancestor
+               WHERE o.superseded_by IS NULL GROUP BY 1, 2, 3),
+         t AS (SELECT x.series, x.year, g.level, sum(x.n) AS n, sum(x.value) AS v
+               FROM ${AGGREGATE_TABLE} x JOIN geo g ON g.code = x.geo GROUP BY 1, 2, 3)
+    SELECT DISTINCT coalesce(b.series, t.series) AS series, coalesce(b.year, t.year) AS year
+    FROM b FULL OUTER JOIN t ON t.series = b.series AND t.year = b.year AND t.level = b.level
+    WHERE b.n IS NULL OR t.n IS NULL OR b.n <> t.n OR abs(b.v - t.v) > 1e-6 * greatest(1, abs(b.v))
+    ORDER BY 1, 2`);
+  return rows.map((r) => ({ series: r.series, years: [Number(r.year)] }));
+}

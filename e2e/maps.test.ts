@@ -118,6 +118,14 @@ describe('maps on a phone', () => {
       const page = await openTracked(o.browser, 'about:blank', { width });
       const asked: string[] = [];
       page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      // The detailed layer is held until the coarse drawing is measured (on a loaded machine it could otherwise arrive
+      // and be drawn first, leaving nothing to compare).
+      let releaseDetailed: () => void = () => undefined;
+      const detailedHeld = new Promise<void>((resolve) => (releaseDetailed = resolve));
+      await page.route('**/data/geo/municipalities.json', async (route) => {
+        await detailedHeld;
+        await route.continue();
+      });
       await page.goto(`${o.server.url}/es/indicators/mx.disappeared.persons/?view=map&map=municipal`);
       await settled(page);
       const municipalities = await page.locator('#viz path[data-geo]').count();
@@ -125,12 +133,15 @@ describe('maps on a phone', () => {
       expect(asked.filter((p) => p === '/data/geo/municipalities-coarse.json')).toHaveLength(1);
       if (width > 640) {
         // Redrawn with the detailed layer: the same municipalities, more points.
-        await page.waitForResponse((r) => r.url().endsWith('/data/geo/municipalities.json'));
         const coarseLength = await page.evaluate(() => Array.from(document.querySelectorAll('#viz path[data-geo]')).reduce((n, p) => n + (p.getAttribute('d')?.length ?? 0), 0));
+        const detailedArrived = page.waitForResponse((r) => r.url().endsWith('/data/geo/municipalities.json'));
+        releaseDetailed();
+        await detailedArrived;
         await page.waitForFunction((n) => Array.from(document.querySelectorAll('#viz path[data-geo]')).reduce((s, p) => s + (p.getAttribute('d')?.length ?? 0), 0) > n * 1.2, coarseLength);
         expect(await page.locator('#viz path[data-geo]').count()).toBe(municipalities);
       } else {
         expect(asked).not.toContain('/data/geo/municipalities.json');
+        releaseDetailed();
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       }
       await shot(page, `municipal-map-es-${width}`);

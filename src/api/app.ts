@@ -176,7 +176,15 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   // The data version is read from the store once per committed write, not once per request.
   let known: { generation: number; version: Promise<string> } | null = null;
   const currentVersion = () => {
-    if (known?.generation !== store.generation) known = { generation: store.generation, version: dataVersion(store) };
+    if (known?.generation !== store.generation) {
+      const version = dataVersion(store);
+      const entry = { generation: store.generation, version };
+      known = entry;
+      // A failed read (stopped for time, say) is not remembered: the next request asks again.
+      version.catch(() => {
+        if (known === entry) known = null;
+      });
+    }
     return known.version;
   };
 

@@ -93,6 +93,8 @@ export class DuckDbStore implements Store {
   private readonly mutex = new Mutex();
   private readerIndex = 0;
   private readonly reading = new Set<Promise<unknown>>();
+  /** Per reader connection, the end of the last bounded read queued on it (see bounded). */
+  private readonly lanes = new Map<DuckDBConnection, Promise<void>>();
   private closed = false;
   /** Opened (schema in place, integrity checked): commits hold a snapshot from now on. */
   private ready = false;
@@ -164,20 +166,41 @@ export class DuckDbStore implements Store {
     return read;
   }
 
-  /** Interrupts the connection's query when it outlives `ms` (DuckDB then rejects it, and the connection stays usable). */
+  /**
+   * Interrupts the read when it outlives `ms` (DuckDB then rejects it, and the connection stays usable). An interrupt
+   * stops whatever the connection runs, so bounded reads take their connection in turn (a lane per connection): reads
+   * started together (one request's independent reads, other requests') never share it while one may be interrupted,
+   * and a read still waiting for its turn at the deadline is refused without running.
+   */
   private async bounded<T>(conn: DuckDBConnection, ms: number, read: () => Promise<T>): Promise<T> {
-    let stopped = false;
-    const timer = setTimeout(() => {
-      stopped = true;
-      conn.interrupt();
-    }, ms);
+    const deadline = performance.now() + ms;
+    const before = this.lanes.get(conn) ?? Promise.resolve();
+    let release: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const lane = before.then(() => mine);
+    this.lanes.set(conn, lane);
     try {
-      return await read();
-    } catch (error) {
-      if (stopped) throw queryTimedOut(ms);
-      throw error;
+      await before;
+      const left = deadline - performance.now();
+      if (left <= 0) throw queryTimedOut(ms);
+      let stopped = false;
+      const timer = setTimeout(() => {
+        stopped = true;
+        conn.interrupt();
+      }, left);
+      try {
+        return await read();
+      } catch (error) {
+        if (stopped) throw queryTimedOut(ms);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        // The timer may have fired as the read finished: a query of our own takes any interrupt still pending.
+        if (stopped) await all(conn, 'SELECT 1').catch(() => undefined);
+      }
     } finally {
-      clearTimeout(timer);
+      release();
+      if (this.lanes.get(conn) === lane) this.lanes.delete(conn);
     }
   }
 

@@ -44,14 +44,6 @@ async function elapsed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** Warm-up, then the median of `runs` samples. Each sample reports its own ms, so setup and teardown stay untimed. */
-async function medianOf(runs: number, sample: () => Promise<number>): Promise<number> {
-  await sample(); // first runs pay for code loading and cold caches
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await sample());
-  return median(samples);
-}
-
 /**
  * Interleaved medians of two samplers: A, B, A, B… so that load from elsewhere on the machine (2 cores, shared) hits
  * both sides alike instead of skewing whichever block ran during it.
@@ -152,22 +144,33 @@ async function ingestCase(prefix: string, label: string, file: string, readOptio
   const unpivot = `CREATE TABLE t AS UNPIVOT (SELECT * FROM ${read}) ON ${months} INTO NAME month VALUE victims`;
 
   console.error(`bench: ${prefix} (${label})…`);
-  // Observa first, alone: the RSS peak of a later block would include memory the allocator kept from earlier ones.
+  // One Observa import alone first, for its peak RSS (in a later block it would include memory the allocator kept
+  // from the baselines); it also warms up. Then the timed runs interleave Observa, read_csv and read_csv + UNPIVOT, so
+  // load from elsewhere on the (shared) machine hits all three alike.
   const observaCounts: IngestCounts[] = [];
   const rss = new RssSampler();
   rss.start();
-  const observa = await medianOf(INGEST_RUNS, () => observaIngestSample(adapter, file, observaCounts));
+  await observaIngestSample(adapter, file, observaCounts);
   const peak = rss.stopMb();
+  const readRows: number[] = [];
+  const unpivotRows: number[] = [];
+  const samples = { observa: [] as number[], readCsv: [] as number[], unpivoted: [] as number[] };
+  await rawIngestSample(`CREATE TABLE t AS SELECT * FROM ${read}`, readRows);
+  await rawIngestSample(unpivot, unpivotRows);
+  // Equal work before any timing: the same rows read and the same observations written.
   const first = observaCounts[0];
   if (!first) throw new Error(`${label}: no import ran`);
+  assertCounts(`${label}, read_csv vs Observa's rows`, readRows, first.rows);
+  assertCounts(`${label}, read_csv+unpivot vs Observa's observations`, unpivotRows, first.observations);
+  for (let i = 0; i < INGEST_RUNS; i++) {
+    samples.observa.push(await observaIngestSample(adapter, file, observaCounts));
+    samples.readCsv.push(await rawIngestSample(`CREATE TABLE t AS SELECT * FROM ${read}`, readRows));
+    samples.unpivoted.push(await rawIngestSample(unpivot, unpivotRows));
+  }
+  const [observa, readCsv, unpivoted] = [median(samples.observa), median(samples.readCsv), median(samples.unpivoted)];
   assertCounts(`${label}, Observa rows`, observaCounts.map((c) => c.rows), first.rows);
   assertCounts(`${label}, Observa observations`, observaCounts.map((c) => c.observations), first.observations);
-
-  const readRows: number[] = [];
-  const readCsv = await medianOf(INGEST_RUNS, () => rawIngestSample(`CREATE TABLE t AS SELECT * FROM ${read}`, readRows));
   assertCounts(`${label}, read_csv vs Observa's rows`, readRows, first.rows);
-  const unpivotRows: number[] = [];
-  const unpivoted = await medianOf(INGEST_RUNS, () => rawIngestSample(unpivot, unpivotRows));
   assertCounts(`${label}, read_csv+unpivot vs Observa's observations`, unpivotRows, first.observations);
 
   const row = (baseline: string, baselineMs: number): Result => ({

@@ -1,3 +1,5 @@
+import { envNumber } from './env-number.js';
+
 /*
  * Fair shares of the server's uncached work between clients (issue 12). A cached answer costs microseconds; an uncached
  * one runs queries and builds the answer on the one JavaScript thread, which every other request shares. Without
@@ -60,13 +62,8 @@ export const DEFAULT_FAIR_WORK: FairWorkOptions = {
 
 /** Options from the environment (OBSERVA_CLIENT_WORK_BURST_MS, OBSERVA_CLIENT_WORK_REFILL_MS_PER_S, OBSERVA_CLIENT_REQUESTS_PER_S, OBSERVA_CLIENT_REQUEST_BURST), else the defaults. */
 export function fairWorkOptionsFromEnv(env: Record<string, string | undefined> = process.env): FairWorkOptions {
-  const number = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: "${raw}" is not a positive number`);
-    return value;
-  };
+  const number = (name: string, fallback: number) => envNumber(env, name, fallback, 'positive');
+
   return {
     ...DEFAULT_FAIR_WORK,
     burstMs: number('OBSERVA_CLIENT_WORK_BURST_MS', DEFAULT_FAIR_WORK.burstMs),

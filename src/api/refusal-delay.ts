@@ -1,3 +1,5 @@
+import { envNumber } from './env-number.js';
+
 /*
  * Slow answers for clients that keep being refused (issue 12). A refusal (400, 401, 413, 429…) is cheap, but not free:
  * measured with `npm run load -- --hostile`, one client sending ~1,200 refused requests a second (impossible dates,
@@ -87,13 +89,8 @@ export class RefusalDelay {
 
 /** Options from the environment (OBSERVA_REFUSALS_ALLOWED, OBSERVA_REFUSAL_MAX_DELAY_MS), else the defaults. */
 export function refusalDelayOptionsFromEnv(env: Record<string, string | undefined> = process.env): RefusalDelayOptions {
-  const number = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: "${raw}" is not a non-negative number`);
-    return value;
-  };
+  const number = (name: string, fallback: number) => envNumber(env, name, fallback, 'non-negative');
+
   return {
     ...DEFAULT_REFUSAL_DELAY,
     allowed: number('OBSERVA_REFUSALS_ALLOWED', DEFAULT_REFUSAL_DELAY.allowed),

@@ -14,7 +14,7 @@ import { bundledDataPath } from '../src/catalog/index.js';
 import { MONTHS_ES } from '../src/domain/index.js';
 import { ADAPTERS, importFile, loadBundled, type CsvAdapter } from '../src/ingest/index.js';
 import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
-import { QUERY_CASES, baselineComparable, type BaselineRow, type Comparable, type QueryCase } from './query-cases.js';
+import { QUERY_CASES, assertSameAnswer, runBaseline } from './query-cases.js';
 
 const INGEST_RUNS = 5;
 const QUERY_RUNS = 20;
@@ -184,18 +184,6 @@ async function ingestCase(prefix: string, label: string, file: string, readOptio
 }
 
 // --------------------------------------------------------------------------------------------------------------- queries
-
-async function runBaseline(store: Store, c: QueryCase): Promise<Comparable[]> {
-  return baselineComparable(await store.all<BaselineRow>(c.sql(store.dialect)));
-}
-
-/** Fails loudly unless both sides return the same rows: places, names, periods, values, flags and release ids. */
-function assertSameAnswer(name: string, observa: readonly Comparable[], baseline: readonly Comparable[]): void {
-  if (observa.length === 0) throw new Error(`${name}: Observa returned no rows (is the bundled data loaded?)`);
-  const a = JSON.stringify(observa);
-  const b = JSON.stringify(baseline);
-  if (a !== b) throw new Error(`${name}: Observa and the hand-written SQL disagree\n observa:  ${a.slice(0, 600)}\n baseline: ${b.slice(0, 600)}`);
-}
 
 async function runQueryCases(store: Store, label: string): Promise<Result[]> {
   const results: Result[] = [];

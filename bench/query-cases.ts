@@ -4,7 +4,7 @@
 // are reduced to the same comparable rows and asserted equal before anything is timed.
 import { findIndicator } from '../src/catalog/index.js';
 import type { QueryParams, QueryResult } from '../src/domain/index.js';
-import type { Dialect } from '../src/store/index.js';
+import type { Dialect, Store } from '../src/store/index.js';
 
 /** One comparable row: geo, name, period, value, flags (sorted), release ids (sorted). */
 export type Comparable = readonly [string, string, string, number | null, readonly string[], readonly number[]];
@@ -30,14 +30,14 @@ export interface BaselineRow extends Record<string, unknown> {
   provisional: boolean | null;
 }
 
-const queryParams = (p: Partial<QueryParams> & Pick<QueryParams, 'indicator' | 'geo'>): QueryParams => ({
+export const queryParams = (p: Partial<QueryParams> & Pick<QueryParams, 'indicator' | 'geo'>): QueryParams => ({
   from: null, to: null, freq: 'year', by: null, lang: 'en', asOf: null, ...p,
 });
 
 const sortedNumbers = (xs: readonly unknown[]) => xs.map(Number).sort((a, b) => a - b);
 const sortedStrings = (xs: readonly string[]) => [...xs].sort();
 
-const comparable = (r: QueryResult['rows'][number]): Comparable =>
+export const comparable = (r: QueryResult['rows'][number]): Comparable =>
   [r.geo, r.geo_name, r.period, r.value, sortedStrings(r.flags), sortedNumbers(r.release_ids)];
 
 /** The baseline's rows in the same shape: its partial/provisional columns become the flags they stand for. */
@@ -50,7 +50,7 @@ export function baselineComparable(rows: readonly BaselineRow[]): Comparable[] {
   });
 }
 
-function topByValue(result: QueryResult, n: number): Comparable[] {
+export function topByValue(result: QueryResult, n: number): Comparable[] {
   return [...result.rows]
     .sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || (a.geo < b.geo ? -1 : a.geo > b.geo ? 1 : 0))
     .slice(0, n)
@@ -58,17 +58,29 @@ function topByValue(result: QueryResult, n: number): Comparable[] {
 }
 
 const HOMICIDE = `o.series = 'sesnsp.victims' AND o.crime_subtype IN ('Homicidio doloso', 'Feminicidio')`;
-const CURRENT = 'o.superseded_by IS NULL';
+export const CURRENT = 'o.superseded_by IS NULL';
 /** Rates are rounded to the indicator's decimals + 2 (here 4); PostgreSQL's round takes a numeric. */
 const rounded = (dialect: Dialect, expr: string) => (dialect === 'postgres' ? `round((${expr})::numeric, 4)::float8` : `round(${expr}, 4)`);
 /** Months each series published in a year (the series' own coverage: a year with fewer than 12 is partial). */
-const seriesMonths = (series: string) => `SELECT year, count(*) AS months FROM series_period WHERE series = '${series}' AND freq = 'month' GROUP BY year`;
+export const seriesMonths = (series: string) => `SELECT year, count(*) AS months FROM series_period WHERE series = '${series}' AND freq = 'month' GROUP BY year`;
 
 /** The RNPDNO status at retrieval: the last `registeringMonths` months before the last published one are provisional. */
 function registeringMonths(): number {
   const months = findIndicator('mx.disappeared.persons')?.statusAtRetrieval?.registeringMonths;
   if (months === undefined) throw new Error('mx.disappeared.persons has no status at retrieval');
   return months;
+}
+
+export async function runBaseline(store: Store, c: QueryCase): Promise<Comparable[]> {
+  return baselineComparable(await store.all<BaselineRow>(c.sql(store.dialect)));
+}
+
+/** Fails loudly unless both sides return the same rows: places, names, periods, values, flags and release ids. */
+export function assertSameAnswer(name: string, observa: readonly Comparable[], baseline: readonly Comparable[]): void {
+  if (observa.length === 0) throw new Error(`${name}: Observa returned no rows (is the bundled data loaded?)`);
+  const a = JSON.stringify(observa);
+  const b = JSON.stringify(baseline);
+  if (a !== b) throw new Error(`${name}: Observa and the hand-written SQL disagree\n observa:  ${a.slice(0, 600)}\n baseline: ${b.slice(0, 600)}`);
 }
 
 export const QUERY_CASES: readonly QueryCase[] = [

@@ -11,16 +11,17 @@ import sirv from 'sirv';
 import { queryIndicator } from '../src/analytics/index.js';
 import { ADAPTERS, importFile } from '../src/ingest/index.js';
 import { ResponseCache, startServer } from '../src/api/index.js';
-import { DuckDbStore } from '../src/store/index.js';
+import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
 import { runLoad } from '../src/test-support/load.js';
 import { fullQueryCases } from './full-query-cases.js';
 import { generateIncidence } from './generate-incidence.js';
-import { assertSameAnswer, runBaseline } from './query-cases.js';
+import { assertSameAnswer, runBaseline, type QueryCase } from './query-cases.js';
 
 interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number; reads?: number; reads_over_50_ms?: number; read_p99_ms?: number; longest_by_stage_ms?: Record<string, number> }
 const results: Row[] = [];
-// `npm run bench:full -- --rows 10000000 --ingest-only`: one size, ingest rows only (queries and HTTP need the last store).
-const { values: args } = parseArgs({ options: { rows: { type: 'string', multiple: true }, 'ingest-only': { type: 'boolean', default: false } } });
+// `npm run bench:full -- --rows 10000000 --ingest-only`: one size, ingest rows only (queries and HTTP need the last store);
+// `--postgres`: the query cases also on the PostgreSQL server store (the big store published there first: minutes at 50 M).
+const { values: args } = parseArgs({ options: { rows: { type: 'string', multiple: true }, 'ingest-only': { type: 'boolean', default: false }, postgres: { type: 'boolean', default: false } } });
 const SIZES = (args.rows ?? ['10000000', '50000000']).map(Number);
 const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
 const MEMORY = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
@@ -102,6 +103,46 @@ async function readPauseDuringImport(storePath: string, rows: number): Promise<R
   }
 }
 
+/** Same answer first (rows, names, flags, releases, partial periods), then Observa and the SQL interleaved, 30 each. */
+async function queryRows(store: Store, cases: readonly QueryCase[], label: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const timed = async (work: () => Promise<unknown>) => {
+    const s = performance.now();
+    await work();
+    return performance.now() - s;
+  };
+  for (const c of cases) {
+    assertSameAnswer(`${c.name} [${store.dialect}]`, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c));
+    const o: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const ms = [await timed(async () => c.reduce(await queryIndicator(store, c.params))), await timed(() => runBaseline(store, c))] as const;
+      if (i === 0) continue;
+      o.push(ms[0]);
+      b.push(ms[1]);
+    }
+    rows.push({ name: `${c.name}, ${label}${store.dialect === 'postgres' ? ' [PostgreSQL]' : ''} (target ≤ 2×)`, observa_ms: percentile(o, 0.5), baseline_ms: percentile(b, 0.5), ratio: percentile(o, 0.5) / percentile(b, 0.5),
+      baseline: 'hand-written SQL returning the same answer (rows, names, flags, releases, partial periods), same store, interleaved, median of 30', observa_p95_ms: percentile(o, 0.95), baseline_p95_ms: percentile(b, 0.95) });
+  }
+  return rows;
+}
+
+/** `--postgres`: the big store published to the PostgreSQL server store (as `observa publish`), the same cases there. */
+async function postgresQueryRows(source: DuckDbStore, cases: readonly QueryCase[], label: string): Promise<Row[]> {
+  const url = process.env['OBSERVA_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `observa_bench_full_${process.pid}`;
+  const target = await PostgresStore.open(url, { schema, migrate: migrateServer });
+  try {
+    const started = performance.now();
+    const summary = await publishToPostgres(source, target);
+    console.error(`published ${summary.tables.find((t) => t.name === 'observation')?.rows ?? 0} observations to PostgreSQL in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return await queryRows(target, cases, label);
+  } finally {
+    await target.all(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    await target.close();
+  }
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-full-'));
 const dataDir = new URL('./data/', import.meta.url).pathname;
 let bigStore = '';
@@ -136,26 +177,10 @@ try {
 
   console.error(`queries on the ${bigLabel} store…`);
   const store = await DuckDbStore.open(bigStore);
-  // Same answer first (rows, names, flags, releases, partial periods), then Observa and the SQL interleaved.
   const years = (await store.all<{ year: number }>(`SELECT DISTINCT year FROM series_period WHERE series = 'sesnsp.incidence'`)).map((r) => Number(r.year));
-  for (const c of fullQueryCases(years.includes(2024) ? 2024 : Math.max(...years))) {
-    assertSameAnswer(c.name, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c));
-    const o: number[] = [];
-    const b: number[] = [];
-    const timed = async (work: () => Promise<unknown>) => {
-      const s = performance.now();
-      await work();
-      return performance.now() - s;
-    };
-    for (let i = 0; i < 31; i++) {
-      const ms = [await timed(async () => c.reduce(await queryIndicator(store, c.params))), await timed(() => runBaseline(store, c))] as const;
-      if (i === 0) continue;
-      o.push(ms[0]);
-      b.push(ms[1]);
-    }
-    results.push({ name: `${c.name}, ${bigLabel} cells (target ≤ 2×)`, observa_ms: percentile(o, 0.5), baseline_ms: percentile(b, 0.5), ratio: percentile(o, 0.5) / percentile(b, 0.5),
-      baseline: 'hand-written SQL returning the same answer (rows, names, flags, releases, partial periods), same store, interleaved, median of 30', observa_p95_ms: percentile(o, 0.95), baseline_p95_ms: percentile(b, 0.95) });
-  }
+  const cases = fullQueryCases(years.includes(2024) ? 2024 : Math.max(...years));
+  results.push(...(await queryRows(store, cases, `${bigLabel} cells`)));
+  if (args.postgres) results.push(...(await postgresQueryRows(store, cases, `${bigLabel} cells`)));
 
   console.error('HTTP…');
   // Load connections are readers of their own behind a proxy (runLoad's asPeople), as the fair shares expect.

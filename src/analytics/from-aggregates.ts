@@ -18,10 +18,11 @@ export interface AggregateQuery {
 type Row = Omit<Part, 'flags'> & { flag_sets: string[]; below: boolean | null } & Record<string, unknown>;
 
 /**
- * Sums at the places asked for, read from `observation_aggregate` in one GROUP BY (its rows are sums already, so release
- * ids and flag texts are collected as they are). Months per place (SESNSP's partial years): first from the places' own
- * rows; when some place asked for also holds sums from places under it (a nation of states), read again with the months
- * of every stored place under it, from the observations — the fewest of any (exact, as the observations say).
+ * Sums at the places asked for, in one GROUP BY over two parts: the places' own values (the current observations stored
+ * at them) and the sums of what is stored under them (`observation_aggregate`: sums already, so release ids and flag
+ * texts are collected as they are). Months per place (SESNSP's partial years): first from the places' own values; when
+ * some place asked for also holds sums from places under it (a nation of states), read again with the months of every
+ * stored place under it, from the observations — the fewest of any (exact, as the observations say).
  */
 export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Part[]> {
   const first = await read(tx, q, 'own');
@@ -35,25 +36,29 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Par
 
 function read(tx: ReadTx, q: AggregateQuery, months: 'own' | 'below'): Promise<Row[]> {
   const perPlace = q.monthsPerPlace !== null;
+  // One shape for both parts; flags as text (the observations' lists joined unsorted: the texts are split again).
+  const part = (from: string, flags: string, below: boolean, current: string) => `
+      SELECT o.series, o.geo, ${q.period} AS period, ${q.dimension} AS dimension, ${q.year} AS year, o.freq, o.month,
+             o.value, o.release_id, ${flags} AS flags, ${below} AS below
+      FROM ${from} WHERE ${current}(${q.direct}) AND ${q.where}`;
+  const u = `u AS (${part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ')}
+      UNION ALL ${part(`${AGGREGATE_TABLE} o`, 'o.flags', true, '')})`;
   const m = !perPlace ? '' : months === 'below'
-    ? `m AS (
+    ? `, m AS (
       SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
       FROM (${q.monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
-      GROUP BY 1, 2, 3), `
-    : `m AS (
-      SELECT o.series, o.geo, ${q.year} AS year, count(DISTINCT o.month) AS months
-      FROM ${AGGREGATE_TABLE} o WHERE o.own AND o.freq = 'month' AND (${q.direct}) AND ${q.where}
-      GROUP BY 1, 2, 3), `;
+      GROUP BY 1, 2, 3)`
+    : `, m AS (
+      SELECT u.series, u.geo, u.year, count(DISTINCT u.month) AS months FROM u WHERE NOT u.below AND u.freq = 'month'
+      GROUP BY 1, 2, 3)`;
   const collect = tx.dialect === 'duckdb'
-    ? `list_distinct(list(o.release_id)) AS releases, list_distinct(list(o.flags)) AS flag_sets`
-    : `array_agg(DISTINCT o.release_id) AS releases, array_agg(DISTINCT o.flags) AS flag_sets`;
+    ? `list_distinct(list(u.release_id)) AS releases, list_distinct(list(u.flags)) AS flag_sets`
+    : `array_agg(DISTINCT u.release_id) AS releases, array_agg(DISTINCT u.flags) AS flag_sets`;
   return tx.all<Row>(`
-    WITH ${m}s AS (
-      SELECT o.geo, ${q.period} AS period, ${q.dimension} AS dimension, min(${q.year})::INT AS year, sum(o.value) AS value, ${collect},
-             min(o.freq) AS native_freq, ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months,
-             bool_or(NOT o.own) AS below
-      FROM ${AGGREGATE_TABLE} o ${perPlace ? `LEFT JOIN m ON m.series = o.series AND m.geo = o.geo AND m.year = ${q.year}` : ''}
-      WHERE (${q.direct}) AND ${q.where}
+    WITH ${u}${m}, s AS (
+      SELECT u.geo, u.period, u.dimension, min(u.year)::INT AS year, sum(u.value) AS value, ${collect},
+             min(u.freq) AS native_freq, ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months, bool_or(u.below) AS below
+      FROM u ${perPlace ? 'LEFT JOIN m ON m.series = u.series AND m.geo = u.geo AND m.year = u.year' : ''}
       GROUP BY 1, 2, 3)
     SELECT s.*, g.name_es, g.name_en, g.level FROM s JOIN geo g ON g.code = s.geo`);
 }

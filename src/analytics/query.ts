@@ -117,8 +117,8 @@ async function aggregate(
   const placeMonths = perPlace ? `, m AS (${monthsPerPlace})` : '';
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   if (params.asOf === null) {
-    // Current data: the aggregates hold each place's sums already (observation_aggregate, kept by every import), so the
-    // places asked for are read directly, without a scan of what lies under them or a join through geo_ancestor.
+    // Current data: a place's own observations and the sums of what lies under it (observation_aggregate, kept by every
+    // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
     const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
     return readAggregates(tx, { direct, period, year, dimension, where: `${periodFilter}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null });
   }

@@ -9,6 +9,7 @@ import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
 import { readAggregates } from './from-aggregates.js';
+import { cachedAll } from './read-cache.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -219,8 +220,8 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   // Reads that need only the question start together (the store has two reader connections): the coverage, the releases
   // of the indicator's sources and, where absence means zero, the places and releases a zero comes from.
   const coverageRead = SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
-  const releaseRead = tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
-    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE source_id IN ${inList(indicator.sources)} ORDER BY id`,
+  const releaseRead = cachedAll<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
+    tx, `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE source_id IN ${inList(indicator.sources)} ORDER BY id`,
   );
   const zeroFill = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
     ? zeroFillSources(tx, indicator, geos, { visible: visibleObservations(params.asOf), current: params.asOf === null })

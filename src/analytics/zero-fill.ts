@@ -1,6 +1,7 @@
 import { parsePeriodRange, periodMonthKey, type Indicator, type QualityFlag, type QueryParams, type ResultRow } from '../domain/index.js';
 import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import { selectionCondition, type GeoSelection } from './geo-selection.js';
+import { cachedAll } from './read-cache.js';
 
 interface FillContext {
   /** First and last month the publisher covered (year × 100 + month). */
@@ -35,8 +36,8 @@ export async function zeroFillSources(
     ? `SELECT release_id AS id FROM ${AGGREGATE_TABLE} o WHERE ${top} UNION SELECT release_id FROM observation o WHERE o.superseded_by IS NULL AND ${top} ORDER BY 1`
     : `SELECT DISTINCT release_id AS id FROM ${source.visible} o WHERE o.series IN (${series}) ORDER BY 1`;
   const [places, releases] = await Promise.all([
-    tx.all<{ code: string; name_es: string; name_en: string }>(`SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`),
-    tx.all<{ id: number }>(releasesSql),
+    cachedAll<{ code: string; name_es: string; name_en: string }>(tx, `SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`),
+    cachedAll<{ id: number }>(tx, releasesSql),
   ]);
   return { places, releases: releases.map((r) => Number(r.id)) };
 }

@@ -21,6 +21,11 @@ function generationOf(tx: ReadTx): number | null {
   return tx.dialect === 'duckdb' && typeof generation === 'number' ? generation : null;
 }
 
+/** Whether `tx`'s reads are kept (a DuckDB store, not a transaction or a server store). */
+export function keepsReads(tx: ReadTx): boolean {
+  return generationOf(tx) !== null;
+}
+
 /** `sql`'s rows, from the cache when the store has not been written to since they were read. Do not mutate them. */
 export function cachedAll<T extends Row>(tx: ReadTx, sql: string): Promise<readonly T[]> {
   return cached(tx, sql, () => tx.all<T>(sql));

@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledDataPath } from '../catalog/index.js';
 import { MONTHS_ES, type QueryParams, type QueryResult } from '../domain/index.js';
 import { adapterFor, importFile } from '../ingest/index.js';
-import { aggregateDifferences, checkIntegrity, publishToPostgres, type ReadTx } from '../store/index.js';
-import { tempPgStore, type TempPgStore } from '../test-support/pg-store.js';
+import {
+  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, PostgresStore, aggregateDifferences, checkIntegrity, migrateServer, publishToPostgres, type ReadTx, type WriteTx,
+} from '../store/index.js';
+import { aggregateDdl } from '../store/aggregates.js';
+import { postgresDdl } from '../store/schema.js';
+import { TEST_PG_URL, tempPgStore, type TempPgStore } from '../test-support/pg-store.js';
 import { sesnspRow, writeCsv } from '../test-support/sesnsp-fixture.js';
 import { tempStore, type TempStore } from '../test-support/temp-store.js';
 import { queryIndicator } from './query.js';
@@ -127,7 +131,7 @@ describe('aggregate tables (observation_aggregate) answer as the observations do
   it('the integrity check at open finds aggregates that differ from the observations and rebuilds them', async () => {
     const national = await answer(duck.store, base, null);
     await duck.store.write((tx) => tx.run(`DELETE FROM observation_aggregate WHERE series = 'sesnsp.victims' AND geo = '00' AND year = 2021`));
-    await duck.store.write((tx) => tx.run(`UPDATE observation_aggregate SET value = value + 1 WHERE series = 'sesnsp.victims' AND geo = '09' AND year = 2020 AND month = 3`));
+    await duck.store.write((tx) => tx.run(`UPDATE observation_aggregate SET value = value + 1 WHERE series = 'sesnsp.victims' AND geo = '00' AND year = 2020 AND month = 3`));
     expect(await aggregateDifferences(duck.store)).toEqual([{ series: 'sesnsp.victims', years: [2020] }, { series: 'sesnsp.victims', years: [2021] }]);
     expect(await answer(duck.store, base, null)).not.toEqual(national);
     const report = await checkIntegrity(duck.store, { deep: true });
@@ -135,4 +139,38 @@ describe('aggregate tables (observation_aggregate) answer as the observations do
     expect(await answer(duck.store, base, null)).toEqual(national);
     expect(await aggregateDifferences(duck.store)).toEqual([]);
   });
+
+  it('a store of schema 6 (each place\'s own values copied into the aggregates, an `own` column) is rebuilt at open, on DuckDB and PostgreSQL', async () => {
+    const expected = await Promise.all(QUERIES.map((q) => answer(duck.store, q, null)));
+    await duck.store.write((tx) => asSchema6(tx, aggregateDdl()));
+    await pgs.store.write((tx) => asSchema6(tx, postgresDdl(aggregateDdl())));
+    await duck.store.close();
+    const reopened = await DuckDbStore.open(duck.path);
+    const server = await PostgresStore.open(TEST_PG_URL, { schema: pgs.schema, migrate: migrateServer });
+    try {
+      for (const store of [reopened, server]) {
+        const columns = await store.all<{ name: string }>(
+          `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${AGGREGATE_TABLE}' AND table_schema = current_schema()`,
+        );
+        expect(columns.map((c) => c.name)).not.toContain('own');
+        expect(await store.all(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: '7' }]);
+        expect(await aggregateDifferences(store)).toEqual([]);
+        for (const [i, q] of QUERIES.entries()) expect(await answer(store, q, null), label(q)).toEqual(expected[i]);
+      }
+    } finally {
+      await server.close();
+      await reopened.close();
+    }
+  });
 });
+
+/** What Observa wrote at schema 6: every place's own values copied beside the sums above it, told apart by `own`. */
+async function asSchema6(tx: WriteTx, ddl: string): Promise<void> {
+  const dims = DIMENSION_COLUMNS.map((c) => `o.${c}`).join(', ');
+  const key = `o.freq, o.year, o.month, o.period, ${dims}, o.release_id, array_to_string(o.flags, ',')`;
+  await tx.run(`DROP TABLE ${AGGREGATE_TABLE}`);
+  await tx.run(ddl.replace('geo VARCHAR NOT NULL,', 'geo VARCHAR NOT NULL, own BOOLEAN NOT NULL,'));
+  await tx.run(`INSERT INTO ${AGGREGATE_TABLE} SELECT o.series, a.ancestor, a.ancestor = o.geo, ${key}, sum(o.value), count(*)
+                FROM observation o JOIN geo_ancestor a ON a.geo = o.geo WHERE o.superseded_by IS NULL GROUP BY o.series, a.ancestor, a.ancestor = o.geo, ${key}`);
+  await tx.run(`UPDATE meta SET value = '6' WHERE key = 'schema_version'`);
+}

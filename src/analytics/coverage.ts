@@ -1,4 +1,5 @@
 import type { ReadTx } from '../store/index.js';
+import { cachedAll } from './read-cache.js';
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -25,7 +26,7 @@ export class SeriesCoverage {
     const list = `(${series.map(lit).join(', ')})`;
     if (asOf === null) {
       // Current data: one read of the periods table gives the months, the monthly series and every series' frequencies.
-      const rows = await tx.all<SeriesMonth & { freq: string } & Record<string, unknown>>(`SELECT series, freq, year::INT AS year, month::INT AS month FROM series_period WHERE series IN ${list}`);
+      const rows = await cachedAll<SeriesMonth & { freq: string } & Record<string, unknown>>(tx, `SELECT series, freq, year::INT AS year, month::INT AS month FROM series_period WHERE series IN ${list}`);
       const frequencies = new Map<string, Set<string>>();
       for (const r of rows) frequencies.set(r.series, (frequencies.get(r.series) ?? new Set<string>()).add(r.freq));
       const months = rows.filter((r) => r.freq === 'month' || r.freq === 'r12').map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) }));

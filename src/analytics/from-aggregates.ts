@@ -1,5 +1,6 @@
 import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import type { Part } from './query.js';
+import { cached, keepsReads } from './read-cache.js';
 
 /** The pieces of an indicator query over current data (SQL on `o`, the aggregate rows). */
 export interface AggregateQuery {
@@ -15,45 +16,115 @@ export interface AggregateQuery {
   readonly monthsPerPlace: string | null;
 }
 
-type Row = Omit<Part, 'flags'> & { flag_sets: string[]; below: boolean | null } & Record<string, unknown>;
+/** One row of the read: the sum of a place's values (own, or from below) for one series, period, release and flags. */
+interface Sum extends Record<string, unknown> {
+  series: string;
+  geo: string;
+  period: string;
+  dimension?: string | null;
+  year: number;
+  freq: string;
+  release_id: number;
+  flags: string;
+  value: number;
+  /** The months (bit m set for month m) of the place's own monthly values in the sum: months per place, first read. */
+  mask?: number;
+  /** The fewest months of any stored place under the place that year: months per place, second read. */
+  months?: number | null;
+  below?: boolean;
+}
+
+type Place = Pick<Part, 'name_es' | 'name_en' | 'level'>;
 
 /**
- * Sums at the places asked for, read from `observation_aggregate` in one GROUP BY (its rows are sums already, so release
- * ids and flag texts are collected as they are). Months per place (SESNSP's partial years): first from the places' own
- * rows; when some place asked for also holds sums from places under it (a nation of states), read again with the months
- * of every stored place under it, from the observations — the fewest of any (exact, as the observations say).
+ * Sums at the places asked for, from two parts: the places' own values (the current observations stored at them) and
+ * the sums of what is stored under them (`observation_aggregate`). Each part is summed by place, period, release id and
+ * flags text, and the few rows (a municipal map's two thousand) are gathered here: collecting release ids and flags as
+ * lists in the engine cost more than the sums, and lists are slow to bring out of it. Months per place (SESNSP's
+ * partial years): first from the places' own monthly values (a bit per month); when some place asked for also holds
+ * sums from places under it (a nation of states), read again with the months of every stored place under it, from the
+ * observations — the fewest of any (exact, as the observations say).
  */
 export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Part[]> {
-  const first = await read(tx, q, 'own');
-  const rows = q.monthsPerPlace !== null && first.some((r) => r.below === true) ? await read(tx, q, 'below') : first;
-  return rows.map(({ flag_sets: sets, below: _below, ...r }) => ({
-    ...r,
-    releases: r.releases.map(Number).sort((a, b) => a - b),
-    flags: [...new Set(sets.flatMap((f) => (f === '' ? [] : f.split(','))))].sort(),
+  const perPlace = q.monthsPerPlace !== null;
+  const first = await read(tx, q, perPlace ? 'own' : null);
+  const sums = perPlace && first.some((r) => r.below === true) ? await read(tx, q, 'below') : first;
+  const places = await placesOf(tx, [...new Set(sums.map((r) => r.geo))]);
+  // The months of each place's own monthly values, by series and year (the first read's bits, over all its rows).
+  const ownMonths = new Map<string, number>();
+  for (const r of sums) if (r.mask) ownMonths.set(`${r.series}|${r.geo}|${r.year}`, (ownMonths.get(`${r.series}|${r.geo}|${r.year}`) ?? 0) | Number(r.mask));
+  const groups = new Map<string, { part: Part; releases: Set<number>; flags: Set<string> }>();
+  for (const r of sums) {
+    const dimension = r.dimension ?? null;
+    const key = `${r.geo}|${r.period}|${dimension ?? ''}`;
+    const year = Number(r.year);
+    const mask = ownMonths.get(`${r.series}|${r.geo}|${r.year}`);
+    const months = r.months ?? (mask === undefined ? null : bitCount(mask));
+    let group = groups.get(key);
+    if (group === undefined) {
+      const place = places.get(r.geo);
+      group = {
+        part: {
+          geo: r.geo, name_es: place?.name_es ?? r.geo, name_en: place?.name_en ?? r.geo, period: r.period, year, dimension,
+          value: 0, releases: [], flags: [], native_freq: r.freq, level: place?.level ?? '', geo_months: months,
+        },
+        releases: new Set(), flags: new Set(),
+      };
+      groups.set(key, group);
+    }
+    const part = group.part;
+    part.value += Number(r.value);
+    if (year < part.year) part.year = year;
+    if (r.freq < part.native_freq) part.native_freq = r.freq;
+    if (months !== null && (part.geo_months === null || months < part.geo_months)) part.geo_months = months;
+    group.releases.add(Number(r.release_id));
+    if (r.flags !== '') for (const f of r.flags.split(',')) group.flags.add(f);
+  }
+  return [...groups.values()].map(({ part, releases, flags }) => ({
+    ...part, releases: [...releases].sort((a, b) => a - b), flags: [...flags].sort(),
   }));
 }
 
-function read(tx: ReadTx, q: AggregateQuery, months: 'own' | 'below'): Promise<Row[]> {
-  const perPlace = q.monthsPerPlace !== null;
-  const m = !perPlace ? '' : months === 'below'
-    ? `m AS (
+function bitCount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n += 1;
+  return n;
+}
+
+/**
+ * The places' names and level, by code: where reads are kept, from the whole geography read once; elsewhere (a server
+ * store) from a read of the places in the answer.
+ */
+async function placesOf(tx: ReadTx, codes: readonly string[]): Promise<ReadonlyMap<string, Place>> {
+  const byCode = (rows: readonly (Place & { code: string })[]) => new Map(rows.map(({ code, ...place }) => [code, place]));
+  if (keepsReads(tx)) return cached(tx, 'geo names', async () => byCode(await tx.all(`SELECT code, name_es, name_en, level FROM geo`)));
+  if (codes.length === 0) return new Map();
+  return byCode(await tx.all(`SELECT code, name_es, name_en, level FROM geo WHERE code IN (${codes.map((c) => `'${c.replaceAll("'", "''")}'`).join(', ')})`));
+}
+
+/**
+ * The two parts' sums, by series, place, period (and breakdown), year, frequency, release id and flags. `months`: how
+ * months per place are read (null: not at all).
+ */
+function read(tx: ReadTx, q: AggregateQuery, months: 'own' | 'below' | null): Promise<Sum[]> {
+  const dimension = q.dimension === 'NULL::VARCHAR' ? [] : [`${q.dimension} AS dimension`];
+  const keys = ['o.series', 'o.geo', `${q.period} AS period`, ...dimension, `${q.year} AS year`, 'o.freq', 'o.release_id'];
+  const groupBy = Array.from({ length: keys.length + 1 }, (_, i) => i + 1).join(', ');
+  const m = months === 'below'
+    ? `WITH m AS (
       SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
       FROM (${q.monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
-      GROUP BY 1, 2, 3), `
-    : `m AS (
-      SELECT o.series, o.geo, ${q.year} AS year, count(DISTINCT o.month) AS months
-      FROM ${AGGREGATE_TABLE} o WHERE o.own AND o.freq = 'month' AND (${q.direct}) AND ${q.where}
-      GROUP BY 1, 2, 3), `;
-  const collect = tx.dialect === 'duckdb'
-    ? `list_distinct(list(o.release_id)) AS releases, list_distinct(list(o.flags)) AS flag_sets`
-    : `array_agg(DISTINCT o.release_id) AS releases, array_agg(DISTINCT o.flags) AS flag_sets`;
-  return tx.all<Row>(`
-    WITH ${m}s AS (
-      SELECT o.geo, ${q.period} AS period, ${q.dimension} AS dimension, min(${q.year})::INT AS year, sum(o.value) AS value, ${collect},
-             min(o.freq) AS native_freq, ${perPlace ? 'min(m.months)::INT' : 'NULL::INT'} AS geo_months,
-             bool_or(NOT o.own) AS below
-      FROM ${AGGREGATE_TABLE} o ${perPlace ? `LEFT JOIN m ON m.series = o.series AND m.geo = o.geo AND m.year = ${q.year}` : ''}
-      WHERE (${q.direct}) AND ${q.where}
-      GROUP BY 1, 2, 3)
-    SELECT s.*, g.name_es, g.name_en, g.level FROM s JOIN geo g ON g.code = s.geo`);
+      GROUP BY 1, 2, 3) `
+    : '';
+  const part = (from: string, flags: string, below: boolean, current: string) => {
+    const extra = months === 'own'
+      ? `, ${below ? '0' : `bit_or(CASE WHEN o.freq = 'month' THEN 1 << o.month::INT ELSE 0 END)`} AS mask, ${below} AS below`
+      : months === 'below' ? ', min(m.months) AS months' : '';
+    const join = months === 'below' ? ` LEFT JOIN m ON m.series = o.series AND m.geo = o.geo AND m.year = ${q.year}` : '';
+    return `SELECT ${keys.join(', ')}, ${flags} AS flags, sum(o.value) AS value${extra}
+      FROM ${from}${join} WHERE ${current}(${q.direct}) AND ${q.where}
+      GROUP BY ${groupBy}`;
+  };
+  return tx.all<Sum>(`${m}${part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ')}
+    UNION ALL ${part(`${AGGREGATE_TABLE} o`, 'o.flags', true, '')}`);
 }

@@ -1,5 +1,6 @@
 import { GeoLevel, RequestError, type Indicator } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
+import { cached } from './read-cache.js';
 
 export interface SelectedGeo {
   readonly code: string;
@@ -71,12 +72,14 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
       expansions.push({ level: level.data, parent: null, country });
     } else if (raw.startsWith('children:')) {
       const parent = raw.slice('children:'.length);
-      const [child] = await tx.all<{ level: GeoLevel }>(`SELECT level FROM geo WHERE parent = ? AND NOT unspecified LIMIT 1`, [parent]);
+      const childLevel = `SELECT level FROM geo WHERE parent = ? AND NOT unspecified LIMIT 1`;
+      const [child] = await cached(tx, `${childLevel} ${parent}`, () => tx.all<{ level: GeoLevel }>(childLevel, [parent]));
       if (!child) throw new RequestError('not_found', `"${raw}": no geography has ${parent} as parent`, { geo: raw });
       checkLevel(indicator, child.level, raw);
       expansions.push({ level: child.level, parent, country });
     } else {
-      const [row] = await tx.all<SelectedGeo & Record<string, unknown>>(`SELECT code, level, name_es, name_en FROM geo WHERE code = ?`, [raw]);
+      const place = `SELECT code, level, name_es, name_en FROM geo WHERE code = ?`;
+      const [row] = await cached(tx, `${place} ${raw}`, () => tx.all<SelectedGeo & Record<string, unknown>>(place, [raw]));
       if (!row) {
         throw new RequestError('not_found', `unknown geography "${raw}": use an INEGI code (00, 01–32, 5-digit municipality), US, a CBP region or area (US-SWB, US-SWB-USBP-TCA), level:state or children:<code>`, { geo: raw });
       }

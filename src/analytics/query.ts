@@ -9,6 +9,7 @@ import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
 import { readAggregates } from './from-aggregates.js';
+import { cachedAll } from './read-cache.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
@@ -117,8 +118,8 @@ async function aggregate(
   const placeMonths = perPlace ? `, m AS (${monthsPerPlace})` : '';
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   if (params.asOf === null) {
-    // Current data: the aggregates hold each place's sums already (observation_aggregate, kept by every import), so the
-    // places asked for are read directly, without a scan of what lies under them or a join through geo_ancestor.
+    // Current data: a place's own observations and the sums of what lies under it (observation_aggregate, kept by every
+    // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
     const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
     return readAggregates(tx, { direct, period, year, dimension, where: `${periodFilter}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null });
   }
@@ -219,8 +220,8 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   // Reads that need only the question start together (the store has two reader connections): the coverage, the releases
   // of the indicator's sources and, where absence means zero, the places and releases a zero comes from.
   const coverageRead = SeriesCoverage.read(tx, monthlySeries, visibleObservations(params.asOf), params.asOf);
-  const releaseRead = tx.all<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
-    `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE source_id IN ${inList(indicator.sources)} ORDER BY id`,
+  const releaseRead = cachedAll<{ id: number; source_id: string; file_name: string; sha256: string; imported_at: string }>(
+    tx, `SELECT id, source_id, file_name, sha256, imported_at FROM release WHERE source_id IN ${inList(indicator.sources)} ORDER BY id`,
   );
   const zeroFill = indicator.zeroWhenAbsent && !params.by && !indicator.denominator
     ? zeroFillSources(tx, indicator, geos, { visible: visibleObservations(params.asOf), current: params.asOf === null })

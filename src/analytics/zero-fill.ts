@@ -1,6 +1,7 @@
 import { parsePeriodRange, periodMonthKey, type Indicator, type QualityFlag, type QueryParams, type ResultRow } from '../domain/index.js';
 import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import { selectionCondition, type GeoSelection } from './geo-selection.js';
+import { cachedAll } from './read-cache.js';
 
 interface FillContext {
   /** First and last month the publisher covered (year × 100 + month). */
@@ -20,8 +21,8 @@ export interface ZeroSources {
 /**
  * Reads the selected places (at the indicator's levels) and the releases that published the series: a zero comes from
  * them (the value is what they leave out). `visible` is the SQL of the observations the query sees (now, or as of an
- * instant); for current data the releases are read from the aggregates' top-level places, where every current
- * observation is summed exactly once.
+ * instant); for current data the releases are read at the top-level places, where every current observation is stored
+ * or summed (the aggregates and the places' own observations).
  */
 export async function zeroFillSources(
   tx: ReadTx, indicator: Indicator, geos: GeoSelection, source: { visible: string; current: boolean },
@@ -29,10 +30,14 @@ export async function zeroFillSources(
   const condition = selectionCondition(geos, 'code', indicator.levels);
   if (condition === null) return { places: [], releases: [] };
   const series = indicator.numerator.map((t) => `'${t.series.replaceAll("'", "''")}'`).join(', ');
-  const from = source.current ? `${AGGREGATE_TABLE} o WHERE o.geo IN (SELECT code FROM geo WHERE parent IS NULL) AND` : `${source.visible} o WHERE`;
+  // Every current observation is stored at a top-level place or summed at one: the releases of both, at those places.
+  const top = `o.geo IN (SELECT code FROM geo WHERE parent IS NULL) AND o.series IN (${series})`;
+  const releasesSql = source.current
+    ? `SELECT release_id AS id FROM ${AGGREGATE_TABLE} o WHERE ${top} UNION SELECT release_id FROM observation o WHERE o.superseded_by IS NULL AND ${top} ORDER BY 1`
+    : `SELECT DISTINCT release_id AS id FROM ${source.visible} o WHERE o.series IN (${series}) ORDER BY 1`;
   const [places, releases] = await Promise.all([
-    tx.all<{ code: string; name_es: string; name_en: string }>(`SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`),
-    tx.all<{ id: number }>(`SELECT DISTINCT release_id AS id FROM ${from} o.series IN (${series}) ORDER BY 1`),
+    cachedAll<{ code: string; name_es: string; name_en: string }>(tx, `SELECT code, name_es, name_en FROM geo WHERE ${condition} ORDER BY code`),
+    cachedAll<{ id: number }>(tx, releasesSql),
   ]);
   return { places, releases: releases.map((r) => Number(r.id)) };
 }

@@ -2,15 +2,18 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
-import { aggregateDdl, refreshAggregates } from './aggregates.js';
+import { aggregateDdl, rebuildAggregateTable } from './aggregates.js';
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import { seedCatalogEvidence } from './evidence-seed.js';
 import type { Store, WriteTx } from './store.js';
 
 export { AGGREGATE_TABLE, DIMENSION_COLUMNS };
 
-/** 6: `observation_aggregate` (current observations summed at every level; see aggregates.ts). */
-export const SCHEMA_VERSION = 6;
+/**
+ * 6: `observation_aggregate` (current observations summed at every level; see aggregates.ts). 7: it holds the sums above
+ * each stored place only (a place's own values are read from `observation`): rebuilt at open.
+ */
+export const SCHEMA_VERSION = 7;
 
 
 /** Columns added after schema 3, created on older stores by `migrate`. */
@@ -200,7 +203,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       for (const c of ADDED_IN_4) await tx.run(`ALTER TABLE observation ADD COLUMN IF NOT EXISTS ${c} VARCHAR NOT NULL DEFAULT ''`);
     }
     if (stored < 5) await migrateEvidenceTo5(tx);
-    if (stored < 6) await refreshAggregates(tx, 'all');
+    if (stored < 7) await rebuildAggregateTable(tx);
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {
@@ -223,9 +226,12 @@ export async function migrateServer(store: Store): Promise<void> {
     for (const statement of DDL) await tx.run(postgresDdl(statement));
     for (const statement of POSTGRES_INDEXES) await tx.run(statement);
     await migrateEvidenceTo5(tx);
-    // A server store published by an Observa without aggregates gets them from its observations.
+    // A server store published by an Observa without aggregates, or with each place's own values copied in them
+    // (schema 6), gets them anew from its observations.
     const [version] = await tx.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
-    if (version !== undefined && Number(version.value) < 6) await refreshAggregates(tx, 'all');
+    if (version !== undefined && Number(version.value) < 7) {
+      await rebuildAggregateTable(tx, [postgresDdl(aggregateDdl()), ...POSTGRES_INDEXES.filter((i) => i.includes(` ON ${AGGREGATE_TABLE} `))]);
+    }
     // The catalog and the geography, so a server store answers (with no statistics) before its first publish.
     const [row] = await tx.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'catalog_fingerprint'`);
     if (row === undefined) {

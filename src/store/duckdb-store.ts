@@ -1,7 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { RequestError, queryTimedOut } from '../domain/index.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { migrate } from './schema.js';
 import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
@@ -233,10 +232,7 @@ export class DuckDbStore implements Store {
     return result;
   }
 
-  /**
-   * COMMIT with no read running or starting meanwhile (see the class comment); a snapshot keeps DuckDB from
-   * checkpointing in it, and the WAL is flushed to disk as DuckDB writes it (flushWalUntil).
-   */
+  /** COMMIT with no read running or starting meanwhile (see the class comment); a snapshot keeps DuckDB from checkpointing in it. */
   private async commitBesideReaders(tx: WriteTx): Promise<void> {
     const holder = this.ready ? this.snapshots[0] : undefined;
     let end: () => void = () => undefined;
@@ -247,14 +243,7 @@ export class DuckDbStore implements Store {
       }
       this.committing = new Promise<void>((resolve) => (end = resolve));
       await Promise.allSettled([...this.reading]);
-      let over = false;
-      const flushing = this.flushWalUntil(() => over);
-      try {
-        await tx.run('COMMIT');
-      } finally {
-        over = true;
-        await flushing;
-      }
+      await tx.run('COMMIT');
     } catch (error) {
       await tx.run('ROLLBACK').catch(() => undefined);
       throw error;
@@ -262,29 +251,6 @@ export class DuckDbStore implements Store {
       this.committing = null;
       end();
       await holder?.run('COMMIT').catch(() => holder.run('ROLLBACK')).catch(() => undefined);
-    }
-  }
-
-  /**
-   * While a COMMIT writes the WAL (a 10 M re-import's supersession: ~290 MB), flush what is written so far to disk, so
-   * that the fsync DuckDB makes at the end of the COMMIT finds little left: the 10 M re-import's COMMIT (the read
-   * pause) took 0.93–0.98 s instead of 1.17–1.30 s, interleaved runs under load. Flushing only makes durable earlier
-   * what DuckDB wrote; what a crash leaves is unchanged (a killed process's written pages reach the disk either way).
-   */
-  private async flushWalUntil(done: () => boolean): Promise<void> {
-    if (this.location === ':memory:') return;
-    let wal: Awaited<ReturnType<typeof open>> | null = null;
-    try {
-      while (!done()) {
-        try {
-          wal ??= await open(`${this.location}.wal`, 'r');
-          await wal.datasync();
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 5)); // no WAL yet: the COMMIT creates it
-        }
-      }
-    } finally {
-      await wal?.close().catch(() => undefined);
     }
   }
 

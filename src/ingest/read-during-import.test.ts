@@ -12,12 +12,18 @@ interface State {
   releases: number;
   total: number;
   current: number;
+  /** The national sum in the aggregates (rebuilt in the release's transaction: deleted, then inserted again). */
+  national: number;
 }
 
-/** What a reader sees: releases, and the current observations' sum and count (a partial commit changes one without the other). */
+/**
+ * What a reader sees: releases, the current observations' sum and count, and the national aggregate (a partial commit
+ * changes one without the others).
+ */
 async function state(t: TempStore): Promise<State> {
-  const [row] = await t.store.all<{ releases: number; total: number; current: number }>(
-    `SELECT (SELECT count(*) FROM release) AS releases, coalesce(sum(value), 0) AS total, count(*) AS current
+  const [row] = await t.store.all<{ releases: number; total: number; current: number; national: number }>(
+    `SELECT (SELECT count(*) FROM release) AS releases, coalesce(sum(value), 0) AS total, count(*) AS current,
+            (SELECT coalesce(sum(value), 0) FROM observation_aggregate WHERE series = 'sesnsp.incidence' AND geo = '00') AS national
      FROM observation WHERE superseded_by IS NULL AND series = 'sesnsp.incidence'`,
   );
   if (!row) throw new Error('no answer');
@@ -86,6 +92,8 @@ describe('reads while a release commits', () => {
     expect(after.releases).toBe(2);
     expect(after.current).toBe(summary.observations);
     expect(after.total).not.toBe(before.total);
+    expect(after.national).toBe(after.total);
+    expect(before.national).toBe(before.total);
     for (const d of during) expect(d).toEqual(before);
     const mixed = seen.filter((s) => JSON.stringify(s) !== JSON.stringify(before) && JSON.stringify(s) !== JSON.stringify(after));
     expect(mixed, `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}, ${seen.length} reads`).toEqual([]);

@@ -81,13 +81,14 @@ const CHECKPOINT_WAL_BYTES = 16 * 2 ** 20;
 
 /**
  * Read isolation around a commit. Reads run beside a write transaction (MVCC: they see the last committed state while
- * an import stages, writes and compares its release), and wait only for the COMMIT statement itself: DuckDB 1.5 shows
- * the row groups a large INSERT wrote ahead (optimistic writes) to transactions that started before the commit, as
- * soon as the commit merges them, before the same transaction's updates (reproduced by
- * src/ingest/read-during-import.test.ts with snapshots pinned before COMMIT: a reader counted the new observations
- * with the old ones not yet superseded). So reads arriving during the COMMIT wait, and the COMMIT waits for reads
- * already running. One snapshot transaction stays open across the COMMIT so that DuckDB does not checkpoint inside it
- * (a checkpoint at commit would lengthen the wait); the store checkpoints after it, while reads run.
+ * an import stages, writes and compares its release), and wait only for the COMMIT statement itself: DuckDB 1.5 runs a
+ * large INSERT … SELECT in parallel, and the row groups its threads write carry no transaction version until the
+ * commit gives them one, last; the COMMIT merges them into the table first, so meanwhile every transaction (new ones,
+ * and snapshots pinned before the COMMIT) sees the new rows beside the old ones not yet superseded (reproduced by
+ * src/ingest/read-during-import.test.ts with pinned snapshots, and by scripts/duckdb-commit-visibility.js). So reads
+ * arriving during the COMMIT wait, and the COMMIT waits for reads already running. One snapshot transaction stays open
+ * across the COMMIT so that DuckDB does not checkpoint inside it (a checkpoint at commit would lengthen the wait); the
+ * store checkpoints after it, while reads run. What the COMMIT spends, and what was tried: docs/architecture.md.
  */
 export class DuckDbStore implements Store {
   private readonly mutex = new Mutex();

@@ -1,0 +1,62 @@
+// `node scripts/duckdb-commit-visibility.js [rows]`: what other transactions see while DuckDB commits a release-like
+// transaction (a large INSERT … SELECT of new rows, then an UPDATE superseding the old ones), and what a revised LIST
+// value costs the COMMIT. The evidence behind the read gate in src/store/duckdb-store.ts (docs/architecture.md,
+// "Readers and writers"); re-run it on a new DuckDB to see whether the gate can go.
+//
+// Expected on DuckDB 1.5: with a parallel INSERT (the plan DuckDB picks for a large INSERT … SELECT), readers during
+// the COMMIT — new transactions and a snapshot pinned before it — count the new rows beside the old ones not yet
+// superseded (2 × rows current); appended through the transaction (RETURNING: one thread) they never do. One revised
+// LIST value (UPDATE of a LIST column: delete + insert) makes the COMMIT write every new row into the WAL.
+import { rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const rows = Number(process.argv[2] ?? 3_000_000);
+const path = join(tmpdir(), `observa-commit-visibility-${process.pid}.duckdb`);
+const clean = () => ['', '.wal'].forEach((suffix) => rmSync(path + suffix, { force: true }));
+const count = async (conn) => {
+  const [row] = (await conn.runAndReadAll(`SELECT count(*) AS current, count(*) FILTER (WHERE rel = 2) AS new FROM t WHERE sup IS NULL`)).getRowObjectsJS();
+  return `${row.current} current (${row.new} new)`;
+};
+
+async function run(label, insertSuffix, then) {
+  clean();
+  const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '10GB' });
+  const [writer, reader, pinned] = [await instance.connect(), await instance.connect(), await instance.connect()];
+  await writer.run(`CREATE TABLE t (rel INTEGER, k BIGINT, v DOUBLE, flags VARCHAR[] NOT NULL DEFAULT [], sup INTEGER)`);
+  await writer.run(`INSERT INTO t SELECT 1, i, i % 7, [], NULL FROM range(${rows}) r(i)`);
+  await writer.run('CHECKPOINT');
+  await writer.run('SET preserve_insertion_order = false');
+  await writer.run('BEGIN TRANSACTION');
+  await writer.run(`INSERT INTO t SELECT 2, k, v, [], NULL FROM t${insertSuffix}`);
+  if (then === 'supersede') await writer.run(`UPDATE t SET sup = 2 WHERE rel = 1`);
+  if (then === 'revise one') await writer.run(`UPDATE t SET flags = list_append(flags, 'revised') WHERE rel = 2 AND k = 5`);
+  await pinned.run('BEGIN TRANSACTION');
+  const before = await count(pinned);
+  const seen = new Set();
+  let done = false;
+  const started = performance.now();
+  const commit = writer.run('COMMIT').finally(() => (done = true));
+  while (!done) {
+    seen.add(`reader: ${await count(reader)}`);
+    seen.add(`pinned: ${await count(pinned)}`);
+  }
+  await commit;
+  const ms = Math.round(performance.now() - started);
+  const wal = statSync(`${path}.wal`, { throwIfNoEntry: false })?.size ?? 0;
+  await pinned.run('COMMIT');
+  console.log(`${label}: COMMIT ${ms} ms, WAL ${(wal / 2 ** 20).toFixed(1)} MB; before ${before}, after ${await count(reader)}; during the COMMIT: ${[...seen].join('; ') || 'no read finished'}`);
+  for (const c of [writer, reader, pinned]) c.closeSync();
+  instance.closeSync();
+}
+
+try {
+  await run('parallel INSERT, old rows superseded', '', 'supersede');
+  await run('INSERT … RETURNING (through the transaction), old rows superseded', ' RETURNING NULL', 'supersede');
+  await run('parallel INSERT alone', '', 'nothing');
+  await run('parallel INSERT, one new value revised (LIST update)', '', 'revise one');
+} finally {
+  clean();
+}

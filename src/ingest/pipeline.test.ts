@@ -103,6 +103,11 @@ describe('SESNSP import: releases, idempotency, revisions, dry runs', () => {
     // Unchanged values keep their first release and carry no revision flag.
     const cdmx2020 = await queryIndicator(t.store, { ...params, from: '2020', to: '2020', asOf: null });
     expect(cdmx2020.rows[0]?.flags).toEqual([]);
+    // Exactly the changed values carry the flag (it is written with the rows, not set by an UPDATE afterwards).
+    const [flagged] = await t.store.all<{ n: number }>(
+      `SELECT count(*) AS n FROM observation WHERE release_id = ? AND list_contains(flags, 'revised')`, [summary.releaseId],
+    );
+    expect(Number(flagged?.n)).toBe(summary.revision.changed);
   });
 });
 

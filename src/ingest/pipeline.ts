@@ -113,14 +113,14 @@ async function checkKeys(tx: WriteTx, adapter: CsvAdapter, file: string, id: num
 
 /**
  * Revision summary against the source's current observations. One parallel join of the new rows with the current
- * ones on the key (`revision_match`: both row ids and values) serves the summary and, at commit, the `revised` flags
- * and the supersession. A source's first release skips it.
+ * ones on the key (`revision_match`: both row ids and values) serves the summary and, at commit, the supersession. A
+ * source's first release skips it.
  */
 async function compareWithCurrent(tx: WriteTx, source: string, id: number): Promise<RevisionSummary> {
   const [totals] = await tx.all<{ n: number; total: number | null }>(`SELECT sum(n) AS n, sum(total) AS total FROM release_geo`);
   const [anyCurrent] = await tx.all(`SELECT 1 AS x FROM ${currentOf(source, id)} c LIMIT 1`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS
-    SELECT c.rid AS old_rid, s.rid AS new_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after
+    SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after
     FROM ${newRows(id)} s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${anyCurrent ? 'true' : 'false'}`);
   if (!anyCurrent) {
     return { added: totals?.n ?? 0, changed: 0, unchanged: 0, removed: 0, netChange: totals?.total ?? 0, absoluteChange: 0, largestChanges: [] };
@@ -155,6 +155,24 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number): Prom
   };
 }
 
+/**
+ * The SELECT of the release's observations from `stage_obs`, a value that differs from the current one of the same key
+ * flagged `revised`. The flag is written with the row, not set afterwards: DuckDB updates a LIST column as delete + insert,
+ * and one such row among a transaction's new rows made its COMMIT write every new row again into the WAL (3 M rows, one
+ * value revised: a 2.3 s COMMIT, during which reads wait). The changed keys are found first (usually few: a hash probe).
+ */
+async function flaggedObservations(tx: WriteTx, source: string, id: number): Promise<string> {
+  const plain = `SELECT ${id}, ${STORED.join(', ')} FROM stage_obs`;
+  const [anyCurrent] = await tx.all(`SELECT 1 AS x FROM ${currentOf(source, id)} c LIMIT 1`);
+  if (!anyCurrent) return plain;
+  await tx.run(`CREATE OR REPLACE TEMP TABLE revised_keys AS
+    SELECT ${KEY.map((k) => `s.${k}`).join(', ')} FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE s.value <> c.value`);
+  const [revised] = await tx.all(`SELECT 1 AS x FROM revised_keys LIMIT 1`);
+  if (!revised) return plain;
+  const columns = STORED.map((c) => (c === 'flags' ? `CASE WHEN r.series IS NULL THEN s.flags ELSE list_append(s.flags, 'revised') END` : `s.${c}`));
+  return `SELECT ${id}, ${columns.join(', ')} FROM stage_obs s LEFT JOIN revised_keys r ON ${keyJoin('s', 'r')}`;
+}
+
 /** The release's own rows beside its observations (written in the same transaction), then what it supersedes. */
 async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'releaseId'>, adapter: CsvAdapter, id: number, now: Date): Promise<void> {
   await tx.run(
@@ -163,9 +181,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
       adapter.version, summary.encoding, summary.periodFrom, summary.periodTo, JSON.stringify(summary)],
   );
   if (summary.revision.changed + summary.revision.unchanged > 0) {
-    // A value that differs from the one it replaces is flagged `revised`; the values it replaces are superseded.
-    await tx.run(`UPDATE observation SET flags = list_append(flags, 'revised')
-                  WHERE rowid IN (SELECT new_rid FROM revision_match WHERE before <> after)`);
+    // The values this release replaces are superseded (its revised values were flagged as they were written).
     await tx.run(`UPDATE observation SET superseded_by = ${id} WHERE rowid IN (SELECT old_rid FROM revision_match)`);
   }
   await recordSeriesPeriods(tx, newRows(id));
@@ -218,8 +234,9 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       return await tx.transaction(async (w) => {
         const [next] = await w.all<{ id: number }>(`SELECT nextval('release_id_seq') AS id`);
         const id = next?.id as number;
-        // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table.
-        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}) SELECT ${id}, ${STORED.join(', ')} FROM stage_obs`);
+        // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table, its revised values
+        // flagged as they are written.
+        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}) ${await flaggedObservations(w, adapter.id, id)}`);
         const keyProblems = await checkKeys(w, adapter, file, id);
         if (keyProblems.length > 0) throw refuse(keyProblems);
         options.onStage?.('reconcile');
@@ -259,7 +276,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
     } finally {
       await tx.run('RESET preserve_insertion_order').catch(() => undefined);
       for (const v of ['raw', 'stage_obs']) await tx.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
-      for (const t of ['raw_file', 'release_geo', 'revision_match', 'observa_rejects', 'observa_rejects_scan']) {
+      for (const t of ['raw_file', 'release_geo', 'revision_match', 'revised_keys', 'observa_rejects', 'observa_rejects_scan']) {
         await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       }
     }

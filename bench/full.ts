@@ -11,6 +11,7 @@ import sirv from 'sirv';
 import { queryIndicator } from '../src/analytics/index.js';
 import { ADAPTERS, importFile } from '../src/ingest/index.js';
 import { ResponseCache, startServer } from '../src/api/index.js';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
 import { runLoad } from '../src/test-support/load.js';
 import { fullQueryCases } from './full-query-cases.js';
@@ -62,8 +63,16 @@ class Done extends Error {}
  * size (one line more: every value of the first release superseded) is imported. Baseline: the same read, no import.
  */
 async function readPauseDuringImport(storePath: string, rows: number): Promise<Row> {
-  const file = join(dataDir, `incidencia-municipal-${rows + 12}.csv`);
-  if (!existsSync(file)) await generateIncidence(rows + 12, file);
+  // The next release as publishers make it: one line more, and a value revised on one line in a thousand.
+  const file = join(dataDir, `incidencia-municipal-${rows + 12}-revised.csv`);
+  if (!existsSync(file)) {
+    const plain = join(dataDir, `incidencia-municipal-${rows + 12}.csv`);
+    if (!existsSync(plain)) await generateIncidence(rows + 12, plain);
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    await db.run(`COPY (SELECT * EXCLUDE (line) REPLACE (CASE WHEN hash(line) % 1000 = 0 THEN "Enero" + 1 ELSE "Enero" END AS "Enero")
+      FROM (SELECT *, row_number() OVER () AS line FROM read_csv('${plain}', all_varchar = false)) ORDER BY line) TO '${file}' (HEADER, DELIMITER ',')`);
+    db.closeSync();
+  }
   const adapter = ADAPTERS['sesnsp-incidence-municipal'];
   if (!adapter) throw new Error('the municipal adapter is missing');
   const store = await DuckDbStore.open(storePath);
@@ -89,15 +98,15 @@ async function readPauseDuringImport(storePath: string, rows: number): Promise<R
       byStage.set(at, Math.max(byStage.get(at) ?? 0, ms));
     }
     const summary = await importing;
-    if (summary.status !== 'new' || summary.revision.unchanged + summary.revision.changed === 0) throw new Error('the second import superseded nothing');
+    if (summary.status !== 'new' || summary.revision.unchanged === 0 || summary.revision.changed === 0) throw new Error('the second import did not supersede and revise values');
     const longest = Math.max(...latencies);
     const stages = JSON.stringify(Object.fromEntries([...byStage].map(([k, v]) => [k, Math.round(v)])));
     const over = latencies.filter((x) => x > 50).length;
     console.error(`read pauses during the ${rows / 1e6} M re-import (${latencies.length} reads), longest by stage: ${stages}`);
-    return { name: `longest read pause during a ${rows / 1e6} M re-import (target ≤ 50 ms)`, observa_ms: longest, baseline_ms: percentile(idle, 0.5), ratio: longest / percentile(idle, 0.5),
+    return { name: `longest read pause during a ${rows / 1e6} M re-import revising 0.1 % of values (target ≤ 50 ms)`, observa_ms: longest, baseline_ms: percentile(idle, 0.5), ratio: longest / percentile(idle, 0.5),
       reads: latencies.length, reads_over_50_ms: over, read_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
       longest_by_stage_ms: Object.fromEntries([...byStage].map(([k, v]) => [k, Math.round(v)])),
-      baseline: `the same read (releases' count and max id, as every request asks) with no import, median of 200; during the import ${latencies.length} reads, ${over} over 50 ms, longest by stage ${stages}` };
+      baseline: `the same read (releases' count and max id, as every request asks) with no import, median of 200; the re-import supersedes ${summary.revision.unchanged + summary.revision.changed} values and revises ${summary.revision.changed}; during it ${latencies.length} reads, ${over} over 50 ms, longest by stage ${stages}` };
   } finally {
     await store.close();
   }

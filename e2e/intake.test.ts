@@ -128,7 +128,10 @@ describe('the families\' form on a phone (390 × 844)', () => {
     const before = await caseCount();
     await fill(page, 'Persona Doble Toque', '2024-06-02', '+504 1111 1111');
     await page.dblclick('button[type="submit"]');
-    await page.waitForURL(/received/);
+    // Two taps, two navigations: the browser may abort the first for the second (waitForURL then fails on the aborted
+    // one), so wait for where the page ends up.
+    await expect.poll(() => page.url(), { timeout: 20_000 }).toMatch(/received/);
+    await page.waitForLoadState('load');
     // The same form body sent twice at once (a flaky connection retrying): both answers name the same receipt.
     await page.goBack();
     const locations = await page.evaluate(async () => {

@@ -41,18 +41,21 @@ type Place = Pick<Part, 'name_es' | 'name_en' | 'level'>;
  * the sums of what is stored under them (`observation_aggregate`). Each part is summed by place, period, release id and
  * flags text, and the few rows (a municipal map's two thousand) are gathered here: collecting release ids and flags as
  * lists in the engine cost more than the sums, and lists are slow to bring out of it. Months per place (SESNSP's
- * partial years): first from the places' own monthly values (a bit per month); when some place asked for also holds
- * sums from places under it (a nation of states), read again with the months of every stored place under it, from the
- * observations — the fewest of any (exact, as the observations say).
+ * partial years): from the places' own monthly values (a bit per month); when some place asked for also holds
+ * sums from places under it (a nation of states), from one more read of the months of every stored place under it, from
+ * the observations — the fewest of any (exact, as the observations say).
  */
 export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Part[]> {
   const perPlace = q.monthsPerPlace !== null;
-  const first = await read(tx, q, perPlace ? 'own' : null);
-  const sums = perPlace && first.some((r) => r.below === true) ? await read(tx, q, 'below') : first;
+  const sums = await read(tx, q, perPlace ? 'own' : null);
+  // Some place asked for holds sums from places under it: every row's months are then the fewest of any stored place
+  // under its place (read once, beside the sums already read), not its own values' bits.
+  const under = perPlace && sums.some((r) => r.below === true) ? await monthsUnder(tx, q, sums) : null;
+  if (under !== null) for (const r of sums) r.months = under.get(`${r.series}|${r.geo}|${r.year}`) ?? null;
   const places = await placesOf(tx, [...new Set(sums.map((r) => r.geo))]);
   // The months of each place's own monthly values, by series and year (the first read's bits, over all its rows).
   const ownMonths = new Map<string, number>();
-  for (const r of sums) if (r.mask) ownMonths.set(`${r.series}|${r.geo}|${r.year}`, (ownMonths.get(`${r.series}|${r.geo}|${r.year}`) ?? 0) | Number(r.mask));
+  if (under === null) for (const r of sums) if (r.mask) ownMonths.set(`${r.series}|${r.geo}|${r.year}`, (ownMonths.get(`${r.series}|${r.geo}|${r.year}`) ?? 0) | Number(r.mask));
   const groups = new Map<string, { part: Part; releases: Set<number>; flags: Set<string> }>();
   for (const r of sums) {
     const dimension = r.dimension ?? null;
@@ -85,6 +88,17 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Par
   }));
 }
 
+/** The fewest months any stored place under each place of `sums` published, by series, place and year. */
+async function monthsUnder(tx: ReadTx, q: AggregateQuery, sums: readonly Sum[]): Promise<ReadonlyMap<string, number>> {
+  const geos = [...new Set(sums.map((r) => r.geo))].map((g) => `'${g.replaceAll("'", "''")}'`).join(', ');
+  const rows = await tx.all<{ series: string; geo: string; year: number; months: number }>(`
+    SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
+    FROM (${q.monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
+    WHERE a.ancestor IN (${geos})
+    GROUP BY 1, 2, 3`);
+  return new Map(rows.map((r) => [`${r.series}|${r.geo}|${r.year}`, Number(r.months)]));
+}
+
 function bitCount(mask: number): number {
   let n = 0;
   for (let m = mask; m !== 0; m &= m - 1) n += 1;
@@ -106,25 +120,18 @@ async function placesOf(tx: ReadTx, codes: readonly string[]): Promise<ReadonlyM
  * The two parts' sums, by series, place, period (and breakdown), year, frequency, release id and flags. `months`: how
  * months per place are read (null: not at all).
  */
-function read(tx: ReadTx, q: AggregateQuery, months: 'own' | 'below' | null): Promise<Sum[]> {
+function read(tx: ReadTx, q: AggregateQuery, months: 'own' | null): Promise<Sum[]> {
   const dimension = q.dimension === 'NULL::VARCHAR' ? [] : [`${q.dimension} AS dimension`];
   const keys = ['o.series', 'o.geo', `${q.period} AS period`, ...dimension, `${q.year} AS year`, 'o.freq', 'o.release_id'];
   const groupBy = Array.from({ length: keys.length + 1 }, (_, i) => i + 1).join(', ');
-  const m = months === 'below'
-    ? `WITH m AS (
-      SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
-      FROM (${q.monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
-      GROUP BY 1, 2, 3) `
-    : '';
   const part = (from: string, flags: string, below: boolean, current: string) => {
     const extra = months === 'own'
       ? `, ${below ? '0' : `bit_or(CASE WHEN o.freq = 'month' THEN 1 << o.month::INT ELSE 0 END)`} AS mask, ${below} AS below`
-      : months === 'below' ? ', min(m.months) AS months' : '';
-    const join = months === 'below' ? ` LEFT JOIN m ON m.series = o.series AND m.geo = o.geo AND m.year = ${q.year}` : '';
+      : '';
     return `SELECT ${keys.join(', ')}, ${flags} AS flags, sum(o.value) AS value${extra}
-      FROM ${from}${join} WHERE ${current}(${q.direct}) AND ${q.where}
+      FROM ${from} WHERE ${current}(${q.direct}) AND ${q.where}
       GROUP BY ${groupBy}`;
   };
-  return tx.all<Sum>(`${m}${part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ')}
+  return tx.all<Sum>(`${part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ')}
     UNION ALL ${part(`${AGGREGATE_TABLE} o`, 'o.flags', true, '')}`);
 }

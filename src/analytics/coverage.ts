@@ -1,7 +1,7 @@
 import type { ReadTx } from '../store/index.js';
 import { cachedAll } from './read-cache.js';
+import { lit } from './sql-text.js';
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** One month a series holds: `key` = year × 100 + month. */
 interface SeriesMonth {

@@ -1,6 +1,7 @@
 import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import type { Part } from './query.js';
-import { cached, keepsReads } from './read-cache.js';
+import { keptPlaces } from './geo-selection.js';
+import { inList } from './sql-text.js';
 
 /** The pieces of an indicator query over current data (SQL on `o`, the aggregate rows). */
 export interface AggregateQuery {
@@ -90,11 +91,10 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Par
 
 /** The fewest months any stored place under each place of `sums` published, by series, place and year. */
 async function monthsUnder(tx: ReadTx, q: AggregateQuery, sums: readonly Sum[]): Promise<ReadonlyMap<string, number>> {
-  const geos = [...new Set(sums.map((r) => r.geo))].map((g) => `'${g.replaceAll("'", "''")}'`).join(', ');
   const rows = await tx.all<{ series: string; geo: string; year: number; months: number }>(`
     SELECT m.series, a.ancestor AS geo, m.year, min(m.months) AS months
     FROM (${q.monthsPerPlace}) m JOIN geo_ancestor a ON a.geo = m.geo
-    WHERE a.ancestor IN (${geos})
+    WHERE a.ancestor IN ${inList([...new Set(sums.map((r) => r.geo))])}
     GROUP BY 1, 2, 3`);
   return new Map(rows.map((r) => [`${r.series}|${r.geo}|${r.year}`, Number(r.months)]));
 }
@@ -106,14 +106,15 @@ function bitCount(mask: number): number {
 }
 
 /**
- * The places' names and level, by code: where reads are kept, from the whole geography read once; elsewhere (a server
- * store) from a read of the places in the answer.
+ * The places' names and level, by code: where reads are kept, from the kept geography; elsewhere (a server store) from a
+ * read of the places in the answer.
  */
 async function placesOf(tx: ReadTx, codes: readonly string[]): Promise<ReadonlyMap<string, Place>> {
-  const byCode = (rows: readonly (Place & { code: string })[]) => new Map(rows.map(({ code, ...place }) => [code, place]));
-  if (keepsReads(tx)) return cached(tx, 'geo names', async () => byCode(await tx.all(`SELECT code, name_es, name_en, level FROM geo`)));
+  const kept = keptPlaces(tx);
+  if (kept !== null) return kept;
   if (codes.length === 0) return new Map();
-  return byCode(await tx.all(`SELECT code, name_es, name_en, level FROM geo WHERE code IN (${codes.map((c) => `'${c.replaceAll("'", "''")}'`).join(', ')})`));
+  const rows = await tx.all<Place & { code: string }>(`SELECT code, name_es, name_en, level FROM geo WHERE code IN ${inList(codes)}`);
+  return new Map(rows.map(({ code, ...place }) => [code, place]));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GeoLevel, RequestError, type Indicator } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { cached } from './read-cache.js';
+import { cached, keepsReads } from './read-cache.js';
+import { lit } from './sql-text.js';
 
 export interface SelectedGeo {
   readonly code: string;
@@ -24,7 +25,6 @@ export interface GeoSelection {
 /** Distinct geography items one request may name (explicit codes and expansions together). */
 export const MAX_GEO_ITEMS = 120;
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** SQL subquery of the codes an expansion stands for (registry codes for "not specified" places left out). */
 export function expansionSql(e: Expansion): string {
@@ -46,6 +46,19 @@ function checkLevel(indicator: Indicator, level: GeoLevel, what: string): void {
   if (!indicator.levels.includes(level)) {
     throw new RequestError('bad_request', `${indicator.code} is available at the ${indicator.levels.join(', ')} level(s); ${what} is a ${level}`, { geo: what, levels: indicator.levels });
   }
+}
+
+/**
+ * Every place's level and names by code, read once per store generation where reads are kept (a DuckDB store); null
+ * elsewhere. One read serves every place a request names and every name an answer shows, and asking for each of the
+ * 2,475 municipalities in turn does not fill the kept reads with one entry per place.
+ */
+export function keptPlaces(tx: ReadTx): Promise<ReadonlyMap<string, SelectedGeo>> | null {
+  if (!keepsReads(tx)) return null;
+  return cached(tx, 'geography', async () => {
+    const rows = await tx.all<SelectedGeo & Record<string, unknown>>(`SELECT code, level, name_es, name_en FROM geo`);
+    return new Map(rows.map((r) => [r.code, r]));
+  });
 }
 
 /**
@@ -78,8 +91,10 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
       checkLevel(indicator, child.level, raw);
       expansions.push({ level: child.level, parent, country });
     } else {
-      const place = `SELECT code, level, name_es, name_en FROM geo WHERE code = ?`;
-      const [row] = await cached(tx, `${place} ${raw}`, () => tx.all<SelectedGeo & Record<string, unknown>>(place, [raw]));
+      const kept = keptPlaces(tx);
+      const row = kept !== null
+        ? (await kept).get(raw)
+        : (await tx.all<SelectedGeo & Record<string, unknown>>(`SELECT code, level, name_es, name_en FROM geo WHERE code = ?`, [raw]))[0];
       if (!row) {
         throw new RequestError('not_found', `unknown geography "${raw}": use an INEGI code (00, 01–32, 5-digit municipality), US, a CBP region or area (US-SWB, US-SWB-USBP-TCA), level:state or children:<code>`, { geo: raw });
       }

@@ -10,12 +10,11 @@ import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
 import { readAggregates } from './from-aggregates.js';
 import { cachedAll } from './read-cache.js';
+import { inList, lit } from './sql-text.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const inList = (values: readonly string[]) => `(${values.map(lit).join(', ')})`;
 
 /** The sorted distinct release ids and flags of a group: DuckDB's list functions, or PostgreSQL's arrays. */
 function distinctSorted(dialect: Dialect, releaseId: string, flags: string): string {

@@ -1,7 +1,7 @@
 import type { Indicator, QueryParams, ResultRow, SourceLink } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
+import { lit } from './sql-text.js';
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * The page each secondary value was taken from (`observation_source`, written with the release), attached to the rows

@@ -2,6 +2,7 @@ import { parsePeriodRange, periodMonthKey, type Indicator, type QualityFlag, typ
 import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import { selectionCondition, type GeoSelection } from './geo-selection.js';
 import { cachedAll } from './read-cache.js';
+import { lit } from './sql-text.js';
 
 interface FillContext {
   /** First and last month the publisher covered (year × 100 + month). */
@@ -29,7 +30,7 @@ export async function zeroFillSources(
 ): Promise<ZeroSources> {
   const condition = selectionCondition(geos, 'code', indicator.levels);
   if (condition === null) return { places: [], releases: [] };
-  const series = indicator.numerator.map((t) => `'${t.series.replaceAll("'", "''")}'`).join(', ');
+  const series = indicator.numerator.map((t) => lit(t.series)).join(', ');
   // Every current observation is stored at a top-level place or summed at one: the releases of both, at those places.
   const top = `o.geo IN (SELECT code FROM geo WHERE parent IS NULL) AND o.series IN (${series})`;
   const releasesSql = source.current

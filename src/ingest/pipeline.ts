@@ -116,9 +116,8 @@ async function checkKeys(tx: WriteTx, adapter: CsvAdapter, file: string, id: num
  * ones on the key (`revision_match`: both row ids and values) serves the summary and, at commit, the supersession. A
  * source's first release skips it.
  */
-async function compareWithCurrent(tx: WriteTx, source: string, id: number): Promise<RevisionSummary> {
+async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCurrent: boolean): Promise<RevisionSummary> {
   const [totals] = await tx.all<{ n: number; total: number | null }>(`SELECT sum(n) AS n, sum(total) AS total FROM release_geo`);
-  const [anyCurrent] = await tx.all(`SELECT 1 AS x FROM ${currentOf(source, id)} c LIMIT 1`);
   await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS
     SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after
     FROM ${newRows(id)} s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${anyCurrent ? 'true' : 'false'}`);
@@ -161,9 +160,8 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number): Prom
  * and one such row among a transaction's new rows made its COMMIT write every new row again into the WAL (3 M rows, one
  * value revised: a 2.3 s COMMIT, during which reads wait). The changed keys are found first (usually few: a hash probe).
  */
-async function flaggedObservations(tx: WriteTx, source: string, id: number): Promise<string> {
+async function flaggedObservations(tx: WriteTx, source: string, id: number, anyCurrent: boolean): Promise<string> {
   const plain = `SELECT ${id}, ${STORED.join(', ')} FROM stage_obs`;
-  const [anyCurrent] = await tx.all(`SELECT 1 AS x FROM ${currentOf(source, id)} c LIMIT 1`);
   if (!anyCurrent) return plain;
   await tx.run(`CREATE OR REPLACE TEMP TABLE revised_keys AS
     SELECT ${KEY.map((k) => `s.${k}`).join(', ')} FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE s.value <> c.value`);
@@ -236,7 +234,9 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         const id = next?.id as number;
         // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table, its revised values
         // flagged as they are written.
-        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}) ${await flaggedObservations(w, adapter.id, id)}`);
+        // Whether the source has current values (none for its first release: no revision to find or flag).
+        const anyCurrent = (await w.all(`SELECT 1 AS x FROM ${currentOf(adapter.id, id)} c LIMIT 1`)).length > 0;
+        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}) ${await flaggedObservations(w, adapter.id, id, anyCurrent)}`);
         const keyProblems = await checkKeys(w, adapter, file, id);
         if (keyProblems.length > 0) throw refuse(keyProblems);
         options.onStage?.('reconcile');
@@ -250,7 +250,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         const series = await w.all<{ series: string; observations: number; total: number }>(
           `SELECT series, sum(n) AS observations, sum(total) AS total FROM release_geo GROUP BY series ORDER BY series`,
         );
-        const revision = await compareWithCurrent(w, adapter.id, id);
+        const revision = await compareWithCurrent(w, adapter.id, id, anyCurrent);
         const base = {
           source: adapter.id,
           file,

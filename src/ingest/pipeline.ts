@@ -171,8 +171,18 @@ async function flaggedObservations(tx: WriteTx, source: string, id: number, anyC
   return `SELECT ${id}, ${columns.join(', ')} FROM stage_obs s LEFT JOIN revised_keys r ON ${keyJoin('s', 'r')}`;
 }
 
-/** The release's own rows beside its observations (written in the same transaction), then what it supersedes. */
-async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'releaseId'>, adapter: CsvAdapter, id: number, now: Date): Promise<void> {
+/**
+ * The value of `superseded_by` that hides a release's observations until it is published: negative, so that it names
+ * no release (the integrity check at open removes the rows of a release that was never published).
+ */
+const hiddenBy = (id: number) => -id;
+
+/**
+ * Publishes a prepared release, in the transaction after the one that wrote its observations hidden: its row, the values
+ * it replaces superseded and its own shown (UPDATEs, which DuckDB shows to readers at once), then what is derived from
+ * them. Readers meanwhile answer from the state before it (docs/architecture.md, "Readers and writers").
+ */
+async function publish(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'releaseId'>, adapter: CsvAdapter, id: number, now: Date): Promise<void> {
   await tx.run(
     `INSERT INTO release VALUES (?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?)`,
     [id, summary.source, summary.file, summary.sha256, summary.byteSize, summary.rows, summary.observations, now.toISOString(),
@@ -182,6 +192,7 @@ async function commit(tx: WriteTx, summary: Omit<ImportSummary, 'status' | 'rele
     // The values this release replaces are superseded (its revised values were flagged as they were written).
     await tx.run(`UPDATE observation SET superseded_by = ${id} WHERE rowid IN (SELECT old_rid FROM revision_match)`);
   }
+  await tx.run(`UPDATE observation SET superseded_by = NULL WHERE release_id = ${id} AND superseded_by = ${hiddenBy(id)}`);
   await recordSeriesPeriods(tx, newRows(id));
   // The per-level sums of the series × years this release touched, in its transaction (docs/architecture.md).
   await refreshAggregatesFor(tx, newRows(id));
@@ -229,14 +240,17 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       if (valueProblems.length > 0) throw refuse(valueProblems);
       const sourceProblems = await defineObservations(tx, adapter, file);
       if (sourceProblems.length > 0) throw refuse(sourceProblems);
-      return await tx.transaction(async (w) => {
+      // Two transactions, so that reads never wait for an import (docs/architecture.md, "Readers and writers"): the
+      // first writes the observations hidden, checks and compares them; the second publishes them.
+      const prepared = await tx.transaction(async (w) => {
         const [next] = await w.all<{ id: number }>(`SELECT nextval('release_id_seq') AS id`);
         const id = next?.id as number;
         // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table, its revised values
         // flagged as they are written.
         // Whether the source has current values (none for its first release: no revision to find or flag).
         const anyCurrent = (await w.all(`SELECT 1 AS x FROM ${currentOf(adapter.id, id)} c LIMIT 1`)).length > 0;
-        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}) ${await flaggedObservations(w, adapter.id, id, anyCurrent)}`);
+        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}, superseded_by)
+                     SELECT *, ${hiddenBy(id)} FROM (${await flaggedObservations(w, adapter.id, id, anyCurrent)})`);
         const keyProblems = await checkKeys(w, adapter, file, id);
         if (keyProblems.length > 0) throw refuse(keyProblems);
         options.onStage?.('reconcile');
@@ -266,10 +280,18 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
           revision,
         };
         if (options.dryRun) throw new DryRun(base);
-        options.onStage?.('commit');
-        await commit(w, base, adapter, id, (options.now ?? (() => new Date()))());
-        return { ...base, status: 'new' as const, releaseId: id };
-      });
+        return { base, id };
+      }, { readersKeepSnapshot: true, deferCheckpoint: true }); // the rows superseded next are named by row id
+      const { base, id } = prepared;
+      options.onStage?.('commit');
+      try {
+        await tx.transaction((w) => publish(w, base, adapter, id, (options.now ?? (() => new Date()))()), { readersKeepSnapshot: true });
+      } catch (error) {
+        // Nothing of an unpublished release stays (were this to fail too, the integrity check at the next open removes it).
+        await tx.transaction((w) => w.run(`DELETE FROM observation WHERE release_id = ${id} AND superseded_by = ${hiddenBy(id)}`)).catch(() => undefined);
+        throw error;
+      }
+      return { ...base, status: 'new' as const, releaseId: id };
     } catch (error) {
       if (error instanceof DryRun) return { ...error.summary, status: 'dry-run' as const, releaseId: null };
       throw error;

@@ -101,9 +101,11 @@ export async function refreshAggregates(tx: WriteTx, touched: readonly Touched[]
   // Joins as written (the places' small tables hashed, the observations streamed through): inside an import, the new
   // observations are not yet committed and DuckDB, without their statistics, hashed the million rows instead (measured:
   // 0.8–1.4 s for SESNSP's and a municipal file's, 0.2 s with the joins as written).
+  // Appended through the transaction (RETURNING: one appending thread), never as a parallel INSERT, whose row groups
+  // readers see during the COMMIT beside the sums it replaces (docs/architecture.md, "Readers and writers").
   await tx.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
   try {
-    await tx.run(insert);
+    await tx.run(`${insert} RETURNING NULL`);
   } finally {
     await tx.run(`RESET disabled_optimizers`);
   }

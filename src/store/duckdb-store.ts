@@ -3,7 +3,7 @@ import { RequestError, queryTimedOut } from '../domain/index.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { migrate } from './schema.js';
-import type { Param, Row, SessionTx, Store, WriteTx } from './store.js';
+import type { Param, Row, SessionTx, Store, TransactionOptions, WriteTx } from './store.js';
 import { Mutex } from './mutex.js';
 import { privatiseStoreFiles, withPrivateFiles } from './private-files.js';
 
@@ -51,6 +51,14 @@ function txOn(conn: DuckDBConnection): WriteTx {
 }
 
 
+/** Keeps `read` in `reads` until it settles. */
+function track<T>(reads: Set<Promise<unknown>>, read: Promise<T>): Promise<T> {
+  reads.add(read);
+  const forget = () => reads.delete(read);
+  read.then(forget, forget);
+  return read;
+}
+
 /**
  * What the process holding a store's lock is running, from its command line (Linux /proc; the same user can read it):
  * the server and an import need different advice. Unknown when it cannot be read.
@@ -81,14 +89,16 @@ const CHECKPOINT_WAL_BYTES = 16 * 2 ** 20;
 
 /**
  * Read isolation around a commit. Reads run beside a write transaction (MVCC: they see the last committed state while
- * an import stages, writes and compares its release), and wait only for the COMMIT statement itself: DuckDB 1.5 runs a
- * large INSERT … SELECT in parallel, and the row groups its threads write carry no transaction version until the
- * commit gives them one, last; the COMMIT merges them into the table first, so meanwhile every transaction (new ones,
- * and snapshots pinned before the COMMIT) sees the new rows beside the old ones not yet superseded (reproduced by
- * src/ingest/read-during-import.test.ts with pinned snapshots, and by scripts/duckdb-commit-visibility.js). So reads
- * arriving during the COMMIT wait, and the COMMIT waits for reads already running. One snapshot transaction stays open
- * across the COMMIT so that DuckDB does not checkpoint inside it (a checkpoint at commit would lengthen the wait); the
- * store checkpoints after it, while reads run. What the COMMIT spends, and what was tried: docs/architecture.md.
+ * an import stages, writes and compares its release). DuckDB 1.5 runs a large INSERT … SELECT in parallel, and the row
+ * groups its threads write carry no transaction version until the commit gives them one, last; the COMMIT merges them
+ * into the table first, so meanwhile every transaction (new ones, and snapshots pinned before the COMMIT) sees the new
+ * rows beside the old ones not yet superseded (scripts/duckdb-commit-visibility.js). So, by default, reads arriving
+ * during a COMMIT wait for it, and the COMMIT waits for reads already running. A transaction that promises no such rows
+ * (`readersKeepSnapshot`: an import writes its observations hidden, then shows them and supersedes the old ones by
+ * UPDATE in a second transaction) commits while reads go on: they are sent to snapshot connections whose transactions
+ * began before the COMMIT (a read starting a new transaction would wait for DuckDB's commit lock: ~130 ms measured at
+ * the end of a 10 M-row UPDATE's COMMIT, 9 ms from a snapshot). Those snapshots also keep DuckDB from checkpointing
+ * inside the COMMIT (a checkpoint at commit would lengthen it); the store checkpoints after it, while reads run.
  */
 export class DuckDbStore implements Store {
   private readonly mutex = new Mutex();
@@ -101,6 +111,10 @@ export class DuckDbStore implements Store {
   private ready = false;
   /** Set while the writer's COMMIT runs: reads wait for it. */
   private committing: Promise<void> | null = null;
+  /** Set while a COMMIT that reads need not wait for runs: reads go to these snapshots of the state before it. */
+  private pinned: { readonly connections: DuckDBConnection[]; readonly reads: Set<Promise<unknown>> } | null = null;
+  /** Reads that had to wait for a COMMIT (tests: an import's commits hold none). */
+  readsHeldByCommits = 0;
   generation = 0;
   readonly dialect = 'duckdb' as const;
   /** What the integrity check at open found and mended (null for read-only opens). */
@@ -142,7 +156,8 @@ export class DuckDbStore implements Store {
     }
     const writer = await instance.connect();
     const readers = [await instance.connect(), await instance.connect()];
-    const snapshots = options.readOnly ? [] : [await instance.connect()];
+    // As many snapshots as readers: during a COMMIT that reads need not wait for, they serve the reads.
+    const snapshots = options.readOnly ? [] : [await instance.connect(), await instance.connect()];
     const store = new DuckDbStore(location, instance, writer, readers, snapshots);
     if (!options.readOnly) {
       await migrate(store, { seedCatalog: options.seedCatalog ?? true });
@@ -154,17 +169,19 @@ export class DuckDbStore implements Store {
   }
 
   async all<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    if (this.committing) this.readsHeldByCommits++;
     while (this.committing) await this.committing;
     if (this.closed) throw new Error(`the store ${this.location} is closed`);
-    const conn = this.readers[this.readerIndex++ % this.readers.length] as DuckDBConnection;
-    return this.track(this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params)));
+    const pinned = this.pinned;
+    const pool = pinned?.connections ?? this.readers;
+    const conn = pool[this.readerIndex++ % pool.length] as DuckDBConnection;
+    const read = this.track(this.readTimeoutMs === null ? all<T>(conn, sql, params) : this.bounded(conn, this.readTimeoutMs, () => all<T>(conn, sql, params)));
+    if (pinned) track(pinned.reads, read);
+    return read;
   }
 
   private track<T>(read: Promise<T>): Promise<T> {
-    this.reading.add(read);
-    const forget = () => this.reading.delete(read);
-    read.then(forget, forget);
-    return read;
+    return track(this.reading, read);
   }
 
   /**
@@ -212,11 +229,11 @@ export class DuckDbStore implements Store {
   session<T>(work: (tx: SessionTx) => Promise<T>): Promise<T> {
     return this.mutex.lock(() => withPrivateFiles(async () => {
       const tx = txOn(this.writer);
-      return work({ ...tx, transaction: (inner) => this.inTransaction(inner) });
+      return work({ ...tx, transaction: (inner, options) => this.inTransaction(inner, options) });
     }));
   }
 
-  private async inTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(work: (tx: WriteTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const tx = txOn(this.writer);
     await tx.run('BEGIN TRANSACTION');
     let result: T;
@@ -226,31 +243,42 @@ export class DuckDbStore implements Store {
       await tx.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    await this.commitBesideReaders(tx);
+    await this.commitBesideReaders(tx, options.readersKeepSnapshot ?? false);
     this.generation++;
-    await this.checkpointIfDue();
+    if (!options.deferCheckpoint) await this.checkpointIfDue();
     return result;
   }
 
-  /** COMMIT with no read running or starting meanwhile (see the class comment); a snapshot keeps DuckDB from checkpointing in it. */
-  private async commitBesideReaders(tx: WriteTx): Promise<void> {
-    const holder = this.ready ? this.snapshots[0] : undefined;
+  /**
+   * COMMIT with snapshots of the state before it held open (see the class comment): reads arriving meanwhile either wait
+   * for it, with none running, or (`readersKeepSnapshot`) are answered from those snapshots.
+   */
+  private async commitBesideReaders(tx: WriteTx, readersKeepSnapshot: boolean): Promise<void> {
+    const snapshots = this.ready ? this.snapshots : [];
+    const reads = new Set<Promise<unknown>>();
     let end: () => void = () => undefined;
     try {
-      if (holder) {
-        await holder.run('BEGIN TRANSACTION');
-        await holder.run('SELECT count(*) FROM meta'); // DuckDB starts the transaction at the first read of the database
+      for (const snapshot of snapshots) {
+        await snapshot.run('BEGIN TRANSACTION');
+        await snapshot.run('SELECT count(*) FROM meta'); // DuckDB starts the transaction at the first read of the database
       }
-      this.committing = new Promise<void>((resolve) => (end = resolve));
-      await Promise.allSettled([...this.reading]);
+      if (readersKeepSnapshot && snapshots.length > 0) {
+        this.pinned = { connections: snapshots, reads };
+      } else {
+        this.committing = new Promise<void>((resolve) => (end = resolve));
+        await Promise.allSettled([...this.reading]);
+      }
       await tx.run('COMMIT');
     } catch (error) {
       await tx.run('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      this.pinned = null;
       this.committing = null;
       end();
-      await holder?.run('COMMIT').catch(() => holder.run('ROLLBACK')).catch(() => undefined);
+      // Reads sent to a snapshot finish on it before its transaction ends.
+      await Promise.allSettled([...reads]);
+      for (const snapshot of snapshots) await snapshot.run('COMMIT').catch(() => snapshot.run('ROLLBACK')).catch(() => undefined);
     }
   }
 

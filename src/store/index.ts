@@ -1,4 +1,4 @@
-export type { Dialect, Param, ReadTx, Row, SessionTx, Store, WriteTx } from './store.js';
+export type { Dialect, Param, ReadTx, Row, SessionTx, Store, TransactionOptions, WriteTx } from './store.js';
 export { DuckDbStore, type OpenOptions } from './duckdb-store.js';
 export { DIMENSION_COLUMNS, SCHEMA_VERSION, migrateServer, recordSeriesPeriods } from './schema.js';
 export { EVIDENCE_INSERT, seedCatalogEvidence } from './evidence-seed.js';

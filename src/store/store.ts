@@ -15,8 +15,21 @@ export interface WriteTx extends ReadTx {
   run(sql: string, params?: readonly Param[]): Promise<void>;
 }
 
+/** How a transaction's COMMIT meets the reads that arrive meanwhile (DuckDB; PostgreSQL's MVCC needs neither). */
+export interface TransactionOptions {
+  /**
+   * The caller's promise that the transaction adds no row a reader could see before the COMMIT ends: the rows it inserts
+   * are hidden (to be shown by an UPDATE in a later transaction), or appended through the transaction, never by a
+   * parallel `INSERT … SELECT` (docs/architecture.md, "Readers and writers"). Reads then keep answering from a snapshot
+   * taken before the COMMIT instead of waiting for it.
+   */
+  readonly readersKeepSnapshot?: boolean;
+  /** Leave the WAL unfolded after the COMMIT: a checkpoint may renumber row ids that the caller's next transaction uses. */
+  readonly deferCheckpoint?: boolean;
+}
+
 export interface SessionTx extends WriteTx {
-  transaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: WriteTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 export interface Store extends ReadTx {

@@ -6,7 +6,8 @@
 // Expected on DuckDB 1.5: with a parallel INSERT (the plan DuckDB picks for a large INSERT … SELECT), readers during
 // the COMMIT — new transactions and a snapshot pinned before it — count the new rows beside the old ones not yet
 // superseded (2 × rows current); appended through the transaction (RETURNING: one thread) they never do. One revised
-// LIST value (UPDATE of a LIST column: delete + insert) makes the COMMIT write every new row into the WAL.
+// LIST value (UPDATE of a LIST column: delete + insert) makes the COMMIT write every new row into the WAL. Hidden rows
+// shown by UPDATE: readers see only the old state or the new; the snapshot reader never waits, a new transaction may.
 import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -52,7 +53,48 @@ async function run(label, insertSuffix, then) {
   instance.closeSync();
 }
 
+/**
+ * Observa's design: the new rows inserted hidden (sup = -2) and committed, then a second transaction supersedes the old
+ * rows and shows the new ones by UPDATE. Readers during that second COMMIT: one in a snapshot begun before it, one
+ * starting a transaction per read; what they saw and their longest read.
+ */
+async function runSwitch() {
+  clean();
+  const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '10GB' });
+  const [writer, reader, pinned] = [await instance.connect(), await instance.connect(), await instance.connect()];
+  await writer.run(`CREATE TABLE t (rel INTEGER, k BIGINT, v DOUBLE, flags VARCHAR[] NOT NULL DEFAULT [], sup INTEGER)`);
+  await writer.run(`INSERT INTO t SELECT 1, i, i % 7, [], NULL FROM range(${rows}) r(i)`);
+  await writer.run('CHECKPOINT');
+  await writer.run('SET preserve_insertion_order = false');
+  await writer.run(`INSERT INTO t SELECT 2, k, v, [], -2 FROM t`);
+  await writer.run('BEGIN TRANSACTION');
+  await writer.run(`UPDATE t SET sup = 2 WHERE rel = 1`);
+  await writer.run(`UPDATE t SET sup = NULL WHERE rel = 2`);
+  await pinned.run('BEGIN TRANSACTION');
+  const before = await count(pinned);
+  const seen = new Set();
+  const longest = { reader: 0, pinned: 0 };
+  let done = false;
+  const started = performance.now();
+  const commit = writer.run('COMMIT').finally(() => (done = true));
+  const loop = async (name, conn) => {
+    while (!done) {
+      const s = performance.now();
+      seen.add(`${name}: ${await count(conn)}`);
+      longest[name] = Math.max(longest[name], performance.now() - s);
+    }
+  };
+  await Promise.all([loop('reader', reader), loop('pinned', pinned)]);
+  await commit;
+  const ms = Math.round(performance.now() - started);
+  await pinned.run('COMMIT');
+  console.log(`hidden INSERT committed, then switched by UPDATE: COMMIT ${ms} ms; before ${before}, after ${await count(reader)}; during the COMMIT: ${[...seen].join('; ') || 'no read finished'}; longest read: new transactions ${Math.round(longest.reader)} ms, snapshot begun before ${Math.round(longest.pinned)} ms`);
+  for (const c of [writer, reader, pinned]) c.closeSync();
+  instance.closeSync();
+}
+
 try {
+  await runSwitch();
   await run('parallel INSERT, old rows superseded', '', 'supersede');
   await run('INSERT … RETURNING (through the transaction), old rows superseded', ' RETURNING NULL', 'supersede');
   await run('parallel INSERT alone', '', 'nothing');

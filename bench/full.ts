@@ -22,7 +22,8 @@ import { assertSameAnswer, runBaseline, type QueryCase } from './query-cases.js'
 interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number; reads?: number; reads_over_50_ms?: number; read_p99_ms?: number; longest_by_stage_ms?: Record<string, number> }
 const results: Row[] = [];
 // `npm run bench:full -- --rows 10000000 --ingest-only`: one size, ingest rows only (queries and HTTP need the last store);
-// `--postgres`: the query cases also on the PostgreSQL server store (the big store published there first: minutes at 50 M).
+// `--postgres`: the query cases also on the PostgreSQL server store (the 10 M store, after its re-import, published there
+// first: a few minutes; 50 M would take ~10 minutes to publish and minutes per query run there).
 const { values: args } = parseArgs({ options: { rows: { type: 'string', multiple: true }, 'ingest-only': { type: 'boolean', default: false }, postgres: { type: 'boolean', default: false } } });
 const SIZES = (args.rows ?? ['10000000', '50000000']).map(Number);
 const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
@@ -115,8 +116,8 @@ async function readPauseDuringImport(storePath: string, rows: number): Promise<R
   }
 }
 
-/** Same answer first (rows, names, flags, releases, partial periods), then Observa and the SQL interleaved, 30 each. */
-async function queryRows(store: Store, cases: readonly QueryCase[], label: string): Promise<Row[]> {
+/** Same answer first (rows, names, flags, releases, partial periods), then Observa and the SQL interleaved, `runs` each. */
+async function queryRows(store: Store, cases: readonly QueryCase[], label: string, runs = 30): Promise<Row[]> {
   const rows: Row[] = [];
   const timed = async (work: () => Promise<unknown>) => {
     const s = performance.now();
@@ -127,19 +128,19 @@ async function queryRows(store: Store, cases: readonly QueryCase[], label: strin
     assertSameAnswer(`${c.name} [${store.dialect}]`, c.reduce(await queryIndicator(store, c.params)), await runBaseline(store, c));
     const o: number[] = [];
     const b: number[] = [];
-    for (let i = 0; i < 31; i++) {
+    for (let i = 0; i <= runs; i++) {
       const ms = [await timed(async () => c.reduce(await queryIndicator(store, c.params))), await timed(() => runBaseline(store, c))] as const;
       if (i === 0) continue;
       o.push(ms[0]);
       b.push(ms[1]);
     }
     rows.push({ name: `${c.name}, ${label}${store.dialect === 'postgres' ? ' [PostgreSQL]' : ''} (target ≤ 2×)`, observa_ms: percentile(o, 0.5), baseline_ms: percentile(b, 0.5), ratio: percentile(o, 0.5) / percentile(b, 0.5),
-      baseline: 'hand-written SQL returning the same answer (rows, names, flags, releases, partial periods), same store, interleaved, median of 30', observa_p95_ms: percentile(o, 0.95), baseline_p95_ms: percentile(b, 0.95) });
+      baseline: `hand-written SQL returning the same answer (rows, names, flags, releases, partial periods), same store, interleaved, median of ${runs}`, observa_p95_ms: percentile(o, 0.95), baseline_p95_ms: percentile(b, 0.95) });
   }
   return rows;
 }
 
-/** `--postgres`: the big store published to the PostgreSQL server store (as `observa publish`), the same cases there. */
+/** `--postgres`: a store published to the PostgreSQL server store (as `observa publish`), the same cases there (7 runs each). */
 async function postgresQueryRows(source: DuckDbStore, cases: readonly QueryCase[], label: string): Promise<Row[]> {
   const url = process.env['OBSERVA_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `observa_bench_full_${process.pid}`;
@@ -148,7 +149,7 @@ async function postgresQueryRows(source: DuckDbStore, cases: readonly QueryCase[
     const started = performance.now();
     const summary = await publishToPostgres(source, target);
     console.error(`published ${summary.tables.find((t) => t.name === 'observation')?.rows ?? 0} observations to PostgreSQL in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    return await queryRows(target, cases, label);
+    return await queryRows(target, cases, label, 7);
   } finally {
     await target.all(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await target.close();
@@ -231,6 +232,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'observa-bench-full-'));
 const dataDir = new URL('./data/', import.meta.url).pathname;
 let bigStore = '';
 let bigLabel = '';
+let tenMillionStore = '';
 
 try {
   for (const rows of SIZES) {
@@ -241,7 +243,10 @@ try {
     }
     const label = `${rows / 1e6} M`;
     const store = await ingestRows(file, rows, label);
-    if (rows === 10_000_000) results.push(await readPauseDuringImport(store, rows));
+    if (rows === 10_000_000) {
+      results.push(await readPauseDuringImport(store, rows));
+      tenMillionStore = store;
+    }
     bigStore = store;
     bigLabel = label;
   }
@@ -252,7 +257,17 @@ try {
   const years = (await store.all<{ year: number }>(`SELECT DISTINCT year FROM series_period WHERE series = 'sesnsp.incidence'`)).map((r) => Number(r.year));
   const cases = fullQueryCases(years.includes(2024) ? 2024 : Math.max(...years));
   results.push(...(await queryRows(store, cases, `${bigLabel} cells`)));
-  if (args.postgres) results.push(...(await postgresQueryRows(store, cases, `${bigLabel} cells`)));
+  if (args.postgres) {
+    if (tenMillionStore === '') throw new Error('--postgres publishes the 10 M store: run with the 10 M size');
+    const ten = tenMillionStore === bigStore ? store : await DuckDbStore.open(tenMillionStore);
+    try {
+      const tenYears = (await ten.all<{ year: number }>(`SELECT DISTINCT year FROM series_period WHERE series = 'sesnsp.incidence'`)).map((r) => Number(r.year));
+      console.error('queries on the PostgreSQL server store (the 10 M store published)…');
+      results.push(...(await postgresQueryRows(ten, fullQueryCases(tenYears.includes(2024) ? 2024 : Math.max(...tenYears)), '10 M cells, re-released')));
+    } finally {
+      if (ten !== store) await ten.close();
+    }
+  }
 
   console.error('HTTP…');
   // Load connections are readers of their own behind a proxy (runLoad's asPeople), as the fair shares expect.

@@ -93,7 +93,10 @@ describe('impossible dates are a 400, not a 500', () => {
 
 describe('every public read is bounded in time', () => {
   it('a read past the limit is stopped with 503 and Retry-After, and the next request is answered', async () => {
-    t.store.readTimeoutMs = 1;
+    // A limit already passed when the read would start: with 1 ms, a loaded machine ran the timer late and the finished
+    // read was answered (seen once in the full suite). Stopping a running read is tested on both stores in
+    // store.contract.test.ts.
+    t.store.readTimeoutMs = 0;
     try {
       const res = await get('/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=2015..2025&lang=en');
       expect(res.status).toBe(503);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryIndicator } from '../analytics/index.js';
@@ -35,6 +35,27 @@ describe('sesnsp-incidence-municipal', () => {
     expect(munis.rows.find((r) => r.geo === '14039')?.geo_name).toBe('Guadalajara');
   });
 
+  it('stages the file compressed in an owner-only database beside the store, deleted after the import (a leftover one replaced)', async () => {
+    if (!adapter) throw new Error('adapter missing');
+    const file = join(t.dir, 'staged.csv');
+    await generateIncidence(24_000, file);
+    const stage = `${t.path}.stage`;
+    writeFileSync(stage, 'what a killed import may leave behind'); // not a database: replaced, not opened
+    let seen: Promise<{ mode: number; tables: { database_name: string }[] }> | null = null;
+    const summary = await importFile(t.store, adapter, file, {
+      onStage: (s) => {
+        if (s !== 'validate') return;
+        const mode = statSync(stage).mode & 0o777;
+        seen = t.store.all<{ database_name: string }>(`SELECT database_name FROM duckdb_tables() WHERE table_name = 'raw_file'`).then((tables) => ({ mode, tables }));
+      },
+    });
+    expect(summary.observations).toBe(24_000);
+    // A temporary table held the text uncompressed in memory: a 50 M-cell file's 1.3 GB, the import's peak.
+    expect(await seen).toEqual({ mode: 0o600, tables: [{ database_name: 'observa_stage' }] });
+    expect(existsSync(stage)).toBe(false);
+    expect(existsSync(`${stage}.wal`)).toBe(false);
+  });
+
   it('refuses a municipality that does not belong to the row’s state', async () => {
     if (!adapter) throw new Error('adapter missing');
     const before = await storeFingerprint(t.store);
@@ -45,5 +66,6 @@ describe('sesnsp-incidence-municipal', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problems[0]).toMatchObject({ line: 3, column: 'Cve. Municipio', value: '9015' });
     expect(await storeFingerprint(t.store)).toBe(before);
+    expect(existsSync(`${t.path}.stage`)).toBe(false);
   });
 });

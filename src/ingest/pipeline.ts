@@ -4,7 +4,7 @@ import type { Store, WriteTx } from '../store/index.js';
 import { DIMENSION_COLUMNS, recordSeriesPeriods, refreshAggregatesFor } from '../store/index.js';
 import { OBSERVATION_COLUMNS, ROW_SOURCE_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
-import { checkColumns, stageRaw } from './stage.js';
+import { checkColumns, detachStage, stageRaw } from './stage.js';
 import { inspectWorkbook, stageSheet } from './xlsx.js';
 const KEY = ['series', 'geo', 'period', ...DIMENSION_COLUMNS] as const;
 const keyJoin = (a: string, b: string) => KEY.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
@@ -315,6 +315,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
     } finally {
       await tx.run('RESET preserve_insertion_order').catch(() => undefined);
       for (const v of ['raw', 'stage_obs']) await tx.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
+      await detachStage(tx).catch(() => undefined);
       for (const t of ['raw_file', 'release_geo', 'revision_match', 'revised_keys', 'observa_rejects', 'observa_rejects_scan']) {
         await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       }

@@ -139,6 +139,9 @@ export class DuckDbStore implements Store {
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
         // Bounded memory: big imports spill to disk beside the store instead of taking the machine (DuckDB's default is 80% of RAM).
         memory_limit: process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB',
+        // A bulk write (an import's staged file, its observations) flushes each thread's row group as it fills rather
+        // than five at a time: the buffered row groups were half of a 10 M-cell import's peak memory (743 → 462 MB).
+        write_buffer_row_group_count: '1',
         ...(location === ':memory:' ? {} : { temp_directory: `${location}.tmp` }),
       }));
     } catch (error) {

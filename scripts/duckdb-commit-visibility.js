@@ -22,7 +22,8 @@ const count = async (conn) => {
   return `${row.current} current (${row.new} new)`;
 };
 
-async function run(label, insertSuffix, then) {
+/** A new database with table t: `rows` committed rows of release 1, checkpointed; a writer, a reader, a connection to pin. */
+async function freshTable() {
   clean();
   const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '10GB' });
   const [writer, reader, pinned] = [await instance.connect(), await instance.connect(), await instance.connect()];
@@ -30,6 +31,11 @@ async function run(label, insertSuffix, then) {
   await writer.run(`INSERT INTO t SELECT 1, i, i % 7, [], NULL FROM range(${rows}) r(i)`);
   await writer.run('CHECKPOINT');
   await writer.run('SET preserve_insertion_order = false');
+  return { instance, writer, reader, pinned };
+}
+
+async function run(label, insertSuffix, then) {
+  const { instance, writer, reader, pinned } = await freshTable();
   await writer.run('BEGIN TRANSACTION');
   await writer.run(`INSERT INTO t SELECT 2, k, v, [], NULL FROM t${insertSuffix}`);
   if (then === 'supersede') await writer.run(`UPDATE t SET sup = 2 WHERE rel = 1`);
@@ -59,13 +65,7 @@ async function run(label, insertSuffix, then) {
  * starting a transaction per read; what they saw and their longest read.
  */
 async function runSwitch() {
-  clean();
-  const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '10GB' });
-  const [writer, reader, pinned] = [await instance.connect(), await instance.connect(), await instance.connect()];
-  await writer.run(`CREATE TABLE t (rel INTEGER, k BIGINT, v DOUBLE, flags VARCHAR[] NOT NULL DEFAULT [], sup INTEGER)`);
-  await writer.run(`INSERT INTO t SELECT 1, i, i % 7, [], NULL FROM range(${rows}) r(i)`);
-  await writer.run('CHECKPOINT');
-  await writer.run('SET preserve_insertion_order = false');
+  const { instance, writer, reader, pinned } = await freshTable();
   await writer.run(`INSERT INTO t SELECT 2, k, v, [], -2 FROM t`);
   await writer.run('BEGIN TRANSACTION');
   await writer.run(`UPDATE t SET sup = 2 WHERE rel = 1`);

@@ -14,7 +14,7 @@ import { bundledDataPath } from '../src/catalog/index.js';
 import { MONTHS_ES } from '../src/domain/index.js';
 import { ADAPTERS, importFile, loadBundled, type CsvAdapter } from '../src/ingest/index.js';
 import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
-import { QUERY_CASES, assertSameAnswer, runBaseline } from './query-cases.js';
+import { QUERY_CASES, assertSameAnswer, median, runBaseline } from './query-cases.js';
 
 const INGEST_RUNS = 5;
 const QUERY_RUNS = 20;
@@ -31,12 +31,6 @@ interface Result {
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const hi = sorted[mid] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? Number.NaN) + hi) / 2;
-}
 
 async function elapsed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

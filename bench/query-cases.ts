@@ -58,6 +58,14 @@ export function topByValue(result: QueryResult, n: number): Comparable[] {
 }
 
 const HOMICIDE = `o.series = 'sesnsp.victims' AND o.crime_subtype IN ('Homicidio doloso', 'Feminicidio')`;
+/** The median of samples (the mean of the middle two for an even count). */
+export function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const hi = sorted[mid] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? Number.NaN) + hi) / 2;
+}
+
 export const CURRENT = 'o.superseded_by IS NULL';
 /** Rates are rounded to the indicator's decimals + 2 (here 4); PostgreSQL's round takes a numeric. */
 const rounded = (dialect: Dialect, expr: string) => (dialect === 'postgres' ? `round((${expr})::numeric, 4)::float8` : `round(${expr}, 4)`);

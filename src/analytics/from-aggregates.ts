@@ -48,7 +48,7 @@ type Place = Pick<Part, 'name_es' | 'name_en' | 'level'>;
  */
 export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Part[]> {
   const perPlace = q.monthsPerPlace !== null;
-  const sums = await read(tx, q, perPlace ? 'own' : null);
+  const sums = await read(tx, q, perPlace);
   // Some place asked for holds sums from places under it: every row's months are then the fewest of any stored place
   // under its place (read once, beside the sums already read), not its own values' bits.
   const under = perPlace && sums.some((r) => r.below === true) ? await monthsUnder(tx, q, sums) : null;
@@ -118,15 +118,15 @@ async function placesOf(tx: ReadTx, codes: readonly string[]): Promise<ReadonlyM
 }
 
 /**
- * The two parts' sums, by series, place, period (and breakdown), year, frequency, release id and flags. `months`: how
- * months per place are read (null: not at all).
+ * The two parts' sums, by series, place, period (and breakdown), year, frequency, release id and flags; with `withMonths`,
+ * each row's months as bits (own values) and whether it holds sums from below.
  */
-function read(tx: ReadTx, q: AggregateQuery, months: 'own' | null): Promise<Sum[]> {
+function read(tx: ReadTx, q: AggregateQuery, withMonths: boolean): Promise<Sum[]> {
   const dimension = q.dimension === 'NULL::VARCHAR' ? [] : [`${q.dimension} AS dimension`];
   const keys = ['o.series', 'o.geo', `${q.period} AS period`, ...dimension, `${q.year} AS year`, 'o.freq', 'o.release_id'];
   const groupBy = Array.from({ length: keys.length + 1 }, (_, i) => i + 1).join(', ');
   const part = (from: string, flags: string, below: boolean, current: string) => {
-    const extra = months === 'own'
+    const extra = withMonths
       ? `, ${below ? '0' : `bit_or(CASE WHEN o.freq = 'month' THEN 1 << o.month::INT ELSE 0 END)`} AS mask, ${below} AS below`
       : '';
     return `SELECT ${keys.join(', ')}, ${flags} AS flags, sum(o.value) AS value${extra}

@@ -26,15 +26,18 @@ async function stagePath(tx: SessionTx): Promise<string | null> {
 
 /** Attaches a fresh staging database (a file a killed import left behind is replaced). */
 export async function attachStage(tx: SessionTx): Promise<void> {
-  await detachStage(tx);
   const path = await stagePath(tx);
+  await detach(tx, path);
   await tx.run(`ATTACH ${sqlString(path ?? ':memory:')} AS ${STAGE_DB}`);
 }
 
 /** Detaches the staging database and deletes its file (also after a failed import). */
 export async function detachStage(tx: SessionTx): Promise<void> {
+  await detach(tx, await stagePath(tx));
+}
+
+async function detach(tx: SessionTx, path: string | null): Promise<void> {
   await tx.run(`DETACH DATABASE IF EXISTS ${STAGE_DB}`);
-  const path = await stagePath(tx);
   if (path !== null) for (const f of [path, `${path}.wal`]) await rm(f, { force: true });
 }
 

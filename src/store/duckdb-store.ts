@@ -258,7 +258,9 @@ export class DuckDbStore implements Store {
    * for it, with none running, or (`readersKeepSnapshot`) are answered from those snapshots.
    */
   private async commitBesideReaders(tx: WriteTx, readersKeepSnapshot: boolean): Promise<void> {
-    const snapshots = this.ready ? this.snapshots : [];
+    // A COMMIT that holds reads needs one snapshot (to keep DuckDB from checkpointing in it); one that does not, one per
+    // reader connection.
+    const snapshots = !this.ready ? [] : readersKeepSnapshot ? this.snapshots : this.snapshots.slice(0, 1);
     const reads = new Set<Promise<unknown>>();
     let end: () => void = () => undefined;
     try {

@@ -2,6 +2,7 @@ import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import type { Part } from './query.js';
 import { keptPlaces } from './geo-selection.js';
 import { inList } from './sql-text.js';
+import { sharedRead, type ReadPart } from './shared-reads.js';
 
 /** The pieces of an indicator query over current data (SQL on `o`, the aggregate rows). */
 export interface AggregateQuery {
@@ -38,6 +39,15 @@ interface Sum extends Record<string, unknown> {
 type Place = Pick<Part, 'name_es' | 'name_en' | 'level'>;
 
 /**
+ * A read by years of explicit places only, which concurrent requests of the same shape may share (shared-reads.ts):
+ * its places and years, and the query for any other places and years (all else the same).
+ */
+export interface ShareableRead {
+  readonly part: ReadPart;
+  readonly queryFor: (part: ReadPart) => AggregateQuery;
+}
+
+/**
  * Sums at the places asked for, from two parts: the places' own values (the current observations stored at them) and
  * the sums of what is stored under them (`observation_aggregate`). Each part is summed by place, period, release id and
  * flags text, and the few rows (a municipal map's two thousand) are gathered here: collecting release ids and flags as
@@ -46,9 +56,9 @@ type Place = Pick<Part, 'name_es' | 'name_en' | 'level'>;
  * sums from places under it (a nation of states), from one more read of the months of every stored place under it, from
  * the observations — the fewest of any (exact, as the observations say).
  */
-export async function readAggregates(tx: ReadTx, q: AggregateQuery): Promise<Part[]> {
+export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: ShareableRead | null = null): Promise<Part[]> {
   const perPlace = q.monthsPerPlace !== null;
-  const sums = await read(tx, q, perPlace);
+  const sums = shareable === null ? await tx.all<Sum>(readSql(q, perPlace)) : await readShared(tx, shareable, perPlace);
   // Some place asked for holds sums from places under it: every row's months are then the fewest of any stored place
   // under its place (read once, beside the sums already read), not its own values' bits.
   const under = perPlace && sums.some((r) => r.below === true) ? await monthsUnder(tx, q, sums) : null;
@@ -118,10 +128,27 @@ async function placesOf(tx: ReadTx, codes: readonly string[]): Promise<ReadonlyM
 }
 
 /**
+ * The sums of a shareable read: one read for this request and those of the same shape gathered with it (the same SQL
+ * but for places and years), of which this request keeps its places' rows in its years. Each row is one place's and one
+ * year's (both are grouped on), so the rows kept are exactly those a read of this request alone returns.
+ */
+function readShared(tx: ReadTx, s: ShareableRead, withMonths: boolean): Promise<Sum[]> {
+  const shape = readSql(s.queryFor({ places: [], years: [0, 0] }), withMonths);
+  return sharedRead<Sum>(tx, shape, s.part, (parts) => {
+    const places = [...new Map(parts.flatMap((p) => p.places).map((g) => [g.code, g])).values()];
+    const years = [Math.min(...parts.map((p) => p.years[0])), Math.max(...parts.map((p) => p.years[1]))] as const;
+    return tx.all<Sum>(readSql(s.queryFor({ places, years }), withMonths));
+  }, (part, row) => {
+    const year = Number(row.year);
+    return year >= part.years[0] && year <= part.years[1] && part.places.some((g) => g.code === row.geo);
+  });
+}
+
+/**
  * The two parts' sums, by series, place, period (and breakdown), year, frequency, release id and flags; with `withMonths`,
  * each row's months as bits (own values) and whether it holds sums from below.
  */
-function read(tx: ReadTx, q: AggregateQuery, withMonths: boolean): Promise<Sum[]> {
+function readSql(q: AggregateQuery, withMonths: boolean): string {
   const dimension = q.dimension === 'NULL::VARCHAR' ? [] : [`${q.dimension} AS dimension`];
   const keys = ['o.series', 'o.geo', `${q.period} AS period`, ...dimension, `${q.year} AS year`, 'o.freq', 'o.release_id'];
   const groupBy = Array.from({ length: keys.length + 1 }, (_, i) => i + 1).join(', ');
@@ -133,6 +160,6 @@ function read(tx: ReadTx, q: AggregateQuery, withMonths: boolean): Promise<Sum[]
       FROM ${from} WHERE ${current}(${q.direct}) AND ${q.where}
       GROUP BY ${groupBy}`;
   };
-  return tx.all<Sum>(`${part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ')}
-    UNION ALL ${part(`${AGGREGATE_TABLE} o`, 'o.flags', true, '')}`);
+  return `${part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ')}
+    UNION ALL ${part(`${AGGREGATE_TABLE} o`, 'o.flags', true, '')}`;
 }

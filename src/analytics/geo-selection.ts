@@ -22,6 +22,12 @@ export interface GeoSelection {
   readonly expansions: readonly Expansion[];
 }
 
+/** What a SQL condition on places needs of a selection: codes with their level, and expansions. */
+export interface PlaceSelection {
+  readonly explicit: readonly Pick<SelectedGeo, 'code' | 'level'>[];
+  readonly expansions: readonly Expansion[];
+}
+
 /** Distinct geography items one request may name (explicit codes and expansions together). */
 export const MAX_GEO_ITEMS = 120;
 
@@ -32,7 +38,7 @@ export function expansionSql(e: Expansion): string {
 }
 
 /** The selected codes at the given levels, as a SQL condition on `column`; null when none applies. */
-export function selectionCondition(sel: GeoSelection, column: string, levels?: readonly GeoLevel[]): string | null {
+export function selectionCondition(sel: PlaceSelection, column: string, levels?: readonly GeoLevel[]): string | null {
   const ok = (l: GeoLevel) => !levels || levels.includes(l);
   const codes = sel.explicit.filter((g) => ok(g.level)).map((g) => lit(g.code));
   const parts = [

@@ -1,4 +1,4 @@
-export { isoSecond, queryIndicator, resolveIndicator } from './query.js';
+export { isLightQuery, isoSecond, queryIndicator, resolveIndicator } from './query.js';
 export { selectGeos, type GeoSelection, type SelectedGeo } from './geo-selection.js';
 export { citationOf, toCsv } from './csv.js';
 export { baselineSeries, detailOf, indicatorDetail, listReleases, releaseSummary, dataVersion, type IndicatorDetail, type ReleaseRow } from './views.js';

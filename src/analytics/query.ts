@@ -4,11 +4,12 @@ import {
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
-import { selectGeos, selectionCondition, type GeoSelection } from './geo-selection.js';
+import { selectGeos, selectionCondition, type GeoSelection, type PlaceSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
-import { readAggregates } from './from-aggregates.js';
+import { readAggregates, type AggregateQuery } from './from-aggregates.js';
+import type { ReadPart } from './shared-reads.js';
 import { cachedAll } from './read-cache.js';
 import { inList, lit } from './sql-text.js';
 
@@ -96,7 +97,7 @@ async function aggregate(
   const year = fiscal ? fiscalYear : 'o.year';
   // A yearly denominator is matched on the year, whatever the numerator's frequency.
   const ytd = scope.ytdMonths && periodKey === 'output' ? ` AND (o.freq <> 'month' OR o.month IN (${scope.ytdMonths.join(', ')}))` : '';
-  const periodFilter =
+  const periodFilterFor = (lo: number, hi: number) =>
     periodKey === 'year'
       ? `o.year BETWEEN ${Math.floor(lo / 100)} AND ${Math.floor(hi / 100)}`
       : params.freq === 'year'
@@ -104,6 +105,7 @@ async function aggregate(
         : fiscal
           ? `((o.freq = 'month' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}) OR (o.freq = 'fy' AND (o.year::INT * 100 + 9) BETWEEN ${lo} AND ${hi}))`
           : `o.freq <> 'year' AND (o.year::INT * 100 + o.month) BETWEEN ${lo} AND ${hi}`;
+  const periodFilter = periodFilterFor(lo, hi);
   // Narrow the scan to the places asked for, unless a whole country is (then everything is in scope anyway).
   const wholeCountry = geos.explicit.some((g) => g.level === 'country') || geos.expansions.some((e) => e.level === 'country');
   const filters = usable.map((t) => (wholeCountry ? t.filter : `(${t.filter} AND o.geo IN (SELECT a.geo FROM geo_ancestor a WHERE ${t.places}))`)).join(' OR ');
@@ -119,8 +121,19 @@ async function aggregate(
   if (params.asOf === null) {
     // Current data: a place's own observations and the sums of what lies under it (observation_aggregate, kept by every
     // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
-    const direct = usable.map((t) => `(${t.filter} AND ${selectionCondition(geos, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR ');
-    return readAggregates(tx, { direct, period, year, dimension, where: `${periodFilter}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null });
+    const queryOf = (sel: PlaceSelection, where: string): AggregateQuery => ({
+      direct: usable.map((t) => `(${t.filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR '),
+      period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null,
+    });
+    // By years and at places named one by one: a read concurrent requests of the same shape may share (shared-reads.ts).
+    const byYears = periodKey === 'year' || params.freq === 'year';
+    const shareable = byYears && geos.expansions.length === 0
+      ? {
+        part: { places: geos.explicit, years: [Math.floor(lo / 100), Math.floor(hi / 100)] as const },
+        queryFor: (part: ReadPart) => queryOf({ explicit: part.places, expansions: [] }, periodFilterFor(part.years[0] * 100 + 1, part.years[1] * 100 + 12)),
+      }
+      : null;
+    return readAggregates(tx, queryOf(geos, periodFilter), shareable);
   }
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;
@@ -179,6 +192,20 @@ async function denominatorFrequencies(tx: ReadTx, terms: readonly SeriesTerm[], 
   const known = coverage.frequencies;
   if (known) return [...new Set(terms.flatMap((t) => [...(known.get(t.series) ?? [])]))].map((freq) => ({ freq }));
   return tx.all<{ freq: string }>(`SELECT DISTINCT freq FROM series_period WHERE series IN ${inList(terms.map((t) => t.series))}`);
+}
+
+/** Places a light answer names at most (see `isLightQuery`). */
+const LIGHT_PLACES = 12;
+
+/**
+ * An answer small by construction whose reads concurrent requests share (shared-reads.ts): by calendar year, current
+ * data, no breakdown, a few places named by code (no `level:` or `children:`). The server gives such answers places of
+ * their own (fair-work.ts `lightConcurrency`).
+ */
+export function isLightQuery(params: QueryParams): boolean {
+  const places = new Set(params.geo.flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== ''));
+  return params.freq === 'year' && params.by === null && params.asOf === null && places.size <= LIGHT_PLACES
+    && [...places].every((g) => !g.includes(':'));
 }
 
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { bothSides, borderIncidents, dataVersion, indicatorDetail, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
+import { bothSides, borderIncidents, dataVersion, indicatorDetail, isLightQuery, listReleases, queryIndicator, releaseSummary, toCsv } from '../analytics/index.js';
 import { loadCatalog } from '../catalog/index.js';
 import { GeoLevel, Lang, QUERY_RETRY_AFTER_SECONDS, RequestError, SPREADSHEET_SAFE_CSV, type BothSidesView, type IntakeContacts } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -188,31 +188,31 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
     return known.version;
   };
 
-  const inTurn = async <T>(c: Context, work: () => Promise<T>): Promise<T> => {
+  const inTurn = async <T>(c: Context, work: () => Promise<T>, light: boolean): Promise<T> => {
     try {
-      return await fairWork.run(clientOf(c), work);
+      return await fairWork.run(clientOf(c), work, light);
     } catch (error) {
       return busy(error);
     }
   };
   // Bodies may come as bytes (large JSON is written in slices, json-bytes.ts); the site's pages give strings.
-  const respond = async (c: Context, kind: keyof typeof TYPES, produce: () => Promise<string | Uint8Array<ArrayBuffer>>, extraKey = ''): Promise<Response> => {
+  const respond = async (c: Context, kind: keyof typeof TYPES, produce: () => Promise<string | Uint8Array<ArrayBuffer>>, extraKey = '', light = false): Promise<Response> => {
     const version = await currentVersion();
     const key = `${version}|${kind}|${extraKey}|${normalisedRequestKey(c.req.url)}`;
-    const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] })));
+    const entry = await cache.get(key, () => inTurn(c, async () => ({ body: await produce(), contentType: TYPES[kind] }), light));
     const headers = { ETag: entry.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept' };
     if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
     c.set(BODY_BYTES, entry.body.byteLength);
     return c.body(entry.body, 200, { ...headers, 'Content-Type': entry.contentType });
   };
 
-  /** JSON or CSV of the same data. */
-  function respondData(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string, extraKey?: string): Promise<Response> {
+  /** JSON or CSV of the same data; `light`: small by construction (fair-work.ts `lightConcurrency`). */
+  function respondData(c: Context, format: Format, produce: () => Promise<unknown>, toCsvBody?: (data: unknown) => string, extraKey?: string, light = false): Promise<Response> {
     if (format === 'csv' && !toCsvBody) throw new RequestError('bad_request', 'this resource has no CSV form; ask for JSON');
     return respond(c, format, async () => {
       const data = await produce();
       return format === 'csv' && toCsvBody ? toCsvBody(data) : jsonBytes(data);
-    }, extraKey);
+    }, extraKey, light);
   }
 
   app.onError((error, c) => {
@@ -279,7 +279,7 @@ export function createApp(store: Store, options: ApiOptions = {}): Hono {
   const dataRoute = (suffix: Format | undefined) => async (c: Context) => {
     const query = DataQuery.parse(c.req.query());
     const params = toQueryParams(c.req.param('code') as string, query);
-    return respondData(c, formatOf(c, suffix), () => queryIndicator(store, params), (d) => toCsv(d as Awaited<ReturnType<typeof queryIndicator>>));
+    return respondData(c, formatOf(c, suffix), () => queryIndicator(store, params), (d) => toCsv(d as Awaited<ReturnType<typeof queryIndicator>>), undefined, isLightQuery(params));
   };
   app.get('/api/v1/indicators/:code/data', dataRoute(undefined));
   app.get('/api/v1/indicators/:code/data.csv', dataRoute('csv'));

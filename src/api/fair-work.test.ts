@@ -11,7 +11,7 @@ function gated(log: string[], name: string) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 const options = (over: Partial<FairWorkOptions> = {}): FairWorkOptions => ({
-  concurrency: 1, perClientRunning: 1, perClientQueued: 10, burstMs: 1e9, refillMsPerSecond: 1, largeAnswerBytes: 1000, bytesPerMs: 100, requestsPerSecond: 1e9, requestBurst: 1e9, ...over,
+  concurrency: 1, lightConcurrency: 2, perClientRunning: 1, perClientQueued: 10, burstMs: 1e9, refillMsPerSecond: 1, largeAnswerBytes: 1000, bytesPerMs: 100, requestsPerSecond: 1e9, requestBurst: 1e9, ...over,
 });
 
 describe('fair shares of uncached work', () => {
@@ -34,6 +34,43 @@ describe('fair shares of uncached work', () => {
     await Promise.all(runs);
     expect(log).toEqual(['abuser-0', 'reader', 'abuser-1', 'abuser-2', 'abuser-3', 'abuser-4']);
     expect(fair.busy).toMatchObject({ running: 0, waiting: 0 });
+  });
+
+  it('runs light work in places of its own: small answers do not wait behind heavy ones, nor take their places', async () => {
+    const fair = new FairWork(options({ concurrency: 1, lightConcurrency: 2 }));
+    const log: string[] = [];
+    const heavy = [gated(log, 'heavy-a'), gated(log, 'heavy-b')];
+    const light = [gated(log, 'light-c'), gated(log, 'light-d'), gated(log, 'light-e')];
+    const heavyRuns = heavy.map((job, i) => fair.run(`198.51.100.${i + 1}`, job.work));
+    const lightRuns = light.map((job, i) => fair.run(`203.0.113.${i + 1}`, job.work, true));
+    await settle();
+    // One heavy place, two light ones: the second heavy job and the third light one wait for a place of their kind.
+    expect(log).toEqual(['heavy-a', 'light-c', 'light-d']);
+    expect(fair.busy).toMatchObject({ running: 3, waiting: 2 });
+    light[0]?.release();
+    await settle();
+    expect(log).toEqual(['heavy-a', 'light-c', 'light-d', 'light-e']);
+    heavy[0]?.release();
+    await settle();
+    expect(log.at(-1)).toBe('heavy-b');
+    for (const job of [...heavy, ...light]) job.release();
+    await Promise.all([...heavyRuns, ...lightRuns]);
+    expect(fair.busy).toMatchObject({ running: 0, waiting: 0 });
+  });
+
+  it('keeps one running job per client across both kinds of place', async () => {
+    const fair = new FairWork(options({ concurrency: 2, lightConcurrency: 2 }));
+    const log: string[] = [];
+    const a = gated(log, 'heavy');
+    const b = gated(log, 'light');
+    const runs = [fair.run('198.51.100.7', a.work), fair.run('198.51.100.7', b.work, true)];
+    await settle();
+    expect(log).toEqual(['heavy']);
+    a.release();
+    await settle();
+    expect(log).toEqual(['heavy', 'light']);
+    b.release();
+    await Promise.all(runs);
   });
 
   it('refuses a client beyond its places at once, without running the work, and keeps serving others', async () => {

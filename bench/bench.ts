@@ -15,6 +15,7 @@ import { MONTHS_ES } from '../src/domain/index.js';
 import { ADAPTERS, importFile, loadBundled, type CsvAdapter } from '../src/ingest/index.js';
 import { DuckDbStore, PostgresStore, migrateServer, publishToPostgres, type Store } from '../src/store/index.js';
 import { QUERY_CASES, assertSameAnswer, median, runBaseline } from './query-cases.js';
+import { observationFingerprint, victimsStateSameColumns } from './ingest-baselines.js';
 
 const INGEST_RUNS = 5;
 const QUERY_RUNS = 20;
@@ -89,8 +90,11 @@ interface IngestCounts {
   observations: number;
 }
 
-/** One Observa import into a new store; only importFile is timed (opening the store seeds the catalog). */
-async function observaIngestSample(adapter: CsvAdapter, file: string, counts: IngestCounts[]): Promise<number> {
+/**
+ * One Observa import into a new store; only importFile is timed (opening the store seeds the catalog). `fingerprints`:
+ * the observations' fingerprint is added to it (after the timing).
+ */
+async function observaIngestSample(adapter: CsvAdapter, file: string, counts: IngestCounts[], fingerprints?: string[]): Promise<number> {
   const path = freshStorePath();
   const store = await DuckDbStore.open(path);
   try {
@@ -98,6 +102,7 @@ async function observaIngestSample(adapter: CsvAdapter, file: string, counts: In
     const ms = await elapsed(async () => (summary = await importFile(store, adapter, file)));
     if (summary?.status !== 'new') throw new Error(`import of ${file} into a fresh store was "${summary?.status}", not "new"`);
     counts.push({ rows: summary.rows, observations: summary.observations });
+    if (fingerprints) fingerprints.push(String((await store.all<{ fingerprint: string }>(observationFingerprint('observation')))[0]?.fingerprint));
     return ms;
   } finally {
     await store.close();
@@ -105,8 +110,11 @@ async function observaIngestSample(adapter: CsvAdapter, file: string, counts: In
   }
 }
 
-/** One raw statement creating table `t` in a new DuckDB file; only the statement is timed. Returns ms and t's rows. */
-async function rawIngestSample(sql: string, rowCounts: number[]): Promise<number> {
+/**
+ * One raw statement creating table `t` in a new DuckDB file; only the statement is timed. Returns ms and t's rows (and,
+ * with `fingerprints`, t's observations' fingerprint, after the timing).
+ */
+async function rawIngestSample(sql: string, rowCounts: number[], fingerprints?: string[]): Promise<number> {
   const path = freshStorePath();
   const instance = await DuckDBInstance.create(path, { memory_limit: MEMORY_LIMIT, temp_directory: `${path}.tmp` });
   const conn = await instance.connect();
@@ -114,6 +122,7 @@ async function rawIngestSample(sql: string, rowCounts: number[]): Promise<number
     const ms = await elapsed(() => conn.run(sql));
     const reader = await conn.runAndReadAll('SELECT count(*) AS n FROM t');
     rowCounts.push(Number(reader.getRowObjectsJS()[0]?.['n']));
+    if (fingerprints) fingerprints.push(String((await conn.runAndReadAll(observationFingerprint('t'))).getRowObjectsJS()[0]?.['fingerprint']));
     return ms;
   } finally {
     conn.closeSync();
@@ -128,7 +137,10 @@ function assertCounts(what: string, got: readonly number[], expected: number): v
   if (wrong.length > 0) throw new Error(`${what}: expected ${expected} rows in every run, got ${[...new Set(got)].join(', ')}`);
 }
 
-/** `prefix` names the rows: `<prefix>-vs-read_csv` and `<prefix>-vs-read_csv+unpivot`. */
+/**
+ * `prefix` names the rows: `<prefix>-vs-read_csv`, `<prefix>-vs-read_csv+unpivot` (into the file's own columns) and
+ * `<prefix>-vs-read_csv+unpivot-same-columns` (into observation's columns, the same rows: the issue's fair baseline).
+ */
 async function ingestCase(prefix: string, label: string, file: string, readOptions: string): Promise<Result[]> {
   const adapter = ADAPTERS['sesnsp-victims-state'];
   if (!adapter) throw new Error('the sesnsp-victims-state adapter is missing');
@@ -136,6 +148,7 @@ async function ingestCase(prefix: string, label: string, file: string, readOptio
   const months = MONTHS_ES.map((m) => `"${m}"`).join(', ');
   // UNPIVOT drops NULL cells, as Observa drops months not yet reported: the same observation count is expected.
   const unpivot = `CREATE TABLE t AS UNPIVOT (SELECT * FROM ${read}) ON ${months} INTO NAME month VALUE victims`;
+  const sameColumns = victimsStateSameColumns(read);
 
   console.error(`bench: ${prefix} (${label})…`);
   // One Observa import alone first, for its peak RSS (in a later block it would include memory the allocator kept
@@ -144,28 +157,38 @@ async function ingestCase(prefix: string, label: string, file: string, readOptio
   const observaCounts: IngestCounts[] = [];
   const rss = new RssSampler();
   rss.start();
-  await observaIngestSample(adapter, file, observaCounts);
+  const fingerprints = { observa: [] as string[], sameColumns: [] as string[] };
+  await observaIngestSample(adapter, file, observaCounts, fingerprints.observa);
   const peak = rss.stopMb();
   const readRows: number[] = [];
   const unpivotRows: number[] = [];
-  const samples = { observa: [] as number[], readCsv: [] as number[], unpivoted: [] as number[] };
+  const sameColumnsRows: number[] = [];
+  const samples = { observa: [] as number[], readCsv: [] as number[], unpivoted: [] as number[], sameColumns: [] as number[] };
   await rawIngestSample(`CREATE TABLE t AS SELECT * FROM ${read}`, readRows);
   await rawIngestSample(unpivot, unpivotRows);
-  // Equal work before any timing: the same rows read and the same observations written.
+  await rawIngestSample(sameColumns, sameColumnsRows, fingerprints.sameColumns);
+  // Equal work before any timing: the same rows read and the same observations written (into observation's columns,
+  // the very same observations).
   const first = observaCounts[0];
   if (!first) throw new Error(`${label}: no import ran`);
   assertCounts(`${label}, read_csv vs Observa's rows`, readRows, first.rows);
   assertCounts(`${label}, read_csv+unpivot vs Observa's observations`, unpivotRows, first.observations);
+  assertCounts(`${label}, read_csv+unpivot into observation's columns vs Observa's observations`, sameColumnsRows, first.observations);
+  if (fingerprints.observa[0] !== fingerprints.sameColumns[0]) {
+    throw new Error(`${label}: the baseline's observations differ from Observa's (fingerprints ${fingerprints.sameColumns[0]} vs ${fingerprints.observa[0]})`);
+  }
   for (let i = 0; i < INGEST_RUNS; i++) {
     samples.observa.push(await observaIngestSample(adapter, file, observaCounts));
     samples.readCsv.push(await rawIngestSample(`CREATE TABLE t AS SELECT * FROM ${read}`, readRows));
     samples.unpivoted.push(await rawIngestSample(unpivot, unpivotRows));
+    samples.sameColumns.push(await rawIngestSample(sameColumns, sameColumnsRows));
   }
-  const [observa, readCsv, unpivoted] = [median(samples.observa), median(samples.readCsv), median(samples.unpivoted)];
+  const [observa, readCsv, unpivoted, sameColumnsMs] = [median(samples.observa), median(samples.readCsv), median(samples.unpivoted), median(samples.sameColumns)];
   assertCounts(`${label}, Observa rows`, observaCounts.map((c) => c.rows), first.rows);
   assertCounts(`${label}, Observa observations`, observaCounts.map((c) => c.observations), first.observations);
   assertCounts(`${label}, read_csv vs Observa's rows`, readRows, first.rows);
   assertCounts(`${label}, read_csv+unpivot vs Observa's observations`, unpivotRows, first.observations);
+  assertCounts(`${label}, read_csv+unpivot into observation's columns vs Observa's observations`, sameColumnsRows, first.observations);
 
   const row = (baseline: string, baselineMs: number): Result => ({
     name: `${prefix}-vs-${baseline}`,
@@ -174,7 +197,7 @@ async function ingestCase(prefix: string, label: string, file: string, readOptio
     ratio: observa / baselineMs,
     peak_rss_mb: peak,
   });
-  return [row('read_csv', readCsv), row('read_csv+unpivot', unpivoted)];
+  return [row('read_csv', readCsv), row('read_csv+unpivot', unpivoted), row('read_csv+unpivot-same-columns', sameColumnsMs)];
 }
 
 // --------------------------------------------------------------------------------------------------------------- queries

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { EvidenceCatalog, type Framework, type Indicator } from '../domain/index.js';
-import { YamlFile, type PathProblem } from './yaml-file.js';
+import { YamlFile, builtValueOf, type PathProblem } from './yaml-file.js';
 
 /**
  * What a schema cannot see in evidence.yaml: nodes and indicators that exist, unique ids, disputes that name another
@@ -53,7 +54,14 @@ export function checkEvidenceCatalog(c: EvidenceCatalog, framework: Framework, i
 
 /** Reads and validates an evidence catalog file; any problem stops the load with file, line, column and value. */
 export function loadEvidenceCatalog(path: string, name: string, framework: Framework, indicators: readonly Indicator[]): EvidenceCatalog {
-  const file = new YamlFile(name, readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  // The build's parsed copy, when current and without problems (any problem is located in the YAML itself, below).
+  const built = builtValueOf(pathToFileURL(path), text);
+  if (built !== undefined) {
+    const parsed = EvidenceCatalog.safeParse(built ?? {});
+    if (parsed.success && checkEvidenceCatalog(parsed.data, framework, indicators).length === 0) return parsed.data;
+  }
+  const file = new YamlFile(name, text);
   // An empty file (or one holding only comments) is an empty catalog.
   const catalog = file.doc.contents === null ? EvidenceCatalog.parse({}) : file.parse(EvidenceCatalog);
   const problems = checkEvidenceCatalog(catalog, framework, indicators);

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { EvidenceCatalog} from '../domain/index.js';
 import { Dimension, Framework, Indicator, MonitoringCatalog, Source, Text } from '../domain/index.js';
 import { loadEvidenceCatalog } from './evidence-file.js';
-import { CatalogError, parseYamlFile } from './yaml-file.js';
+import { CatalogError, loadYamlFile } from './yaml-file.js';
 
 const DATA_DIR = new URL('./data/', import.meta.url);
 
@@ -51,7 +50,7 @@ export interface Catalog {
 export { CatalogError };
 
 function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
-  return parseYamlFile(`src/catalog/data/${file}`, readFileSync(new URL(file, DATA_DIR), 'utf8'), schema);
+  return loadYamlFile(`src/catalog/data/${file}`, new URL(file, DATA_DIR), schema);
 }
 
 /** Cross-references a schema cannot see: indicator → source, indicator → framework node. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 
@@ -56,4 +58,32 @@ export class YamlFile {
 
 export function parseYamlFile<T>(name: string, text: string, schema: z.ZodType<T>): T {
   return new YamlFile(name, text).parse(schema);
+}
+
+/**
+ * The value of the YAML file at `url` as the build left it parsed beside it (`<file>.json`, scripts/copy-assets.js), when
+ * that copy is of this very text (same SHA-256); undefined otherwise (a source tree, an edited file): parse the YAML.
+ */
+export function builtValueOf(url: URL, text: string): unknown {
+  let built: { sha256?: unknown; value?: unknown };
+  try {
+    built = JSON.parse(readFileSync(new URL(`${url.href}.json`), 'utf8')) as typeof built;
+  } catch {
+    return undefined;
+  }
+  return built.sha256 === createHash('sha256').update(text).digest('hex') ? built.value : undefined;
+}
+
+/**
+ * `schema`'s value of a YAML file: from the build's parsed copy when there is a current one and it is valid; otherwise
+ * (or to say where a problem is: line, column, value) from the YAML itself.
+ */
+export function loadYamlFile<T>(name: string, url: URL, schema: z.ZodType<T>): T {
+  const text = readFileSync(url, 'utf8');
+  const built = builtValueOf(url, text);
+  if (built !== undefined) {
+    const result = schema.safeParse(built);
+    if (result.success) return result.data;
+  }
+  return parseYamlFile(name, text, schema);
 }

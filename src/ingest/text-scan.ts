@@ -54,6 +54,9 @@ const COMMA = 0x2c;
 
 class Stop extends Error {}
 
+/** A byte that means nothing to the scan but a column: printable ASCII after the comma (no quote, comma, line break, NUL). */
+const plain = (b: number) => b > COMMA && b < 0x80;
+
 class Scanner {
   line = 1;
   column = 0;
@@ -87,8 +90,24 @@ class Scanner {
       return false;
     }
     this.bytes += chunk.length;
-    for (let i = 0; i < chunk.length; i++) {
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
       const b = chunk[i] as number;
+      // A run of plain bytes (ASCII after the comma: digits, letters, '-', '.'…) changes nothing but the column, and inside
+      // quotes the quoted length: taken at once, it is most of a file (the byte-by-byte loop was 0.6 s of a 10 M-cell
+      // import). Bytes after a closing quote, of a multi-byte character, or that would pass the quoted limit go one by one.
+      if (plain(b) && this.utf8Need === 0 && !(this.inQuotes && this.quoteSeen)) {
+        let j = i + 1;
+        while (j < n && plain(chunk[j] as number)) j++;
+        const run = j - i;
+        if (!this.inQuotes || this.quotedBytes + run <= MAX_QUOTED_BYTES) {
+          this.column += run;
+          if (this.inQuotes) this.quotedBytes += run;
+          else this.atFieldStart = false;
+          i = j - 1;
+          continue;
+        }
+      }
       this.column++;
       if (b >= 0x80 || this.utf8Need > 0) this.trackUtf8(b);
       if (b === 0) {
@@ -186,6 +205,9 @@ class Scanner {
   }
 }
 
+/** Reads of a megabyte: at the default 64 KiB, the scan of a 120 MB file waited on its reads for half of its 1.2 s. */
+const READ_CHUNK = { highWaterMark: 1 << 20 };
+
 /**
  * Hashes the file as stored and scans its content (decompressed when it is gzip, whose end is then verified: a stream
  * cut short is refused whole, even when it was cut at a line boundary).
@@ -204,7 +226,7 @@ export async function scanText(path: string, expectedFields: number): Promise<Te
   };
   const gzip = path.endsWith('.gz');
   try {
-    await (gzip ? pipeline(createReadStream(path), tap, createGunzip(), sink) : pipeline(createReadStream(path), tap, sink));
+    await (gzip ? pipeline(createReadStream(path, READ_CHUNK), tap, createGunzip(), sink) : pipeline(createReadStream(path, READ_CHUNK), tap, sink));
     scanner.finish();
   } catch (error) {
     // Stopping early (a fatal finding) aborts the pipeline; that abort is no read error.

@@ -4,7 +4,7 @@ import { bundledDataPath } from '../catalog/index.js';
 import { MONTHS_ES, type QueryParams, type QueryResult } from '../domain/index.js';
 import { adapterFor, importFile } from '../ingest/index.js';
 import {
-  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, PostgresStore, aggregateDifferences, checkIntegrity, migrateServer, publishToPostgres, type ReadTx, type WriteTx,
+  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, PostgresStore, aggregateDifferences, checkIntegrity, migrateServer, publishToPostgres, refreshAggregates, type ReadTx, type WriteTx,
 } from '../store/index.js';
 import { aggregateDdl } from '../store/aggregates.js';
 import { postgresDdl } from '../store/schema.js';
@@ -160,6 +160,30 @@ describe('aggregate tables (observation_aggregate) answer as the observations do
     } finally {
       await server.close();
       await reopened.close();
+    }
+  });
+});
+
+describe('the aggregate refresh', () => {
+  it('groups on a dimension that only late rows have (empty in the first thousands it looks at)', async () => {
+    const t = await tempStore();
+    try {
+      // 5,000 municipal rows with no sex, then 10 with one: the sums above must keep them apart.
+      await t.store.write(async (tx) => {
+        await tx.run(`INSERT INTO release VALUES (1, 'test', 'f.csv', 'x', 1, 1, 1, now(), '1', 'utf-8', NULL, NULL, '{}')`);
+        await tx.run(`INSERT INTO observation (release_id, series, geo, period, freq, year, month, value)
+                      SELECT 1, 'test.series', '09002', '2024-' || lpad((i % 12 + 1)::VARCHAR, 2, '0') || '-' || i, 'month', 2024, i % 12 + 1, 1 FROM range(5000) t(i)`);
+        await tx.run(`INSERT INTO observation (release_id, series, geo, period, freq, year, month, sex, value)
+                      SELECT 1, 'test.series', '09002', '2024-01-late-' || i, 'month', 2024, 1, 'female', 100 FROM range(10) t(i)`);
+        await refreshAggregates(tx, 'all');
+      });
+      const bySex = await t.store.all<{ sex: string; value: number; n: number }>(
+        `SELECT sex, sum(value) AS value, sum(n) AS n FROM ${AGGREGATE_TABLE} WHERE series = 'test.series' AND geo = '09' GROUP BY sex ORDER BY sex`,
+      );
+      expect(bySex).toEqual([{ sex: '', value: 5000, n: 5000 }, { sex: 'female', value: 1000, n: 10 }]);
+      expect(await aggregateDifferences(t.store)).toEqual([]);
+    } finally {
+      await t.cleanup();
     }
   });
 });

@@ -76,16 +76,37 @@ function flagsText(dialect: Dialect): string {
  * twice as much on a municipal file. Not sorted: the table holds sums only (a few percent of the observations), and an
  * ORDER BY cost the rebuild more than it saved the queries.
  */
-function aboveSelect(dialect: Dialect, where: string): string {
-  const rest = ['freq', 'year', 'month', 'period', ...DIMENSION_COLUMNS, 'release_id'];
+function aboveSelect(dialect: Dialect, where: string, emptyDimensions: ReadonlySet<string>): string {
+  // A dimension no summed row has ('' throughout: a municipal crime file has 4 of the 13) is written as '' rather than
+  // grouped on: grouping ten million rows on nine constant text columns was half of the refresh (1.4 s → 0.9 s).
+  const grouped = ['freq', 'year', 'month', 'period', ...DIMENSION_COLUMNS.filter((c) => !emptyDimensions.has(c)), 'release_id'];
+  const out = (alias: string) => ['freq', 'year', 'month', 'period', ...DIMENSION_COLUMNS, 'release_id']
+    .map((c) => (emptyDimensions.has(c) ? `'' AS ${c}` : `${alias}.${c}`)).join(', ');
   return `WITH p AS (
-      SELECT o.series, g.parent AS geo, ${rest.map((c) => `o.${c}`).join(', ')}, ${flagsText(dialect)} AS flags, sum(o.value) AS value, count(*) AS n
+      SELECT o.series, g.parent AS geo, ${grouped.map((c) => `o.${c}`).join(', ')}, ${flagsText(dialect)} AS flags, sum(o.value) AS value, count(*) AS n
       FROM observation o JOIN geo g ON g.code = o.geo
       WHERE o.superseded_by IS NULL AND g.parent IS NOT NULL AND ${where}
-      GROUP BY o.series, g.parent, ${rest.map((c) => `o.${c}`).join(', ')}, ${flagsText(dialect)})
-    SELECT p.series, a.ancestor, ${rest.map((c) => `p.${c}`).join(', ')}, p.flags, sum(p.value) AS value, sum(p.n) AS n
+      GROUP BY o.series, g.parent, ${grouped.map((c) => `o.${c}`).join(', ')}, ${flagsText(dialect)})
+    SELECT p.series, a.ancestor, ${out('p')}, p.flags, sum(p.value) AS value, sum(p.n) AS n
     FROM p JOIN geo_ancestor a ON a.geo = p.geo
-    GROUP BY p.series, a.ancestor, ${rest.map((c) => `p.${c}`).join(', ')}, p.flags`;
+    GROUP BY p.series, a.ancestor, ${grouped.map((c) => `p.${c}`).join(', ')}, p.flags`;
+}
+
+/**
+ * The dimensions that are '' in every current observation `where` selects: those of a few rows first (a dimension one of
+ * them has is no candidate), then one pass over the candidates only (constant columns read cheaply), far cheaper than
+ * grouping on them.
+ */
+async function emptyDimensionsOf(tx: ReadTx, where: string): Promise<Set<string>> {
+  const selected = `FROM observation o WHERE o.superseded_by IS NULL AND ${where}`;
+  const emptyIn = async (columns: readonly string[], limit: string) => {
+    if (columns.length === 0) return [];
+    const [row] = await tx.all<Record<string, boolean | null>>(
+      `SELECT ${columns.map((c) => `bool_and(${c} = '') AS ${c}`).join(', ')} FROM (SELECT ${columns.map((c) => `o.${c}`).join(', ')} ${selected}${limit}) AS d`,
+    );
+    return columns.filter((c) => row?.[c] === true);
+  };
+  return new Set(await emptyIn(await emptyIn(DIMENSION_COLUMNS, ' LIMIT 2048'), ''));
 }
 
 /**
@@ -96,7 +117,7 @@ export async function refreshAggregates(tx: WriteTx, touched: readonly Touched[]
   const where = touched === 'all' ? 'true' : touchedCondition(touched, 'o');
   if (where === null) return;
   await tx.run(touched === 'all' ? `DELETE FROM ${AGGREGATE_TABLE}` : `DELETE FROM ${AGGREGATE_TABLE} o WHERE ${where}`);
-  const insert = `INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${aboveSelect(tx.dialect, where)}`;
+  const insert = `INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${aboveSelect(tx.dialect, where, await emptyDimensionsOf(tx, where))}`;
   if (tx.dialect !== 'duckdb') return tx.run(insert);
   // Joins as written (the places' small tables hashed, the observations streamed through): inside an import, the new
   // observations are not yet committed and DuckDB, without their statistics, hashed the million rows instead (measured:

@@ -5,6 +5,7 @@ import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import { aggregateDdl, rebuildAggregateTable } from './aggregates.js';
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import { seedCatalogEvidence } from './evidence-seed.js';
+import { insertRows } from './insert-rows.js';
 import type { Store, WriteTx } from './store.js';
 
 export { AGGREGATE_TABLE, DIMENSION_COLUMNS };
@@ -119,14 +120,10 @@ async function seedGeography(tx: WriteTx): Promise<void> {
   const { geography } = loadCatalog();
   await tx.run('DELETE FROM geo_ancestor');
   await tx.run('DELETE FROM geo');
-  for (const c of geography.countries) {
-    await tx.run(`INSERT INTO geo VALUES (?, 'country', ?, NULL, ?, ?, ?, ?, NULL, false)`, [
-      c.code, c.code === '00' ? 'MX' : c.code, c.es, c.en, c.official, c.iso === '' ? null : c.iso,
-    ]);
-  }
-  for (const s of geography.states) {
-    await tx.run(`INSERT INTO geo VALUES (?, 'state', 'MX', '00', ?, ?, ?, ?, ?, false)`, [s.code, s.es, s.en, s.official, s.iso, s.abbr]);
-  }
+  await insertRows(tx, 'INSERT INTO geo', `(?, 'country', ?, NULL, ?, ?, ?, ?, NULL, false)`,
+    geography.countries.map((c) => [c.code, c.code === '00' ? 'MX' : c.code, c.es, c.en, c.official, c.iso === '' ? null : c.iso]));
+  await insertRows(tx, 'INSERT INTO geo', `(?, 'state', 'MX', '00', ?, ?, ?, ?, ?, false)`,
+    geography.states.map((s) => [s.code, s.es, s.en, s.official, s.iso, s.abbr]));
   await tx.run(`INSERT INTO geo VALUES ('99', 'state', 'MX', '00', 'Entidad no especificada', 'State not specified', 'Entidad no especificada', NULL, NULL, true)`);
   // INEGI's catalogue of municipalities (official names), plus the codes registries use for "no municipality" / "unknown".
   const municipalities = bundledDataPath('geo/cve_nom_municipios.csv');
@@ -150,12 +147,9 @@ async function seedGeography(tx: WriteTx): Promise<void> {
     WHERE s.level = 'state'`);
   // CBP regions (children of US) and areas of responsibility (children of their region); official_name is CBP's own
   // spelling, which the CBP adapters match on.
-  for (const r of geography.usBorder.regions) {
-    await tx.run(`INSERT INTO geo VALUES (?, 'region', 'US', 'US', ?, ?, ?, NULL, NULL, false)`, [r.code, r.es, r.en, r.cbp]);
-  }
-  for (const a of geography.usBorder.areas) {
-    await tx.run(`INSERT INTO geo VALUES (?, 'area', 'US', ?, ?, ?, ?, NULL, NULL, false)`, [a.code, a.code.split('-').slice(0, 2).join('-'), a.es, a.en, a.cbp]);
-  }
+  await insertRows(tx, 'INSERT INTO geo', `(?, 'region', 'US', 'US', ?, ?, ?, NULL, NULL, false)`, geography.usBorder.regions.map((r) => [r.code, r.es, r.en, r.cbp]));
+  await insertRows(tx, 'INSERT INTO geo', `(?, 'area', 'US', ?, ?, ?, ?, NULL, NULL, false)`,
+    geography.usBorder.areas.map((a) => [a.code, a.code.split('-').slice(0, 2).join('-'), a.es, a.en, a.cbp]));
   await tx.run(`INSERT INTO geo_ancestor
     SELECT code, code FROM geo
     UNION ALL SELECT code, parent FROM geo WHERE parent IS NOT NULL
@@ -166,16 +160,12 @@ async function seedCatalog(tx: WriteTx): Promise<void> {
   const catalog = loadCatalog();
   await seedGeography(tx);
   for (const table of ['catalog_source', 'catalog_indicator', 'framework_node', 'framework_event']) await tx.run(`DELETE FROM ${table}`);
-  for (const s of catalog.sources) await tx.run('INSERT INTO catalog_source VALUES (?, ?)', [s.id, JSON.stringify(s)]);
-  for (const i of catalog.indicators) await tx.run('INSERT INTO catalog_indicator VALUES (?, ?)', [i.code, JSON.stringify(i)]);
-  for (const n of catalog.framework.nodes) {
-    await tx.run('INSERT INTO framework_node VALUES (?, ?, ?, ?)', [n.id, n.kind, n.parent, JSON.stringify(n)]);
-  }
-  for (const e of catalog.framework.events) await tx.run('INSERT INTO framework_event VALUES (?, ?, ?)', [e.id, e.date, JSON.stringify(e)]);
+  await insertRows(tx, 'INSERT INTO catalog_source', '(?, ?)', catalog.sources.map((s) => [s.id, JSON.stringify(s)]));
+  await insertRows(tx, 'INSERT INTO catalog_indicator', '(?, ?)', catalog.indicators.map((i) => [i.code, JSON.stringify(i)]));
+  await insertRows(tx, 'INSERT INTO framework_node', '(?, ?, ?, ?)', catalog.framework.nodes.map((n) => [n.id, n.kind, n.parent, JSON.stringify(n)]));
+  await insertRows(tx, 'INSERT INTO framework_event', '(?, ?, ?)', catalog.framework.events.map((e) => [e.id, e.date, JSON.stringify(e)]));
   await tx.run(`DELETE FROM assistance_line WHERE origin = 'catalog'`);
-  for (const l of catalog.monitoring.assistance) {
-    await tx.run(`INSERT INTO assistance_line VALUES (?, 'catalog', NULL, ?)`, [l.id, JSON.stringify(l)]);
-  }
+  await insertRows(tx, 'INSERT INTO assistance_line', `(?, 'catalog', NULL, ?)`, catalog.monitoring.assistance.map((l) => [l.id, JSON.stringify(l)]));
 }
 
 /** Records the periods present in `table` (an observation-shaped table). */

@@ -1,5 +1,6 @@
 // `npm run bench`: Observa against the raw engine in the same run, reported as ratios (observa ÷ baseline).
-// Ingest: the full import pipeline vs DuckDB's own auto-detecting read_csv (and read_csv + UNPIVOT) of the same file.
+// Ingest: the full import pipeline vs DuckDB's own auto-detecting read_csv of the same file, read_csv + UNPIVOT into the
+// file's columns, and read_csv + UNPIVOT into observation's own columns (the issue's fair baseline; same rows asserted).
 // Queries: the indicator engine vs hand-written SQL over the same store, asserted to return the same numbers first
 // (a benchmark that compares different work is worthless).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
-// `npm run bench:full`: municipal scale. Ingest at 10 M and 50 M month cells (synthetic SESNSP municipal incidence) against DuckDB's own read + unpivot,
-// queries p50/p95 on the 50 M store, and HTTP throughput cached/uncached against a static file server serving the
-// same bytes; every figure as a ratio against the best raw baseline measured in the same run.
+// `npm run bench:full`: municipal scale. Ingest at 10 M and 50 M month cells (synthetic SESNSP municipal incidence)
+// against DuckDB's own read + unpivot, queries p50/p95 on the 50 M store, and HTTP throughput cached/uncached against a
+// static file server serving the same bytes; every figure as a ratio against the best raw baseline measured in the same run.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';

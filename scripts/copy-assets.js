@@ -11,5 +11,11 @@ cpSync(new URL('../src/catalog/data/', import.meta.url), target, { recursive: tr
 for (const name of readdirSync(target).filter((f) => f.endsWith('.yaml'))) {
   const text = readFileSync(new URL(name, target), 'utf8');
   const sha256 = createHash('sha256').update(text).digest('hex');
-  writeFileSync(new URL(`${name}.json`, target), JSON.stringify({ sha256, value: parse(text, { prettyErrors: false, logLevel: 'error' }) }));
+  let value;
+  try {
+    value = parse(text, { prettyErrors: false, logLevel: 'error' });
+  } catch {
+    continue; // no copy: the loader parses the YAML itself and says where the problem is (file, line, column)
+  }
+  writeFileSync(new URL(`${name}.json`, target), JSON.stringify({ sha256, value }));
 }

@@ -67,6 +67,11 @@ export function keptPlaces(tx: ReadTx): Promise<ReadonlyMap<string, SelectedGeo>
   });
 }
 
+/** The distinct geography items of a request (`geo=09,15&geo=level:state`: codes and expansions), in order. */
+export function geoItems(specs: readonly string[]): string[] {
+  return [...new Set(specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))];
+}
+
 /**
  * `09,15` (codes), `level:state` (every state), `level:municipality`, `children:09` (the municipalities of a state).
  * Expansions leave out registry codes for "not specified" places; they can still be named explicitly.
@@ -77,7 +82,7 @@ export async function selectGeos(tx: ReadTx, indicator: Indicator, specs: readon
   const country = indicator.code.startsWith('us.') ? 'US' : 'MX';
   // Each distinct item once (a repeated `level:state` used to repeat the whole SQL), and a bounded number of them:
   // every item costs a lookup and a condition, so an anonymous request must not name thousands.
-  const items = [...new Set(specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))];
+  const items = geoItems(specs);
   if (items.length > MAX_GEO_ITEMS) {
     throw new RequestError('bad_request', `too many geographies (${items.length}): name at most ${MAX_GEO_ITEMS}, or use level:state, level:municipality or children:<state>`, {
       geo: items.length, max: MAX_GEO_ITEMS,

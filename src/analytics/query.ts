@@ -4,7 +4,7 @@ import {
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
-import { selectGeos, selectionCondition, type GeoSelection, type PlaceSelection } from './geo-selection.js';
+import { geoItems, selectGeos, selectionCondition, type GeoSelection, type PlaceSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
@@ -203,9 +203,9 @@ const LIGHT_PLACES = 12;
  * their own (fair-work.ts `lightConcurrency`).
  */
 export function isLightQuery(params: QueryParams): boolean {
-  const places = new Set(params.geo.flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== ''));
-  return params.freq === 'year' && params.by === null && params.asOf === null && places.size <= LIGHT_PLACES
-    && [...places].every((g) => !g.includes(':'));
+  const places = geoItems(params.geo);
+  return params.freq === 'year' && params.by === null && params.asOf === null && places.length <= LIGHT_PLACES
+    && places.every((g) => !g.includes(':'));
 }
 
 /** Evaluates an indicator's formula over the store for the chosen places, periods and breakdown. */

@@ -10,7 +10,10 @@ import type { SelectedGeo } from './geo-selection.js';
  * when nothing else is asked. A request never joins a read already running (it would miss what committed after it began).
  */
 
-/** Reads of one shape running at once: the store's reader connections. More requests wait for the next shared read. */
+/**
+ * Reads of one shape running at once; more requests wait for the next shared read. Two at once gave more answers a second
+ * but twice the p99 (docs/architecture.md, "Concurrent answers share a read").
+ */
 const RUNNING_PER_SHAPE = 1;
 /** Places one shared read may gather (each request names at most 120); past it, the gathered requests read at once. */
 const MAX_PLACES = 600;
@@ -37,17 +40,21 @@ interface Shape<R> {
   open: Gathering<R> | null;
 }
 
-const shapesByOwner = new WeakMap<object, Map<string, Shape<never>>>();
-
 /** Requests and reads so far, per owner (tests: concurrent requests did share reads). */
 export interface SharedReadCounts {
   requests: number;
   reads: number;
 }
-const countsByOwner = new WeakMap<object, SharedReadCounts>();
+
+/** Per owner (a store): the shapes with reads running or requests gathered, and the counts. */
+interface OwnerState {
+  readonly shapes: Map<string, Shape<never>>;
+  readonly counts: SharedReadCounts;
+}
+const byOwner = new WeakMap<object, OwnerState>();
 
 export function sharedReadCounts(owner: object): SharedReadCounts {
-  return { ...(countsByOwner.get(owner) ?? { requests: 0, reads: 0 }) };
+  return { ...(byOwner.get(owner)?.counts ?? { requests: 0, reads: 0 }) };
 }
 
 /**
@@ -58,15 +65,14 @@ export function sharedReadCounts(owner: object): SharedReadCounts {
 export function sharedRead<R extends object>(
   owner: object, shape: string, part: ReadPart, read: (parts: readonly ReadPart[]) => Promise<readonly R[]>, keep: (part: ReadPart, row: R) => boolean,
 ): Promise<R[]> {
-  let shapes = shapesByOwner.get(owner) as Map<string, Shape<R>> | undefined;
-  if (shapes === undefined) {
-    shapes = new Map();
-    shapesByOwner.set(owner, shapes as Map<string, Shape<never>>);
+  let owned = byOwner.get(owner);
+  if (owned === undefined) {
+    owned = { shapes: new Map(), counts: { requests: 0, reads: 0 } };
+    byOwner.set(owner, owned);
   }
-  const counts = countsByOwner.get(owner) ?? { requests: 0, reads: 0 };
-  countsByOwner.set(owner, counts);
+  const { counts } = owned;
   counts.requests++;
-  const byShape = shapes;
+  const byShape = owned.shapes as Map<string, Shape<R>>;
   const state: Shape<R> = byShape.get(shape) ?? { running: 0, open: null };
   byShape.set(shape, state);
 

@@ -22,9 +22,10 @@ export interface FairWorkOptions {
   /** Computations at once over all clients (the store's readers and the cores they share). */
   readonly concurrency: number;
   /**
-   * Light computations at once, besides those: answers of a few named places by year (analytics' `sharesReads`), small
-   * by construction, whose concurrent reads of one shape are shared (docs/architecture.md). Kept to two, fifty readers
-   * each opening another municipality waited behind each other's reads (74 answers a second at 50 M cells, p99 3.3 s).
+   * Light computations at once, besides those: answers of a few named places by year (analytics' `isLightQuery`), small
+   * by construction, whose concurrent reads of one shape are shared (docs/architecture.md). With the two places above for
+   * all work, fifty readers each opening another municipality waited behind each other's reads (74 answers a second at
+   * 50 M cells, p99 3.3 s).
    */
   readonly lightConcurrency: number;
   readonly perClientRunning: number;

@@ -94,8 +94,8 @@ class Scanner {
     for (let i = 0; i < n; i++) {
       const b = chunk[i] as number;
       // A run of plain bytes (ASCII after the comma: digits, letters, '-', '.'…) changes nothing but the column, and inside
-      // quotes the quoted length: taken at once, it is most of a file (the byte-by-byte loop was 0.6 s of a 10 M-cell
-      // import). Bytes after a closing quote, of a multi-byte character, or that would pass the quoted limit go one by one.
+      // quotes the quoted length: taken at once (~0.1 s less of the ~0.7 s scan of a 10 M-cell file, three runs each).
+      // Bytes after a closing quote, of a multi-byte character, or that would pass the quoted limit go one by one.
       if (plain(b) && this.utf8Need === 0 && !(this.inQuotes && this.quoteSeen)) {
         let j = i + 1;
         while (j < n && plain(chunk[j] as number)) j++;

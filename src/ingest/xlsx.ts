@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { open, stat } from 'node:fs/promises';
 import type ExcelJS from 'exceljs';
 import { InputError, type InputProblem } from '../domain/index.js';
-import type { SessionTx } from '../store/index.js';
+import { insertRows, type SessionTx } from '../store/index.js';
 import { notRegular, sha256File } from './file-inspection.js';
 
 /**
@@ -32,7 +32,6 @@ export interface StagedSheet {
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-const BATCH_ROWS = 400;
 
 /** `1` → `A`, `27` → `AA`. */
 export function columnLetter(index: number): string {
@@ -163,13 +162,6 @@ export async function stageSheet(tx: SessionTx, path: string, spec: SheetSpec): 
   await tx.run(`DROP VIEW IF EXISTS raw`);
   await tx.run(`DROP TABLE IF EXISTS raw_file`);
   await tx.run(`CREATE TEMP TABLE raw_file (line INTEGER NOT NULL, ${columnsDdl}, _extra VARCHAR)`);
-  let batch: (string | number | null)[][] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const placeholders = `(${Array.from({ length: width + 2 }, () => '?').join(', ')})`;
-    await tx.run(`INSERT INTO raw_file VALUES ${batch.map(() => placeholders).join(', ')}`, batch.flat());
-    batch = [];
-  };
   const rows: { number: number; values: (string | null)[]; extra: string | null }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
     if (number <= headerRow) return;
@@ -182,11 +174,8 @@ export async function stageSheet(tx: SessionTx, path: string, spec: SheetSpec): 
     if (extra === null && values.every((v) => v === null || v.trim() === '')) return; // a wholly blank row
     rows.push({ number, values, extra });
   });
-  for (const row of rows) {
-    batch.push([row.number, ...row.values.map((v) => v ?? ''), row.extra]);
-    if (batch.length >= BATCH_ROWS) await flush();
-  }
-  await flush();
+  await insertRows(tx, 'INSERT INTO raw_file', `(${Array.from({ length: width + 2 }, () => '?').join(', ')})`,
+    rows.map((row) => [row.number, ...row.values.map((v) => v ?? ''), row.extra]));
   if (rows.length === 0) {
     return { problems: [{ file, sheet: sheetName, line: headerRow + 1, cell: cellRef(0, headerRow + 1), expected: 'at least one data row after the header' }], locate };
   }

@@ -2,6 +2,7 @@ export type { Dialect, Param, ReadTx, Row, SessionTx, Store, TransactionOptions,
 export { DuckDbStore, type OpenOptions } from './duckdb-store.js';
 export { DIMENSION_COLUMNS, SCHEMA_VERSION, migrateServer, recordSeriesPeriods } from './schema.js';
 export { EVIDENCE_INSERT, seedCatalogEvidence } from './evidence-seed.js';
+export { insertRows } from './insert-rows.js';
 export { PostgresStore, toPositional, type PostgresOptions } from './postgres-store.js';
 export { publishToPostgres, type PublishSummary } from './publish.js';
 export { isPostgresUrl, openStore } from './open.js';

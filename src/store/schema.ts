@@ -134,11 +134,8 @@ async function seedGeography(tx: WriteTx): Promise<void> {
   } else {
     // PostgreSQL cannot read the file from the server's disk: parse it here and insert in batches.
     const rows = parse(readFileSync(municipalities, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-    for (let i = 0; i < rows.length; i += 500) {
-      const batch = rows.slice(i, i + 500);
-      await tx.run(`INSERT INTO geo VALUES ${batch.map(() => `(?, 'municipality', 'MX', ?, ?, ?, ?, NULL, NULL, false)`).join(', ')}`,
-        batch.flatMap((r) => [r['cve_geo'] ?? '', r['cve_ent'] ?? '', r['nombre_municipio'] ?? '', r['nombre_municipio'] ?? '', r['nombre_municipio'] ?? '']));
-    }
+    await insertRows(tx, 'INSERT INTO geo', `(?, 'municipality', 'MX', ?, ?, ?, ?, NULL, NULL, false)`,
+      rows.map((r) => [r['cve_geo'] ?? '', r['cve_ent'] ?? '', r['nombre_municipio'] ?? '', r['nombre_municipio'] ?? '', r['nombre_municipio'] ?? '']));
   }
   await tx.run(`INSERT INTO geo
     SELECT s.code || u.suffix, 'municipality', 'MX', s.code, u.es, u.en, u.es, NULL, NULL, true

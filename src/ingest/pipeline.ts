@@ -247,9 +247,10 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       if (valueProblems.length > 0) throw refuse(valueProblems);
       const sourceProblems = await defineObservations(tx, adapter, file);
       if (sourceProblems.length > 0) throw refuse(sourceProblems);
-      // Whether the source has current values. A re-release commits in two transactions, so that reads never wait for
-      // it (docs/architecture.md, "Readers and writers"): the first writes the observations hidden, checks and compares
-      // them; the second supersedes what they replace and shows them. A source's first release has nothing for readers
+      // Whether the source has current values. A re-release commits in two transactions, so that reads wait only for
+      // the short COMMIT of its insert (docs/architecture.md, "Readers and writers"): the first writes the observations
+      // hidden, checks and compares them; the second supersedes what they replace and shows them, reads answering from
+      // the state before it meanwhile. A source's first release has nothing for readers
       // to see beside it and no revision to find or flag: it commits in one transaction, its rows written visible, and
       // reads wait for that insert-only COMMIT (~0.1 s at 10 M cells); showing its rows by UPDATE held ~11 bytes of
       // undo data per row until the COMMIT (549 MB at 50 M cells, the import's peak memory).
@@ -298,7 +299,9 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         }
         return { base, id };
         // A re-release's rows superseded next are named by row id: no checkpoint in between (it may renumber them).
-      }, anyCurrent ? { readersKeepSnapshot: true, deferCheckpoint: true } : {});
+        // Reads wait for this COMMIT (it merges the parallel INSERT's row groups; hidden is not hidden then, see
+        // docs/architecture.md, "Readers and writers"), not for the publishing one.
+      }, anyCurrent ? { deferCheckpoint: true } : {});
       const { base, id } = prepared;
       if (!anyCurrent) return { ...base, status: 'new' as const, releaseId: id };
       options.onStage?.('commit');

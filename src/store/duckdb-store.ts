@@ -92,10 +92,11 @@ const CHECKPOINT_WAL_BYTES = 16 * 2 ** 20;
  * an import stages, writes and compares its release). DuckDB 1.5 runs a large INSERT … SELECT in parallel, and the row
  * groups its threads write carry no transaction version until the commit gives them one, last; the COMMIT merges them
  * into the table first, so meanwhile every transaction (new ones, and snapshots pinned before the COMMIT) sees the new
- * rows beside the old ones not yet superseded (scripts/duckdb-commit-visibility.js). So, by default, reads arriving
+ * rows beside the old ones not yet superseded (scripts/duckdb-commit-visibility.js), even rows a column hides (their
+ * `superseded_by` read as NULL: read-during-import.test.ts, 4 of 60 runs under load). So, by default, reads arriving
  * during a COMMIT wait for it, and the COMMIT waits for reads already running. A transaction that promises no such rows
- * (`readersKeepSnapshot`: an import writes its observations hidden, then shows them and supersedes the old ones by
- * UPDATE in a second transaction) commits while reads go on: they are sent to snapshot connections whose transactions
+ * (`readersKeepSnapshot`: an import's second transaction, which shows its hidden observations and supersedes the old
+ * ones by UPDATE) commits while reads go on: they are sent to snapshot connections whose transactions
  * began before the COMMIT, once the reads already running on the readers have finished. A transaction begun during a
  * COMMIT of UPDATEs may see some of them and not others, or wait for DuckDB's commit lock (~130 ms measured at the end
  * of a 10 M-row UPDATE's COMMIT; 9 ms from a snapshot). Those snapshots also keep DuckDB from checkpointing
@@ -114,8 +115,10 @@ export class DuckDbStore implements Store {
   private committing: Promise<void> | null = null;
   /** Set while a COMMIT that reads need not wait for runs: reads go to these snapshots of the state before it. */
   private pinned: { readonly connections: DuckDBConnection[]; readonly reads: Set<Promise<unknown>> } | null = null;
-  /** Reads that had to wait for a COMMIT (tests: an import's commits hold none). */
+  /** Reads that had to wait for a COMMIT (tests: an import's publishing COMMIT holds none). */
   readsHeldByCommits = 0;
+  /** COMMITs during which reads were answered from snapshots (tests: one per re-release, its publishing one). */
+  commitsBesideReads = 0;
   generation = 0;
   readonly dialect = 'duckdb' as const;
   /** What the integrity check at open found and mended (null for read-only opens). */
@@ -269,6 +272,7 @@ export class DuckDbStore implements Store {
         await snapshot.run('SELECT count(*) FROM meta'); // DuckDB starts the transaction at the first read of the database
       }
       if (readersKeepSnapshot && snapshots.length > 0) {
+        this.commitsBesideReads++;
         this.pinned = { connections: snapshots, reads };
         // Reads already sent to the readers begin their transaction when DuckDB runs them, which may be during the
         // COMMIT, and a transaction begun there can see some of its UPDATEs and not others (read-during-import.test.ts

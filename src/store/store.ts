@@ -18,10 +18,10 @@ export interface WriteTx extends ReadTx {
 /** How a transaction's COMMIT meets the reads that arrive meanwhile (DuckDB; PostgreSQL's MVCC needs neither). */
 export interface TransactionOptions {
   /**
-   * The caller's promise that the transaction adds no row a reader could see before the COMMIT ends: the rows it inserts
-   * are hidden (to be shown by an UPDATE in a later transaction), or appended through the transaction, never by a
-   * parallel `INSERT … SELECT` (docs/architecture.md, "Readers and writers"). Reads then keep answering from a snapshot
-   * taken before the COMMIT instead of waiting for it.
+   * The caller's promise that the transaction adds no row a reader could see before the COMMIT ends: it changes rows by
+   * UPDATE and appends rows through the transaction, never by a parallel `INSERT … SELECT`, whose row groups readers
+   * see during its COMMIT even when a column hides them (docs/architecture.md, "Readers and writers"). Reads then keep
+   * answering from a snapshot taken before the COMMIT instead of waiting for it.
    */
   readonly readersKeepSnapshot?: boolean;
   /** Leave the WAL unfolded after the COMMIT: a checkpoint may renumber row ids that the caller's next transaction uses. */

@@ -252,7 +252,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       // hidden, checks and compares them; the second supersedes what they replace and shows them, reads answering from
       // the state before it meanwhile. A source's first release has nothing for readers
       // to see beside it and no revision to find or flag: it commits in one transaction, its rows written visible, and
-      // reads wait for that insert-only COMMIT (~0.1 s at 10 M cells); showing its rows by UPDATE held ~11 bytes of
+      // reads wait for that insert-only COMMIT (~40 ms at 10 M cells, its pages synced beforehand); showing its rows by UPDATE held ~11 bytes of
       // undo data per row until the COMMIT (549 MB at 50 M cells, the import's peak memory).
       const anyCurrent = (await tx.all(`SELECT 1 AS x FROM ${currentOf(adapter.id, 0)} c LIMIT 1`)).length > 0;
       const now = () => (options.now ?? (() => new Date()))();
@@ -293,10 +293,9 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
           revision,
         };
         if (options.dryRun) throw new DryRun(base);
-        if (!anyCurrent) {
-          options.onStage?.('commit');
-          await publish(w, base, adapter, id, now(), false);
-        }
+        // From here on, COMMITs: a re-release's first (its insert) as this transaction ends, then its publishing one.
+        options.onStage?.('commit');
+        if (!anyCurrent) await publish(w, base, adapter, id, now(), false);
         return { base, id };
         // A re-release's rows superseded next are named by row id: no checkpoint in between (it may renumber them).
         // Reads wait for this COMMIT (it merges the parallel INSERT's row groups; hidden is not hidden then, see
@@ -304,7 +303,6 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       }, anyCurrent ? { deferCheckpoint: true } : {});
       const { base, id } = prepared;
       if (!anyCurrent) return { ...base, status: 'new' as const, releaseId: id };
-      options.onStage?.('commit');
       try {
         await tx.transaction((w) => publish(w, base, adapter, id, now(), true), { readersKeepSnapshot: true });
       } catch (error) {

@@ -250,10 +250,10 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       // Whether the source has current values. A re-release commits in two transactions, so that reads wait only for
       // the short COMMIT of its insert (docs/architecture.md, "Readers and writers"): the first writes the observations
       // hidden, checks and compares them; the second supersedes what they replace and shows them, reads answering from
-      // the state before it meanwhile. A source's first release has nothing for readers
-      // to see beside it and no revision to find or flag: it commits in one transaction, its rows written visible, and
-      // reads wait for that insert-only COMMIT (~40 ms at 10 M cells, its pages synced beforehand); showing its rows by UPDATE held ~11 bytes of
-      // undo data per row until the COMMIT (549 MB at 50 M cells, the import's peak memory).
+      // the state before it meanwhile. A source's first release has nothing for readers to see beside it and no
+      // revision to find or flag: it commits in one transaction, its rows written visible, and reads wait for that
+      // insert-only COMMIT (~40 ms at 10 M cells, its pages synced beforehand); showing its rows by UPDATE held ~11
+      // bytes of undo data per row until the COMMIT (549 MB at 50 M cells, the import's peak memory).
       const anyCurrent = (await tx.all(`SELECT 1 AS x FROM ${currentOf(adapter.id, 0)} c LIMIT 1`)).length > 0;
       const now = () => (options.now ?? (() => new Date()))();
       const prepared = await tx.transaction(async (w) => {

@@ -277,9 +277,8 @@ export class DuckDbStore implements Store {
         this.commitsBesideReads++;
         this.pinned = { connections: snapshots, reads };
         // Reads already sent to the readers begin their transaction when DuckDB runs them, which may be during the
-        // COMMIT, and a transaction begun there can see some of its UPDATEs and not others (read-during-import.test.ts
-        // caught one counting the new rows shown beside the old ones not yet superseded): they finish first, while new
-        // reads go to the snapshots.
+        // COMMIT, and a transaction begun there can see some of its UPDATEs and not others: they finish first, while
+        // new reads go to the snapshots.
         await Promise.allSettled([...this.reading].filter((read) => !reads.has(read)));
       } else {
         this.committing = new Promise<void>((resolve) => (end = resolve));

@@ -137,8 +137,9 @@ describe('the observatory in Chromium', () => {
     await expectAccessible(search);
     await page.close();
     await search.close();
-  });
+  }, 120_000);
 
+  // Six pages through axe and full-page screenshots: 41 s alone on a 2-core machine, past the 60 s default in a full run.
   it('scorecard, assistance, timeline, cited figures and an action\'s evidence pass axe in both languages', async () => {
     const scorecard = await open('/es/scorecard/');
     await expectAccessible(scorecard);
@@ -161,7 +162,7 @@ describe('the observatory in Chromium', () => {
     expect(await figures.locator('#homicides-2020 td').nth(1).textContent()).toContain('36,773');
     await figures.close();
     await scorecard.close();
-  });
+  }, 240_000);
 
   it('the Content Security Policy lets the chart, the map and the downloads work, and nothing breaks it', async () => {
     const page = await o.browser.newPage({ viewport: { width: 1280, height: 1000 } });

@@ -1,12 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/api/index.js';
-import { bakeSite } from '../src/site/index.js';
+import { bakedBundledSite } from '../src/test-support/bundled-store.js';
 import { observatoryInChromium, openTracked, SCREENSHOTS, seriousAxeViolations, type TrackedPage } from './browser.js';
 
 
@@ -180,9 +178,8 @@ describe('the observatory in Chromium', () => {
   });
 
   it('the baked site works with the server stopped', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'observa-baked-'));
-    const app = createApp(o.t.store);
-    await bakeSite(o.t.store, (r) => app.fetch(r), out);
+    // The run's one bake of the bundled store (this suite's store is a copy of it), shared with src/site/site.test.ts.
+    const { dir: out } = await bakedBundledSite();
     await o.server.close();
     const files = sirv(out, { dev: false, etag: true, extensions: ['html'] });
     // As static hosts do: an unknown path answers 404 with the bake's 404.html.
@@ -228,7 +225,6 @@ describe('the observatory in Chromium', () => {
       await home.close();
     } finally {
       await new Promise((r) => staticServer.close(r));
-      rmSync(out, { recursive: true, force: true });
     }
     // The bake computes every data file, rates of counts of people included: minutes on a loaded 2-core machine.
   }, 300_000);

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/index.js';
 import type { SupportContact } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
@@ -57,6 +59,9 @@ const CHOOSER = `<!doctype html><html lang="es"><head><meta charset="utf-8"><met
 <script>location.replace(/^en\\b/i.test(navigator.language || '') ? '/en/' : '/es/');</script></head>
 <body><p><a href="/es/" lang="es">Español</a> · <a href="/en/" lang="en">English</a></p></body></html>`;
 
+/** Answers a bake computes at once: two per core keeps both cores busy while one answer waits on the engine or the disk. */
+export const BAKE_CONCURRENCY = Math.max(2, availableParallelism() * 2);
+
 const TEXT_FILE = /\.(html|json|csv|css|js|svg)$/;
 
 /** `file.br` and `file.gz` for a text file over 1 KiB: the best brotli for pages (≤ 64 KiB), a faster one for data files (quality 11 costs ~10× quality 9 for a few % less). */
@@ -77,11 +82,17 @@ export async function bakeSite(
   alternatives: readonly SupportContact[] = [],
   /** Write `.br` and `.gz` beside every text file, for static servers that serve pre-compressed files (nginx gzip_static/brotli_static, Caddy precompressed). */
   precompress = false,
+  /** Answers computed at once. */
+  concurrency = BAKE_CONCURRENCY,
 ): Promise<BakeSummary> {
   const urls = await siteUrls(tx);
   let bytes = 0;
   let pages = 0;
-  for (const [index, url] of urls.entries()) {
+  let done = 0;
+  // Several answers at once: most of a bake is the engine computing data files and pages, one at a time on one core
+  // before (docs/architecture.md, "Static bake").
+  const limit = pLimit(concurrency);
+  const bakeOne = async (url: string) => {
     const response = await fetcher(new Request(`http://observa.bake${url}`));
     if (response.status !== 200) throw new Error(`bake: ${url} answered ${response.status}`);
     const body = new Uint8Array(await response.arrayBuffer());
@@ -91,8 +102,19 @@ export async function bakeSite(
     if (precompress) writeCompressed(file, body);
     bytes += body.byteLength;
     if (url.endsWith('/')) pages++;
-    onProgress?.(index + 1, urls.length);
-  }
+    onProgress?.(++done, urls.length);
+  };
+  // The first failure ends the bake: nothing after it starts, and what already runs finishes before it is reported.
+  let failure: { readonly error: unknown } | null = null;
+  await Promise.all(urls.map((url) => limit(async () => {
+    if (failure !== null) return;
+    try {
+      await bakeOne(url);
+    } catch (error) {
+      failure ??= { error };
+    }
+  })));
+  if (failure !== null) throw (failure as { readonly error: unknown }).error;
   writeFileSync(join(out, 'index.html'), CHOOSER);
   // Static hosts serve `404.html` for any unknown path (GitHub Pages, Netlify, Cloudflare Pages; nginx with
   // `error_page 404 /404.html`): the site's 404 page in both languages. `/{lang}/404.html` is the server's own page in

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/index.js';
-import { loadedStore } from '../test-support/bundled-store.js';
+import { bakedBundledSite, loadedStore } from '../test-support/bundled-store.js';
 import type { TempStore } from '../test-support/temp-store.js';
-import { bakeSite } from './bake.js';
+import { bakeSite, siteUrls } from './bake.js';
 
 let t: TempStore;
 let app: ReturnType<typeof createApp>;
@@ -83,34 +83,53 @@ describe('site pages (server-rendered)', () => {
 
 describe('static bake', () => {
   it('writes every page and data file', async () => {
+    const { dir: out, summary } = await bakedBundledSite();
+    expect(summary.pages).toBeGreaterThan(100);
+    for (const file of ['index.html', 'es/index.html', 'en/indicators/mx.homicide.rate/index.html', 'es/states/09/index.html', 'data/es/mx.homicide.rate/year.json',
+      'data/en/mx.disappeared.persons/municipality-2024.json', 'data/geo/states.json', 'es/indicators/mx.homicide.rate.csv', 'assets/site.css']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const data = JSON.parse(readFileSync(join(out, 'data/es/mx.homicide.victims/year.json'), 'utf8')) as { rows: { geo: string }[] };
+    expect(new Set(data.rows.map((r) => r.geo)).size).toBe(33);
+    // Answers computed several at once are the answers the server gives one at a time.
+    for (const url of ['/en/indicators/mx.homicide.rate/', '/data/en/mx.homicide.victims/month-by-sex.json', '/es/states/16/', '/data/es/mx.disappeared.persons/municipality-2024.json']) {
+      const file = join(out, url.endsWith('/') ? `${url}index.html` : url);
+      expect(readFileSync(file, 'utf8'), url).toBe(await text(url));
+    }
+    // A 404.html for static hosts: the site's layout, in Spanish and English, with links that work from any path.
+    const notFound = readFileSync(join(out, '404.html'), 'utf8');
+    expect(notFound).toContain('<link rel="stylesheet" href="/assets/site.css">');
+    expect(notFound).toMatch(/<html lang="es">/);
+    expect(notFound).toContain('<h1>Página no encontrada</h1>');
+    expect(notFound).toMatch(/<section class="not-found" lang="en"[^>]*><h2[^>]*>Page not found<\/h2>/);
+    expect(notFound).toContain('action="/es/search/"');
+    expect(notFound).toContain('action="/en/search/"');
+    // And each language's own 404, the live server's page.
+    for (const lang of ['es', 'en'] as const) {
+      const live = await get(`/${lang}/no-such-page/`);
+      expect(live.status).toBe(404);
+      expect(readFileSync(join(out, `${lang}/404.html`), 'utf8')).toBe(await live.text());
+    }
+    // The bake (shared with e2e/site.test.ts, built once per run) computes every data file, rates of counts of people
+    // included: minutes on a loaded 2-core machine.
+  }, 300_000);
+
+  it('stops at the first answer that is not 200 and names it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'observa-bake-'));
+    let asked = 0;
     try {
-      const summary = await bakeSite(t.store, (r) => app.fetch(r), out);
-      expect(summary.pages).toBeGreaterThan(100);
-      for (const file of ['index.html', 'es/index.html', 'en/indicators/mx.homicide.rate/index.html', 'es/states/09/index.html', 'data/es/mx.homicide.rate/year.json',
-        'data/en/mx.disappeared.persons/municipality-2024.json', 'data/geo/states.json', 'es/indicators/mx.homicide.rate.csv', 'assets/site.css']) {
-        expect(existsSync(join(out, file)), file).toBe(true);
-      }
-      const data = JSON.parse(readFileSync(join(out, 'data/es/mx.homicide.victims/year.json'), 'utf8')) as { rows: { geo: string }[] };
-      expect(new Set(data.rows.map((r) => r.geo)).size).toBe(33);
-      // A 404.html for static hosts: the site's layout, in Spanish and English, with links that work from any path.
-      const notFound = readFileSync(join(out, '404.html'), 'utf8');
-      expect(notFound).toContain('<link rel="stylesheet" href="/assets/site.css">');
-      expect(notFound).toMatch(/<html lang="es">/);
-      expect(notFound).toContain('<h1>Página no encontrada</h1>');
-      expect(notFound).toMatch(/<section class="not-found" lang="en"[^>]*><h2[^>]*>Page not found<\/h2>/);
-      expect(notFound).toContain('action="/es/search/"');
-      expect(notFound).toContain('action="/en/search/"');
-      // And each language's own 404, the live server's page.
-      for (const lang of ['es', 'en'] as const) {
-        const live = await get(`/${lang}/no-such-page/`);
-        expect(live.status).toBe(404);
-        expect(readFileSync(join(out, `${lang}/404.html`), 'utf8')).toBe(await live.text());
-      }
+      const failing = '/data/en/mx.homicide.victims/month.json';
+      const bake = bakeSite(t.store, (r) => {
+        asked++;
+        return new URL(r.url).pathname === failing ? new Response('no', { status: 500 }) : new Response('ok');
+      }, out, undefined, [], false, 4);
+      await expect(bake).rejects.toThrow(`bake: ${failing} answered 500`);
+      // Nothing after it starts beyond what was already running (4 at once), and the chooser page is not written.
+      const urls = await siteUrls(t.store);
+      expect(asked).toBeLessThanOrEqual(urls.indexOf(failing) + 4);
+      expect(existsSync(join(out, 'index.html'))).toBe(false);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-    // Every count of people adds its rate files (yearly, monthly, annualised): about 70 more answers to compute. Measured
-    // 172 s alone on this 2-core machine at load ~10, over 180 s beside another suite: the bound leaves room for that.
-  }, 300_000);
+  });
 });

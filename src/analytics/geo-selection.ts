@@ -1,5 +1,5 @@
 import { GeoLevel, RequestError, type Indicator } from '../domain/index.js';
-import type { ReadTx } from '../store/index.js';
+import type { Dialect, ReadTx } from '../store/index.js';
 import { cached, keepsReads } from './read-cache.js';
 import { lit } from './sql-text.js';
 
@@ -37,12 +37,21 @@ export function expansionSql(e: Expansion): string {
   return `SELECT code FROM geo WHERE level = ${lit(e.level)} AND NOT unspecified AND country = ${lit(e.country)}${e.parent === null ? '' : ` AND parent = ${lit(e.parent)}`}`;
 }
 
-/** The selected codes at the given levels, as a SQL condition on `column`; null when none applies. */
-export function selectionCondition(sel: PlaceSelection, column: string, levels?: readonly GeoLevel[]): string | null {
+/**
+ * The selected codes at the given levels, as a SQL condition on `column`; null when none applies. `scan`: the condition
+ * filters a DuckDB table scan (the observations), where a list of codes is also written as `list_contains`. DuckDB
+ * turns an IN list of several constants into a join after the scan, keeping the list only to skip row groups: every
+ * row of the series in the groups read reached the join (~1 M of a 10 M municipal store for 25 municipalities).
+ * `list_contains` is applied in the scan itself; the IN stays for the row groups. Same rows; measured on a 10 M store,
+ * 2 cores: 25 places 70–85 → 32–41 ms, 8 places 57 → 30, 3 places 34 → 18, one place unchanged (shared-reads.ts
+ * gathers ~25 municipalities into one read under load).
+ */
+export function selectionCondition(sel: PlaceSelection, column: string, levels?: readonly GeoLevel[], scan: Dialect | null = null): string | null {
   const ok = (l: GeoLevel) => !levels || levels.includes(l);
   const codes = sel.explicit.filter((g) => ok(g.level)).map((g) => lit(g.code));
+  const inScan = scan === 'duckdb' && codes.length > 1 ? ` AND list_contains([${codes.join(', ')}], ${column})` : '';
   const parts = [
-    ...(codes.length > 0 ? [`${column} IN (${codes.join(', ')})`] : []),
+    ...(codes.length > 0 ? [`(${column} IN (${codes.join(', ')})${inScan})`] : []),
     ...sel.expansions.filter((e) => ok(e.level)).map((e) => `${column} IN (${expansionSql(e)})`),
   ];
   return parts.length === 0 ? null : `(${parts.join(' OR ')})`;

@@ -122,7 +122,7 @@ async function aggregate(
     // Current data: a place's own observations and the sums of what lies under it (observation_aggregate, kept by every
     // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
     const queryOf = (sel: PlaceSelection, where: string): AggregateQuery => ({
-      direct: usable.map((t) => `(${t.filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels) ?? 'false'})`).join(' OR '),
+      direct: usable.map((t) => `(${t.filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`).join(' OR '),
       period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null,
     });
     // By years and at places named one by one: a read concurrent requests of the same shape may share (shared-reads.ts).

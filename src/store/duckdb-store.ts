@@ -147,6 +147,10 @@ export class DuckDbStore implements Store {
         // A bulk write (an import's staged file, its observations) flushes each thread's row group as it fills rather
         // than five at a time: the buffered row groups were half of a 10 M-cell import's peak memory (743 → 462 MB).
         write_buffer_row_group_count: '1',
+        // The allocator returns freed memory to the system (madvise, with a TLB flush on every core) from background
+        // threads instead of whichever thread frees: during an import, the thread that runs JavaScript spent up to
+        // ~120 ms at a time in those calls when it freed a result, and every read answered late (docs/architecture.md).
+        allocator_background_threads: 'true',
         ...(location === ':memory:' ? {} : { temp_directory: `${location}.tmp` }),
       }));
     } catch (error) {

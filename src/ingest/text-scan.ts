@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 
 /**
@@ -228,7 +229,7 @@ export async function scanText(path: string, expectedFields: number): Promise<Te
     for await (const chunk of source) {
       if (!scanner.feed(chunk)) throw new Stop();
       if (performance.now() - turn > 10) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldToEvents();
         turn = performance.now();
       }
     }

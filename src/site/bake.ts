@@ -60,7 +60,7 @@ const CHOOSER = `<!doctype html><html lang="es"><head><meta charset="utf-8"><met
 <body><p><a href="/es/" lang="es">Español</a> · <a href="/en/" lang="en">English</a></p></body></html>`;
 
 /** Answers a bake computes at once: two per core keeps both cores busy while one answer waits on the engine or the disk. */
-export const BAKE_CONCURRENCY = Math.max(2, availableParallelism() * 2);
+const BAKE_CONCURRENCY = Math.max(2, availableParallelism() * 2);
 
 const TEXT_FILE = /\.(html|json|csv|css|js|svg)$/;
 
@@ -105,16 +105,12 @@ export async function bakeSite(
     onProgress?.(++done, urls.length);
   };
   // The first failure ends the bake: nothing after it starts, and what already runs finishes before it is reported.
-  let failure: { readonly error: unknown } | null = null;
+  const failures: unknown[] = [];
   await Promise.all(urls.map((url) => limit(async () => {
-    if (failure !== null) return;
-    try {
-      await bakeOne(url);
-    } catch (error) {
-      failure ??= { error };
-    }
+    if (failures.length > 0) return;
+    await bakeOne(url).catch((error: unknown) => failures.push(error));
   })));
-  if (failure !== null) throw (failure as { readonly error: unknown }).error;
+  if (failures.length > 0) throw failures[0];
   writeFileSync(join(out, 'index.html'), CHOOSER);
   // Static hosts serve `404.html` for any unknown path (GitHub Pages, Netlify, Cloudflare Pages; nginx with
   // `error_page 404 /404.html`): the site's 404 page in both languages. `/{lang}/404.html` is the server's own page in

@@ -110,7 +110,7 @@ describe('static bake', () => {
       expect(live.status).toBe(404);
       expect(readFileSync(join(out, `${lang}/404.html`), 'utf8')).toBe(await live.text());
     }
-    // The bake (shared with e2e/site.test.ts, built once per run) computes every data file, rates of counts of people
+    // The bake (built once per run, shared with e2e/site.test.ts and language-leak.test.ts) computes every data file, rates of counts of people
     // included: minutes on a loaded 2-core machine.
   }, 300_000);
 

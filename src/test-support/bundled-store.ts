@@ -44,7 +44,8 @@ export interface BakedSite {
 
 /**
  * The whole public site baked from the bundled store, once per run (the bake computes every data file: most of a
- * minute on a shared 2-core machine, and two suites read it). Callers only read the folder. Outside the global setup
+ * minute on a shared 2-core machine, and three suites read it: the bake's, the baked site in Chromium, the language
+ * leaks). Callers only read the folder. Outside the global setup
  * (another config), baked here into a folder of its own.
  */
 export async function bakedBundledSite(): Promise<BakedSite> {

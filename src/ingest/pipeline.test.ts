@@ -112,6 +112,33 @@ describe('SESNSP import: releases, idempotency, revisions, dry runs', () => {
 });
 
 /** Each hostile file must fail with file, line, column and expectation, and leave the store exactly as it was. */
+describe('the revision match in passes', () => {
+  it('matching range by range of periods gives the same release, revision and store as one join', async () => {
+    const one = await tempStore();
+    const passes = await tempStore();
+    try {
+      const v1 = writeCsv(join(one.dir, 'v1.csv'), sampleRows());
+      // Values revised (Mexico City 2021: 48; Michoacán's Januaries: 8), and Aguascalientes 2020 no longer carried (48).
+      const v2 = writeCsv(join(one.dir, 'v2.csv'), sampleRows((s, y, i) => ((s * 7 + y + i) % 13) + (s === 9 && y === 2021 ? 1 : 0) + (s === 16 && i === 0 ? 2 : 0))
+        .filter((row) => !(row[0] === '2020' && row[1] === '1')));
+      const now = () => new Date('2026-01-01T00:00:00Z');
+      const summaries = [];
+      for (const [t, matchPassRows] of [[one, undefined], [passes, 30]] as const) {
+        await importFile(t.store, sesnsp, v1, { now });
+        summaries.push(await importFile(t.store, sesnsp, v2, { now, ...(matchPassRows ? { matchPassRows } : {}) }));
+      }
+      const [whole, inPasses] = summaries;
+      // 24 months of 12 current rows each: passes of at most 30 rows join two months at a time.
+      expect(whole?.revision).toMatchObject({ changed: 56, removed: 48, added: 0 });
+      expect(inPasses?.revision).toEqual(whole?.revision);
+      expect(await storeFingerprint(passes.store)).toBe(await storeFingerprint(one.store));
+    } finally {
+      await one.cleanup();
+      await passes.cleanup();
+    }
+  });
+});
+
 describe('SESNSP import: hostile files', () => {
   let t: TempStore;
   let before: string;

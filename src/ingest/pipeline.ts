@@ -42,6 +42,8 @@ export interface ImportOptions {
   readonly dryRun?: boolean;
   readonly now?: () => Date;
   readonly onStage?: (stage: 'read' | 'validate' | 'reconcile' | 'compare' | 'commit') => void;
+  /** Current observations per pass of the revision match (default `MATCH_PASS_ROWS`; tests ask for small passes). */
+  readonly matchPassRows?: number;
 }
 
 /** The observation columns stored in `observation` (all but the file line). */
@@ -112,16 +114,52 @@ async function checkKeys(tx: WriteTx, adapter: CsvAdapter, file: string, id: num
 }
 
 /**
- * The staged observations matched with the source's current ones on the key, in one parallel join (`revision_match`:
- * the current row's id, both values, and the key of a value that changed). It serves the revised flags, the summary
- * and, at publication, the supersession; joining twice (for the flags, then on the written rows) took 16 s each on a
- * 10 M re-release. A source's first release skips it.
+ * Current observations per pass of the match at most: a pass's hash table (the key's ten text columns per current row)
+ * then fits the store's memory limit. One join over a 10 M-cell source spilled to disk (34 s, and reads answered up to
+ * 340 ms late while it evicted their pages); in passes it does not.
  */
-async function matchCurrent(tx: WriteTx, source: string, id: number, anyCurrent: boolean): Promise<void> {
+const MATCH_PASS_ROWS = 2_500_000;
+
+/**
+ * Contiguous ranges of the current observations' periods, each holding about `MATCH_PASS_ROWS` of them. The period is
+ * part of the key, so a staged row can only match a current one of its own range: joining range by range gives exactly
+ * the rows of one join (and a staged period outside every range matches nothing).
+ */
+async function matchRanges(tx: WriteTx, source: string, id: number, passRows: number): Promise<{ from: string; to: string }[]> {
+  const periods = await tx.all<{ period: string; n: number }>(`SELECT period, count(*) AS n FROM ${currentOf(source, id)} c GROUP BY period ORDER BY period`);
+  const ranges: { from: string; to: string; n: number }[] = [];
+  for (const { period, n } of periods) {
+    const last = ranges.at(-1);
+    if (last && last.n + n <= passRows) {
+      last.to = period;
+      last.n += n;
+    } else {
+      ranges.push({ from: period, to: period, n });
+    }
+  }
+  return ranges;
+}
+
+/**
+ * The staged observations matched with the source's current ones on the key (`revision_match`: the current row's id,
+ * both values, and the key of a value that changed). It serves the revised flags, the summary and, at publication, the
+ * supersession; joining twice (for the flags, then on the written rows) took 16 s each on a 10 M re-release. A large
+ * source is joined in passes over ranges of periods (`matchRanges`); a source's first release skips it.
+ */
+async function matchCurrent(tx: WriteTx, source: string, id: number, anyCurrent: boolean, passRows: number): Promise<void> {
   const changedKey = `CASE WHEN s.value <> c.value THEN {${KEY.map((k) => `${k}: s.${k}`).join(', ')}} END`;
-  await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS
-    SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after, ${changedKey} AS changed_key
-    FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${anyCurrent ? 'true' : 'false'}`);
+  const select = (where: string) => `SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after, ${changedKey} AS changed_key
+    FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${where}`;
+  const ranges = anyCurrent ? await matchRanges(tx, source, id, passRows) : [];
+  if (ranges.length <= 1) {
+    await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS ${select(anyCurrent ? 'true' : 'false')}`);
+    return;
+  }
+  await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS ${select('false')}`);
+  for (const { from, to } of ranges) {
+    const inRange = (t: string) => `${t}.period BETWEEN ${sqlString(from)} AND ${sqlString(to)}`;
+    await tx.run(`INSERT INTO revision_match ${select(`${inRange('s')} AND ${inRange('c')}`)}`);
+  }
 }
 
 /** Revision summary against the source's current observations, from `revision_match`. */
@@ -261,7 +299,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         const id = next?.id as number;
         // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table, its revised values
         // flagged as they are written.
-        await matchCurrent(w, adapter.id, id, anyCurrent);
+        await matchCurrent(w, adapter.id, id, anyCurrent, options.matchPassRows ?? MATCH_PASS_ROWS);
         await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}, superseded_by)
                      SELECT *, ${anyCurrent ? hiddenBy(id) : 'NULL'} FROM (${await flaggedObservations(w, id, anyCurrent)})`);
         const keyProblems = await checkKeys(w, adapter, file, id);

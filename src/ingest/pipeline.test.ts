@@ -8,6 +8,7 @@ import { observationContent, storeFingerprint, tempStore, type TempStore } from 
 import { importFile } from './pipeline.js';
 import { ADAPTERS } from './sources/index.js';
 import type { CsvAdapter } from './adapter.js';
+import type { Store, WriteTx } from '../store/index.js';
 
 const found = ADAPTERS['sesnsp-victims-state'];
 if (!found) throw new Error('adapter missing');
@@ -111,8 +112,27 @@ describe('SESNSP import: releases, idempotency, revisions, dry runs', () => {
   });
 });
 
-/** Each hostile file must fail with file, line, column and expectation, and leave the store exactly as it was. */
 describe('the revision match in passes', () => {
+  /** The periods of each pass the import runs (`s.period BETWEEN …` of each INSERT into `revision_match`). */
+  const passRanges: string[] = [];
+  const recording = (tx: WriteTx): WriteTx => ({
+    ...tx,
+    run: (sql, params) => {
+      const range = /^INSERT INTO revision_match[\s\S]*?s\.period BETWEEN '([^']+)' AND '([^']+)'/.exec(sql);
+      if (range) passRanges.push(`${range[1]}..${range[2]}`);
+      return tx.run(sql, params);
+    },
+  });
+  /** The store, its import sessions' statements recorded (a real store: only `run` is looked at on its way). */
+  const recordingPasses = (store: Store): Store => ({
+    dialect: store.dialect, location: store.location, readTimeoutMs: store.readTimeoutMs,
+    get generation() { return store.generation; },
+    all: (sql, params) => store.all(sql, params),
+    write: (work) => store.write((tx) => work(recording(tx))),
+    session: (work) => store.session((tx) => work({ ...recording(tx), transaction: (inner, options) => tx.transaction((w) => inner(recording(w)), options) })),
+    close: () => store.close(),
+  });
+
   it('matching range by range of periods gives the same release, revision and store as one join', async () => {
     const one = await tempStore();
     const passes = await tempStore();
@@ -125,10 +145,14 @@ describe('the revision match in passes', () => {
       const summaries = [];
       for (const [t, matchPassRows] of [[one, undefined], [passes, 30]] as const) {
         await importFile(t.store, sesnsp, v1, { now });
-        summaries.push(await importFile(t.store, sesnsp, v2, { now, ...(matchPassRows ? { matchPassRows } : {}) }));
+        summaries.push(await importFile(matchPassRows ? recordingPasses(t.store) : t.store, sesnsp, v2, { now, ...(matchPassRows ? { matchPassRows } : {}) }));
       }
       const [whole, inPasses] = summaries;
-      // 24 months of 12 current rows each: passes of at most 30 rows join two months at a time.
+      // The first release: 24 months of 12 rows each, so passes of at most 30 rows join two months at a time.
+      expect(passRanges).toEqual([
+        '2020-01..2020-02', '2020-03..2020-04', '2020-05..2020-06', '2020-07..2020-08', '2020-09..2020-10', '2020-11..2020-12',
+        '2021-01..2021-02', '2021-03..2021-04', '2021-05..2021-06', '2021-07..2021-08', '2021-09..2021-10', '2021-11..2021-12',
+      ]);
       expect(whole?.revision).toMatchObject({ changed: 56, removed: 48, added: 0 });
       expect(inPasses?.revision).toEqual(whole?.revision);
       expect(await storeFingerprint(passes.store)).toBe(await storeFingerprint(one.store));
@@ -139,6 +163,7 @@ describe('the revision match in passes', () => {
   });
 });
 
+/** Each hostile file must fail with file, line, column and expectation, and leave the store exactly as it was. */
 describe('SESNSP import: hostile files', () => {
   let t: TempStore;
   let before: string;

@@ -143,20 +143,15 @@ async function matchRanges(tx: WriteTx, source: string, id: number, passRows: nu
 /**
  * The staged observations matched with the source's current ones on the key (`revision_match`: the current row's id,
  * both values, and the key of a value that changed). It serves the revised flags, the summary and, at publication, the
- * supersession; joining twice (for the flags, then on the written rows) took 16 s each on a 10 M re-release. A large
- * source is joined in passes over ranges of periods (`matchRanges`); a source's first release skips it.
+ * supersession; joining twice (for the flags, then on the written rows) took 16 s each on a 10 M re-release. It joins
+ * range by range of periods (`matchRanges`: one range for most sources); a source's first release has none.
  */
 async function matchCurrent(tx: WriteTx, source: string, id: number, anyCurrent: boolean, passRows: number): Promise<void> {
   const changedKey = `CASE WHEN s.value <> c.value THEN {${KEY.map((k) => `${k}: s.${k}`).join(', ')}} END`;
   const select = (where: string) => `SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after, ${changedKey} AS changed_key
     FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${where}`;
-  const ranges = anyCurrent ? await matchRanges(tx, source, id, passRows) : [];
-  if (ranges.length <= 1) {
-    await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS ${select(anyCurrent ? 'true' : 'false')}`);
-    return;
-  }
   await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS ${select('false')}`);
-  for (const { from, to } of ranges) {
+  for (const { from, to } of anyCurrent ? await matchRanges(tx, source, id, passRows) : []) {
     const inRange = (t: string) => `${t}.period BETWEEN ${sqlString(from)} AND ${sqlString(to)}`;
     await tx.run(`INSERT INTO revision_match ${select(`${inRange('s')} AND ${inRange('c')}`)}`);
   }

@@ -79,8 +79,16 @@ export class SeriesCoverage {
 }
 
 const LOCALE = { es: 'es-MX', en: 'en-US' } as const;
-const monthOnly = (lang: 'es' | 'en', m: number) =>
-  new Intl.DateTimeFormat(LOCALE[lang], { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m - 1, 1)));
+// Made once: building an Intl.DateTimeFormat costs more than a whole small answer's rows.
+const MONTH_ONLY = {
+  es: new Intl.DateTimeFormat(LOCALE.es, { month: 'long', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat(LOCALE.en, { month: 'long', timeZone: 'UTC' }),
+};
+const MONTH_YEAR = {
+  es: new Intl.DateTimeFormat(LOCALE.es, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat(LOCALE.en, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
+const monthOnly = (lang: 'es' | 'en', m: number) => MONTH_ONLY[lang].format(new Date(Date.UTC(2000, m - 1, 1)));
 
 /** "enero–junio" / "January–June" for a run of months (or the list when they are not consecutive). */
 export function monthSpan(months: readonly number[], lang: 'es' | 'en'): string {
@@ -93,7 +101,7 @@ export function monthSpan(months: readonly number[], lang: 'es' | 'en'): string 
 /** "junio de 2025" / "June 2025" from YYYY-MM (or YYYY-MM-DD). */
 export function monthName(yearMonth: string, lang: 'es' | 'en'): string {
   const [y, m] = yearMonth.split('-').map(Number);
-  return new Intl.DateTimeFormat(LOCALE[lang], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y ?? 2000, (m ?? 1) - 1, 1)));
+  return MONTH_YEAR[lang].format(new Date(Date.UTC(y ?? 2000, (m ?? 1) - 1, 1)));
 }
 
 /** Whether an indicator has monthly data to compare the same months of each year on (`ytd`): CDC's 12-month periods do not. */

@@ -67,7 +67,8 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: S
   // The months of each place's own monthly values, by series and year (the first read's bits, over all its rows).
   const ownMonths = new Map<string, number>();
   if (under === null) for (const r of sums) if (r.mask) ownMonths.set(`${r.series}|${r.geo}|${r.year}`, (ownMonths.get(`${r.series}|${r.geo}|${r.year}`) ?? 0) | Number(r.mask));
-  const groups = new Map<string, { part: Part; releases: Set<number>; flags: Set<string> }>();
+  // Releases and flags gathered in small arrays (one or two each, per place and period), sorted once at the end.
+  const groups = new Map<string, Part>();
   for (const r of sums) {
     const dimension = r.dimension ?? null;
     const key = `${r.geo}|${r.period}|${dimension ?? ''}`;
@@ -78,25 +79,35 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: S
     if (group === undefined) {
       const place = places.get(r.geo);
       group = {
-        part: {
-          geo: r.geo, name_es: place?.name_es ?? r.geo, name_en: place?.name_en ?? r.geo, period: r.period, year, dimension,
-          value: 0, releases: [], flags: [], native_freq: r.freq, level: place?.level ?? '', geo_months: months,
-        },
-        releases: new Set(), flags: new Set(),
+        geo: r.geo, name_es: place?.name_es ?? r.geo, name_en: place?.name_en ?? r.geo, period: r.period, year, dimension,
+        value: 0, releases: [Number(r.release_id)], flags: flagList(r.flags), native_freq: r.freq, level: place?.level ?? '', geo_months: months,
       };
       groups.set(key, group);
+      group.value = Number(r.value);
+      continue;
     }
-    const part = group.part;
+    const part = group;
     part.value += Number(r.value);
     if (year < part.year) part.year = year;
     if (r.freq < part.native_freq) part.native_freq = r.freq;
     if (months !== null && (part.geo_months === null || months < part.geo_months)) part.geo_months = months;
-    group.releases.add(Number(r.release_id));
-    if (r.flags !== '') for (const f of r.flags.split(',')) group.flags.add(f);
+    const release = Number(r.release_id);
+    if (!part.releases.includes(release)) part.releases.push(release);
+    if (r.flags !== '') for (const f of r.flags.split(',')) if (!part.flags.includes(f)) part.flags.push(f);
   }
-  return [...groups.values()].map(({ part, releases, flags }) => ({
-    ...part, releases: [...releases].sort((a, b) => a - b), flags: [...flags].sort(),
-  }));
+  const parts = [...groups.values()];
+  for (const part of parts) {
+    if (part.releases.length > 1) part.releases.sort((a, b) => a - b);
+    if (part.flags.length > 1) part.flags.sort();
+  }
+  return parts;
+}
+
+/** A row's flags text as a list, each flag once. */
+function flagList(text: string): string[] {
+  if (text === '') return [];
+  const flags = text.split(',');
+  return flags.length === 1 ? flags : [...new Set(flags)];
 }
 
 /** The fewest months any stored place under each place of `sums` published, by series, place and year. */

@@ -282,9 +282,15 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
+  // A municipal answer has thousands of rows: sets are built only where a term's flags or a denominator add to the
+  // part's own (already sorted and distinct) flags and releases.
+  const numeratorFlags = new Map<string, QualityFlag[]>();
   const computed: ResultRow[] = numerator.map((n) => {
-    const flags = new Set<QualityFlag>([...(n.flags as QualityFlag[]), ...termFlags(indicator.numerator, n.level)]);
-    const releases = new Set(n.releases);
+    let extra = numeratorFlags.get(n.level);
+    if (extra === undefined) numeratorFlags.set(n.level, (extra = termFlags(indicator.numerator, n.level)));
+    const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
+    for (const f of extra) flags.add(f);
+    const releases = indicator.denominator ? new Set(n.releases) : null;
     const seriesMonths = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
     // A place that published fewer months than the series has makes its own (and its country's) year partial.
     const months = seriesMonths === undefined ? undefined : Math.min(seriesMonths, n.geo_months ?? seriesMonths);
@@ -299,7 +305,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       den = d?.value ?? null;
       d?.flags.forEach((f) => flags.add(f as QualityFlag));
       if (d) termFlags(indicator.denominator, d.level).forEach((f) => flags.add(f));
-      d?.releases.forEach((r) => releases.add(r));
+      d?.releases.forEach((r) => releases?.add(r));
       value = den === null || den === 0 ? null : round((sum / den) * indicator.factor, indicator.decimals + 2);
       if (value !== null && params.annualise) value = round(annualiseMonthlyRate(value, n.period), indicator.decimals + 2);
     }
@@ -314,7 +320,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
       numerator: hidden ? null : sum,
       denominator: hidden ? null : den,
       flags: [...flags].sort(),
-      release_ids: [...releases].sort((a, b) => a - b),
+      release_ids: releases === null ? n.releases : [...releases].sort((a, b) => a - b),
       ...(params.by ? { dimension: n.dimension ?? '' } : {}),
       ...(months === undefined ? {} : { months }),
     };
@@ -414,12 +420,22 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
  * Counts of a status at retrieval (RNPDNO): the last `registering` months before the last published one are still being
  * registered, so they — and the years that contain them — are flagged provisional.
  */
+// Made once: a regular expression literal is a new object each time it is evaluated (per row, in a loop).
+const MONTH_PERIOD = /^\d{4}-\d{2}$/;
+const YEAR_PERIOD = /^\d{4}$/;
+
 function markStillRegistering(rows: ResultRow[], through: string, registering: number): void {
   const [y, m] = through.split('-').map(Number) as [number, number];
   const firstIndex = y * 12 + (m - 1) - (registering - 1);
   const first = `${Math.floor(firstIndex / 12)}-${String((firstIndex % 12) + 1).padStart(2, '0')}`;
+  const firstYear = first.slice(0, 4);
+  // Rows' flag arrays are replaced, never changed (zeros of one period share theirs): one new array per array seen.
+  const marked = new Map<QualityFlag[], QualityFlag[]>();
   for (const row of rows) {
-    const recent = /^\d{4}-\d{2}$/.test(row.period) ? row.period >= first : /^\d{4}$/.test(row.period) && row.period >= first.slice(0, 4);
-    if (recent && !row.flags.includes('provisional')) row.flags = [...row.flags, 'provisional' as QualityFlag].sort();
+    const recent = MONTH_PERIOD.test(row.period) ? row.period >= first : YEAR_PERIOD.test(row.period) && row.period >= firstYear;
+    if (!recent || row.flags.includes('provisional')) continue;
+    let flags = marked.get(row.flags);
+    if (flags === undefined) marked.set(row.flags, (flags = row.flags.concat('provisional').sort()));
+    row.flags = flags;
   }
 }

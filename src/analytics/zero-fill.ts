@@ -75,15 +75,17 @@ export function fillAbsentAsZero(params: QueryParams, rows: readonly ResultRow[]
     const year = Number(period.replace(/^FY/, '').slice(0, 4));
     const months = params.freq === 'month' ? undefined : ctx.coverage.get(year);
     const partial = months !== undefined && months < ctx.fullYear;
-    return { period, months, partial };
+    const flags: QualityFlag[] = partial ? ['partial-period'] : [];
+    return { period, months, flags };
   });
+  // One array of release ids for every zero, and one of flags per period: a row's arrays are replaced, never changed.
+  const releaseIds = [...releases];
   const added: ResultRow[] = [];
   for (const place of places) {
     const name = params.lang === 'es' ? place.name_es : place.name_en;
-    for (const { period, months, partial } of perPeriod) {
+    for (const { period, months, flags } of perPeriod) {
       if (present.has(`${place.code}|${period}`)) continue;
-      const flags: QualityFlag[] = partial ? ['partial-period'] : [];
-      const row: ResultRow = { geo: place.code, geo_name: name, period, value: 0, numerator: 0, denominator: null, flags, release_ids: [...releases] };
+      const row: ResultRow = { geo: place.code, geo_name: name, period, value: 0, numerator: 0, denominator: null, flags, release_ids: releaseIds };
       if (months !== undefined) row.months = months;
       added.push(row);
     }

@@ -63,17 +63,24 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: S
   // under its place (read once, beside the sums already read), not its own values' bits.
   const under = perPlace && sums.some((r) => r.below === true) ? await monthsUnder(tx, q, sums) : null;
   if (under !== null) for (const r of sums) r.months = under.get(`${r.series}|${r.geo}|${r.year}`) ?? null;
-  const places = await placesOf(tx, [...new Set(sums.map((r) => r.geo))]);
+  const places = await placesOf(tx, sums);
   // The months of each place's own monthly values, by series and year (the first read's bits, over all its rows).
+  // Keyed by series, place and year; the key is made once per row (thousands of rows in a municipal answer).
+  const monthKeys = perPlace && under === null ? sums.map((r) => `${r.series}|${r.geo}|${r.year}`) : null;
   const ownMonths = new Map<string, number>();
-  if (under === null) for (const r of sums) if (r.mask) ownMonths.set(`${r.series}|${r.geo}|${r.year}`, (ownMonths.get(`${r.series}|${r.geo}|${r.year}`) ?? 0) | Number(r.mask));
+  if (monthKeys !== null) {
+    sums.forEach((r, i) => {
+      const k = monthKeys[i] as string;
+      if (r.mask) ownMonths.set(k, (ownMonths.get(k) ?? 0) | Number(r.mask));
+    });
+  }
   // Releases and flags gathered in small arrays (one or two each, per place and period), sorted once at the end.
   const groups = new Map<string, Part>();
-  for (const r of sums) {
+  sums.forEach((r, i) => {
     const dimension = r.dimension ?? null;
     const key = `${r.geo}|${r.period}|${dimension ?? ''}`;
     const year = Number(r.year);
-    const mask = ownMonths.get(`${r.series}|${r.geo}|${r.year}`);
+    const mask = monthKeys === null ? undefined : ownMonths.get(monthKeys[i] as string);
     const months = r.months ?? (mask === undefined ? null : bitCount(mask));
     let group = groups.get(key);
     if (group === undefined) {
@@ -84,7 +91,7 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: S
       };
       groups.set(key, group);
       group.value = Number(r.value);
-      continue;
+      return;
     }
     const part = group;
     part.value += Number(r.value);
@@ -94,7 +101,7 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: S
     const release = Number(r.release_id);
     if (!part.releases.includes(release)) part.releases.push(release);
     if (r.flags !== '') for (const f of r.flags.split(',')) if (!part.flags.includes(f)) part.flags.push(f);
-  }
+  });
   const parts = [...groups.values()];
   for (const part of parts) {
     if (part.releases.length > 1) part.releases.sort((a, b) => a - b);
@@ -128,11 +135,12 @@ function bitCount(mask: number): number {
 
 /**
  * The places' names and level, by code: where reads are kept, from the kept geography; elsewhere (a server store) from a
- * read of the places in the answer.
+ * read of the places in the sums.
  */
-async function placesOf(tx: ReadTx, codes: readonly string[]): Promise<ReadonlyMap<string, Place>> {
+async function placesOf(tx: ReadTx, sums: readonly Sum[]): Promise<ReadonlyMap<string, Place>> {
   const kept = keptPlaces(tx);
   if (kept !== null) return kept;
+  const codes = [...new Set(sums.map((r) => r.geo))];
   if (codes.length === 0) return new Map();
   const rows = await tx.all<Place & { code: string }>(`SELECT code, name_es, name_en, level FROM geo WHERE code IN ${inList(codes)}`);
   return new Map(rows.map(({ code, ...place }) => [code, place]));

@@ -282,19 +282,22 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   const denominatorByYear = denominatorParts?.byYear ?? false;
   const denominator = new Map((denominatorParts?.parts ?? []).map((p) => [keyOf(p.geo, p.period, null), p]));
 
-  // A municipal answer has thousands of rows: sets are built only where a term's flags or a denominator add to the
-  // part's own (already sorted and distinct) flags and releases.
+  // A municipal answer has thousands of rows: each row's flags start as an exact copy of its part's (distinct), with
+  // no set; releases are gathered in a set only where a denominator adds its own.
   const numeratorFlags = new Map<string, QualityFlag[]>();
   const computed: ResultRow[] = numerator.map((n) => {
     let extra = numeratorFlags.get(n.level);
     if (extra === undefined) numeratorFlags.set(n.level, (extra = termFlags(indicator.numerator, n.level)));
-    const flags = new Set<QualityFlag>(n.flags as QualityFlag[]);
-    for (const f of extra) flags.add(f);
+    const flags = (n.flags as QualityFlag[]).slice();
+    const addFlag = (f: QualityFlag) => {
+      if (!flags.includes(f)) flags.push(f);
+    };
+    extra.forEach(addFlag);
     const releases = indicator.denominator ? new Set(n.releases) : null;
     const seriesMonths = n.native_freq === 'month' && params.freq !== 'month' ? coverage.get(n.year) : undefined;
     // A place that published fewer months than the series has makes its own (and its country's) year partial.
     const months = seriesMonths === undefined ? undefined : Math.min(seriesMonths, n.geo_months ?? seriesMonths);
-    if (months !== undefined && months < fullYear) flags.add('partial-period');
+    if (months !== undefined && months < fullYear) addFlag('partial-period');
     // Sums of fractional values (CBP's pounds) depend on the order the engine adds them in, in the last bits: rounded
     // to a millionth, DuckDB and PostgreSQL give the same number.
     const sum = round(n.value, SUM_DECIMALS);
@@ -303,27 +306,29 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
     if (indicator.denominator) {
       const d = denominator.get(keyOf(n.geo, denominatorByYear ? String(n.year) : n.period, null));
       den = d?.value ?? null;
-      d?.flags.forEach((f) => flags.add(f as QualityFlag));
-      if (d) termFlags(indicator.denominator, d.level).forEach((f) => flags.add(f));
+      d?.flags.forEach((f) => addFlag(f as QualityFlag));
+      if (d) termFlags(indicator.denominator, d.level).forEach(addFlag);
       d?.releases.forEach((r) => releases?.add(r));
       value = den === null || den === 0 ? null : round((sum / den) * indicator.factor, indicator.decimals + 2);
       if (value !== null && params.annualise) value = round(annualiseMonthlyRate(value, n.period), indicator.decimals + 2);
     }
+    if (flags.length > 1) flags.sort();
     // A value that includes a suppressed cell (registry counts of 1–4) is not published: it would be a wrong number
     // (missing the hidden cases) or, by difference, reveal them.
-    const hidden = flags.has('suppressed');
-    return {
+    const hidden = flags.includes('suppressed');
+    const row: ResultRow = {
       geo: n.geo,
       geo_name: params.lang === 'es' ? n.name_es : n.name_en,
       period: n.period,
       value: hidden ? null : value,
       numerator: hidden ? null : sum,
       denominator: hidden ? null : den,
-      flags: [...flags].sort(),
+      flags,
       release_ids: releases === null ? n.releases : [...releases].sort((a, b) => a - b),
-      ...(params.by ? { dimension: n.dimension ?? '' } : {}),
-      ...(months === undefined ? {} : { months }),
     };
+    if (params.by) row.dimension = n.dimension ?? '';
+    if (months !== undefined) row.months = months;
+    return row;
   });
   const through = covered.through;
   const status = indicator.statusAtRetrieval;

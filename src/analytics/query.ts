@@ -421,14 +421,14 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
   };
 }
 
-/**
- * Counts of a status at retrieval (RNPDNO): the last `registering` months before the last published one are still being
- * registered, so they — and the years that contain them — are flagged provisional.
- */
 // Made once: a regular expression literal is a new object each time it is evaluated (per row, in a loop).
 const MONTH_PERIOD = /^\d{4}-\d{2}$/;
 const YEAR_PERIOD = /^\d{4}$/;
 
+/**
+ * Counts of a status at retrieval (RNPDNO): the last `registering` months before the last published one are still being
+ * registered, so they — and the years that contain them — are flagged provisional.
+ */
 function markStillRegistering(rows: ResultRow[], through: string, registering: number): void {
   const [y, m] = through.split('-').map(Number) as [number, number];
   const firstIndex = y * 12 + (m - 1) - (registering - 1);

@@ -1,5 +1,5 @@
 import type { ReadTx } from '../store/index.js';
-import { cachedAll } from './read-cache.js';
+import { cached } from './read-cache.js';
 import { lit } from './sql-text.js';
 
 
@@ -16,6 +16,10 @@ interface SeriesMonth {
  * the months of the latest year (year-to-date comparisons) and each year's month count over the whole series.
  */
 export class SeriesCoverage {
+  /** What the answers derive from the months, kept with them: a current coverage is shared by every request until the
+   * store's next commit (`read`), and is never changed. */
+  private readonly derived = new Map<string, unknown>();
+
   private constructor(
     private readonly months: readonly SeriesMonth[], private readonly series: readonly string[],
     /** The frequencies each series is stored at (current data only; null as of a past instant). */
@@ -26,11 +30,15 @@ export class SeriesCoverage {
     const list = `(${series.map(lit).join(', ')})`;
     if (asOf === null) {
       // Current data: one read of the periods table gives the months, the monthly series and every series' frequencies.
-      const rows = await cachedAll<SeriesMonth & { freq: string } & Record<string, unknown>>(tx, `SELECT series, freq, year::INT AS year, month::INT AS month FROM series_period WHERE series IN ${list}`);
-      const frequencies = new Map<string, Set<string>>();
-      for (const r of rows) frequencies.set(r.series, (frequencies.get(r.series) ?? new Set<string>()).add(r.freq));
-      const months = rows.filter((r) => r.freq === 'month' || r.freq === 'r12').map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) }));
-      return new SeriesCoverage(months, [...frequencies].filter(([, f]) => f.has('month')).map(([s]) => s), frequencies);
+      // Built once per store generation (read-cache.ts) and shared, with what is derived from it, by every request.
+      const sql = `SELECT series, freq, year::INT AS year, month::INT AS month FROM series_period WHERE series IN ${list}`;
+      return cached(tx, `coverage: ${sql}`, async () => {
+        const rows = await tx.all<SeriesMonth & { freq: string } & Record<string, unknown>>(sql);
+        const frequencies = new Map<string, Set<string>>();
+        for (const r of rows) frequencies.set(r.series, (frequencies.get(r.series) ?? new Set<string>()).add(r.freq));
+        const months = rows.filter((r) => r.freq === 'month' || r.freq === 'r12').map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) }));
+        return new SeriesCoverage(months, [...frequencies].filter(([, f]) => f.has('month')).map(([s]) => s), frequencies);
+      });
     }
     const rows = await tx.all<SeriesMonth & Record<string, unknown>>(
       `SELECT DISTINCT series, year::INT AS year, month::INT AS month FROM ${visible} o WHERE freq IN ('month', 'r12') AND series IN ${list}`);
@@ -38,20 +46,34 @@ export class SeriesCoverage {
     return new SeriesCoverage(rows.map((r) => ({ series: r.series, year: Number(r.year), month: Number(r.month) })), monthly.map((r) => r.series), null);
   }
 
+  /** `compute()`'s value under `key`, worked out once per coverage. */
+  private once<T>(key: string, compute: () => T): T {
+    if (!this.derived.has(key)) this.derived.set(key, compute());
+    return this.derived.get(key) as T;
+  }
+
   /** The last month any series holds, as YYYY-MM; undefined without monthly data. */
   get through(): string | undefined {
-    const last = Math.max(...this.months.map((m) => m.year * 100 + m.month));
-    return Number.isFinite(last) ? `${Math.floor(last / 100)}-${String(last % 100).padStart(2, '0')}` : undefined;
+    return this.once('through', () => {
+      const last = Math.max(...this.months.map((m) => m.year * 100 + m.month));
+      return Number.isFinite(last) ? `${Math.floor(last / 100)}-${String(last % 100).padStart(2, '0')}` : undefined;
+    });
   }
 
   /** First and last month key (year × 100 + month) of the monthly series: the range the publisher covered. */
-  get range(): { first: number; last: number } | null {
-    const keys = this.months.filter((m) => this.series.includes(m.series)).map((m) => m.year * 100 + m.month);
-    return keys.length === 0 ? null : { first: Math.min(...keys), last: Math.max(...keys) };
+  get range(): Readonly<{ first: number; last: number }> | null {
+    return this.once('range', () => {
+      const keys = this.months.filter((m) => this.series.includes(m.series)).map((m) => m.year * 100 + m.month);
+      return keys.length === 0 ? null : { first: Math.min(...keys), last: Math.max(...keys) };
+    });
   }
 
   /** The months (1–12) the latest calendar (or U.S. fiscal) year holds; null without monthly series. */
-  latestYearMonths(fiscal: boolean): number[] | null {
+  latestYearMonths(fiscal: boolean): readonly number[] | null {
+    return this.once(`latest ${fiscal}`, () => this.computeLatestYearMonths(fiscal));
+  }
+
+  private computeLatestYearMonths(fiscal: boolean): number[] | null {
     const monthly = this.months.filter((m) => this.series.includes(m.series));
     if (monthly.length === 0) return null;
     const yearOf = (m: SeriesMonth) => (fiscal && m.month >= 10 ? m.year + 1 : m.year);
@@ -63,7 +85,11 @@ export class SeriesCoverage {
    * Months per calendar (or fiscal) year over the whole series — the fewest among the monthly series — counting only
    * `within` when given (a year-to-date comparison). A year is complete with 12 (or `within.length`).
    */
-  monthsPerYear(fiscal: boolean, within: readonly number[] | null): Map<number, number> {
+  monthsPerYear(fiscal: boolean, within: readonly number[] | null): ReadonlyMap<number, number> {
+    return this.once(`per year ${fiscal} ${within?.join(',') ?? ''}`, () => this.computeMonthsPerYear(fiscal, within));
+  }
+
+  private computeMonthsPerYear(fiscal: boolean, within: readonly number[] | null): Map<number, number> {
     const perSeries = new Map<string, Map<number, number>>();
     for (const m of this.months) {
       if (!this.series.includes(m.series) || (within && !within.includes(m.month))) continue;

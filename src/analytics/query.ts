@@ -416,7 +416,7 @@ export async function queryIndicator(tx: ReadTx, asked: QueryParams): Promise<Qu
     sources,
     notes,
     ...(through ? { through } : {}),
-    ...(ytdMonths ? { ytd_months: ytdMonths } : {}),
+    ...(ytdMonths ? { ytd_months: [...ytdMonths] } : {}),
     ...(status ? { status_as_of: status.date } : {}),
   };
 }

@@ -123,7 +123,7 @@ async function aggregate(
     // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
     const queryOf = (sel: PlaceSelection, where: string): AggregateQuery => ({
       direct: usable.map((t) => `(${t.filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`).join(' OR '),
-      period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null,
+      period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null, places: sel,
     });
     // By years and at places named one by one: a read concurrent requests of the same shape may share (shared-reads.ts).
     const byYears = periodKey === 'year' || params.freq === 'year';

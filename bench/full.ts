@@ -16,6 +16,7 @@ import { fullQueryCases } from './full-query-cases.js';
 import { generateIncidence } from './generate-incidence.js';
 import { assertSameAnswer, median, runBaseline, type QueryCase } from './query-cases.js';
 import { incidenceMunicipalSameColumns, observationFingerprint } from './ingest-baselines.js';
+import { BIN, startServerProcess, startStaticServer } from './server-process.js';
 
 interface Row { name: string; observa_ms: number; baseline_ms: number; ratio: number; baseline: string; peak_rss_mb?: number; baseline_peak_rss_mb?: number; observa_p95_ms?: number; baseline_p95_ms?: number; reads?: number; reads_over_50_ms?: number; read_p99_ms?: number; longest_by_stage_ms?: Record<string, number> }
 const results: Row[] = [];
@@ -24,7 +25,6 @@ const results: Row[] = [];
 // first: a few minutes; 50 M would take ~10 minutes to publish and minutes per query run there).
 const { values: args } = parseArgs({ options: { rows: { type: 'string', multiple: true }, 'ingest-only': { type: 'boolean', default: false }, postgres: { type: 'boolean', default: false } } });
 const SIZES = (args.rows ?? ['10000000', '50000000']).map(Number);
-const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
 const MEMORY = process.env['OBSERVA_MEMORY_LIMIT'] ?? '1500MB';
 if (!existsSync(new URL('../dist/cli/index.js', import.meta.url))) throw new Error('run `npm run build` first');
 
@@ -70,25 +70,6 @@ async function storeFingerprint(path: string): Promise<string> {
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
 class Done extends Error {}
-
-/**
- * A server in a process of its own (`command args`), whose first line of output names its URL (`observa serve` says
- * "… on http://127.0.0.1:PORT …"); stopped with SIGTERM, waiting for it to exit (it closes its store).
- */
-async function inOwnProcess(command: string, args: string[], env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '', ...env } });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const found = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1]) resolve(found[1]);
-    });
-    void exited.then((code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code} before serving`)));
-  });
-  return { url, stop: async () => { child.kill('SIGTERM'); await exited; } };
-}
 
 /**
  * The longest read pause while a release commits: in this process (one process owns a store), a reader asks the
@@ -329,12 +310,12 @@ try {
   const cachedPath = '/api/v1/indicators/mx.homicide.incidence/data?geo=level:state&period=2015..2025';
   // Load connections are readers of their own behind a proxy (runLoad's asPeople), as the fair shares expect.
   const serving = { OBSERVA_TRUSTED_PROXY: '127.0.0.1' };
-  const server = await inOwnProcess(BIN, ['--store', bigStore, 'serve', '--port', '0'], serving);
+  const server = await startServerProcess(bigStore, serving);
   const body = await (await fetch(`${server.url}${cachedPath}`)).text();
   const staticDir = join(scratch, 'static');
   mkdirSync(staticDir, { recursive: true });
   writeFileSync(join(staticDir, 'states.json'), body);
-  const staticServer = await inOwnProcess('node', [new URL('./static-server.js', import.meta.url).pathname, staticDir]);
+  const staticServer = await startStaticServer(staticDir);
   const staticRun = await runLoad(staticServer.url, ['/states.json'], 50, 10);
   const cached = await runLoad(server.url, [cachedPath], 50, 10, false, true);
   await server.stop();
@@ -342,7 +323,7 @@ try {
   // Uncached: a server whose response cache keeps nothing (OBSERVA_CACHE_BYTES=0).
   const ranges = ['2016..2025', '2020..2024', '2024', '2018..2022'];
   const uncachedPaths = munis.flatMap((m, i) => ranges.map((_, k) => `/api/v1/indicators/mx.homicide.incidence/data?geo=${m}&period=${ranges[(i + k) % ranges.length] as string}`));
-  const noCache = await inOwnProcess(BIN, ['--store', bigStore, 'serve', '--port', '0'], { ...serving, OBSERVA_CACHE_BYTES: '0' });
+  const noCache = await startServerProcess(bigStore, { ...serving, OBSERVA_CACHE_BYTES: '0' });
   const uncached = await runLoad(noCache.url, uncachedPaths, 50, 20, true, true);
   await noCache.stop();
   const failed = (r: typeof uncached) => r.errors + r.non2xx + r.timeouts;

@@ -3,7 +3,7 @@
 // geographies, distinct scorecard as_of dates, impossible dates, oversized and flooding sign-ins. The server runs in
 // its own process (the built CLI), so its RSS and any crash are its own. Reports the readers' p99 with and without
 // abuse, the abusers' answers by status, server crashes and the server's peak RSS. Needs `npm run build`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadBundled } from '../src/ingest/index.js';
 import { MIXED_PATHS, runLoad, type LoadResult } from '../src/test-support/load.js';
 import { tempStore } from '../src/test-support/temp-store.js';
+import { BIN, startServerProcess } from './server-process.js';
 
 export interface HostileOptions {
   readonly seconds: number;
@@ -21,28 +22,11 @@ export interface HostileOptions {
   readonly store?: string;
 }
 
-const BIN = new URL('../bin/observa.js', import.meta.url).pathname;
-
-function startServerProcess(store: string): Promise<{ child: ChildProcess; url: string }> {
-  // LOAD_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (NODE_OPTIONS refuses --cpu-prof).
-  const nodeArgs = (process.env['LOAD_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn('node', [...nodeArgs, BIN, '--store', store, 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // The readers come through a "proxy" on 127.0.0.1, each with its own X-Forwarded-For (many people); the abuser
-    // connects from 127.0.0.2 (ABUSER_ADDRESS), which is not a proxy, so it is one client whatever it sends.
-    env: { ...process.env, OBSERVA_MASTER_KEY: randomBytes(32).toString('base64'), OBSERVA_TRUSTED_PROXY: '127.0.0.1' },
-  });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-  });
-}
+/** The server as deployed (bench/server-process.ts), with a registry key of its own. The readers come through a
+ * "proxy" on 127.0.0.1, each with its own X-Forwarded-For (many people); the abuser connects from 127.0.0.2
+ * (ABUSER_ADDRESS), which is not a proxy, so it is one client whatever it sends. */
+const startServer = (store: string) =>
+  startServerProcess(store, { OBSERVA_MASTER_KEY: randomBytes(32).toString('base64'), OBSERVA_TRUSTED_PROXY: '127.0.0.1' });
 
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -94,7 +78,7 @@ export async function runHostileLoad(options: HostileOptions): Promise<void> {
   if (!options.store) await loadBundled(t.store);
   await t.store.close();
   const store = options.store ?? join(t.dir, 'store.duckdb');
-  let server = await startServerProcess(store);
+  let server = await startServer(store);
   let crashes = 0;
   let serverUrl = server.url;
   const watch = (child: ChildProcess) =>
@@ -102,7 +86,7 @@ export async function runHostileLoad(options: HostileOptions): Promise<void> {
       if (stopping) return;
       crashes++;
       console.error(`the server exited (${code ?? signal}); restarting it`);
-      void startServerProcess(store).then((s) => {
+      void startServer(store).then((s) => {
         server = s;
         serverUrl = s.url;
         watch(s.child);
@@ -158,8 +142,7 @@ export async function runHostileLoad(options: HostileOptions): Promise<void> {
   } finally {
     stopping = true;
     clearInterval(sampler);
-    server.child.kill('SIGTERM');
-    await new Promise((r) => (server.child.exitCode === null ? server.child.once('exit', r) : r(null)));
+    await server.stop();
     await t.cleanup();
   }
 }

@@ -91,20 +91,19 @@ export async function readAggregates(tx: ReadTx, q: AggregateQuery, shareable: S
       const place = places.get(r.geo);
       group = {
         geo: r.geo, name_es: place?.name_es ?? r.geo, name_en: place?.name_en ?? r.geo, period: r.period, year, dimension,
-        value: 0, releases: [Number(r.release_id)], flags: flagList(r.flags), native_freq: r.freq, level: place?.level ?? '', geo_months: months,
+        value: Number(r.value), releases: [Number(r.release_id)], flags: flagList(r.flags), native_freq: r.freq, level: place?.level ?? '',
+        geo_months: months,
       };
       groups.set(key, group);
-      group.value = Number(r.value);
       return;
     }
-    const part = group;
-    part.value += Number(r.value);
-    if (year < part.year) part.year = year;
-    if (r.freq < part.native_freq) part.native_freq = r.freq;
-    if (months !== null && (part.geo_months === null || months < part.geo_months)) part.geo_months = months;
+    group.value += Number(r.value);
+    if (year < group.year) group.year = year;
+    if (r.freq < group.native_freq) group.native_freq = r.freq;
+    if (months !== null && (group.geo_months === null || months < group.geo_months)) group.geo_months = months;
     const release = Number(r.release_id);
-    if (!part.releases.includes(release)) part.releases.push(release);
-    if (r.flags !== '') for (const f of r.flags.split(',')) if (!part.flags.includes(f)) part.flags.push(f);
+    if (!group.releases.includes(release)) group.releases.push(release);
+    for (const f of flagList(r.flags)) if (!group.flags.includes(f)) group.flags.push(f);
   });
   const parts = [...groups.values()];
   for (const part of parts) {

@@ -151,6 +151,35 @@ describe('maps on a phone', () => {
   }, 180_000);
 });
 
+describe('the municipal map’s measure', () => {
+  it('says it shows counts, and why, when the reader switches to it (en), and when the URL asks for the rate (es)', async () => {
+    const page = await openTracked(o.browser, `${o.server.url}/en/indicators/mx.disappeared.persons/?view=map`, { width: 390 });
+    await settled(page);
+    const note = page.locator('.municipal-count-note');
+    expect(await page.locator('.measure-shown').textContent()).toBe('persons per 100,000 inhabitants');
+    expect(await note.isVisible()).toBe(false);
+    await page.locator('select[name="map"]').selectOption('municipal');
+    await page.waitForFunction(() => document.querySelectorAll('#viz path[data-geo]').length > 2400, undefined, { timeout: 60_000 });
+    await settled(page);
+    // The map draws counts (there are no municipal rates): the caption, the note and the downloads say so.
+    expect(await page.locator('.measure-shown').textContent()).toBe('persons');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toContain('there are no municipal rates');
+    expect(await page.locator('#dl-csv').getAttribute('href')).not.toContain('measure=rate');
+    await shot(page, 'municipal-map-measure-en-390');
+    expect(page.errors).toEqual([]);
+    await page.close();
+
+    const es = await openTracked(o.browser, `${o.server.url}/es/indicators/mx.disappeared.persons/?view=map&map=municipal&measure=rate`, { width: 390 });
+    await settled(es);
+    expect(await es.locator('.measure-shown').textContent()).toBe('personas');
+    expect(await es.locator('.municipal-count-note').textContent()).toContain('no hay tasas municipales');
+    expect(await es.locator('.municipal-count-note').isVisible()).toBe(true);
+    expect(es.errors).toEqual([]);
+    await es.close();
+  }, 180_000);
+});
+
 describe('a state profile’s locator map', () => {
   for (const lang of ['es', 'en'] as const) {
     it(`${lang}: drawn on the server, named in the page's language, the state filled; no sideways scroll at 390 px`, async () => {

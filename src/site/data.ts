@@ -1,7 +1,7 @@
 import { dataVersion, hasMonthlySeries, indicatorDetail, queryIndicator } from '../analytics/index.js';
 import type { Dimension, Indicator, Measure, QueryFreq, QueryResult, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { t, type SiteLang } from '../web/index.js';
+import { shownMeasure, t, type MeasureChoice, type SiteLang } from '../web/index.js';
 import { dimensionLabel } from '../catalog/index.js';
 
 /**
@@ -33,9 +33,10 @@ export const hasMunicipalities = (i: Indicator): boolean => i.levels.includes('m
 
 /** A count of people that has a rate per population. */
 export const hasRate = (i: Indicator): boolean => i.rate !== undefined;
-/** Maps and state ranks use the rate by default (a count favours the most populous states); charts and tables the count. */
-export const effectiveMeasure = (i: Indicator, asked: Measure | null, view: 'chart' | 'map' | 'table'): Measure =>
-  !hasRate(i) ? 'count' : (asked ?? (view === 'map' ? 'rate' : 'count'));
+/** The measure a view shows (see shownMeasure): maps and state ranks default to the rate, the municipal map shows counts. */
+export const effectiveMeasure = (i: Indicator, choice: MeasureChoice): Measure => shownMeasure(hasRate(i), choice);
+/** The state map's default view: the measure state ranks and state maps use. */
+export const STATE_MAP_DEFAULT: MeasureChoice = { view: 'map', map: 'states', measure: null, by: null };
 /** Monthly values that can be annualised: a count's rate, or a ratio that is the rate of a count. */
 export const canAnnualise = (i: Indicator, measure: Measure, freq: QueryFreq): boolean =>
   freq === 'month' && ((measure === 'rate' && hasRate(i)) || i.rateOf !== undefined);
@@ -155,7 +156,7 @@ export async function stateProfile(tx: ReadTx, indicators: readonly Indicator[],
   const out: ProfileRow[] = [];
   for (const indicator of indicators.filter(hasStates)) {
     // Counts of people are ranked by their rate: a count ranks the most populous states first.
-    const measure = effectiveMeasure(indicator, null, 'map');
+    const measure = effectiveMeasure(indicator, STATE_MAP_DEFAULT);
     const file = await dataFile(tx, indicator, primaryFreq(indicator), lang, { measure });
     // Projections (population to 2070) are not a state's latest figure.
     const thisYear = new Date().getUTCFullYear();

@@ -219,8 +219,8 @@ export function indicatorPage(
   const regions = hasRegions(indicator) ? [{ code: 'US', name: t(lang, 'allRegionsUs') }, ...geography.usBorder.regions.map((r) => ({ code: r.code, name: r[lang] }))] : [];
   const freqLabel = (f: QueryFreq) => t(lang, f === 'year' ? 'freqYear' : f === 'fy' ? 'freqFiscalYear' : 'freqMonth');
   const national = indicator.levels.includes('country');
-  // A breakdown shows counts (see breakdowns() in data.ts).
-  const measure = state.by ? 'count' : effectiveMeasure(indicator, state.measure, state.view);
+  // A breakdown and the municipal map show counts (see shownMeasure).
+  const measure = effectiveMeasure(indicator, state);
   // The indicator as shown: its rate (unit, decimals, numerator and denominator columns) when the view asks for it.
   const shown = measure === 'rate' ? rateIndicator(indicator) : indicator;
   const annualisable = indicator.frequencies.includes('month') && (hasRate(indicator) || indicator.rateOf !== undefined);
@@ -251,7 +251,8 @@ export function indicatorPage(
         <option value="count"${raw(state.measure === 'count' ? ' selected' : '')}>${t(lang, 'measureCount')} (${indicator.unit[lang]})</option>
         <option value="rate"${raw(state.measure === 'rate' ? ' selected' : '')}>${t(lang, 'measureRate')} (${indicator.rate?.unit[lang] ?? ''})</option>
       </select></label>
-      <p class="muted measure-note">${t(lang, 'mapMeasureNote')} ${t(lang, 'measureShown')}: <span class="measure-shown">${measure === 'rate' ? indicator.rate?.unit[lang] ?? '' : indicator.unit[lang]}</span></p></fieldset>` : ''}
+      <p class="muted measure-note">${t(lang, 'mapMeasureNote')} ${t(lang, 'measureShown')}: <span class="measure-shown">${measure === 'rate' ? indicator.rate?.unit[lang] ?? '' : indicator.unit[lang]}</span>.
+      <span class="municipal-count-note"${raw(state.view === 'map' && state.map === 'municipal' ? '' : ' hidden')}>${t(lang, 'municipalCountNote')}</span></p></fieldset>` : ''}
     ${annualisable ? html`<fieldset class="annualise"><legend>${t(lang, 'freqMonth')}</legend>
       <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
       <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}

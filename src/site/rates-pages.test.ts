@@ -31,10 +31,34 @@ describe('maps and ranks default to the rate', () => {
     const withRate = loadCatalog().indicators.filter((i) => i.rate);
     expect(withRate.length).toBeGreaterThanOrEqual(9);
     for (const i of withRate) {
-      expect(effectiveMeasure(i, null, 'map'), i.code).toBe('rate');
-      expect(effectiveMeasure(i, null, 'chart'), i.code).toBe('count');
-      expect(effectiveMeasure(i, 'count', 'map'), i.code).toBe('count');
+      const view = (v: 'chart' | 'map' | 'table', measure: 'count' | 'rate' | null, map: 'states' | 'hex' | 'municipal' = 'states') => ({ view: v, map, measure, by: null });
+      expect(effectiveMeasure(i, view('map', null)), i.code).toBe('rate');
+      expect(effectiveMeasure(i, view('map', null, 'hex')), i.code).toBe('rate');
+      expect(effectiveMeasure(i, view('chart', null)), i.code).toBe('count');
+      expect(effectiveMeasure(i, view('map', 'count')), i.code).toBe('count');
+      // No municipal rates exist: the municipal map shows counts even where the rate was asked for.
+      expect(effectiveMeasure(i, view('map', null, 'municipal')), i.code).toBe('count');
+      expect(effectiveMeasure(i, view('map', 'rate', 'municipal')), i.code).toBe('count');
+      // The map kind does not change the measure of a chart left with map=municipal in its URL.
+      expect(effectiveMeasure(i, view('chart', 'rate', 'municipal')), i.code).toBe('rate');
+      expect(effectiveMeasure(i, { ...view('map', 'rate'), by: 'sex' }), i.code).toBe('count');
     }
+  });
+
+  it('the municipal map says it shows counts, and why, in both languages; its table and downloads are counts too', async () => {
+    const es = await text('/es/indicators/mx.disappeared.persons/?view=map&map=municipal');
+    expect(es).toContain('Se muestra: <span class="measure-shown">personas</span>');
+    expect(es).toContain('<span class="municipal-count-note">El mapa municipal muestra el conteo: no hay tasas municipales');
+    expect(/id="dl-csv" href="([^"]+)"/.exec(es)?.[1]).not.toContain('measure=rate');
+    // Asked for the rate, the municipal map still shows (and says it shows) the count.
+    const en = await text('/en/indicators/mx.disappeared.persons/?view=map&map=municipal&measure=rate');
+    expect(en).toContain('Shown: <span class="measure-shown">persons</span>');
+    expect(en).toContain('<span class="municipal-count-note">The municipal map shows the count: there are no municipal rates');
+    expect(/id="dl-csv" href="([^"]+)"/.exec(en)?.[1]).not.toContain('measure=rate');
+    // The state map shows the rate, and the note is hidden until the reader picks the municipal map.
+    const states = await text('/en/indicators/mx.disappeared.persons/?view=map');
+    expect(states).toContain('Shown: <span class="measure-shown">persons per 100,000 inhabitants</span>');
+    expect(states).toContain('<span class="municipal-count-note" hidden>');
   });
 
   it('the map view of femicide is per 100,000 women, says so, and its no-JavaScript downloads carry the view', async () => {

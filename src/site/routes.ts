@@ -70,8 +70,8 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
 
 /** The query a view's data comes from: its measure (the map's default is the rate) and annualisation where it applies. */
 function viewParams(indicator: Indicator, state: ViewState, lang: SiteLang) {
-  // A breakdown shows counts (see breakdowns()).
-  const measure = state.by ? 'count' : effectiveMeasure(indicator, state.measure, state.view);
+  // A breakdown and the municipal map show counts (see shownMeasure).
+  const measure = effectiveMeasure(indicator, state);
   const annualise = !state.by && state.annualise && canAnnualise(indicator, measure, state.freq);
   return {
     indicator: indicator.code, geo: [...state.geo], from: state.from, to: state.to, freq: state.freq, by: state.by, lang, asOf: null,

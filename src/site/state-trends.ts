@@ -7,7 +7,7 @@ import { loadCatalog } from '../catalog/index.js';
 import type { Indicator, ResultRow } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
 import { LOCALES, coverageText, lineRuns, periodLabel, periodStep, t, type SiteLang } from '../web/index.js';
-import { dataFile, effectiveMeasure, hasStates, nationOf, primaryFreq } from './data.js';
+import { STATE_MAP_DEFAULT, dataFile, effectiveMeasure, hasStates, nationOf, primaryFreq } from './data.js';
 import { html, raw, type Raw } from './html.js';
 import { href } from './layout.js';
 import { flagList } from './secondary-marks.js';
@@ -45,7 +45,7 @@ export async function stateTrends(tx: ReadTx, state: string, lang: SiteLang): Pr
   const thisYear = new Date().getUTCFullYear();
   const out: StateTrend[] = [];
   for (const indicator of indicators.filter(hasStates)) {
-    const measure = effectiveMeasure(indicator, null, 'map');
+    const measure = effectiveMeasure(indicator, STATE_MAP_DEFAULT);
     const file = await dataFile(tx, indicator, primaryFreq(indicator), lang, { measure });
     const own = points(file.rows, state, thisYear);
     if (own.length === 0) continue;

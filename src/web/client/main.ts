@@ -9,6 +9,7 @@ import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 import { yearSlider, type MapYear, type YearSliderMessages } from './year-slider.js';
 import { periodLabel } from '../i18n.js';
+import { shownMeasure } from '../measure.js';
 import { MAX_DISTINCT_SERIES, logEligibility, magnitudeSpan } from './chart-style.js';
 
 interface IndicatorConfig {
@@ -169,9 +170,8 @@ function initIndicator(config: IndicatorConfig): void {
     const geo = data.getAll('geo').map(String);
     return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd', 'scale', 'by'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies, config.breakdowns);
   };
-  // Maps default to the rate, charts and tables to the count (the server applies the same rule).
-  // A breakdown shows counts (the server applies the same rule).
-  const measureOf = (s: ViewState): 'count' | 'rate' => (config.indicator.rate && !s.by ? (s.measure ?? (s.view === 'map' ? 'rate' : 'count')) : 'count');
+  // The server's rule: maps default to the rate, charts and tables to the count; a breakdown and the municipal map show counts.
+  const measureOf = (s: ViewState): 'count' | 'rate' => shownMeasure(config.indicator.rate !== null, s);
   const annualiseOf = (s: ViewState, freq: string): boolean =>
     !s.by && s.annualise && freq === 'month' && config.indicator.annualisable && (config.indicator.rate === null || measureOf(s) === 'rate');
   const fileName = (s: ViewState, freq: string) => (s.by ? `${freq}-by-${s.by}`
@@ -184,6 +184,9 @@ function initIndicator(config: IndicatorConfig): void {
     if (measure) measure.value = state.measure ?? '';
     const shown = document.querySelector('.measure-shown');
     if (shown) shown.textContent = measureOf(state) === 'rate' ? (config.indicator.rate?.unit ?? '') : config.indicator.unit;
+    // Why the municipal map shows the count even where the rate was asked for.
+    const municipalNote = document.querySelector<HTMLElement>('.municipal-count-note');
+    if (municipalNote) municipalNote.hidden = !(state.view === 'map' && state.map === 'municipal');
     const annualise = form.elements.namedItem('annualise') as HTMLInputElement | null;
     if (annualise) annualise.checked = state.annualise;
     const ytd = form.elements.namedItem('ytd') as HTMLInputElement | null;

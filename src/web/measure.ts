@@ -1,0 +1,17 @@
+/** What a view asks for that decides whether it shows a count or a rate (the page's and the browser's view state). */
+export interface MeasureChoice {
+  readonly view: 'chart' | 'map' | 'table';
+  readonly map: 'states' | 'hex' | 'municipal';
+  readonly measure: 'count' | 'rate' | null;
+  readonly by: string | null;
+}
+
+/**
+ * The measure a view shows: the one asked for, else the rate on maps (a count favours the most populous places) and the
+ * count on charts and tables. A breakdown shows counts, and so does the municipal map: CONAPO publishes no municipal
+ * population and the census is not mixed in, so there is no municipal rate to draw, whatever was asked.
+ */
+export function shownMeasure(hasRate: boolean, choice: MeasureChoice): 'count' | 'rate' {
+  if (!hasRate || choice.by !== null || (choice.view === 'map' && choice.map === 'municipal')) return 'count';
+  return choice.measure ?? (choice.view === 'map' ? 'rate' : 'count');
+}

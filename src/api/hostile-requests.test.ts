@@ -163,9 +163,11 @@ describe('one client fetching a large cached answer over and over', () => {
     const tight = await startServer(t.store, 0, '127.0.0.1', { fairWork: fair });
     try {
       const large = `${tight.url}/api/v1/indicators/mx.disappeared.persons/data?geo=level:municipality&freq=month&period=2023`;
-      const first = await getFrom('127.0.0.1', large); // computed once, by another client; cached from now on
+      // Computed once, by a client of its own (on a loaded machine the computation alone can spend a 1 s share);
+      // cached from now on. The small answer is computed by yet another client, so that it too is cached.
+      const first = await getFrom('127.0.0.2', large);
       expect(first.status).toBe(200);
-      expect((await getFrom('127.0.0.1', `${tight.url}/api/v1/indicators`)).status).toBe(200);
+      expect((await getFrom('127.0.0.4', `${tight.url}/api/v1/indicators`)).status).toBe(200);
       expect(Buffer.byteLength(first.body)).toBeGreaterThan(DEFAULT_FAIR_WORK.largeAnswerBytes);
       const statuses: number[] = [];
       for (let i = 0; i < 500 && !statuses.includes(429); i++) statuses.push((await getFrom('127.0.0.3', large)).status);

@@ -114,8 +114,10 @@ describe('the municipal map layer the site serves', () => {
     expect(page).toContain('<link rel="preload" href="/data/geo/municipalities-coarse.json" as="fetch" crossorigin="anonymous">');
     expect(page).not.toContain('href="/data/geo/municipalities.json"');
     expect(page).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/municipality-2024.json" as="fetch" crossorigin="anonymous">');
-    // The view's own data file (its table: a map shows the rate), under the name the script asks for; the drawing module, not the chart's.
-    expect(page).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/year-rate.json" as="fetch" crossorigin="anonymous">');
+    // The view's own data file (its table: the municipal map shows counts, there are no municipal rates), under the name
+    // the script asks for; the drawing module, not the chart's.
+    expect(page).toContain('<link rel="preload" href="/data/es/mx.disappeared.persons/year.json" as="fetch" crossorigin="anonymous">');
+    expect(page).not.toContain('year-rate.json');
     expect(page).toContain('<link rel="modulepreload" href="/assets/map.js">');
     expect(page).not.toContain('/assets/chart.js');
     const chart = await (await get('/es/indicators/mx.disappeared.persons/', 'identity')).text();

@@ -142,13 +142,16 @@ async function matchRanges(tx: WriteTx, source: string, id: number, passRows: nu
 
 /**
  * The staged observations matched with the source's current ones on the key (`revision_match`: the current row's id,
- * both values, and the key of a value that changed). It serves the revised flags, the summary and, at publication, the
- * supersession; joining twice (for the flags, then on the written rows) took 16 s each on a 10 M re-release. It joins
- * range by range of periods (`matchRanges`: one range for most sources); a source's first release has none.
+ * the place and year, both values). It serves the revised flags, the summary and, at publication, the supersession;
+ * joining twice (for the flags, then on the written rows) took 16 s each on a 10 M re-release. It joins range by range
+ * of periods (`matchRanges`: one range for most sources); a source's first release has none. The table is narrow on
+ * purpose: it is a temporary table, held in memory, and it had the changed value's key as a struct of 16 text fields,
+ * which took ~140 bytes a row even where NULL (1.4 GB for a 10 M re-release: the whole memory limit, so DuckDB wrote it
+ * out while readers waited for memory: reads paused 200–270 ms). The changed keys are the superseded rows' own
+ * (`flaggedObservations`).
  */
 async function matchCurrent(tx: WriteTx, source: string, id: number, anyCurrent: boolean, passRows: number): Promise<void> {
-  const changedKey = `CASE WHEN s.value <> c.value THEN {${KEY.map((k) => `${k}: s.${k}`).join(', ')}} END`;
-  const select = (where: string) => `SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after, ${changedKey} AS changed_key
+  const select = (where: string) => `SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after
     FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${where}`;
   await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS ${select('false')}`);
   for (const { from, to } of anyCurrent ? await matchRanges(tx, source, id, passRows) : []) {
@@ -202,7 +205,10 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCu
 async function flaggedObservations(tx: WriteTx, id: number, anyCurrent: boolean): Promise<string> {
   const plain = `SELECT ${id}, ${STORED.join(', ')} FROM stage_obs`;
   if (!anyCurrent) return plain;
-  await tx.run(`CREATE OR REPLACE TEMP TABLE revised_keys AS SELECT unnest(changed_key) FROM revision_match WHERE changed_key IS NOT NULL`);
+  // A matched row has the staged row's key (the join is on it), so the keys of changed values are those of the current
+  // rows they replace, found by row id (no checkpoint has renumbered them: the import holds the writer).
+  await tx.run(`CREATE OR REPLACE TEMP TABLE revised_keys AS SELECT ${KEY.join(', ')} FROM observation
+    WHERE rowid IN (SELECT old_rid FROM revision_match WHERE before <> after)`);
   const [revised] = await tx.all(`SELECT 1 AS x FROM revised_keys LIMIT 1`);
   if (!revised) return plain;
   const columns = STORED.map((c) => (c === 'flags' ? `CASE WHEN r.series IS NULL THEN s.flags ELSE list_append(s.flags, 'revised') END` : `s.${c}`));

@@ -172,10 +172,16 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCu
      FROM revision_match`,
   );
   // Current values of the release's series × periods; the ones it matched are all among them (same key), so the rest
-  // is what it no longer carries: a semi-join count instead of an anti-join over the current rows.
+  // is what it no longer carries: a join count with the release's few periods instead of an anti-join over the current
+  // rows. The periods come from the release's summary where each of its groups holds one period (always so far), and
+  // are a table of their own: as a subquery, DuckDB hashed the ten million current rows to probe them with the 120
+  // periods (135 MB beside the match table, and reads waited for memory: docs/architecture.md, "Readers and writers").
+  const [spread] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM release_summary WHERE period_from <> period_to`);
+  await tx.run(`CREATE OR REPLACE TEMP TABLE release_periods AS ${Number(spread?.n ?? 0) === 0
+    ? 'SELECT DISTINCT series, period_from AS period FROM release_summary'
+    : `SELECT DISTINCT series, period FROM observation WHERE release_id = ${id}`}`);
   const [inPeriods] = await tx.all<{ n: number }>(
-    `SELECT count(*) AS n FROM ${currentOf(source, id)} c
-     WHERE (c.series, c.period) IN (SELECT DISTINCT series, period FROM observation WHERE release_id = ${id})`,
+    `SELECT count(*) AS n FROM ${currentOf(source, id)} c JOIN release_periods p ON c.series = p.series AND c.period = p.period`,
   );
   const largest = await tx.all<{ series: string; geo: string; year: number; before: number; after: number }>(
     `SELECT series, geo, year, sum(before) AS before, sum(after) AS after FROM revision_match
@@ -357,7 +363,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       await tx.run('RESET preserve_insertion_order').catch(() => undefined);
       for (const v of ['raw', 'stage_obs']) await tx.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
       await detachStage(tx).catch(() => undefined);
-      for (const t of ['raw_file', 'release_summary', 'revision_match', 'revised_keys', 'observa_rejects', 'observa_rejects_scan']) {
+      for (const t of ['raw_file', 'release_summary', 'release_periods', 'revision_match', 'revised_keys', 'observa_rejects', 'observa_rejects_scan']) {
         await tx.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
       }
     }

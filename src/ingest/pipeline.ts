@@ -82,8 +82,8 @@ async function defineObservations(tx: WriteTx, adapter: CsvAdapter, file: string
  */
 async function checkKeys(tx: WriteTx, adapter: CsvAdapter, file: string, id: number): Promise<InputProblem[]> {
   await tx.run(`CREATE OR REPLACE TEMP TABLE release_summary AS
-    SELECT series, geo, freq, year, coalesce(month, 0) AS month, count(*) AS n, sum(value) AS total, min(period) AS period_from, max(period) AS period_to
-    FROM observation WHERE release_id = ${id} GROUP BY series, geo, freq, year, coalesce(month, 0)`);
+    SELECT series, geo, freq, year, coalesce(month, 0) AS month, period, count(*) AS n, sum(value) AS total
+    FROM observation WHERE release_id = ${id} GROUP BY series, geo, freq, year, coalesce(month, 0), period`);
   const unknown = await tx.all<{ geo: string }>(`SELECT DISTINCT geo FROM release_summary s WHERE NOT EXISTS (SELECT 1 FROM geo AS known WHERE known.code = s.geo)`);
   if (unknown.length > 0) {
     const located = await tx.all<{ line: number; geo: string; geo_column: string }>(
@@ -172,14 +172,11 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCu
      FROM revision_match`,
   );
   // Current values of the release's series × periods; the ones it matched are all among them (same key), so the rest
-  // is what it no longer carries: a join count with the release's few periods instead of an anti-join over the current
-  // rows. The periods come from the release's summary where each of its groups holds one period (always so far), and
-  // are a table of their own: as a subquery, DuckDB hashed the ten million current rows to probe them with the 120
-  // periods (135 MB beside the match table, and reads waited for memory: docs/architecture.md, "Readers and writers").
-  const [spread] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM release_summary WHERE period_from <> period_to`);
-  await tx.run(`CREATE OR REPLACE TEMP TABLE release_periods AS ${Number(spread?.n ?? 0) === 0
-    ? 'SELECT DISTINCT series, period_from AS period FROM release_summary'
-    : `SELECT DISTINCT series, period FROM observation WHERE release_id = ${id}`}`);
+  // is what it no longer carries: a join count with the release's few periods (from its summary) instead of an
+  // anti-join over the current rows. The periods are a table of their own: as a subquery, DuckDB hashed the ten million
+  // current rows to probe them with the 120 periods (135 MB beside the match table, and reads waited for memory:
+  // docs/architecture.md, "Readers and writers").
+  await tx.run(`CREATE OR REPLACE TEMP TABLE release_periods AS SELECT DISTINCT series, period FROM release_summary`);
   const [inPeriods] = await tx.all<{ n: number }>(
     `SELECT count(*) AS n FROM ${currentOf(source, id)} c JOIN release_periods p ON c.series = p.series AND c.period = p.period`,
   );
@@ -317,7 +314,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         options.onStage?.('compare');
         const [counts] = await w.all<{ rows: number }>(`SELECT count(*) AS rows FROM raw`);
         const [range] = await w.all<{ n: number | null; from: string | null; to: string | null }>(
-          `SELECT sum(n) AS n, min(period_from) AS "from", max(period_to) AS "to" FROM release_summary`,
+          `SELECT sum(n) AS n, min(period) AS "from", max(period) AS "to" FROM release_summary`,
         );
         const series = await w.all<{ series: string; observations: number; total: number }>(
           `SELECT series, sum(n) AS observations, sum(total) AS total FROM release_summary GROUP BY series ORDER BY series`,

@@ -177,6 +177,15 @@ describe('the municipal map’s measure', () => {
     expect(await es.locator('.municipal-count-note').isVisible()).toBe(true);
     expect(es.errors).toEqual([]);
     await es.close();
+
+    // An indicator without municipalities has no municipal map: the URL's request for one draws the state map, on the rate.
+    const none = await openTracked(o.browser, `${o.server.url}/en/indicators/mx.homicide.victims/?view=map&map=municipal`, { width: 390 });
+    await settled(none);
+    expect(await none.locator('#viz path[data-geo]').count()).toBe(32);
+    expect(await none.locator('.measure-shown').textContent()).toBe('victims per 100,000 inhabitants');
+    expect(await none.locator('.municipal-count-note').isVisible()).toBe(false);
+    expect(none.errors).toEqual([]);
+    await none.close();
   }, 180_000);
 });
 

@@ -5,7 +5,7 @@ import {
   type Dimension, type FrameworkNode, type Indicator, type Measure, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { LOCALES, coverageText, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
+import { LOCALES, coverageText, isMunicipalMap, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
 import {
   breakdowns, canAnnualise, card, dataFileName, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
@@ -252,7 +252,7 @@ export function indicatorPage(
         <option value="rate"${raw(state.measure === 'rate' ? ' selected' : '')}>${t(lang, 'measureRate')} (${indicator.rate?.unit[lang] ?? ''})</option>
       </select></label>
       <p class="muted measure-note">${t(lang, 'mapMeasureNote')} ${t(lang, 'measureShown')}: <span class="measure-shown">${measure === 'rate' ? indicator.rate?.unit[lang] ?? '' : indicator.unit[lang]}</span>.
-      <span class="municipal-count-note"${raw(state.view === 'map' && state.map === 'municipal' ? '' : ' hidden')}>${t(lang, 'municipalCountNote')}</span></p></fieldset>` : ''}
+      <span class="municipal-count-note"${raw(isMunicipalMap(state) ? '' : ' hidden')}>${t(lang, 'municipalCountNote')}</span></p></fieldset>` : ''}
     ${annualisable ? html`<fieldset class="annualise"><legend>${t(lang, 'freqMonth')}</legend>
       <label><input type="checkbox" name="annualise" value="true"${raw(annualised ? ' checked' : '')}> ${t(lang, 'annualise')}</label>
       <p class="muted">${ANNUALISATION_METHOD[lang]}</p></fieldset>` : ''}

@@ -59,6 +59,12 @@ describe('maps and ranks default to the rate', () => {
     const states = await text('/en/indicators/mx.disappeared.persons/?view=map');
     expect(states).toContain('Shown: <span class="measure-shown">persons per 100,000 inhabitants</span>');
     expect(states).toContain('<span class="municipal-count-note" hidden>');
+    // An indicator without municipalities has no municipal map: a URL asking for one gets the state map, on the rate.
+    const noMunicipal = await text('/en/indicators/mx.homicide.victims/?view=map&map=municipal');
+    expect(noMunicipal).toContain('<option value="states" selected>');
+    expect(noMunicipal).not.toContain('value="municipal"');
+    expect(noMunicipal).toContain('Shown: <span class="measure-shown">victims per 100,000 inhabitants</span>');
+    expect(noMunicipal).toContain('<span class="municipal-count-note" hidden>');
   });
 
   it('the map view of femicide is per 100,000 women, says so, and its no-JavaScript downloads carry the view', async () => {

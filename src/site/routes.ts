@@ -57,7 +57,8 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     to: q.to || null,
     freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : defaultFreq(indicator),
     view: q.view ?? 'chart',
-    map: q.map ?? 'states',
+    // The municipal map only where the indicator has municipalities (elsewhere there is nothing to draw on it).
+    map: q.map === 'municipal' && !hasMunicipalities(indicator) ? 'states' : (q.map ?? 'states'),
     year: q.year ?? null,
     measure: q.measure || null,
     annualise: q.annualise === 'true',

@@ -6,12 +6,15 @@ export interface MeasureChoice {
   readonly by: string | null;
 }
 
+/** The municipal map is in view (a view state offers it only for indicators with municipalities). */
+export const isMunicipalMap = (choice: Pick<MeasureChoice, 'view' | 'map'>): boolean => choice.view === 'map' && choice.map === 'municipal';
+
 /**
  * The measure a view shows: the one asked for, else the rate on maps (a count favours the most populous places) and the
  * count on charts and tables. A breakdown shows counts, and so does the municipal map: CONAPO publishes no municipal
  * population and the census is not mixed in, so there is no municipal rate to draw, whatever was asked.
  */
 export function shownMeasure(hasRate: boolean, choice: MeasureChoice): 'count' | 'rate' {
-  if (!hasRate || choice.by !== null || (choice.view === 'map' && choice.map === 'municipal')) return 'count';
+  if (!hasRate || choice.by !== null || isMunicipalMap(choice)) return 'count';
   return choice.measure ?? (choice.view === 'map' ? 'rate' : 'count');
 }

@@ -9,7 +9,7 @@ import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 import { yearSlider, type MapYear, type YearSliderMessages } from './year-slider.js';
 import { periodLabel } from '../i18n.js';
-import { shownMeasure } from '../measure.js';
+import { isMunicipalMap, shownMeasure } from '../measure.js';
 import { MAX_DISTINCT_SERIES, logEligibility, magnitudeSpan } from './chart-style.js';
 
 interface IndicatorConfig {
@@ -153,7 +153,9 @@ function initIndicator(config: IndicatorConfig): void {
   const form = (document.getElementById('view-form') as HTMLFormElement | null) ?? document.createElement('form');
   const viz = document.getElementById('viz') as HTMLElement;
   const tableBox = document.getElementById('table') as HTMLElement;
-  let state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns);
+  // The municipal map only where the indicator has municipalities (the server reads the URL the same way).
+  const maps: ViewState['map'][] = config.indicator.municipalities ? ['states', 'hex', 'municipal'] : ['states', 'hex'];
+  let state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns, maps);
   let figure: Element | null = null;
   // The map's year as a slider; the select it drives stays the form's field (and the page's without the script).
   const yearSelect = form.elements.namedItem('year') as HTMLSelectElement | null;
@@ -168,7 +170,7 @@ function initIndicator(config: IndicatorConfig): void {
     const data = new FormData(form);
     const text = (k: string) => (typeof data.get(k) === 'string' && data.get(k) !== '' ? (data.get(k) as string) : null);
     const geo = data.getAll('geo').map(String);
-    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd', 'scale', 'by'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies, config.breakdowns);
+    return readState(`?${new URLSearchParams([...geo.map((g) => ['geo', g]), ...(['from', 'to', 'freq', 'view', 'map', 'year', 'measure', 'annualise', 'ytd', 'scale', 'by'] as const).flatMap((k) => (text(k) ? [[k, text(k) as string]] : []))]).toString()}`, config.defaults, config.indicator.frequencies, config.breakdowns, maps);
   };
   // The server's rule: maps default to the rate, charts and tables to the count; a breakdown and the municipal map show counts.
   const measureOf = (s: ViewState): 'count' | 'rate' => shownMeasure(config.indicator.rate !== null, s);
@@ -186,7 +188,7 @@ function initIndicator(config: IndicatorConfig): void {
     if (shown) shown.textContent = measureOf(state) === 'rate' ? (config.indicator.rate?.unit ?? '') : config.indicator.unit;
     // Why the municipal map shows the count even where the rate was asked for.
     const municipalNote = document.querySelector<HTMLElement>('.municipal-count-note');
-    if (municipalNote) municipalNote.hidden = !(state.view === 'map' && state.map === 'municipal');
+    if (municipalNote) municipalNote.hidden = !isMunicipalMap(state);
     const annualise = form.elements.namedItem('annualise') as HTMLInputElement | null;
     if (annualise) annualise.checked = state.annualise;
     const ytd = form.elements.namedItem('ytd') as HTMLInputElement | null;
@@ -390,7 +392,7 @@ function initIndicator(config: IndicatorConfig): void {
     apply(true);
   });
   window.addEventListener('popstate', () => {
-    state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns);
+    state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns, maps);
     syncForm();
     apply(false);
   });

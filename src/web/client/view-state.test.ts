@@ -27,6 +27,12 @@ describe('URL state', () => {
     expect(readState('?ytd=on', defaults, ['year']).ytd).toBe(true);
   });
 
+  it('reads the municipal map only for an indicator that has it', () => {
+    expect(readState('?view=map&map=municipal', defaults, ['year']).map).toBe('municipal');
+    expect(readState('?view=map&map=municipal', defaults, ['year'], [], ['states', 'hex']).map).toBe('states');
+    expect(readState('?view=map&map=hex', defaults, ['year'], [], ['states', 'hex']).map).toBe('hex');
+  });
+
   it('keeps the log scale and a breakdown the indicator offers in the URL, and other breakdowns out', () => {
     const state: ViewState = { ...defaults, scale: 'log', by: 'sex' };
     const search = writeState(state, defaults);

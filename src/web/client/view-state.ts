@@ -23,7 +23,10 @@ const PERIOD = /^(FY\d{4}|\d{4}(-\d{2})?)$/;
 const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
   value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 
-export function readState(search: string, defaults: ViewState, frequencies: readonly string[], breakdowns: readonly string[] = []): ViewState {
+const MAPS = ['states', 'hex', 'municipal'] as const;
+
+/** `maps`: the map kinds the indicator has (the municipal map only with municipalities); another one reads as the default. */
+export function readState(search: string, defaults: ViewState, frequencies: readonly string[], breakdowns: readonly string[] = [], maps: readonly ViewState['map'][] = MAPS): ViewState {
   const params = new URLSearchParams(search);
   const geo = params.getAll('geo').flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
   const period = (key: string) => {
@@ -37,7 +40,7 @@ export function readState(search: string, defaults: ViewState, frequencies: read
     to: period('to'),
     freq: frequencies.includes(freq) ? freq : defaults.freq,
     view: pick(params.get('view'), ['chart', 'map', 'table'] as const, defaults.view),
-    map: pick(params.get('map'), ['states', 'hex', 'municipal'] as const, defaults.map),
+    map: pick(params.get('map'), maps, defaults.map),
     year: params.get('year') !== null && PERIOD.test(params.get('year') ?? '') ? params.get('year') : defaults.year,
     measure: params.get('measure') === 'rate' || params.get('measure') === 'count' ? (params.get('measure') as 'count' | 'rate') : defaults.measure,
     annualise: params.get('annualise') === 'true',

@@ -141,17 +141,18 @@ async function matchRanges(tx: WriteTx, source: string, id: number, passRows: nu
 }
 
 /**
- * The staged observations matched with the source's current ones on the key (`revision_match`: the current row's id,
- * the place and year, both values). It serves the revised flags, the summary and, at publication, the supersession;
- * joining twice (for the flags, then on the written rows) took 16 s each on a 10 M re-release. It joins range by range
- * of periods (`matchRanges`: one range for most sources); a source's first release has none. The table is narrow on
- * purpose: it is a temporary table, held in memory, and it had the changed value's key as a struct of 16 text fields,
- * which took ~140 bytes a row even where NULL (1.4 GB for a 10 M re-release: the whole memory limit, so DuckDB wrote it
- * out while readers waited for memory: reads paused 200–270 ms). The changed keys are the superseded rows' own
- * (`flaggedObservations`).
+ * The staged observations matched with the source's current ones on the key (`revision_match`: the current row's id
+ * and both values). It serves the revised flags, the summary and, at publication, the supersession; joining twice (for
+ * the flags, then on the written rows) took 16 s each on a 10 M re-release. It joins range by range of periods
+ * (`matchRanges`: one range for most sources); a source's first release has none. The table is narrow on purpose: it is
+ * a temporary table, held in memory while readers need memory too. It held the changed value's key as a struct of 16
+ * text fields (~140 bytes a row even where NULL: 1.4 GB for a 10 M re-release, the whole memory limit, and reads paused
+ * 200–270 ms while DuckDB wrote it out), then the place and year for the summary (648 MB); now 24 bytes a row. The
+ * changed values' keys, places and years are the superseded rows' own (`flaggedObservations`), and the summary's
+ * largest changes are summed from those (`largestChanges`).
  */
 async function matchCurrent(tx: WriteTx, source: string, id: number, anyCurrent: boolean, passRows: number): Promise<void> {
-  const select = (where: string) => `SELECT c.rid AS old_rid, s.series, s.geo, s.year, c.value AS before, s.value AS after
+  const select = (where: string) => `SELECT c.rid AS old_rid, c.value AS before, s.value AS after
     FROM stage_obs s JOIN ${currentOf(source, id)} c ON ${keyJoin('s', 'c')} WHERE ${where}`;
   await tx.run(`CREATE OR REPLACE TEMP TABLE revision_match AS ${select('false')}`);
   for (const { from, to } of anyCurrent ? await matchRanges(tx, source, id, passRows) : []) {
@@ -180,11 +181,7 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCu
   const [inPeriods] = await tx.all<{ n: number }>(
     `SELECT count(*) AS n FROM ${currentOf(source, id)} c JOIN release_periods p ON c.series = p.series AND c.period = p.period`,
   );
-  const largest = await tx.all<{ series: string; geo: string; year: number; before: number; after: number }>(
-    `SELECT series, geo, year, sum(before) AS before, sum(after) AS after FROM revision_match
-     GROUP BY series, geo, year HAVING sum(before) <> sum(after)
-     ORDER BY abs(sum(after) - sum(before)) DESC, series, geo, year LIMIT 10`,
-  );
+  const largest = await largestChanges(tx, source, id);
   const changed = matched?.changed ?? 0;
   const unchanged = matched?.unchanged ?? 0;
   const removed = (inPeriods?.n ?? 0) - changed - unchanged;
@@ -200,6 +197,38 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCu
 }
 
 /**
+ * The ten series × place × year whose matched values changed most in sum, with the sums before and after over every
+ * matched value of each (as a join of all matched values grouped by series, place and year gives). Unchanged values add
+ * the same to both sums, so the groups and their ranking come from the changed values alone (`revised_keys`, usually
+ * few); the sum before is then read for those ten groups only: the current values of each whose key the release also
+ * has (its rows are written by now), the places and years named as constants so the scans skip what lies elsewhere.
+ */
+async function largestChanges(tx: WriteTx, source: string, id: number): Promise<RevisionSummary['largestChanges']> {
+  const top = await tx.all<{ series: string; geo: string; year: number; change: number }>(
+    `SELECT series, geo, year, sum(change) AS change FROM revised_keys GROUP BY series, geo, year HAVING sum(change) <> 0
+     ORDER BY abs(sum(change)) DESC, series, geo, year LIMIT 10`,
+  );
+  if (top.length === 0) return [];
+  const list = (xs: readonly (string | number)[]) => [...new Set(xs)].map((x) => (typeof x === 'number' ? String(x) : sqlString(x))).join(', ');
+  const groups = top.map((g) => `(c.series = ${sqlString(g.series)} AND c.geo = ${sqlString(g.geo)} AND c.year = ${g.year})`).join(' OR ');
+  const places = list(top.map((g) => g.geo));
+  const years = list(top.map((g) => g.year));
+  const sums = await tx.all<{ series: string; geo: string; year: number; before: number }>(
+    `SELECT c.series, c.geo, c.year, sum(c.value) AS before FROM ${currentOf(source, id)} c
+     WHERE c.geo IN (${places}) AND c.year IN (${years}) AND (${groups})
+       AND EXISTS (SELECT 1 FROM observation n WHERE n.release_id = ${id} AND n.geo IN (${places}) AND n.year IN (${years}) AND ${keyJoin('n', 'c')})
+     GROUP BY c.series, c.geo, c.year`,
+  );
+  const before = new Map(sums.map((r) => [`${r.series}\u0000${r.geo}\u0000${r.year}`, r.before]));
+  return top.map(({ series, geo, year, change }) => {
+    const b = before.get(`${series}\u0000${geo}\u0000${year}`);
+    // A group holds a changed value, so it holds matched current values.
+    if (b === undefined) throw new Error(`no matched values for ${series}, ${geo}, ${year}, whose values changed`);
+    return { series, geo, year, before: b, after: b + change };
+  });
+}
+
+/**
  * The SELECT of the release's observations from `stage_obs`, a value that differs from the current one of the same key
  * flagged `revised`. The flag is written with the row, not set afterwards: DuckDB updates a LIST column as delete + insert,
  * and one such row among a transaction's new rows made its COMMIT write every new row again into the WAL (3 M rows, one
@@ -209,9 +238,10 @@ async function flaggedObservations(tx: WriteTx, id: number, anyCurrent: boolean)
   const plain = `SELECT ${id}, ${STORED.join(', ')} FROM stage_obs`;
   if (!anyCurrent) return plain;
   // A matched row has the staged row's key (the join is on it), so the keys of changed values are those of the current
-  // rows they replace, found by row id (no checkpoint has renumbered them: the import holds the writer).
-  await tx.run(`CREATE OR REPLACE TEMP TABLE revised_keys AS SELECT ${KEY.join(', ')} FROM observation
-    WHERE rowid IN (SELECT old_rid FROM revision_match WHERE before <> after)`);
+  // rows they replace, found by row id (no checkpoint has renumbered them: the import holds the writer); with their year
+  // and change, for the summary's largest changes.
+  await tx.run(`CREATE OR REPLACE TEMP TABLE revised_keys AS SELECT ${KEY.map((k) => `o.${k}`).join(', ')}, o.year, m.after - m.before AS change
+    FROM observation o JOIN (SELECT old_rid, before, after FROM revision_match WHERE before <> after) m ON o.rowid = m.old_rid`);
   const [revised] = await tx.all(`SELECT 1 AS x FROM revised_keys LIMIT 1`);
   if (!revised) return plain;
   const columns = STORED.map((c) => (c === 'flags' ? `CASE WHEN r.series IS NULL THEN s.flags ELSE list_append(s.flags, 'revised') END` : `s.${c}`));

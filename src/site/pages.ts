@@ -5,7 +5,7 @@ import {
   type Dimension, type FrameworkNode, type Indicator, type Measure, type QueryFreq, type QueryResult, type ResultRow,
 } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { LOCALES, coverageText, isMunicipalMap, periodLabel, search, t, timestampLabel, type SearchEntry, type SiteLang } from '../web/index.js';
+import { LOCALES, coverageText, isMunicipalMap, periodLabel, search, t, timestampLabel, type MapKind, type SearchEntry, type SiteLang } from '../web/index.js';
 import {
   breakdowns, canAnnualise, card, dataFileName, defaultFreq, defaultGeo, effectiveMeasure, hasMunicipalities, hasRate, hasRegions, hasStates, nationOf, primaryFreq, stateProfile, type Card,
 } from './data.js';
@@ -156,7 +156,7 @@ export interface ViewState {
   readonly to: string | null;
   readonly freq: QueryFreq;
   readonly view: 'chart' | 'map' | 'table';
-  readonly map: 'states' | 'hex' | 'municipal';
+  readonly map: MapKind;
   readonly year: string | null;
   /** Count or rate; null = the view's default (maps: the rate). */
   readonly measure: Measure | null;

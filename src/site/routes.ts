@@ -8,7 +8,7 @@ import { borderMapPage } from './border-page.js';
 import { findIndicator } from '../catalog/index.js';
 import { Dimension, QueryFreq, RequestError, type Indicator } from '../domain/index.js';
 import type { Store } from '../store/index.js';
-import type { SiteLang } from '../web/index.js';
+import { MAP_KINDS, mapsOf, type SiteLang } from '../web/index.js';
 import {
   PAGE_BREAKDOWNS, breakdownLabels, breakdowns, canAnnualise, dataFile, defaultFreq, defaultGeo, effectiveMeasure, filePlaces, hasMunicipalities, hasRate, hasStates, municipalFile, primaryFreq, ytdFrequencies,
 } from './data.js';
@@ -35,7 +35,7 @@ const ViewQuery = z.object({
   to: z.string().regex(/^(FY\d{4}|\d{4}(-\d{2})?)?$/).optional(),
   freq: QueryFreq.optional(),
   view: z.enum(['chart', 'map', 'table']).optional(),
-  map: z.enum(['states', 'hex', 'municipal']).optional(),
+  map: z.enum(MAP_KINDS).optional(),
   year: z.string().regex(/^\d{4}(-\d{2})?$/).optional(),
   // The form's "automatic" option sends an empty value (without it, the plain form answered 400).
   measure: z.union([z.literal(''), z.enum(['count', 'rate'])]).optional(),
@@ -57,8 +57,7 @@ export function parseViewState(c: Context, indicator: Indicator): ViewState {
     to: q.to || null,
     freq: q.freq && indicator.frequencies.includes(q.freq) ? q.freq : defaultFreq(indicator),
     view: q.view ?? 'chart',
-    // The municipal map only where the indicator has municipalities (elsewhere there is nothing to draw on it).
-    map: q.map === 'municipal' && !hasMunicipalities(indicator) ? 'states' : (q.map ?? 'states'),
+    map: q.map && mapsOf(hasMunicipalities(indicator)).includes(q.map) ? q.map : 'states',
     year: q.year ?? null,
     measure: q.measure || null,
     annualise: q.annualise === 'true',

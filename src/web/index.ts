@@ -3,4 +3,4 @@ export { MESSAGES, LOCALES, fiscalYearLabel, periodLabel, t, timestampLabel, typ
 export { search, normalise, type SearchEntry } from './search.js';
 export { coverageText, monthYear, type CoverageFacts } from './coverage-text.js';
 export { lineRuns, logEligibility, periodStep, seriesStyles } from './client/chart-style.js';
-export { isMunicipalMap, shownMeasure, type MeasureChoice } from './measure.js';
+export { MAP_KINDS, isMunicipalMap, mapsOf, shownMeasure, type MapKind, type MeasureChoice } from './measure.js';

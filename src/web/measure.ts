@@ -1,7 +1,14 @@
+/** The maps an indicator page can draw. */
+export const MAP_KINDS = ['states', 'hex', 'municipal'] as const;
+export type MapKind = (typeof MAP_KINDS)[number];
+
+/** The maps an indicator has: the municipal map only with municipalities (elsewhere there is nothing to draw on it). */
+export const mapsOf = (hasMunicipalities: boolean): readonly MapKind[] => (hasMunicipalities ? MAP_KINDS : MAP_KINDS.filter((m) => m !== 'municipal'));
+
 /** What a view asks for that decides whether it shows a count or a rate (the page's and the browser's view state). */
 export interface MeasureChoice {
   readonly view: 'chart' | 'map' | 'table';
-  readonly map: 'states' | 'hex' | 'municipal';
+  readonly map: MapKind;
   readonly measure: 'count' | 'rate' | null;
   readonly by: string | null;
 }

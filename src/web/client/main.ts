@@ -9,7 +9,7 @@ import type { ChartEvent, DataFile, DataRow, Locale, MapValue } from './types.js
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
 import { yearSlider, type MapYear, type YearSliderMessages } from './year-slider.js';
 import { periodLabel } from '../i18n.js';
-import { isMunicipalMap, shownMeasure } from '../measure.js';
+import { isMunicipalMap, mapsOf, shownMeasure } from '../measure.js';
 import { MAX_DISTINCT_SERIES, logEligibility, magnitudeSpan } from './chart-style.js';
 
 interface IndicatorConfig {
@@ -153,8 +153,8 @@ function initIndicator(config: IndicatorConfig): void {
   const form = (document.getElementById('view-form') as HTMLFormElement | null) ?? document.createElement('form');
   const viz = document.getElementById('viz') as HTMLElement;
   const tableBox = document.getElementById('table') as HTMLElement;
-  // The municipal map only where the indicator has municipalities (the server reads the URL the same way).
-  const maps: ViewState['map'][] = config.indicator.municipalities ? ['states', 'hex', 'municipal'] : ['states', 'hex'];
+  // The maps this indicator has (the server reads the URL the same way).
+  const maps = mapsOf(config.indicator.municipalities);
   let state = readState(location.search, config.defaults, config.indicator.frequencies, config.breakdowns, maps);
   let figure: Element | null = null;
   // The map's year as a slider; the select it drives stays the form's field (and the page's without the script).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inRange, periodDate, readState, writeState, type ViewState } from './view-state.js';
+import { mapsOf } from '../measure.js';
 
 const defaults: ViewState = { geo: ['00'], from: null, to: null, freq: 'year', view: 'chart', map: 'states', year: '2024', measure: null, annualise: false, ytd: false, scale: 'linear', by: null };
 
@@ -29,8 +30,10 @@ describe('URL state', () => {
 
   it('reads the municipal map only for an indicator that has it', () => {
     expect(readState('?view=map&map=municipal', defaults, ['year']).map).toBe('municipal');
-    expect(readState('?view=map&map=municipal', defaults, ['year'], [], ['states', 'hex']).map).toBe('states');
-    expect(readState('?view=map&map=hex', defaults, ['year'], [], ['states', 'hex']).map).toBe('hex');
+    expect(mapsOf(false)).toEqual(['states', 'hex']);
+    expect(readState('?view=map&map=municipal', defaults, ['year'], [], mapsOf(false)).map).toBe('states');
+    expect(readState('?view=map&map=hex', defaults, ['year'], [], mapsOf(false)).map).toBe('hex');
+    expect(readState('?view=map&map=municipal', defaults, ['year'], [], mapsOf(true)).map).toBe('municipal');
   });
 
   it('keeps the log scale and a breakdown the indicator offers in the URL, and other breakdowns out', () => {

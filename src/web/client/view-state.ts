@@ -1,3 +1,4 @@
+import { MAP_KINDS, type MapKind } from '../measure.js';
 /** The indicator page's state lives in its URL; this is the one place that reads and writes it. */
 export interface ViewState {
   geo: string[];
@@ -5,7 +6,7 @@ export interface ViewState {
   to: string | null;
   freq: 'year' | 'month' | 'fy';
   view: 'chart' | 'map' | 'table';
-  map: 'states' | 'hex' | 'municipal';
+  map: MapKind;
   year: string | null;
   /** Count or rate; null = the view's default (maps show the rate). */
   measure: 'count' | 'rate' | null;
@@ -23,10 +24,8 @@ const PERIOD = /^(FY\d{4}|\d{4}(-\d{2})?)$/;
 const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
   value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 
-const MAPS = ['states', 'hex', 'municipal'] as const;
-
-/** `maps`: the map kinds the indicator has (the municipal map only with municipalities); another one reads as the default. */
-export function readState(search: string, defaults: ViewState, frequencies: readonly string[], breakdowns: readonly string[] = [], maps: readonly ViewState['map'][] = MAPS): ViewState {
+/** `maps`: the maps the indicator has (`mapsOf`); another one reads as the default. */
+export function readState(search: string, defaults: ViewState, frequencies: readonly string[], breakdowns: readonly string[] = [], maps: readonly MapKind[] = MAP_KINDS): ViewState {
   const params = new URLSearchParams(search);
   const geo = params.getAll('geo').flatMap((g) => g.split(',')).map((g) => g.trim()).filter((g) => g !== '');
   const period = (key: string) => {

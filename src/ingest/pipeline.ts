@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { InputError, type InputProblem } from '../domain/index.js';
 import type { Store, WriteTx } from '../store/index.js';
-import { DIMENSION_COLUMNS, recordSeriesPeriods, refreshAggregatesFor } from '../store/index.js';
+import { DIMENSION_COLUMNS, insertObservations, recordSeriesPeriods, refreshAggregatesFor } from '../store/index.js';
 import { OBSERVATION_COLUMNS, ROW_SOURCE_COLUMNS, sqlString, type CsvAdapter, type ReconciliationCheck } from './adapter.js';
 import { inspectFile } from './file-inspection.js';
 import { checkColumns, detachStage, stageRaw } from './stage.js';
@@ -236,7 +236,7 @@ async function largestChanges(tx: WriteTx, source: string, id: number): Promise<
  * value revised: a 2.3 s COMMIT). The changed keys (usually few) come from `revision_match`, and the INSERT probes them.
  */
 async function flaggedObservations(tx: WriteTx, id: number, anyCurrent: boolean): Promise<string> {
-  const plain = `SELECT ${id}, ${STORED.join(', ')} FROM stage_obs`;
+  const plain = `SELECT ${id} AS release_id, ${STORED.join(', ')} FROM stage_obs`;
   if (!anyCurrent) return plain;
   // A matched row has the staged row's key (the join is on it), so the keys of changed values are those of the current
   // rows they replace, found by row id (no checkpoint has renumbered them: the import holds the writer); with their year
@@ -245,8 +245,8 @@ async function flaggedObservations(tx: WriteTx, id: number, anyCurrent: boolean)
     FROM observation o JOIN (SELECT old_rid, before, after FROM revision_match WHERE before <> after) m ON o.rowid = m.old_rid`);
   const [revised] = await tx.all(`SELECT 1 AS x FROM revised_keys LIMIT 1`);
   if (!revised) return plain;
-  const columns = STORED.map((c) => (c === 'flags' ? `CASE WHEN r.series IS NULL THEN s.flags ELSE list_append(s.flags, 'revised') END` : `s.${c}`));
-  return `SELECT ${id}, ${columns.join(', ')} FROM stage_obs s LEFT JOIN revised_keys r ON ${keyJoin('s', 'r')}`;
+  const columns = STORED.map((c) => (c === 'flags' ? `CASE WHEN r.series IS NULL THEN s.flags ELSE list_append(s.flags, 'revised') END AS flags` : `s.${c}`));
+  return `SELECT ${id} AS release_id, ${columns.join(', ')} FROM stage_obs s LEFT JOIN revised_keys r ON ${keyJoin('s', 'r')}`;
 }
 
 /**
@@ -335,8 +335,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table, its revised values
         // flagged as they are written.
         await matchCurrent(w, adapter.id, id, anyCurrent, options.matchPassRows ?? MATCH_PASS_ROWS);
-        await w.run(`INSERT INTO observation (release_id, ${STORED.join(', ')}, superseded_by)
-                     SELECT *, ${anyCurrent ? hiddenBy(id) : 'NULL'} FROM (${await flaggedObservations(w, id, anyCurrent)})`);
+        await w.run(insertObservations(w.dialect, `SELECT *, ${anyCurrent ? hiddenBy(id) : 'NULL'}::INTEGER AS superseded_by FROM (${await flaggedObservations(w, id, anyCurrent)})`));
         const keyProblems = await checkKeys(w, adapter, file, id);
         if (keyProblems.length > 0) throw refuse(keyProblems);
         options.onStage?.('reconcile');

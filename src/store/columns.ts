@@ -6,6 +6,15 @@ export const DIMENSION_COLUMNS = [
   'component', 'drug', 'citizenship', 'stage', 'cause', 'category',
 ] as const;
 
+/**
+ * The dimensions few sources have (CDC's estimate, the U.S. side's and secondary sources'). In DuckDB's `observation`
+ * (schema 8) they are kept together in one map column, `MAPPED_DIMENSIONS_COLUMN`, empty for most rows, and read
+ * through generated columns of their own names: every query reads them as before. Why: DuckDB writes a constant ''
+ * as dearly as any text (9 empty columns were 2.8 of a 10 M-cell municipal file's 8.1 s INSERT), an empty map almost
+ * for free (docs/architecture.md, "Dimensions few sources have").
+ */
+export const MAPPED_DIMENSIONS = ['estimate', 'component', 'drug', 'citizenship', 'stage', 'cause', 'category'] as const;
+export const MAPPED_DIMENSIONS_COLUMN = 'other_dimensions';
+
 /** Current observations summed at every level (aggregates.ts). */
 export const AGGREGATE_TABLE = 'observation_aggregate';
-

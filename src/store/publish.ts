@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
+import { MAPPED_DIMENSIONS_COLUMN } from './columns.js';
 import type { DuckDbStore } from './duckdb-store.js';
 import type { PostgresStore } from './postgres-store.js';
 import { PUBLISHED_TABLES, SCHEMA_VERSION, catalogFingerprint } from './schema.js';
@@ -32,8 +33,10 @@ export async function publishToPostgres(source: DuckDbStore, target: PostgresSto
   try {
     const exports: { name: string; columns: string[]; file: string; rows: number }[] = [];
     for (const name of PUBLISHED_TABLES) {
+      // The server store's observation has every dimension as a column of its own: the generated columns are copied,
+      // the map behind them (observation-table.ts) is not.
       const columns = await source.all<{ column_name: string; data_type: string }>(
-        `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position`, [name],
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND column_name <> ? ORDER BY ordinal_position`, [name, MAPPED_DIMENSIONS_COLUMN],
       );
       const file = join(dir, `${name}.csv`);
       const select = columns.map((c) => exportExpression(c.column_name, c.data_type)).join(', ');

@@ -6,15 +6,17 @@ import { aggregateDdl, rebuildAggregateTable } from './aggregates.js';
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import { seedCatalogEvidence } from './evidence-seed.js';
 import { insertRows } from './insert-rows.js';
+import { mapObservationDimensions, observationDdl } from './observation-table.js';
 import type { Store, WriteTx } from './store.js';
 
 export { AGGREGATE_TABLE, DIMENSION_COLUMNS };
 
 /**
  * 6: `observation_aggregate` (current observations summed at every level; see aggregates.ts). 7: it holds the sums above
- * each stored place only (a place's own values are read from `observation`): rebuilt at open.
+ * each stored place only (a place's own values are read from `observation`): rebuilt at open. 8: DuckDB's `observation`
+ * keeps the dimensions few sources have in one map column (observation-table.ts): rewritten at open.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 
 /** Columns added after schema 3, created on older stores by `migrate`. */
@@ -71,6 +73,9 @@ async function migrateEvidenceTo5(tx: WriteTx): Promise<void> {
   await tx.run(`UPDATE evidence SET ${filled.map(([name, , initial]) => `${name} = ${initial}`).join(', ')}`);
 }
 
+/** DuckDB's `observation` (observation-table.ts); the server store's has every dimension as a column of its own. */
+const OBSERVATION_DDL = observationDdl('mapped');
+
 /** The statistics tables: DuckDB's definitions; `postgresDdl` translates the few types that differ. */
 export const DDL = [
   `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
@@ -90,11 +95,7 @@ export const DDL = [
      byte_size BIGINT NOT NULL, row_count BIGINT NOT NULL, observation_count BIGINT NOT NULL,
      imported_at TIMESTAMPTZ NOT NULL, adapter_version VARCHAR NOT NULL, encoding VARCHAR NOT NULL,
      period_from VARCHAR, period_to VARCHAR, summary JSON NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS observation (
-     release_id INTEGER NOT NULL, series VARCHAR NOT NULL, geo VARCHAR NOT NULL,
-     period VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
-     ${DIMENSION_COLUMNS.map((c) => `${c} VARCHAR NOT NULL DEFAULT ''`).join(', ')},
-     value DOUBLE NOT NULL, flags VARCHAR[] NOT NULL DEFAULT [], superseded_by INTEGER)`,
+  OBSERVATION_DDL,
   // The periods each series holds (native frequency; months per year give partial-period flags cheaply). A release only
   // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
   `CREATE TABLE IF NOT EXISTS series_period (series VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT NOT NULL, PRIMARY KEY (series, freq, year, month))`,
@@ -190,6 +191,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       for (const c of ADDED_IN_4) await tx.run(`ALTER TABLE observation ADD COLUMN IF NOT EXISTS ${c} VARCHAR NOT NULL DEFAULT ''`);
     }
     if (stored < 5) await migrateEvidenceTo5(tx);
+    if (stored < 8) await mapObservationDimensions(tx);
     if (stored < 7) await rebuildAggregateTable(tx);
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
@@ -210,7 +212,7 @@ export async function migrateServer(store: Store): Promise<void> {
   await store.write(async (tx) => {
     // Several server processes may open one schema at once: one of them migrates and seeds, the others wait and see it done.
     await tx.run("SELECT pg_advisory_xact_lock(hashtext('observa.server-schema'))");
-    for (const statement of DDL) await tx.run(postgresDdl(statement));
+    for (const statement of DDL) await tx.run(postgresDdl(statement === OBSERVATION_DDL ? observationDdl('wide') : statement));
     for (const statement of POSTGRES_INDEXES) await tx.run(statement);
     await migrateEvidenceTo5(tx);
     // A server store published by an Observa without aggregates, or with each place's own values copied in them

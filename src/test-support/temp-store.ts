@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDbStore, type ReadTx } from '../store/index.js';
+import { DIMENSION_COLUMNS, DuckDbStore, type ReadTx } from '../store/index.js';
 
 export interface TempStore {
   readonly store: DuckDbStore;
@@ -30,8 +30,8 @@ export async function tempStore(from?: string): Promise<TempStore> {
 /** Everything an import can change, reduced to one string: equal fingerprints mean an unchanged store. */
 export async function storeFingerprint(tx: ReadTx): Promise<string> {
   const [obs] = await tx.all<{ n: number; h: string }>(
-    `SELECT count(*) AS n, coalesce(sum(hash(release_id, series, geo, period, legal_good, crime_type, crime_subtype, modality, sex, age,
-            estimate, value, flags, superseded_by))::VARCHAR, '0') AS h FROM observation`,
+    `SELECT count(*) AS n, coalesce(sum(hash(release_id, series, geo, period, ${DIMENSION_COLUMNS.join(', ')}, value, flags, superseded_by))::VARCHAR, '0') AS h
+     FROM observation`,
   );
   const [rel] = await tx.all<{ n: number; h: string }>(
     `SELECT count(*) AS n, coalesce(sum(hash(id, source_id, sha256, row_count))::VARCHAR, '0') AS h FROM release`,
@@ -46,7 +46,7 @@ export async function storeFingerprint(tx: ReadTx): Promise<string> {
 /** Observations without their release ids: two stores holding the same data compare equal. */
 export async function observationContent(tx: ReadTx): Promise<string> {
   const [row] = await tx.all<{ n: number; h: string }>(
-    `SELECT count(*) AS n, sum(hash(series, geo, period, legal_good, crime_type, crime_subtype, modality, sex, age, estimate, value, flags))::VARCHAR AS h
+    `SELECT count(*) AS n, sum(hash(series, geo, period, ${DIMENSION_COLUMNS.join(', ')}, value, flags))::VARCHAR AS h
      FROM observation WHERE superseded_by IS NULL`,
   );
   return `${row?.n}:${row?.h}`;

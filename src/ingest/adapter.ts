@@ -71,6 +71,22 @@ export const ROW_SOURCE_COLUMNS = ['source_url', 'source_outlet', 'source_note']
 /** The schema-4 dimensions (U.S. side, secondary sources) as empty values, for adapters whose files have none of them. */
 export const NO_SCHEMA4_DIMENSIONS = `'' AS component, '' AS drug, '' AS citizenship, '' AS stage, '' AS cause, '' AS category`;
 
+/**
+ * A wide monthly layout (SESNSP's twelve month columns, named by `months`): each month's count as a number named by
+ * its number ("01"…"12"), empty (not yet reported) as NULL, for `monthCells`. Cast before the unpivot, numbers move
+ * through it instead of text, and UNPIVOT leaves the NULLs out (a month not reported is no observation): the unpivot of
+ * a 10 M-cell file alone takes 0.25 s instead of 0.65 (the INSERT around it, bound by writing, gained less). Read only
+ * after the counts passed `countChecks`.
+ */
+export function monthCounts(months: readonly string[]): string {
+  return months.map((m, i) => `nullif(trim("${m.replaceAll('"', '""')}"), '')::DOUBLE AS "${String(i + 1).padStart(2, '0')}"`).join(', ');
+}
+
+/** `from`'s rows (with `monthCounts`) as one row per reported month: `month_col` its number ("01"…), `cell` its count. */
+export function monthCells(from: string, months: readonly string[]): string {
+  return `(UNPIVOT ${from} ON ${months.map((_, i) => `"${String(i + 1).padStart(2, '0')}"`).join(', ')} INTO NAME month_col VALUE cell)`;
+}
+
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }

@@ -303,6 +303,10 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
   }
   return store.session(async (tx) => {
     try {
+      // What an import writes (the staged file, the observations, their sums) is short text of few distinct values,
+      // which DuckDB stores as dictionaries; trying FSST on every column of every row group first cost a 10 M-cell
+      // municipal file 0.35 s of staging and 0.3–0.6 s of its INSERT, for files of the same size (81.8 vs 82.1 MB).
+      await tx.run(`SET disabled_compression_methods = 'fsst'`);
       options.onStage?.('read');
       // A workbook's problems are located by sheet and cell; a CSV file's by line and column.
       let locate = (p: InputProblem): InputProblem => p;
@@ -388,6 +392,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
       throw error;
     } finally {
       await tx.run('RESET preserve_insertion_order').catch(() => undefined);
+      await tx.run('RESET disabled_compression_methods').catch(() => undefined);
       for (const v of ['raw', 'stage_obs']) await tx.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
       await detachStage(tx).catch(() => undefined);
       for (const t of ['raw_file', 'release_summary', 'release_periods', 'revision_match', 'revised_keys', 'observa_rejects', 'observa_rejects_scan']) {

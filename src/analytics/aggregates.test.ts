@@ -68,6 +68,9 @@ const QUERIES: QueryParams[] = [
   { ...base, indicator: 'mx.homicide.rate', geo: ['00', '01', '09', '16'], from: '2020', to: '2022' },
   { ...base, indicator: 'mx.homicide.rate', geo: ['level:state'], freq: 'month', from: '2021-11', to: '2022-02', annualise: true },
   { ...base, indicator: 'mx.disappeared.persons', geo: ['children:14'], from: '2023', to: '2024' },
+  // Expanded levels with and without sums from below (municipal data: the states hold sums, the municipalities none).
+  { ...base, indicator: 'mx.disappeared.persons', geo: ['level:state'], from: '2023', to: '2024' },
+  { ...base, indicator: 'mx.disappeared.persons', geo: ['level:municipality', '14'], from: '2024', to: '2024' },
   { ...base, indicator: 'mx.disappeared.persons', geo: ['00', '14'], freq: 'month', from: '2024-01', to: '2024-06' },
 ];
 

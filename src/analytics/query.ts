@@ -35,8 +35,16 @@ function visibleObservations(asOf: string | null): string {
 }
 
 /** The series and dimension filters of a term (no geography). */
-function termFilter(term: SeriesTerm, indicator: Indicator, by: Dimension | null): string {
-  const parts = [`o.series = ${lit(term.series)}`];
+/**
+ * A term's rows: its series and dimension values. With `seriesAfterScan`, the series is compared in a form DuckDB does
+ * not push into the table scan (`o.series || ''`), so it is tested only on the rows the places and years let through:
+ * pushed, it was tested on every row of every row group those reach (series ids are longer than the 8 bytes DuckDB
+ * keeps of a text's statistics, so even a one-series row group is a dictionary it compares row by row). For explicit
+ * places only, whose codes already skip all but a few row groups (the series no longer skips any); measured on a 50 M
+ * store: one municipality's ten years 12–13 → 6–7 ms, 25 municipalities' (a gathered read) 41–51 → 33–35 ms.
+ */
+function termFilter(term: SeriesTerm, indicator: Indicator, by: Dimension | null, seriesAfterScan = false): string {
+  const parts = [seriesAfterScan ? `o.series || '' = ${lit(term.series)}` : `o.series = ${lit(term.series)}`];
   for (const [dim, values] of Object.entries(term.where)) parts.push(`o.${dim} IN ${inList(values)}`);
   for (const [dim, value] of Object.entries(indicator.defaults)) {
     if (dim !== by && !(dim in term.where)) parts.push(`o.${dim} = ${lit(value)}`);
@@ -122,7 +130,10 @@ async function aggregate(
     // Current data: a place's own observations and the sums of what lies under it (observation_aggregate, kept by every
     // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
     const queryOf = (sel: PlaceSelection, where: string): AggregateQuery => ({
-      direct: usable.map((t) => `(${t.filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`).join(' OR '),
+      direct: usable.map((t) => {
+        const filter = tx.dialect === 'duckdb' && sel.expansions.length === 0 ? termFilter(terms[t.index] as SeriesTerm, indicator, params.by, true) : t.filter;
+        return `(${filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`;
+      }).join(' OR '),
       period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null, places: sel,
     });
     // By years and at places named one by one: a read concurrent requests of the same shape may share (shared-reads.ts).

@@ -9,7 +9,7 @@ describe('periods', () => {
   });
 
   it('refuses what is not a period', () => {
-    for (const bad of ['2020-13', '2020-00', '20', '2020/03', 'last year', '']) expect(() => parsePeriod(bad)).toThrow(PeriodError);
+    for (const bad of ['2020-13', '2020-00', '20', '2020/03', 'last year', '', '0000', '0999-01', 'FY0202', '12m-ending-0001-01']) expect(() => parsePeriod(bad)).toThrow(PeriodError);
   });
 
   it('parses ranges, single periods and open ends, and refuses reversed ranges', () => {

@@ -15,10 +15,12 @@ export type Freq = Period['freq'];
 export const QueryFreq = z.enum(['month', 'year', 'fy']);
 export type QueryFreq = z.infer<typeof QueryFreq>;
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const YEAR = /^(\d{4})$/;
-const ROLLING = /^12m-ending-(\d{4})-(0[1-9]|1[0-2])$/;
-const FISCAL_YEAR = /^FY(\d{4})$/i;
+// Years of four digits, the first not 0: "0000" or "0999" would be read as years 0 and 999 and written back as "0"
+// and "999" (found by the property test: what parses must format back to the same text).
+const MONTH = /^([1-9]\d{3})-(0[1-9]|1[0-2])$/;
+const YEAR = /^([1-9]\d{3})$/;
+const ROLLING = /^12m-ending-([1-9]\d{3})-(0[1-9]|1[0-2])$/;
+const FISCAL_YEAR = /^FY([1-9]\d{3})$/i;
 
 export class PeriodError extends Error {
   override readonly name = 'PeriodError';
@@ -34,7 +36,7 @@ export function parsePeriod(text: string): Period {
   if (m) return { freq: 'r12', year: Number(m[1]), month: Number(m[2]) };
   m = FISCAL_YEAR.exec(t);
   if (m) return { freq: 'fy', year: Number(m[1]) };
-  throw new PeriodError(`"${text}" is not a period: expected YYYY, YYYY-MM, FYYYYY (U.S. fiscal year) or 12m-ending-YYYY-MM`);
+  throw new PeriodError(`"${text}" is not a period: expected YYYY, YYYY-MM, FYYYYY (U.S. fiscal year) or 12m-ending-YYYY-MM, years from 1000`);
 }
 
 export function formatPeriod(p: Period): string {

@@ -34,9 +34,8 @@ function visibleObservations(asOf: string | null): string {
   return `(SELECT * FROM observation WHERE release_id IN ${known} AND (superseded_by IS NULL OR superseded_by NOT IN ${known}))`;
 }
 
-/** The series and dimension filters of a term (no geography). */
 /**
- * A term's rows: its series and dimension values. With `seriesAfterScan`, the series is compared in a form DuckDB does
+ * A term's rows: its series and dimension values (no geography). With `seriesAfterScan`, the series is compared in a form DuckDB does
  * not push into the table scan (`o.series || ''`), so it is tested only on the rows the places and years let through:
  * pushed, it was tested on every row of every row group those reach (series ids are longer than the 8 bytes DuckDB
  * keeps of a text's statistics, so even a one-series row group is a dictionary it compares row by row). For explicit
@@ -89,8 +88,11 @@ async function aggregate(
   periodKey: 'output' | 'year', scope: MonthScope = { perPlace: false, ytdMonths: null },
 ): Promise<Part[]> {
   const usable = terms
-    .map((term, index) => ({ index, filter: termFilter(term, indicator, params.by), places: selectionCondition(geos, 'a.ancestor', term.levels) }))
-    .filter((t): t is { index: number; filter: string; places: string } => t.places !== null);
+    .map((term, index) => ({
+      index, filter: termFilter(term, indicator, params.by), filterAfterScan: termFilter(term, indicator, params.by, true),
+      places: selectionCondition(geos, 'a.ancestor', term.levels),
+    }))
+    .filter((t): t is { index: number; filter: string; filterAfterScan: string; places: string } => t.places !== null);
   if (usable.length === 0) return [];
   const { from, to } = parsePeriodRange(`${params.from ?? ''}..${params.to ?? ''}`);
   const { lo, hi } = bounds(from, to);
@@ -131,7 +133,7 @@ async function aggregate(
     // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
     const queryOf = (sel: PlaceSelection, where: string): AggregateQuery => ({
       direct: usable.map((t) => {
-        const filter = tx.dialect === 'duckdb' && sel.expansions.length === 0 ? termFilter(terms[t.index] as SeriesTerm, indicator, params.by, true) : t.filter;
+        const filter = tx.dialect === 'duckdb' && sel.expansions.length === 0 ? t.filterAfterScan : t.filter;
         return `(${filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`;
       }).join(' OR '),
       period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null, places: sel,

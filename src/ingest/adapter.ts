@@ -1,5 +1,5 @@
 import type { InputProblem } from '../domain/index.js';
-import type { ReadTx, WriteTx } from '../store/index.js';
+import { DIMENSION_COLUMNS, type ReadTx, type WriteTx } from '../store/index.js';
 
 /** windows-1252: Latin-1 plus typographic quotes and dashes in 0x80–0x9F (spreadsheet exports such as IOM's). */
 export type Encoding = 'utf-8' | 'latin-1' | 'windows-1252';
@@ -59,11 +59,7 @@ export interface ReconciliationCheck {
 }
 
 /** The columns every adapter's `observations` SELECT yields, in order. */
-export const OBSERVATION_COLUMNS = [
-  'line', 'series', 'geo', 'period', 'freq', 'year', 'month',
-  'legal_good', 'crime_type', 'crime_subtype', 'modality', 'sex', 'age', 'estimate',
-  'component', 'drug', 'citizenship', 'stage', 'cause', 'category', 'value', 'flags',
-] as const;
+export const OBSERVATION_COLUMNS = ['line', 'series', 'geo', 'period', 'freq', 'year', 'month', ...DIMENSION_COLUMNS, 'value', 'flags'] as const;
 
 /** The columns a `rowSources` adapter adds after the observation columns. */
 export const ROW_SOURCE_COLUMNS = ['source_url', 'source_outlet', 'source_note'] as const;

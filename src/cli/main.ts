@@ -36,7 +36,7 @@ function choice<T extends string>(values: readonly T[]) {
 
 /** Opens a store and says so when it had to mend what an interrupted process left behind. */
 async function openStore(location: string): Promise<Store> {
-  const store = await openAnyStore(location);
+  const store = await openAnyStore(location, { onNotice: (message) => console.error(`observa: ${message}`) });
   if (store instanceof DuckDbStore && store.recovery && isRepaired(store.recovery)) console.error(`observa: ${describeRepair(store.recovery)}`);
   return store;
 }

@@ -83,6 +83,8 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** Seed/refresh the catalog tables (default true for read-write opens). */
   readonly seedCatalog?: boolean;
+  /** Told before a long step of opening (a table rewritten for a new schema), so that a person waiting knows why. */
+  readonly onNotice?: (message: string) => void;
 }
 
 /** DuckDB's default `checkpoint_threshold`: the WAL size past which a commit folds it into the data file. */
@@ -172,7 +174,7 @@ export class DuckDbStore implements Store {
     const snapshots = options.readOnly ? [] : [await instance.connect(), await instance.connect()];
     const store = new DuckDbStore(location, instance, writer, readers, snapshots);
     if (!options.readOnly) {
-      await migrate(store, { seedCatalog: options.seedCatalog ?? true });
+      await migrate(store, { seedCatalog: options.seedCatalog ?? true, ...(options.onNotice ? { onNotice: options.onNotice } : {}) });
       store.recovery = await checkIntegrity(store, { deep: replayed });
       if (location !== ':memory:') privatiseStoreFiles(location);
     }

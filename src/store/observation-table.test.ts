@@ -71,9 +71,13 @@ describe('observation: the dimensions few sources have, in one map column', () =
     const column = `SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'observation' AND column_name = '${MAPPED_DIMENSIONS_COLUMN}'`;
     expect(await t.store.all(column)).toEqual([{ n: 0 }]);
     expect(await content(t.store)).toBe(before);
+    const [rows] = await t.store.all<{ n: number }>(`SELECT count(*) AS n FROM observation`);
     await t.store.close();
-    const reopened = await DuckDbStore.open(t.path);
+    const notices: string[] = [];
+    const reopened = await DuckDbStore.open(t.path, { onNotice: (m) => notices.push(m) });
     try {
+      // A person waiting at open is told why (the CLI prints it on stderr).
+      expect(notices).toEqual([expect.stringContaining(`rewriting the ${(rows?.n ?? 0).toLocaleString('en-US')} stored observations for schema 8`)]);
       expect(await reopened.all(column)).toEqual([{ n: 1 }]);
       expect(await reopened.all(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: String(SCHEMA_VERSION) }]);
       expect(await content(reopened)).toBe(before);

@@ -53,12 +53,15 @@ export function insertObservations(dialect: Dialect, select: string): string {
  * Schema 8 on a DuckDB store: the table rewritten in the mapped layout (same rows, same order, in the caller's
  * transaction: an interrupted migration leaves the wide table as it was).
  */
-export async function mapObservationDimensions(tx: WriteTx): Promise<void> {
+export async function mapObservationDimensions(tx: WriteTx, onNotice?: (message: string) => void): Promise<void> {
   const [has] = await tx.all<{ n: number }>(
     `SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'observation' AND column_name = ? AND table_schema = current_schema()`,
     [MAPPED_DIMENSIONS_COLUMN],
   );
   if ((has?.n ?? 0) > 0) return;
+  const [rows] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM observation`);
+  // Measured: 6.5 s at first open for a 10 M-cell store (the bundled files: about a second).
+  onNotice?.(`rewriting the ${(rows?.n ?? 0).toLocaleString('en-US')} stored observations for schema 8 (once; about 6 s per 10 million)…`);
   await tx.run(observationDdl('mapped').replace('CREATE TABLE IF NOT EXISTS observation', 'CREATE TABLE observation_mapped'));
   await tx.run(insertObservations('duckdb', `SELECT * FROM observation`).replace('INSERT INTO observation ', 'INSERT INTO observation_mapped '));
   await tx.run(`DROP TABLE observation`);

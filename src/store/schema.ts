@@ -177,7 +177,7 @@ export function catalogFingerprint(): string {
 }
 
 /** Creates the schema and (re)seeds the catalog when the code ships a different one. */
-export async function migrate(store: Store, options: { seedCatalog: boolean }): Promise<void> {
+export async function migrate(store: Store, options: { seedCatalog: boolean; onNotice?: (message: string) => void }): Promise<void> {
   await store.write(async (tx) => {
     for (const statement of DDL) await tx.run(statement);
     const rows = await tx.all<{ key: string; value: string }>(`SELECT key, value FROM meta`);
@@ -191,7 +191,7 @@ export async function migrate(store: Store, options: { seedCatalog: boolean }): 
       for (const c of ADDED_IN_4) await tx.run(`ALTER TABLE observation ADD COLUMN IF NOT EXISTS ${c} VARCHAR NOT NULL DEFAULT ''`);
     }
     if (stored < 5) await migrateEvidenceTo5(tx);
-    if (stored < 8) await mapObservationDimensions(tx);
+    if (stored < 8) await mapObservationDimensions(tx, options.onNotice);
     if (stored < 7) await rebuildAggregateTable(tx);
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();

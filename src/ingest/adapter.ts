@@ -1,4 +1,4 @@
-import type { InputProblem } from '../domain/index.js';
+import { MONTHS_ES, type InputProblem } from '../domain/index.js';
 import { DIMENSION_COLUMNS, type ReadTx, type WriteTx } from '../store/index.js';
 
 /** windows-1252: Latin-1 plus typographic quotes and dashes in 0x80–0x9F (spreadsheet exports such as IOM's). */
@@ -67,20 +67,21 @@ export const ROW_SOURCE_COLUMNS = ['source_url', 'source_outlet', 'source_note']
 /** The schema-4 dimensions (U.S. side, secondary sources) as empty values, for adapters whose files have none of them. */
 export const NO_SCHEMA4_DIMENSIONS = `'' AS component, '' AS drug, '' AS citizenship, '' AS stage, '' AS cause, '' AS category`;
 
-/**
- * A wide monthly layout (SESNSP's twelve month columns, named by `months`): each month's count as a number named by
- * its number ("01"…"12"), empty (not yet reported) as NULL, for `monthCells`. Cast before the unpivot, numbers move
- * through it instead of text, and UNPIVOT leaves the NULLs out (a month not reported is no observation): the unpivot of
- * a 10 M-cell file alone takes 0.25 s instead of 0.65 (the INSERT around it, bound by writing, gained less). Read only
- * after the counts passed `countChecks`.
- */
-export function monthCounts(months: readonly string[]): string {
-  return months.map((m, i) => `nullif(trim("${m.replaceAll('"', '""')}"), '')::DOUBLE AS "${String(i + 1).padStart(2, '0')}"`).join(', ');
-}
+/** The months of SESNSP's wide layouts by number ("01"…"12"), in the order of `MONTHS_ES` (its month columns). */
+const MONTH_NUMBERS = MONTHS_ES.map((_, i) => String(i + 1).padStart(2, '0'));
 
-/** `from`'s rows (with `monthCounts`) as one row per reported month: `month_col` its number ("01"…), `cell` its count. */
-export function monthCells(from: string, months: readonly string[]): string {
-  return `(UNPIVOT ${from} ON ${months.map((_, i) => `"${String(i + 1).padStart(2, '0')}"`).join(', ')} INTO NAME month_col VALUE cell)`;
+/**
+ * SESNSP's wide monthly layout (the twelve columns named by `MONTHS_ES`): each month's count as a number named by its
+ * number ("01"…"12"), empty (not yet reported) as NULL, for `monthCells`. Cast before the unpivot, numbers move through
+ * it instead of text, and UNPIVOT leaves the NULLs out (a month not reported is no observation): the unpivot of a 10
+ * M-cell file alone takes 0.25 s instead of 0.65 (the INSERT around it, bound by writing, gained less). Read only after
+ * the counts passed `countChecks`.
+ */
+export const MONTH_COUNTS = MONTHS_ES.map((m, i) => `nullif(trim("${m}"), '')::DOUBLE AS "${MONTH_NUMBERS[i]}"`).join(', ');
+
+/** `from`'s rows (with `MONTH_COUNTS`) as one row per reported month: `month_col` its number ("01"…), `cell` its count. */
+export function monthCells(from: string): string {
+  return `(UNPIVOT ${from} ON ${MONTH_NUMBERS.map((n) => `"${n}"`).join(', ')} INTO NAME month_col VALUE cell)`;
 }
 
 export function sqlString(text: string): string {

@@ -339,7 +339,7 @@ export async function importFile(store: Store, adapter: CsvAdapter, path: string
         // One pass: the staged file, unpivoted by the adapter's SELECT, straight into the table, its revised values
         // flagged as they are written.
         await matchCurrent(w, adapter.id, id, anyCurrent, options.matchPassRows ?? MATCH_PASS_ROWS);
-        await w.run(insertObservations(w.dialect, `SELECT *, ${anyCurrent ? hiddenBy(id) : 'NULL'}::INTEGER AS superseded_by FROM (${await flaggedObservations(w, id, anyCurrent)})`));
+        await w.run(insertObservations(`SELECT *, ${anyCurrent ? hiddenBy(id) : 'NULL'}::INTEGER AS superseded_by FROM (${await flaggedObservations(w, id, anyCurrent)})`));
         const keyProblems = await checkKeys(w, adapter, file, id);
         if (keyProblems.length > 0) throw refuse(keyProblems);
         options.onStage?.('reconcile');

@@ -3,7 +3,7 @@ export { DuckDbStore, type OpenOptions } from './duckdb-store.js';
 export { DIMENSION_COLUMNS, SCHEMA_VERSION, migrateServer, recordSeriesPeriods } from './schema.js';
 export { EVIDENCE_INSERT, seedCatalogEvidence } from './evidence-seed.js';
 export { insertRows } from './insert-rows.js';
-export { insertObservations, observationDdl, type ObservationLayout } from './observation-table.js';
+export { insertObservations } from './observation-table.js';
 export { PostgresStore, toPositional, type PostgresOptions } from './postgres-store.js';
 export { publishToPostgres, type PublishSummary } from './publish.js';
 export { isPostgresUrl, openStore } from './open.js';

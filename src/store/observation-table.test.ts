@@ -62,7 +62,7 @@ describe('observation: the dimensions few sources have, in one map column', () =
     const before = await content(t.store);
     const counts = await setCounts(t.store);
     await t.store.write(async (tx) => {
-      await tx.run(observationDdl('wide').replace('CREATE TABLE IF NOT EXISTS observation', 'CREATE TABLE observation_wide'));
+      await tx.run(observationDdl('wide', 'observation_wide'));
       await tx.run(`INSERT INTO observation_wide SELECT ${OBSERVATION_COLUMNS_READ.join(', ')} FROM observation ORDER BY rowid`);
       await tx.run(`DROP TABLE observation`);
       await tx.run(`ALTER TABLE observation_wide RENAME TO observation`);

@@ -1,5 +1,5 @@
 import { DIMENSION_COLUMNS, MAPPED_DIMENSIONS, MAPPED_DIMENSIONS_COLUMN } from './columns.js';
-import type { Dialect, WriteTx } from './store.js';
+import type { WriteTx } from './store.js';
 
 /**
  * The `observation` table: how it is laid out, and how rows are written into it. Readers name its columns (the
@@ -19,11 +19,12 @@ const AFTER_DIMENSIONS = ['value', 'flags', 'superseded_by'] as const;
 /** Every column a reader sees, in table order (the map column, a means of storage, is not one of them). */
 export const OBSERVATION_COLUMNS_READ = [...BEFORE_DIMENSIONS, ...DIMENSION_COLUMNS, ...AFTER_DIMENSIONS] as const;
 
-export function observationDdl(layout: ObservationLayout): string {
+/** The table's definition in `layout` (`table`: another name, for a table rewritten beside it). */
+export function observationDdl(layout: ObservationLayout, table = 'observation'): string {
   const dimension = (c: string) => (layout === 'mapped' && mapped.has(c)
     ? `${c} VARCHAR GENERATED ALWAYS AS (CASE WHEN cardinality(${MAPPED_DIMENSIONS_COLUMN}) = 0 THEN '' ELSE coalesce(${MAPPED_DIMENSIONS_COLUMN}['${c}'], '') END) VIRTUAL`
     : `${c} VARCHAR NOT NULL DEFAULT ''`);
-  return `CREATE TABLE IF NOT EXISTS observation (
+  return `CREATE TABLE IF NOT EXISTS ${table} (
      release_id INTEGER NOT NULL, series VARCHAR NOT NULL, geo VARCHAR NOT NULL,
      period VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
      ${DIMENSION_COLUMNS.map(dimension).join(', ')},
@@ -39,13 +40,13 @@ function mappedDimensionsValue(alias: string): string {
 }
 
 /**
- * An INSERT of the rows `select` yields into `observation` in the store's layout. `select` names every column a reader
- * sees (`OBSERVATION_COLUMNS_READ`), in any order.
+ * An INSERT of the rows `select` yields into DuckDB's `observation` (the mapped layout; `table`: another name). `select`
+ * names every column a reader sees (`OBSERVATION_COLUMNS_READ`), in any order. Only DuckDB stores are written row by row:
+ * imports run there, and the server store receives whole tables from `publish`.
  */
-export function insertObservations(dialect: Dialect, select: string): string {
-  if (dialect !== 'duckdb') return `INSERT INTO observation (${OBSERVATION_COLUMNS_READ.join(', ')}) SELECT ${OBSERVATION_COLUMNS_READ.join(', ')} FROM (${select}) AS r`;
+export function insertObservations(select: string, table = 'observation'): string {
   const stored = OBSERVATION_COLUMNS_READ.filter((c) => !mapped.has(c));
-  return `INSERT INTO observation (${stored.join(', ')}, ${MAPPED_DIMENSIONS_COLUMN})
+  return `INSERT INTO ${table} (${stored.join(', ')}, ${MAPPED_DIMENSIONS_COLUMN})
     SELECT ${stored.map((c) => `r.${c}`).join(', ')}, ${mappedDimensionsValue('r')} FROM (${select}) AS r`;
 }
 
@@ -62,8 +63,8 @@ export async function mapObservationDimensions(tx: WriteTx, onNotice?: (message:
   const [rows] = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM observation`);
   // Measured: 6.5 s at first open for a 10 M-cell store (the bundled files: about a second).
   onNotice?.(`rewriting the ${(rows?.n ?? 0).toLocaleString('en-US')} stored observations for schema 8 (once; about 6 s per 10 million)…`);
-  await tx.run(observationDdl('mapped').replace('CREATE TABLE IF NOT EXISTS observation', 'CREATE TABLE observation_mapped'));
-  await tx.run(insertObservations('duckdb', `SELECT * FROM observation`).replace('INSERT INTO observation ', 'INSERT INTO observation_mapped '));
+  await tx.run(observationDdl('mapped', 'observation_mapped'));
+  await tx.run(insertObservations(`SELECT * FROM observation`, 'observation_mapped'));
   await tx.run(`DROP TABLE observation`);
   await tx.run(`ALTER TABLE observation_mapped RENAME TO observation`);
 }

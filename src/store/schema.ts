@@ -6,7 +6,7 @@ import { aggregateDdl, rebuildAggregateTable } from './aggregates.js';
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import { seedCatalogEvidence } from './evidence-seed.js';
 import { insertRows } from './insert-rows.js';
-import { mapObservationDimensions, observationDdl } from './observation-table.js';
+import { mapObservationDimensions, observationDdl, type ObservationLayout } from './observation-table.js';
 import type { Store, WriteTx } from './store.js';
 
 export { AGGREGATE_TABLE, DIMENSION_COLUMNS };
@@ -73,11 +73,11 @@ async function migrateEvidenceTo5(tx: WriteTx): Promise<void> {
   await tx.run(`UPDATE evidence SET ${filled.map(([name, , initial]) => `${name} = ${initial}`).join(', ')}`);
 }
 
-/** DuckDB's `observation` (observation-table.ts); the server store's has every dimension as a column of its own. */
-const OBSERVATION_DDL = observationDdl('mapped');
-
-/** The statistics tables: DuckDB's definitions; `postgresDdl` translates the few types that differ. */
-export const DDL = [
+/**
+ * The statistics tables in DuckDB's words (`postgresDdl` translates the few types that differ), `observation` in
+ * `layout`: mapped in DuckDB, wide (every dimension a column of its own) in the server store (observation-table.ts).
+ */
+const statisticsDdl = (layout: ObservationLayout): string[] => [
   `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS geo (
      code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, country VARCHAR NOT NULL, parent VARCHAR,
@@ -95,7 +95,7 @@ export const DDL = [
      byte_size BIGINT NOT NULL, row_count BIGINT NOT NULL, observation_count BIGINT NOT NULL,
      imported_at TIMESTAMPTZ NOT NULL, adapter_version VARCHAR NOT NULL, encoding VARCHAR NOT NULL,
      period_from VARCHAR, period_to VARCHAR, summary JSON NOT NULL)`,
-  OBSERVATION_DDL,
+  observationDdl(layout),
   // The periods each series holds (native frequency; months per year give partial-period flags cheaply). A release only
   // ever adds periods (older values of other periods stay current), so this grows by INSERT OR IGNORE from each import.
   `CREATE TABLE IF NOT EXISTS series_period (series VARCHAR NOT NULL, freq VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT NOT NULL, PRIMARY KEY (series, freq, year, month))`,
@@ -179,7 +179,7 @@ export function catalogFingerprint(): string {
 /** Creates the schema and (re)seeds the catalog when the code ships a different one. */
 export async function migrate(store: Store, options: { seedCatalog: boolean; onNotice?: (message: string) => void }): Promise<void> {
   await store.write(async (tx) => {
-    for (const statement of DDL) await tx.run(statement);
+    for (const statement of statisticsDdl('mapped')) await tx.run(statement);
     const rows = await tx.all<{ key: string; value: string }>(`SELECT key, value FROM meta`);
     const meta = new Map(rows.map((r) => [r.key, r.value]));
     const stored = Number(meta.get('schema_version') ?? SCHEMA_VERSION);
@@ -212,7 +212,7 @@ export async function migrateServer(store: Store): Promise<void> {
   await store.write(async (tx) => {
     // Several server processes may open one schema at once: one of them migrates and seeds, the others wait and see it done.
     await tx.run("SELECT pg_advisory_xact_lock(hashtext('observa.server-schema'))");
-    for (const statement of DDL) await tx.run(postgresDdl(statement === OBSERVATION_DDL ? observationDdl('wide') : statement));
+    for (const statement of statisticsDdl('wide')) await tx.run(postgresDdl(statement));
     for (const statement of POSTGRES_INDEXES) await tx.run(statement);
     await migrateEvidenceTo5(tx);
     // A server store published by an Observa without aggregates, or with each place's own values copied in them

@@ -1,5 +1,5 @@
 import { MONTHS_ES } from '../../domain/index.js';
-import { countChecks, stateNameProblems, yearCheck, monthCells, monthCounts, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
+import { countChecks, stateNameProblems, yearCheck, MONTH_COUNTS, monthCells, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 const IDENTITY = ['Año', 'Clave_Ent', 'Entidad', 'Cve. Municipio', 'Municipio', 'Bien jurídico afectado', 'Tipo de delito', 'Subtipo de delito', 'Modalidad'];
 
@@ -30,12 +30,12 @@ export const sesnspIncidenceMunicipal: CsvAdapter = {
       SELECT line, lpad(trim("Cve. Municipio"), 5, '0') AS geo, trim("Año") AS y,
         trim("Bien jurídico afectado") AS legal_good, trim("Tipo de delito") AS crime_type, trim("Subtipo de delito") AS crime_subtype,
         trim("Modalidad") AS modality,
-        ${monthCounts(MONTHS_ES)}
+        ${MONTH_COUNTS}
       FROM raw)
     SELECT line, 'sesnsp.incidence' AS series, geo, 'Cve. Municipio' AS geo_column,
       y || '-' || month_col AS period, 'month' AS freq, y::SMALLINT AS year, month_col::TINYINT AS month,
       legal_good, crime_type, crime_subtype, modality, '' AS sex, '' AS age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS}, cell AS value, []::VARCHAR[] AS flags
-    FROM ${monthCells('base', MONTHS_ES)}`,
+    FROM ${monthCells('base')}`,
   async reconcile(tx, file) {
     // The municipality code starts with its state's code: a mismatch means shifted columns or a miscoded row.
     const bad = await tx.all<{ line: number; code: string; state: string }>(

@@ -1,5 +1,5 @@
 import { MONTHS_ES } from '../../domain/index.js';
-import { countChecks, oneOf, stateNameProblems, yearCheck, monthCells, monthCounts, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
+import { countChecks, oneOf, stateNameProblems, yearCheck, MONTH_COUNTS, monthCells, type CsvAdapter, NO_SCHEMA4_DIMENSIONS } from '../adapter.js';
 
 const IDENTITY = ['Año', 'Clave_Ent', 'Entidad', 'Bien jurídico afectado', 'Tipo de delito', 'Subtipo de delito', 'Modalidad', 'Sexo', 'Rango de edad'];
 
@@ -34,12 +34,12 @@ export const sesnspVictimsState: CsvAdapter = {
         trim("Modalidad") AS modality,
         CASE trim("Sexo") WHEN 'Hombre' THEN 'male' WHEN 'Mujer' THEN 'female' ELSE 'unidentified' END AS sex,
         trim("Rango de edad") AS age,
-        ${monthCounts(MONTHS_ES)}
+        ${MONTH_COUNTS}
       FROM raw)
     SELECT line, 'sesnsp.victims' AS series, geo, 'Clave_Ent' AS geo_column,
       y || '-' || month_col AS period, 'month' AS freq, y::SMALLINT AS year, month_col::TINYINT AS month,
       legal_good, crime_type, crime_subtype, modality, sex, age, '' AS estimate, ${NO_SCHEMA4_DIMENSIONS}, cell AS value, []::VARCHAR[] AS flags
-    FROM ${monthCells('base', MONTHS_ES)}`,
+    FROM ${monthCells('base')}`,
   async reconcile(tx, file) {
     const names = await stateNameProblems(tx, file, 'Clave_Ent', 'Entidad');
     return { checks: [names.check], problems: names.problems };

@@ -4,7 +4,8 @@ import { bundledDataPath } from '../catalog/index.js';
 import { MONTHS_ES, type QueryParams, type QueryResult } from '../domain/index.js';
 import { adapterFor, importFile } from '../ingest/index.js';
 import {
-  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, SCHEMA_VERSION, PostgresStore, aggregateDifferences, checkIntegrity, migrateServer, publishToPostgres, refreshAggregates, type ReadTx, type WriteTx,
+  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, SCHEMA_VERSION, PostgresStore, TERM_SUMS_TABLE, aggregateDifferences, checkIntegrity, keptTermIds, migrateServer,
+  publishToPostgres, refreshAggregates, termSumDifferences, type ReadTx, type WriteTx,
 } from '../store/index.js';
 import { aggregateDdl } from '../store/aggregates.js';
 import { postgresDdl } from '../store/schema.js';
@@ -115,6 +116,42 @@ describe('aggregate tables (observation_aggregate) answer as the observations do
     expect(after[0]?.rows.find((r) => r.period === '2021')?.release_ids).toEqual([1, 4]);
     expect(after[0]?.rows.find((r) => r.period === '2021')?.flags).toEqual(['partial-period', 'revised']);
     expect(await aggregateDifferences(duck.store)).toEqual([]);
+    expect(await termSumDifferences(duck.store)).toEqual([]);
+  });
+
+  it('yearly answers read the terms\' yearly sums, which the integrity check at open compares and rebuilds', async () => {
+    const national = await answer(duck.store, { ...base, geo: ['09', '16'] }, null);
+    // Altered sums change the answer: it is read from them (the observations say otherwise).
+    await duck.store.write((tx) => tx.run(`UPDATE ${TERM_SUMS_TABLE} SET value = value + 1000 WHERE series = 'sesnsp.victims' AND geo = '09' AND year = 2021`));
+    await duck.store.write((tx) => tx.run(`DELETE FROM ${TERM_SUMS_TABLE} WHERE series = 'sesnsp.victims' AND geo = '16' AND year = 2020`));
+    const altered = await answer(duck.store, { ...base, geo: ['09', '16'] }, null);
+    expect(altered).not.toEqual(national);
+    expect(new Set((await termSumDifferences(duck.store)).map((d) => `${d.series} ${d.year}`))).toEqual(new Set(['sesnsp.victims 2020', 'sesnsp.victims 2021']));
+    const report = await checkIntegrity(duck.store, { deep: true });
+    expect(report.aggregateMismatches).toBe(2);
+    expect(await termSumDifferences(duck.store)).toEqual([]);
+    expect(await answer(duck.store, { ...base, geo: ['09', '16'] }, null)).toEqual(national);
+  });
+
+  it('a store of schema 8 (no term sums) has them built at open, and answers as before', async () => {
+    const expected = await Promise.all(QUERIES.map((q) => answer(duck.store, q, null)));
+    await duck.store.write(async (tx) => {
+      await tx.run(`DROP TABLE ${TERM_SUMS_TABLE}`);
+      await tx.run(`DROP TABLE ${TERM_SUMS_TABLE}_term`);
+      await tx.run(`UPDATE meta SET value = '8' WHERE key = 'schema_version'`);
+    });
+    await duck.store.close();
+    const before = duck;
+    const reopened = await DuckDbStore.open(before.path);
+    duck = { ...before, store: reopened, cleanup: async () => {
+      await reopened.close().catch(() => undefined);
+      await before.cleanup();
+    } };
+    expect((await keptTermIds(duck.store)).size).toBeGreaterThan(0);
+    expect(await termSumDifferences(duck.store)).toEqual([]);
+    const [rows] = await duck.store.all<{ n: number }>(`SELECT count(*) AS n FROM ${TERM_SUMS_TABLE} WHERE series = 'sesnsp.victims'`);
+    expect(rows?.n).toBeGreaterThan(0);
+    for (const [i, q] of QUERIES.entries()) expect(await answer(duck.store, q, null), label(q)).toEqual(expected[i]);
   });
 
   it('as of an instant between the releases, gives the first release\'s answers', async () => {

@@ -1,4 +1,4 @@
-import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
+import { AGGREGATE_TABLE, TERM_SUMS_TABLE, type ReadTx } from '../store/index.js';
 import type { Part } from './query.js';
 import { keptPlaces, type PlaceSelection } from './geo-selection.js';
 import { cached, keepsReads } from './read-cache.js';
@@ -19,6 +19,11 @@ export interface AggregateQuery {
   readonly monthsPerPlace: string | null;
   /** The places asked for (what `direct` selects): whether any of them holds sums from places under it. */
   readonly places: PlaceSelection;
+  /**
+   * The places' own values from the terms' yearly sums (`TERM_SUMS_TABLE`) instead of the observations: the terms and
+   * places (on `o`), and the years.
+   */
+  readonly termSums?: { readonly direct: string; readonly where: string };
 }
 
 /** One row of the read: the sum of a place's values (own, or from below) for one series, period, release and flags. */
@@ -211,7 +216,11 @@ function readSql(q: AggregateQuery, withMonths: boolean, summed: SummedPlaces | 
       FROM ${from} WHERE ${current}(${q.direct}) AND ${q.where}
       GROUP BY ${groupBy}`;
   };
-  const own = part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ');
+  const own = q.termSums
+    ? `SELECT ${keys.join(', ')}, o.flags AS flags, sum(o.value) AS value${withMonths ? ', bit_or(o.mask) AS mask, false AS below' : ''}
+      FROM ${TERM_SUMS_TABLE} o WHERE (${q.termSums.direct}) AND ${q.termSums.where}
+      GROUP BY ${groupBy}`
+    : part('observation o', `array_to_string(o.flags, ',')`, false, 'o.superseded_by IS NULL AND ');
   return needsSumsBelow(q.places, summed) ? `${own}
     UNION ALL ${part(`${AGGREGATE_TABLE} o`, 'o.flags', true, '')}` : own;
 }

@@ -1,16 +1,16 @@
 import { findIndicator, loadCatalog } from '../catalog/index.js';
 import {
-  ANNUALISATION_METHOD, RequestError, annualiseMonthlyRate, rateIndicator, parsePeriodRange, periodMonthKey, type Dimension, type Indicator, type Period, type QueryParams, type QueryResult,
+  ANNUALISATION_METHOD, RequestError, annualiseMonthlyRate, rateIndicator, parsePeriodRange, periodMonthKey, type Indicator, type Period, type QueryParams, type QueryResult,
   type QualityFlag, type ResultRow, type SeriesTerm,
 } from '../domain/index.js';
-import type { Dialect, ReadTx } from '../store/index.js';
+import { keptTermIds, termFilter, termId, type Dialect, type ReadTx } from '../store/index.js';
 import { geoItems, selectGeos, selectionCondition, type GeoSelection, type PlaceSelection } from './geo-selection.js';
 import { attachSourceLinks } from './source-links.js';
 import { SeriesCoverage, monthName, monthSpan } from './coverage.js';
 import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
 import { readAggregates, type AggregateQuery } from './from-aggregates.js';
 import type { ReadPart } from './shared-reads.js';
-import { cachedAll } from './read-cache.js';
+import { cached, cachedAll, keepsReads } from './read-cache.js';
 import { inList, lit } from './sql-text.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
@@ -35,20 +35,13 @@ function visibleObservations(asOf: string | null): string {
 }
 
 /**
- * A term's rows: its series and dimension values (no geography). With `seriesAfterScan`, the series is compared in a form DuckDB does
- * not push into the table scan (`o.series || ''`), so it is tested only on the rows the places and years let through:
- * pushed, it was tested on every row of every row group those reach (series ids are longer than the 8 bytes DuckDB
- * keeps of a text's statistics, so even a one-series row group is a dictionary it compares row by row). For explicit
- * places only, whose codes already skip all but a few row groups (the series no longer skips any); measured on a 50 M
- * store: one municipality's ten years 12–13 → 6–7 ms, 25 municipalities' (a gathered read) 41–51 → 33–35 ms.
+ * Whether the store keeps the yearly sums of all these terms: a DuckDB store, read once per store generation (a store
+ * opened read-only at an earlier schema has no such table: no).
  */
-function termFilter(term: SeriesTerm, indicator: Indicator, by: Dimension | null, seriesAfterScan = false): string {
-  const parts = [seriesAfterScan ? `o.series || '' = ${lit(term.series)}` : `o.series = ${lit(term.series)}`];
-  for (const [dim, values] of Object.entries(term.where)) parts.push(`o.${dim} IN ${inList(values)}`);
-  for (const [dim, value] of Object.entries(indicator.defaults)) {
-    if (dim !== by && !(dim in term.where)) parts.push(`o.${dim} = ${lit(value)}`);
-  }
-  return `(${parts.join(' AND ')})`;
+async function keepsTermSums(tx: ReadTx, ids: readonly string[]): Promise<boolean> {
+  if (tx.dialect !== 'duckdb' || !keepsReads(tx)) return false;
+  const kept = await cached(tx, 'kept term sums', () => keptTermIds(tx).catch(() => new Set<string>()));
+  return ids.every((id) => kept.has(id));
 }
 
 function bounds(from: Period | null, to: Period | null): { lo: number; hi: number } {
@@ -89,7 +82,7 @@ async function aggregate(
 ): Promise<Part[]> {
   const usable = terms
     .map((term, index) => ({
-      index, filter: termFilter(term, indicator, params.by), filterAfterScan: termFilter(term, indicator, params.by, true),
+      index, filter: termFilter(term, indicator.defaults, params.by), filterAfterScan: termFilter(term, indicator.defaults, params.by, true),
       places: selectionCondition(geos, 'a.ancestor', term.levels),
     }))
     .filter((t): t is { index: number; filter: string; filterAfterScan: string; places: string } => t.places !== null);
@@ -129,24 +122,36 @@ async function aggregate(
   const placeMonths = perPlace ? `, m AS (${monthsPerPlace})` : '';
   const dimension = params.by && periodKey === 'output' ? `o.${params.by}` : 'NULL::VARCHAR';
   if (params.asOf === null) {
+    // Calendar years of the terms' own values, with no breakdown or same-months cut: from the terms' yearly sums
+    // (term-sums.ts), where the store keeps those of every term read. Terms of one series each, so that no observation
+    // is counted for two of them (the observations' read counts it once).
+    const termIds = usable.map((t) => termId(terms[t.index] as SeriesTerm, indicator.defaults));
+    const fromTermSums = periodKey === 'output' && params.freq === 'year' && params.by === null && scope.ytdMonths === null
+      && new Set(usable.map((t) => terms[t.index]?.series)).size === usable.length && await keepsTermSums(tx, termIds);
     // Current data: a place's own observations and the sums of what lies under it (observation_aggregate, kept by every
     // import) are read at the places asked for, without a scan of what lies under them or a join through geo_ancestor.
-    const queryOf = (sel: PlaceSelection, where: string): AggregateQuery => ({
+    const queryOf = (sel: PlaceSelection, where: string, years: readonly [number, number]): AggregateQuery => ({
       direct: usable.map((t) => {
         const filter = tx.dialect === 'duckdb' && sel.expansions.length === 0 ? t.filterAfterScan : t.filter;
         return `(${filter} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`;
       }).join(' OR '),
       period, year, dimension, where: `${where}${ytd}`, monthsPerPlace: perPlace ? monthsPerPlace : null, places: sel,
+      ...(fromTermSums ? {
+        termSums: {
+          direct: usable.map((t, i) => `(o.term = ${lit(termIds[i] as string)} AND ${selectionCondition(sel, 'o.geo', terms[t.index]?.levels, tx.dialect) ?? 'false'})`).join(' OR '),
+          where: `o.year BETWEEN ${years[0]} AND ${years[1]}`,
+        },
+      } : {}),
     });
     // By years and at places named one by one: a read concurrent requests of the same shape may share (shared-reads.ts).
     const byYears = periodKey === 'year' || params.freq === 'year';
     const shareable = byYears && geos.expansions.length === 0
       ? {
         part: { places: geos.explicit, years: [Math.floor(lo / 100), Math.floor(hi / 100)] as const },
-        queryFor: (part: ReadPart) => queryOf({ explicit: part.places, expansions: [] }, periodFilterFor(part.years[0] * 100 + 1, part.years[1] * 100 + 12)),
+        queryFor: (part: ReadPart) => queryOf({ explicit: part.places, expansions: [] }, periodFilterFor(part.years[0] * 100 + 1, part.years[1] * 100 + 12), part.years),
       }
       : null;
-    return readAggregates(tx, queryOf(geos, periodFilter), shareable);
+    return readAggregates(tx, queryOf(geos, periodFilter, [Math.floor(lo / 100), Math.floor(hi / 100)]), shareable);
   }
   // One term needs no CASE; several tell their rows apart so each rolls up to its own levels.
   const term = usable.length === 1 ? `${usable[0]?.index ?? 0}` : `CASE ${usable.map((t) => `WHEN ${t.filter} THEN ${t.index}`).join(' ')} END`;

@@ -1,5 +1,6 @@
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import type { Dialect, ReadTx, WriteTx } from './store.js';
+import { refreshTermSums } from './term-sums.js';
 
 /**
  * `observation_aggregate`: the current observations summed at every place *above* the place they are stored at (through
@@ -110,12 +111,15 @@ async function emptyDimensionsOf(tx: ReadTx, where: string): Promise<Set<string>
 }
 
 /**
- * Rebuilds the aggregates of what a write touched (or all of them), from the current observations. Call it in the write's
- * transaction, after its observations and supersessions: the release and its aggregates commit together.
+ * Rebuilds the aggregates of what a write touched (or all of them), and the terms' yearly sums, from the current
+ * observations. Call it in the write's transaction, after its observations and supersessions: the release and its
+ * aggregates commit together.
  */
 export async function refreshAggregates(tx: WriteTx, touched: readonly Touched[] | 'all'): Promise<void> {
   const where = touched === 'all' ? 'true' : touchedCondition(touched, 'o');
   if (where === null) return;
+  // Each catalog term's yearly sums (DuckDB), for the same series × years (term-sums.ts).
+  await refreshTermSums(tx, touched);
   await tx.run(touched === 'all' ? `DELETE FROM ${AGGREGATE_TABLE}` : `DELETE FROM ${AGGREGATE_TABLE} o WHERE ${where}`);
   const insert = `INSERT INTO ${AGGREGATE_TABLE} (${keyColumns().join(', ')}, value, n) ${aboveSelect(tx.dialect, where, await emptyDimensionsOf(tx, where))}`;
   if (tx.dialect !== 'duckdb') return tx.run(insert);

@@ -18,3 +18,7 @@ export const MAPPED_DIMENSIONS_COLUMN = 'other_dimensions';
 
 /** Current observations summed at every level (aggregates.ts). */
 export const AGGREGATE_TABLE = 'observation_aggregate';
+
+/** Each catalog term's current observations summed per place and year, and the terms kept there (term-sums.ts). */
+export const TERM_SUMS_TABLE = 'term_year_sum';
+export const TERM_SUMS_TERMS_TABLE = 'term_year_sum_term';

@@ -9,3 +9,5 @@ export { publishToPostgres, type PublishSummary } from './publish.js';
 export { isPostgresUrl, openStore } from './open.js';
 export { checkIntegrity, describeRepair, isRepaired, type IntegrityReport } from './integrity.js';
 export { AGGREGATE_TABLE, aggregateDifferences, refreshAggregates, refreshAggregatesFor, touchedBy, type Touched } from './aggregates.js';
+export { keptTermIds, refreshTermSums, termFilter, termId, termSumDifferences } from './term-sums.js';
+export { TERM_SUMS_TABLE } from './columns.js';

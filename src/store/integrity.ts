@@ -1,4 +1,5 @@
 import { aggregateDifferences, refreshAggregates } from './aggregates.js';
+import { termSumDifferences } from './term-sums.js';
 import { DIMENSION_COLUMNS } from './schema.js';
 import type { Store, WriteTx } from './store.js';
 
@@ -116,6 +117,9 @@ export async function checkIntegrity(store: Store, options: { deep: boolean }): 
     // and rebuilt whole whenever observations were mended above.
     const mended = orphanReleases.length > 0 || restoredRows > 0 || partialReleases.length > 0 || duplicateKeys > 0;
     const mismatched = options.deep && !mended ? await aggregateDifferences(tx) : [];
+    // The terms' yearly sums too (refreshAggregates rebuilds them with the aggregates it rebuilds).
+    const termsMismatched = options.deep && !mended ? await termSumDifferences(tx) : [];
+    for (const t of termsMismatched) if (!mismatched.some((m) => m.series === t.series && m.years?.includes(t.year))) mismatched.push({ series: t.series, years: [t.year] });
     if (mismatched.length > 0) await refreshAggregates(tx, mismatched);
     const report = { orphanReleases, orphanRows, restoredRows, partialReleases, duplicateKeys, aggregateMismatches: mismatched.length, deep: options.deep };
     if (mended) await refreshAggregates(tx, 'all');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { bundledDataPath, loadCatalog } from '../catalog/index.js';
 import { aggregateDdl, rebuildAggregateTable } from './aggregates.js';
+import { refreshTermSums, termSumsDdl } from './term-sums.js';
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import { seedCatalogEvidence } from './evidence-seed.js';
 import { insertRows } from './insert-rows.js';
@@ -16,7 +17,7 @@ export { AGGREGATE_TABLE, DIMENSION_COLUMNS };
  * each stored place only (a place's own values are read from `observation`): rebuilt at open. 8: DuckDB's `observation`
  * keeps the dimensions few sources have in one map column (observation-table.ts): rewritten at open.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 
 /** Columns added after schema 3, created on older stores by `migrate`. */
@@ -179,7 +180,7 @@ export function catalogFingerprint(): string {
 /** Creates the schema and (re)seeds the catalog when the code ships a different one. */
 export async function migrate(store: Store, options: { seedCatalog: boolean; onNotice?: (message: string) => void }): Promise<void> {
   await store.write(async (tx) => {
-    for (const statement of statisticsDdl('mapped')) await tx.run(statement);
+    for (const statement of [...statisticsDdl('mapped'), ...termSumsDdl()]) await tx.run(statement);
     const rows = await tx.all<{ key: string; value: string }>(`SELECT key, value FROM meta`);
     const meta = new Map(rows.map((r) => [r.key, r.value]));
     const stored = Number(meta.get('schema_version') ?? SCHEMA_VERSION);
@@ -193,10 +194,13 @@ export async function migrate(store: Store, options: { seedCatalog: boolean; onN
     if (stored < 5) await migrateEvidenceTo5(tx);
     if (stored < 8) await mapObservationDimensions(tx, options.onNotice);
     if (stored < 7) await rebuildAggregateTable(tx);
+    else if (stored < 9) await refreshTermSums(tx, 'all');
     await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
     if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {
       await seedCatalog(tx);
+      // The catalog's terms may have changed: their yearly sums anew.
+      await refreshTermSums(tx, 'all');
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('catalog_fingerprint', ?)`, [fingerprint]);
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('framework_version', ?)`, [loadCatalog().framework.version]);
     }

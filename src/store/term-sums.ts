@@ -37,9 +37,17 @@ export function termFilter(term: SeriesTerm, defaults: Indicator['defaults'], by
   return `(${parts.join(' AND ')})`;
 }
 
+/** Ids already computed, by term (the catalog's objects) and defaults: every yearly answer asks for its terms' ids. */
+const ids = new WeakMap<SeriesTerm, Map<string, string>>();
+
 /** A term's id in the table: a digest of its rows' filter (the same rows, the same id, whichever indicator reads it). */
 export function termId(term: SeriesTerm, defaults: Indicator['defaults']): string {
-  return createHash('sha256').update(termFilter(term, defaults, null)).digest('hex').slice(0, 16);
+  let byDefaults = ids.get(term);
+  if (byDefaults === undefined) ids.set(term, (byDefaults = new Map()));
+  const key = JSON.stringify(defaults);
+  let id = byDefaults.get(key);
+  if (id === undefined) byDefaults.set(key, (id = createHash('sha256').update(termFilter(term, defaults, null)).digest('hex').slice(0, 16)));
+  return id;
 }
 
 interface CatalogTerm {

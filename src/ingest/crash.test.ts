@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { generateIncidence } from '../../bench/generate-incidence.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIMENSION_COLUMNS, DuckDbStore, type ReadTx } from '../store/index.js';
+import { DIMENSION_COLUMNS, DuckDbStore, aggregateDifferences, termSumDifferences, type ReadTx } from '../store/index.js';
 import { sampleRows, sesnspRow, writeCsv } from '../test-support/sesnsp-fixture.js';
 import { observationContent, tempStore, type TempStore } from '../test-support/temp-store.js';
 import { importFile } from './pipeline.js';
@@ -74,7 +74,7 @@ function runCli(store: string, files: readonly string[], killAfterMs: number | n
   });
 }
 
-/** What must hold after any crash: whole releases only, in file order, and no key current twice. */
+/** What must hold after any crash: whole releases only, in file order, no key current twice, and sums that agree. */
 async function checkInvariants(tx: ReadTx, expectedOrder: readonly string[]): Promise<number> {
   const partial = await tx.all(`
     SELECT r.id, r.observation_count, count(o.release_id) AS stored FROM release r LEFT JOIN observation o ON o.release_id = r.id
@@ -91,6 +91,9 @@ async function checkInvariants(tx: ReadTx, expectedOrder: readonly string[]): Pr
   expect(duplicates).toEqual([]);
   const releases = await tx.all<{ sha256: string }>(`SELECT sha256 FROM release ORDER BY id`);
   expect(releases.map((r) => r.sha256)).toEqual(expectedOrder.slice(0, releases.length));
+  // The sums kept with the observations say what the observations say.
+  expect(await aggregateDifferences(tx)).toEqual([]);
+  expect(await termSumDifferences(tx)).toEqual([]);
   return releases.length;
 }
 

@@ -4,7 +4,7 @@ import { bundledDataPath } from '../catalog/index.js';
 import { MONTHS_ES, type QueryParams, type QueryResult } from '../domain/index.js';
 import { adapterFor, importFile } from '../ingest/index.js';
 import {
-  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, SCHEMA_VERSION, PostgresStore, TERM_SUMS_TABLE, aggregateDifferences, checkIntegrity, keptTermIds, migrateServer,
+  AGGREGATE_TABLE, DIMENSION_COLUMNS, DuckDbStore, SCHEMA_VERSION, PostgresStore, TERM_SUMS_TABLE, TERM_SUMS_TERMS_TABLE, aggregateDifferences, checkIntegrity, keptTermIds, migrateServer,
   publishToPostgres, refreshAggregates, termSumDifferences, type ReadTx, type WriteTx,
 } from '../store/index.js';
 import { aggregateDdl } from '../store/aggregates.js';
@@ -137,7 +137,7 @@ describe('aggregate tables (observation_aggregate) answer as the observations do
     const expected = await Promise.all(QUERIES.map((q) => answer(duck.store, q, null)));
     await duck.store.write(async (tx) => {
       await tx.run(`DROP TABLE ${TERM_SUMS_TABLE}`);
-      await tx.run(`DROP TABLE ${TERM_SUMS_TABLE}_term`);
+      await tx.run(`DROP TABLE ${TERM_SUMS_TERMS_TABLE}`);
       await tx.run(`UPDATE meta SET value = '8' WHERE key = 'schema_version'`);
     });
     await duck.store.close();

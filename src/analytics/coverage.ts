@@ -1,6 +1,6 @@
 import type { ReadTx } from '../store/index.js';
 import { cached } from './read-cache.js';
-import { lit } from './sql-text.js';
+import { lit } from '../store/index.js';
 
 
 /** One month a series holds: `key` = year × 100 + month. */

@@ -2,7 +2,7 @@ import { AGGREGATE_TABLE, TERM_SUMS_TABLE, type ReadTx } from '../store/index.js
 import type { Part } from './query.js';
 import { keptPlaces, type PlaceSelection } from './geo-selection.js';
 import { cached, keepsReads } from './read-cache.js';
-import { inList } from './sql-text.js';
+import { inList } from '../store/index.js';
 import { sharedRead, type ReadPart } from './shared-reads.js';
 
 /** The pieces of an indicator query over current data (SQL on `o`, the aggregate rows). */

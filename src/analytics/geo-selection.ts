@@ -1,7 +1,7 @@
 import { GeoLevel, RequestError, type Indicator } from '../domain/index.js';
 import type { Dialect, ReadTx } from '../store/index.js';
 import { cached, keepsReads } from './read-cache.js';
-import { lit } from './sql-text.js';
+import { lit } from '../store/index.js';
 
 export interface SelectedGeo {
   readonly code: string;

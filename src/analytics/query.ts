@@ -11,7 +11,7 @@ import { fillAbsentAsZero, zeroFillSources } from './zero-fill.js';
 import { readAggregates, type AggregateQuery } from './from-aggregates.js';
 import type { ReadPart } from './shared-reads.js';
 import { cached, cachedAll, keepsReads } from './read-cache.js';
-import { inList, lit } from './sql-text.js';
+import { inList, lit } from '../store/index.js';
 
 /** Instants as `YYYY-MM-DDTHH:MM:SSZ` whatever the store gives (both give ISO text). */
 export const isoSecond = (v: unknown): string => `${String(v).slice(0, 19)}Z`;

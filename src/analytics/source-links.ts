@@ -1,6 +1,6 @@
 import type { Indicator, QueryParams, ResultRow, SourceLink } from '../domain/index.js';
 import type { ReadTx } from '../store/index.js';
-import { lit } from './sql-text.js';
+import { lit } from '../store/index.js';
 
 
 /**

@@ -2,7 +2,7 @@ import { parsePeriodRange, periodMonthKey, type Indicator, type QualityFlag, typ
 import { AGGREGATE_TABLE, type ReadTx } from '../store/index.js';
 import { selectionCondition, type GeoSelection } from './geo-selection.js';
 import { cachedAll } from './read-cache.js';
-import { lit } from './sql-text.js';
+import { lit } from '../store/index.js';
 
 interface FillContext {
   /** First and last month the publisher covered (year × 100 + month). */

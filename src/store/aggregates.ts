@@ -1,6 +1,9 @@
 import { AGGREGATE_TABLE, DIMENSION_COLUMNS } from './columns.js';
 import type { Dialect, ReadTx, WriteTx } from './store.js';
 import { refreshTermSums } from './term-sums.js';
+import { touchedCondition, type Touched } from './touched.js';
+
+export type { Touched };
 
 /**
  * `observation_aggregate`: the current observations summed at every place *above* the place they are stored at (through
@@ -13,14 +16,6 @@ import { refreshTermSums } from './term-sums.js';
  * release touched, inside the release's transaction (a release commits with its aggregates, or neither).
  */
 export { AGGREGATE_TABLE };
-
-/** The series and years a write changed: their aggregates are rebuilt; `years` null means every year of the series. */
-export interface Touched {
-  readonly series: string;
-  readonly years: readonly number[] | null;
-}
-
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Key columns of an aggregate row, in table order (the ancestor is `geo`). */
 function keyColumns(): string[] {
@@ -35,20 +30,6 @@ export function aggregateDdl(): string {
      release_id INTEGER NOT NULL, flags VARCHAR NOT NULL DEFAULT '', value DOUBLE NOT NULL, n INTEGER NOT NULL)`;
 }
 
-/** SQL condition on `alias`'s series and year for what was touched; null when nothing was. */
-function touchedCondition(touched: readonly Touched[], alias: string): string | null {
-  if (touched.length === 0) return null;
-  const bySeries = new Map<string, Set<number> | null>();
-  for (const t of touched) {
-    const had = bySeries.get(t.series);
-    if (had === null || t.years === null) bySeries.set(t.series, null);
-    else bySeries.set(t.series, new Set([...(had ?? []), ...t.years]));
-  }
-  const parts = [...bySeries].map(([series, years]) => years === null
-    ? `${alias}.series = ${lit(series)}`
-    : `(${alias}.series = ${lit(series)} AND ${alias}.year IN (${[...years].sort((a, b) => a - b).join(', ')}))`);
-  return `(${parts.join(' OR ')})`;
-}
 
 /** The series × years an observation-shaped table (a release's staged rows) holds. */
 export async function touchedBy(tx: ReadTx, table: string): Promise<Touched[]> {

@@ -10,4 +10,5 @@ export { isPostgresUrl, openStore } from './open.js';
 export { checkIntegrity, describeRepair, isRepaired, type IntegrityReport } from './integrity.js';
 export { AGGREGATE_TABLE, aggregateDifferences, refreshAggregates, refreshAggregatesFor, touchedBy, type Touched } from './aggregates.js';
 export { keptTermIds, refreshTermSums, termFilter, termId, termSumDifferences } from './term-sums.js';
-export { TERM_SUMS_TABLE } from './columns.js';
+export { TERM_SUMS_TABLE, TERM_SUMS_TERMS_TABLE } from './columns.js';
+export { inList, lit } from './sql-text.js';

@@ -193,14 +193,14 @@ export async function migrate(store: Store, options: { seedCatalog: boolean; onN
     }
     if (stored < 5) await migrateEvidenceTo5(tx);
     if (stored < 8) await mapObservationDimensions(tx, options.onNotice);
+    // Rebuilding the aggregates rebuilds the terms' yearly sums too; a new catalog may read other terms.
     if (stored < 7) await rebuildAggregateTable(tx);
-    else if (stored < 9) await refreshTermSums(tx, 'all');
-    await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     const fingerprint = catalogFingerprint();
-    if (options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint) {
+    const catalogChanged = options.seedCatalog && meta.get('catalog_fingerprint') !== fingerprint;
+    if (stored >= 7 && (stored < 9 || catalogChanged)) await refreshTermSums(tx, 'all');
+    await tx.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+    if (catalogChanged) {
       await seedCatalog(tx);
-      // The catalog's terms may have changed: their yearly sums anew.
-      await refreshTermSums(tx, 'all');
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('catalog_fingerprint', ?)`, [fingerprint]);
       await tx.run(`INSERT OR REPLACE INTO meta VALUES ('framework_version', ?)`, [loadCatalog().framework.version]);
     }

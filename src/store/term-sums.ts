@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { loadCatalog } from '../catalog/index.js';
 import { rateIndicator, type Dimension, type Indicator, type SeriesTerm } from '../domain/index.js';
 import { TERM_SUMS_TABLE, TERM_SUMS_TERMS_TABLE } from './columns.js';
+import { insertRows } from './insert-rows.js';
+import { inList, lit } from './sql-text.js';
 import type { ReadTx, WriteTx } from './store.js';
+import { seriesYearsCondition, touchedBySeries, type Touched } from './touched.js';
 
 /*
  * `term_year_sum` (DuckDB stores): each catalog term's current observations summed per place and calendar year, as the
@@ -15,9 +18,6 @@ import type { ReadTx, WriteTx } from './store.js';
  * yearly read groups the observations (place, year label, frequency, release, flags text), so an answer read from here
  * has the same rows, flags and release ids (docs/architecture.md, "Yearly sums per term").
  */
-
-const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-const inList = (values: readonly string[]): string => `(${values.map(lit).join(', ')})`;
 
 /**
  * A term's rows: its series and dimension values, and the indicator's defaults for the dimensions it does not name
@@ -82,16 +82,6 @@ export function termSumsDdl(): string[] {
   ];
 }
 
-/** The series × years to refresh: null years means every year of the series. */
-export interface TouchedSeries {
-  readonly series: string;
-  readonly years: readonly number[] | null;
-}
-
-function touchedOn(series: string, years: readonly number[] | null): string {
-  return years === null ? `o.series = ${lit(series)}` : `(o.series = ${lit(series)} AND o.year IN (${[...years].sort((a, b) => a - b).join(', ')}))`;
-}
-
 /**
  * The sums of one term's current observations in `where` (on `o`), grouped as a yearly read groups them: by place, year
  * label (a fiscal-year series keeps its own), frequency, release and flags as stored; a rolling twelve-month value counts
@@ -111,36 +101,33 @@ function termSelect(term: CatalogTerm, where: string): string {
  * transaction (DuckDB only: the server store's queries read the observations). A series whose kept terms are not the
  * catalog's (the catalog changed since) is rebuilt for every year, and its terms listed anew.
  */
-export async function refreshTermSums(tx: WriteTx, touched: readonly TouchedSeries[] | 'all'): Promise<void> {
+export async function refreshTermSums(tx: WriteTx, touched: readonly Touched[] | 'all'): Promise<void> {
   if (tx.dialect !== 'duckdb') return;
   const terms = catalogTerms();
-  const kept = await tx.all<{ id: string; series: string }>(`SELECT id, series FROM ${TERM_SUMS_TERMS_TABLE}`);
-  const bySeries = new Map<string, readonly number[] | null>();
+  let bySeries: Map<string, ReadonlySet<number> | null>;
   if (touched === 'all') {
     await tx.run(`DELETE FROM ${TERM_SUMS_TABLE}`);
     await tx.run(`DELETE FROM ${TERM_SUMS_TERMS_TABLE}`);
-    for (const t of terms) bySeries.set(t.series, null);
+    bySeries = new Map(terms.map((t) => [t.series, null]));
   } else {
-    for (const t of touched) {
-      const had = bySeries.get(t.series);
-      bySeries.set(t.series, had === null || t.years === null ? null : [...new Set([...(had ?? []), ...t.years])]);
-    }
+    bySeries = touchedBySeries(touched);
     // Terms kept that the catalog no longer reads, or the catalog reads and are not kept: their series anew, every year.
+    const kept = await tx.all<{ id: string; series: string }>(`SELECT id, series FROM ${TERM_SUMS_TERMS_TABLE}`);
     const wanted = new Set(terms.map((t) => t.id));
     const keptIds = new Set(kept.map((k) => k.id));
-    const stale = new Set([...kept.filter((k) => !wanted.has(k.id)).map((k) => k.series), ...terms.filter((t) => !keptIds.has(t.id)).map((t) => t.series)]);
-    for (const series of stale) bySeries.set(series, null);
+    for (const k of kept) if (!wanted.has(k.id)) bySeries.set(k.series, null);
+    for (const t of terms) if (!keptIds.has(t.id)) bySeries.set(t.series, null);
     if (bySeries.size === 0) return;
-    await tx.run(`DELETE FROM ${TERM_SUMS_TABLE} o WHERE ${[...bySeries].map(([s, y]) => touchedOn(s, y)).join(' OR ')}`);
+    await tx.run(`DELETE FROM ${TERM_SUMS_TABLE} o WHERE ${[...bySeries].map(([s, y]) => seriesYearsCondition(s, y, 'o')).join(' OR ')}`);
     const whole = [...bySeries].filter(([, years]) => years === null).map(([s]) => s);
     if (whole.length > 0) await tx.run(`DELETE FROM ${TERM_SUMS_TERMS_TABLE} WHERE series IN ${inList(whole)}`);
   }
-  const selects = terms.filter((t) => bySeries.has(t.series)).map((t) => termSelect(t, touchedOn(t.series, bySeries.get(t.series) ?? null)));
+  const selects = terms.filter((t) => bySeries.has(t.series)).map((t) => termSelect(t, seriesYearsCondition(t.series, bySeries.get(t.series) ?? null, 'o')));
   // Appended through the transaction (RETURNING: one appending thread), as the aggregates are: a parallel INSERT's row
   // groups are seen by readers during the COMMIT (docs/architecture.md, "Readers and writers").
   if (selects.length > 0) await tx.run(`INSERT INTO ${TERM_SUMS_TABLE} ${selects.join(' UNION ALL ')} RETURNING NULL`);
   const listed = terms.filter((t) => bySeries.get(t.series) === null);
-  for (const t of listed) await tx.run(`INSERT OR REPLACE INTO ${TERM_SUMS_TERMS_TABLE} VALUES (?, ?, ?)`, [t.id, t.series, t.filter]);
+  await insertRows(tx, `INSERT OR REPLACE INTO ${TERM_SUMS_TERMS_TABLE}`, '(?, ?, ?)', listed.map((t) => [t.id, t.series, t.filter]));
 }
 
 /** The ids of the terms whose sums are kept (all years of their series). */
